@@ -1,0 +1,20 @@
+import { grantsDigest } from "../../spec/digest";
+import { Command, EXIT, printJson, requireFlag } from "../command";
+import { findDeclaration, loadFleet, nowFrom } from "../fleetInput";
+
+export const digestCommand: Command = {
+    name: "digest",
+    summary: "print the grants digest to paste into spec.approval.grantsDigest",
+    usage: "digest PATH… --agent NAME [--json]",
+    example: "agentid digest agents/ --agent billing-reconciler",
+    flags: { agent: { type: "string", value: "NAME", description: "the agent whose grants to digest" } },
+    takesPaths: true,
+    async run(args, io) {
+        const name = requireFlag(args, "agent", "the agent whose grants to digest");
+        const found = findDeclaration(loadFleet(args.positionals, nowFrom(args)), name);
+        const digest = grantsDigest(found.declaration.spec.grants);
+        if (args.flags.json) printJson(io, { name, grantsDigest: digest });
+        else io.out(`${digest}\n`);
+        return EXIT.ok;
+    },
+};

@@ -1,0 +1,65 @@
+import { formatDiagnostic } from "../../spec/diagnostics";
+import { resolveAgent } from "../../spec/resolve";
+import { buildAgentArtefacts, AgentArtefacts } from "../../review/artefacts";
+import { Command, EXIT, printJson, requireFlag } from "../command";
+import { findDeclaration, loadFleet, nowFrom } from "../fleetInput";
+
+export const showCommand: Command = {
+    name: "show",
+    summary: "the resolved agent and every artefact it would create (IAM documents, manifests, SPIRE entry, Cedar)",
+    usage: "show PATH… --agent NAME [--now ISO] [--json]",
+    example: "agentid show agents/ --agent support-triage --json",
+    flags: { agent: { type: "string", value: "NAME", description: "the agent to show" } },
+    takesPaths: true,
+    async run(args, io) {
+        const name = requireFlag(args, "agent", "the agent to show");
+        const now = nowFrom(args);
+        const report = loadFleet(args.positionals, now);
+        const found = findDeclaration(report, name);
+        if (!found.valid) {
+            for (const e of report.errors.filter((x) => x.agent === name)) io.err(formatDiagnostic(e) + "\n");
+            io.err(`agentid show: agent "${name}" is invalid; fix the errors above (agentid validate)\n`);
+            return EXIT.findings;
+        }
+        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings);
+        if (args.flags.json) printJson(io, artefacts);
+        else io.out(renderArtefacts(artefacts));
+        return EXIT.ok;
+    },
+};
+
+/** The human view: owner and expiry first, then each grant's reach, then the documents. */
+export function renderArtefacts(a: AgentArtefacts): string {
+    const lines = [
+        `agent ${a.name} (${a.status}${a.effect !== "active" ? `, ${a.effect}` : ""})`,
+        `  owner       ${a.owner.team} <${a.owner.contact}>`,
+        `  expires     ${a.expiresAt}`,
+        `  spiffe id   ${a.spiffeId}`,
+        `  digest      ${a.grantsDigest}`,
+        "", "grants:",
+        ...a.grants.flatMap((g) => [
+            `  [${g.index}] ${g.connector} ${g.access} — risk ${g.risk}${g.needsApproval ? ", needs approval" : ""}`,
+            ...g.reach.map((r) => `      ${r}`),
+            ...g.actions.map((x) => `      · ${x.action} (${x.accessLevel})`),
+        ]),
+    ];
+    if (a.effect === "deleted") lines.push("", "expired with onExpiry: delete — no resources remain");
+    if (a.aws) {
+        lines.push("", `aws role /agents/${a.aws.roleName} (max session ${a.aws.maxSessionDuration}s)`,
+            "  trust policy:", indent(JSON.stringify(a.aws.trustPolicy, null, 2), 4));
+        if (a.aws.permissionPolicy) lines.push("  permission policy:", indent(JSON.stringify(a.aws.permissionPolicy, null, 2), 4));
+    }
+    if (a.kubernetes) {
+        lines.push("", "kubernetes:", ...a.kubernetes.manifests.map((m) => {
+            const meta = (m as { kind: string; metadata: { name: string; namespace?: string } });
+            return `  ${meta.kind} ${meta.metadata.namespace ? `${meta.metadata.namespace}/` : ""}${meta.metadata.name}`;
+        }));
+    }
+    if (a.spire) lines.push("", "spire entry:", indent(JSON.stringify(a.spire.entry, null, 2), 2));
+    if (a.cedar) lines.push("", "cedar:", ...a.cedar.map((c) => indent(c.policy, 2)));
+    return lines.join("\n") + "\n";
+}
+
+function indent(text: string, spaces: number): string {
+    return text.split("\n").map((l) => " ".repeat(spaces) + l).join("\n");
+}

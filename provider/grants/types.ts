@@ -1,0 +1,90 @@
+import type { Access, Grant } from "../spec/types";
+import type { Violation } from "../spec/diagnostics";
+import type { AccessLevel } from "./iamActions";
+
+/** How much a reviewer should care about a grant. */
+export type Risk = "low" | "medium" | "high";
+
+/** One IAM policy statement, as it lands in the role's inline policy. */
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** An IAM action the grant expands to, with its access level from iam-data. */
+export interface ExpandedAction {
+    action: string;
+    accessLevel: AccessLevel;
+}
+
+/** One Kubernetes RBAC rule. */
+export interface RbacRule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+}
+
+/** ARNs that only exist once resources are created; `show` renders placeholders for them. */
+export interface ExpansionContext {
+    /** The agent's name (Cedar principal, resource names). */
+    agent: string;
+    /** ARN of the OAuth2 credential provider for a vendor. */
+    oauthProviderArn(vendor: string): string;
+    /** ARN of the agent's AgentCore workload identity. */
+    workloadIdentityArn: string;
+    /** Namespace for kubernetes grants that name none. */
+    defaultNamespace: string;
+}
+
+/** What one declared grant becomes: IAM statements, RBAC rules, OAuth scopes or Cedar tools. */
+export interface GrantExpansion {
+    /** Position of the grant in `spec.grants`. */
+    index: number;
+    connector: string;
+    /** The effective access level. */
+    access: Access;
+    /** IAM actions granted, with access levels. */
+    actions: ExpandedAction[];
+    /** IAM statements (AWS connectors, and token retrieval for OAuth). */
+    statements: PolicyStatement[];
+    /** RBAC rules in one namespace (kubernetes). */
+    rbac?: { namespace: string; rules: RbacRule[] };
+    /** SaaS scopes through an AgentCore OAuth2 credential provider. */
+    oauth?: { vendor: string; scopes: string[] };
+    /** Tools behind an AgentCore gateway, authorised by Cedar. */
+    tools?: { gateway: string; tools: string[] };
+    risk: Risk;
+    /** Write-level and admin-level grants need `spec.approval`. */
+    needsApproval: boolean;
+    /** Human lines for reviewers: "s3:GetObject on arn:aws:s3:::bucket/prefix/*". */
+    reach: string[];
+}
+
+/** One entry of the connector catalog. */
+export interface Connector {
+    /** Exact name (`aws.s3`) or a family prefix (`oauth.`, `tool.`). */
+    readonly name: string;
+    /** One line for `--help` and errors. */
+    readonly summary: string;
+    /** Connector-specific checks; paths are relative to the grant. */
+    validate(grant: Grant): Violation[];
+    /** The smallest set of permissions that does the declared job. Only called on valid grants. */
+    expand(grant: Grant, index: number, context: ExpansionContext): GrantExpansion;
+}
+
+const RISK_ORDER: Risk[] = ["low", "medium", "high"];
+
+/** The higher of two risks. */
+export function maxRisk(a: Risk, b: Risk): Risk {
+    return RISK_ORDER.indexOf(a) >= RISK_ORDER.indexOf(b) ? a : b;
+}
+
+/** Risk from IAM access levels: reads are low, writes medium, permission changes high. */
+export function riskOfAccessLevel(level: AccessLevel): Risk {
+    if (level === "Permissions management") return "high";
+    if (level === "Write" || level === "Tagging") return "medium";
+    return "low";
+}

@@ -1,0 +1,114 @@
+import type { GrantExpansion, PolicyStatement } from "../../grants/types";
+import type { ResolvedAgent } from "../../spec/resolve";
+
+/** An IAM policy document, exactly as it is sent to AWS. */
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[] | TrustStatement[];
+}
+
+/** A statement of a role's trust policy. */
+export interface TrustStatement {
+    Sid: string;
+    Effect: "Allow";
+    Principal: { Federated: string } | { Service: string };
+    Action: string[];
+    Condition: Record<string, Record<string, string>>;
+}
+
+/** ARNs that exist only once other resources do (AgentCore workload identity). */
+export interface TrustInputs {
+    workloadIdentityArn?: string;
+}
+
+/** Sid of the statement that replaces every grant of a disabled agent. */
+export const DENY_ALL_SID = "AgentExpiredDenyAll";
+
+/**
+ * The role's trust policy for the agent's trust mode. Every statement pins one subject and carries
+ * `DateLessThan aws:CurrentTime <expiresAt>`, so AWS itself stops issuing credentials at expiry.
+ */
+export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {}): PolicyDocument {
+    const aws = agent.aws;
+    if (!aws) throw new Error(`agent ${agent.name} has no AWS identity (identity.aws); no trust policy to build`);
+    const notAfter = { DateLessThan: { "aws:CurrentTime": agent.expiresAt } };
+    const k8s = agent.kubernetes ?? { namespace: "agents", serviceAccount: agent.name };
+    let statement: TrustStatement;
+    switch (aws.trust) {
+        case "irsa": {
+            const issuer = aws.oidcProviderArn!.replace(/^arn:[^:]+:iam::\d*:oidc-provider\//, "");
+            statement = {
+                Sid: "AgentTrustIrsa", Effect: "Allow", Principal: { Federated: aws.oidcProviderArn! },
+                Action: ["sts:AssumeRoleWithWebIdentity"],
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: `system:serviceaccount:${k8s.namespace}:${k8s.serviceAccount}`,
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                    },
+                    ...notAfter,
+                },
+            };
+            break;
+        }
+        case "podIdentity":
+            statement = {
+                Sid: "AgentTrustPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:RequestTag/kubernetes-namespace": k8s.namespace,
+                        "aws:RequestTag/kubernetes-service-account": k8s.serviceAccount,
+                    },
+                    ...notAfter,
+                },
+            };
+            break;
+        case "rolesAnywhere":
+            statement = {
+                Sid: "AgentTrustRolesAnywhere", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+                Condition: {
+                    StringEquals: { "aws:PrincipalTag/x509SAN/URI": agent.spiffeId },
+                    ArnEquals: { "aws:SourceArn": aws.trustAnchorArn! },
+                    ...notAfter,
+                },
+            };
+            break;
+        case "agentcore":
+            statement = {
+                Sid: "AgentTrustAgentCore", Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" },
+                Action: ["sts:AssumeRole"],
+                Condition: {
+                    ArnEquals: { "aws:SourceArn": inputs.workloadIdentityArn ?? placeholderWorkloadIdentity(agent.name) },
+                    ...notAfter,
+                },
+            };
+            break;
+    }
+    return { Version: "2012-10-17", Statement: [statement] };
+}
+
+/** The role's one inline policy: a statement (or a few) per grant, each with its own Sid. */
+export function buildPermissionPolicy(grants: readonly GrantExpansion[]): PolicyDocument | undefined {
+    const statements = grants.flatMap((g) => g.statements);
+    return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
+}
+
+/** What a disabled (expired, `onExpiry: disable`) agent's role holds instead of its grants. */
+export function buildDenyAllPolicy(): PolicyDocument {
+    return { Version: "2012-10-17", Statement: [{ Sid: DENY_ALL_SID, Effect: "Deny", Action: ["*"], Resource: ["*"] }] };
+}
+
+/** Tags on every AWS resource of an agent: who owns it and when it ends. */
+export function buildAwsTags(agent: ResolvedAgent): Record<string, string> {
+    return {
+        "agentid:name": agent.name,
+        "agentid:owner-team": agent.owner.team,
+        "agentid:owner-contact": agent.owner.contact,
+        "agentid:expires-at": agent.expiresAt,
+    };
+}
+
+function placeholderWorkloadIdentity(name: string): string {
+    return `arn:aws:bedrock-agentcore:\${region}:\${account}:workload-identity-directory/default/workload-identity/${name}`;
+}

@@ -1,0 +1,78 @@
+import type { GrantExpansion, RbacRule } from "../../grants/types";
+import type { ResolvedAgent } from "../../spec/resolve";
+
+/** Labels on every Kubernetes object of an agent. */
+export function buildLabels(agent: ResolvedAgent): Record<string, string> {
+    return { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": agent.name };
+}
+
+/** Name of the agent's Role, RoleBinding and ClusterSPIFFEID. */
+export function rbacNameOf(agent: string): string {
+    return `agent-${agent}`;
+}
+
+/**
+ * The agent's ServiceAccount. `roleArn` (IRSA) is placed as given: a string for `agentid show`,
+ * a Pulumi Output in the component, so this builder stays pure.
+ */
+export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn?: ArnT) {
+    const k8s = agent.kubernetes!;
+    const annotations: Record<string, string | ArnT> = {
+        "agentid.dev/owner-team": agent.owner.team,
+        "agentid.dev/owner-contact": agent.owner.contact,
+        "agentid.dev/expires-at": agent.expiresAt,
+        "agentid.dev/spiffe-id": agent.spiffeId,
+    };
+    if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
+    return {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: k8s.serviceAccount, namespace: k8s.namespace, labels: buildLabels(agent), annotations },
+        automountServiceAccountToken: k8s.automountToken,
+    };
+}
+
+/** Role + RoleBinding per namespace that the agent's grants reach, rules in declared order. */
+export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[]) {
+    const byNamespace = new Map<string, RbacRule[]>();
+    for (const grant of grants) {
+        if (!grant.rbac) continue;
+        const rules = byNamespace.get(grant.rbac.namespace) ?? [];
+        rules.push(...grant.rbac.rules);
+        byNamespace.set(grant.rbac.namespace, rules);
+    }
+    const k8s = agent.kubernetes ?? { namespace: "agents", serviceAccount: agent.name };
+    return [...byNamespace].map(([namespace, rules]) => ({
+        namespace,
+        role: {
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            rules,
+        },
+        roleBinding: {
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacNameOf(agent.name) },
+            subjects: [{ kind: "ServiceAccount", name: k8s.serviceAccount, namespace: k8s.namespace }],
+        },
+    }));
+}
+
+/** A ClusterSPIFFEID (spire-controller-manager) giving the agent's pods exactly its SPIFFE ID. */
+export function buildClusterSpiffeId(agent: ResolvedAgent) {
+    const k8s = agent.kubernetes!;
+    return {
+        apiVersion: "spire.spiffe.io/v1alpha1",
+        kind: "ClusterSPIFFEID",
+        metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent) },
+        spec: {
+            spiffeIDTemplate: agent.spiffeId,
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": k8s.namespace } },
+            podSelector: {},
+            workloadSelectorTemplates: [`k8s:sa:${k8s.serviceAccount}`],
+            ttl: `${agent.spire?.x509SvidTtl ?? 900}s`,
+            jwtTtl: `${agent.spire?.jwtSvidTtl ?? 300}s`,
+            hint: agent.name,
+        },
+    };
+}

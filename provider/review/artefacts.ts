@@ -1,0 +1,79 @@
+import { buildCedarPolicies } from "../grants/cedar";
+import type { ExpansionContext, GrantExpansion } from "../grants/types";
+import type { ResolvedSettings } from "../spec/guardrails";
+import { expandGrants, ResolvedAgent } from "../spec/resolve";
+import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument } from "../platforms/aws/policies";
+import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "../platforms/kubernetes/manifests";
+import { buildSpireEntry, SpireEntrySpec } from "../platforms/spire/entry";
+
+/** What an agent's identity and grants look like once applied: `agentid show` prints it, the component creates it. */
+export interface AgentArtefacts {
+    name: string;
+    status: ResolvedAgent["status"];
+    /** `active`, or for an expired agent what expiry does: `deleted` (nothing remains) or `disabled`. */
+    effect: "active" | "deleted" | "disabled";
+    expiresAt: string;
+    owner: ResolvedAgent["owner"];
+    spiffeId: string;
+    grantsDigest: string;
+    grants: {
+        index: number; connector: string; access: string; risk: string; needsApproval: boolean;
+        actions: GrantExpansion["actions"]; reach: string[];
+    }[];
+    aws?: {
+        roleName: string;
+        path: "/agents/";
+        maxSessionDuration: number;
+        permissionsBoundaryArn?: string;
+        tags: Record<string, string>;
+        trustPolicy: PolicyDocument;
+        /** The inline policy; absent when no grant needs AWS permissions. */
+        permissionPolicy?: PolicyDocument;
+        workloadIdentity: boolean;
+        oauthProviders: string[];
+    };
+    kubernetes?: { manifests: object[] };
+    spire?: { entry: SpireEntrySpec };
+    cedar?: { gateway: string; policy: string }[];
+}
+
+/**
+ * Every artefact of one agent, from pure builders. An expired agent with `onExpiry: delete` has none;
+ * with `disable` it keeps its identities, its role holds a deny-all, and RBAC and tool policies go.
+ */
+export function buildAgentArtefacts(agent: ResolvedAgent, settings: ResolvedSettings, context?: Partial<ExpansionContext>): AgentArtefacts {
+    const expansions = expandGrants(agent, settings, context);
+    const effect = agent.status === "active" ? "active" : agent.onExpiry === "delete" ? "deleted" : "disabled";
+    const artefacts: AgentArtefacts = {
+        name: agent.name, status: agent.status, effect, expiresAt: agent.expiresAt, owner: agent.owner,
+        spiffeId: agent.spiffeId, grantsDigest: agent.grantsDigest,
+        grants: expansions.map((e) => ({
+            index: e.index, connector: e.connector, access: e.access, risk: e.risk, needsApproval: e.needsApproval,
+            actions: e.actions, reach: e.reach,
+        })),
+    };
+    if (effect === "deleted") return artefacts;
+    const active = effect === "active";
+    if (agent.aws) {
+        const permissionPolicy = active ? buildPermissionPolicy(expansions) : buildDenyAllPolicy();
+        artefacts.aws = {
+            roleName: agent.aws.roleName, path: "/agents/", maxSessionDuration: agent.aws.maxSessionDuration,
+            ...(agent.aws.permissionsBoundaryArn ? { permissionsBoundaryArn: agent.aws.permissionsBoundaryArn } : {}),
+            tags: buildAwsTags(agent),
+            trustPolicy: buildTrustPolicy(agent, { workloadIdentityArn: context?.workloadIdentityArn }),
+            ...(permissionPolicy ? { permissionPolicy } : {}),
+            workloadIdentity: agent.needsWorkloadIdentity,
+            oauthProviders: active ? expansions.flatMap((e) => (e.oauth ? [e.oauth.vendor] : [])) : [],
+        };
+    }
+    if (agent.kubernetes) {
+        const manifests: object[] = [buildServiceAccount(agent)];
+        if (active) manifests.push(...buildRbac(agent, expansions).flatMap((r) => [r.role, r.roleBinding]));
+        if (agent.kubernetes.clusterSpiffeId) manifests.push(buildClusterSpiffeId(agent));
+        artefacts.kubernetes = { manifests };
+    }
+    if (agent.spire) artefacts.spire = { entry: buildSpireEntry(agent) };
+    const cedar = active ? buildCedarPolicies(agent.name, expansions) : [];
+    if (cedar.length > 0) artefacts.cedar = cedar;
+    return artefacts;
+}
