@@ -1,43 +1,67 @@
 import type { GrantExpansion } from "./types";
 
-/** Cedar namespace of the entities agentid's tool policies speak about. */
-export const CEDAR_NAMESPACE = "AgentId";
-
 /**
- * Our Cedar schema (human-readable format): agents invoke tools that belong to gateways.
- * Policies are validated against it, so a typo in an entity type or action fails the build.
+ * Cedar for AgentCore gateways. AgentCore evaluates tool calls with entities in the `AgentCore`
+ * namespace: with AWS_IAM gateway authorization the principal is an `AgentCore::IamEntity` whose
+ * `id` is the caller's IAM ARN, each tool is an action `"<Target>___<tool>"`, and the resource is
+ * the `AgentCore::Gateway` by ARN. Cedar denies by default, so only the declared tools are allowed.
  */
-export const CEDAR_SCHEMA = `namespace ${CEDAR_NAMESPACE} {
-  entity Gateway;
-  entity Tool in [Gateway] { name: String };
-  entity Agent { owner: String };
-  action InvokeTool appliesTo { principal: [Agent], resource: [Tool] };
-}
-`;
 
-/** Entity id of a tool: `<gateway>/<tool>`, unique across gateways. */
-export function toolEntityId(gateway: string, tool: string): string {
-    return `${gateway}/${tool}`;
+/** A declared tool `crm/lookupCustomer` as AgentCore's action id `crm___lookupCustomer`. */
+export function toolActionId(tool: string): string {
+    const [target, name] = tool.split("/");
+    return `${target}___${name}`;
 }
 
-/**
- * One `permit` per declared tool, for one agent. Cedar denies by default, so every tool not listed
- * here (and every other agent) is refused by the policy engine.
- */
-export function buildCedarPolicies(agent: string, grants: readonly GrantExpansion[]): { gateway: string; policy: string }[] {
+/** The IAM ARN pattern of the agent's role sessions: only this agent matches. */
+export function agentSessionPattern(agent: string, account: string): string {
+    return `arn:aws:sts::${account}:assumed-role/agent-${agent}/*`;
+}
+
+export interface CedarInputs {
+    /** Gateway name (from `tool.<gateway>`) → gateway ARN. */
+    gatewayArn(gateway: string): string;
+}
+
+/** The account field of an ARN. Agent roles are expected in the gateway's account (else Cedar denies). */
+export function accountOf(arn: string): string {
+    return arn.split(":")[4] ?? "";
+}
+
+/** One policy document per gateway the agent uses: a `permit` per declared tool. */
+export function buildCedarPolicies(agent: string, grants: readonly GrantExpansion[], inputs: CedarInputs): { gateway: string; policy: string }[] {
     const policies: { gateway: string; policy: string }[] = [];
     for (const grant of grants) {
         if (!grant.tools) continue;
         const { gateway, tools } = grant.tools;
+        const gatewayArn = inputs.gatewayArn(gateway);
         const statements = tools.map((tool) => [
-            `@id("${agent}-${gateway}-${tool}")`,
+            `@id(${JSON.stringify(`${agent}.${gateway}.${toolActionId(tool)}`)})`,
             `permit (`,
-            `  principal == ${CEDAR_NAMESPACE}::Agent::${JSON.stringify(agent)},`,
-            `  action == ${CEDAR_NAMESPACE}::Action::"InvokeTool",`,
-            `  resource == ${CEDAR_NAMESPACE}::Tool::${JSON.stringify(toolEntityId(gateway, tool))}`,
-            `);`,
+            `  principal is AgentCore::IamEntity,`,
+            `  action == AgentCore::Action::${JSON.stringify(toolActionId(tool))},`,
+            `  resource == AgentCore::Gateway::${JSON.stringify(gatewayArn)}`,
+            `) when { principal.id like ${JSON.stringify(agentSessionPattern(agent, accountOf(gatewayArn)))} };`,
         ].join("\n"));
         policies.push({ gateway, policy: statements.join("\n\n") + "\n" });
     }
     return policies;
+}
+
+/**
+ * A Cedar schema mirroring AgentCore's entity types with the given tools as actions, so generated
+ * policies can be validated (entity types, action names, attribute use) before AWS ever sees them.
+ */
+export function buildCedarSchema(tools: readonly string[]): string {
+    const actions = [...new Set(tools.map(toolActionId))].sort()
+        .map((id) => `  action ${JSON.stringify(id)} appliesTo { principal: [IamEntity, OAuthUser], resource: [Gateway] };`);
+    return [
+        "namespace AgentCore {",
+        "  entity IamEntity { id: String };",
+        "  entity OAuthUser;",
+        "  entity Gateway;",
+        ...actions,
+        "}",
+        "",
+    ].join("\n");
 }

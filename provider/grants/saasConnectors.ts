@@ -8,7 +8,8 @@ import { Connector, GrantExpansion, Risk } from "./types";
 
 /** The only action an agent needs to fetch a SaaS token for itself. */
 export const OAUTH_TOKEN_ACTION = "bedrock-agentcore:GetResourceOauth2Token";
-const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** `<target>/<tool>`: AgentCore names gateway tools by target and tool. */
+const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}\/[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 /** `oauth.<vendor>`: a SaaS token through an AgentCore OAuth2 credential provider, scoped to the agent. */
 export function oauthConnector(): Connector {
@@ -66,7 +67,7 @@ export function toolConnector(): Connector {
             }
             (grant.tools ?? []).forEach((tool, i) => {
                 if (tool === "*") violations.push({ path: ["tools", i], rule: "wildcard-action", message: `"*" permits every tool of the gateway; list the tools` });
-                else if (!TOOL_NAME.test(tool)) violations.push({ path: ["tools", i], rule: "connector-field", message: `"${tool}" is not a tool name (letters, digits, '_', '.', '-', starting with a letter)` });
+                else if (!TOOL_NAME.test(tool)) violations.push({ path: ["tools", i], rule: "connector-field", message: `"${tool}" is not a gateway tool; write <target>/<tool>, e.g. crm/lookupCustomer` });
             });
             return violations;
         },

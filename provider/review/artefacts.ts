@@ -73,7 +73,8 @@ export function buildAgentArtefacts(agent: ResolvedAgent, settings: ResolvedSett
         artefacts.kubernetes = { manifests };
     }
     if (agent.spire) artefacts.spire = { entry: buildSpireEntry(agent) };
-    const cedar = active ? buildCedarPolicies(agent.name, expansions) : [];
+    // Validation guarantees every tool grant's gateway has an ARN in the fleet settings.
+    const cedar = active ? buildCedarPolicies(agent.name, expansions, { gatewayArn: (gateway) => settings.gateways![gateway] }) : [];
     if (cedar.length > 0) artefacts.cedar = cedar;
     return artefacts;
 }

@@ -7,7 +7,7 @@ import type { ExpansionContext } from "../grants/types";
 import { addDays, formatInstant, parseInstant } from "./clock";
 import type { FieldPath, Violation } from "./diagnostics";
 import { grantsDigest } from "./digest";
-import { IAM_ROLE_NAME_MAX, isAgentName, isEmail, roleNameOf } from "./names";
+import { isAgentName, isEmail } from "./names";
 import type { AgentDeclaration, FleetSettings, Grant } from "./types";
 import { wildcardActionProblem, wildcardResourceProblem } from "./wildcards";
 
@@ -31,7 +31,7 @@ export function resolveSettings(settings: FleetSettings = {}): ResolvedSettings 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [
     "yaml-syntax", "required-field", "unknown-field", "invalid-type", "invalid-value", "duplicate-name",
-    "name-format", "role-name-length", "contact-email", "date-invalid", "expiry-too-far", "review-after-expiry",
+    "name-format", "contact-email", "date-invalid", "expiry-too-far", "review-after-expiry",
     "wildcard-resource", "wildcard-action", "iam-sensitive-action", "unknown-action", "unknown-connector",
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "missing-setting", "missing-identity", "fleet-duplicate",
@@ -57,10 +57,9 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     const { name } = decl.metadata;
     const spec = decl.spec;
 
+    // Names are at most 40 characters, so the role name `agent-<name>` always fits IAM's 64.
     if (!isAgentName(name)) {
         add(["metadata", "name"], "name-format", `agent name "${name}" must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'`);
-    } else if (roleNameOf(name).length > IAM_ROLE_NAME_MAX) {
-        add(["metadata", "name"], "role-name-length", `IAM role "${roleNameOf(name)}" would exceed ${IAM_ROLE_NAME_MAX} characters; shorten the agent name`);
     }
     if (!isEmail(spec.owner.contact)) {
         add(["spec", "owner", "contact"], "contact-email", `owner contact "${spec.owner.contact}" is not an e-mail address; give a reachable team address such as team@example.com`);
@@ -121,6 +120,12 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
     }
     if (identity.spire && !inDomain(identity.spire.parentId)) {
         add(["spec", "identity", "spire", "parentId"], "spiffe-trust-domain", `parent ID ${identity.spire.parentId} is outside the fleet's trust domain "${domain}"`);
+    }
+    for (const [i, grant] of decl.spec.grants.entries()) {
+        const gateway = grant.connector.startsWith("tool.") ? grant.connector.slice("tool.".length) : undefined;
+        if (gateway && !settings.gateways?.[gateway]) {
+            add(["spec", "grants", i, "connector"], "missing-setting", `gateway "${gateway}" has no ARN: add it to the fleet's gateways (kind: Fleet spec.gateways.${gateway}: arn:aws:bedrock-agentcore:…:gateway/…)`);
+        }
     }
     const needsRole = decl.spec.grants.some((g) => g.connector.startsWith("aws.") || g.connector.startsWith("oauth."));
     if (needsRole && !identity.aws) {

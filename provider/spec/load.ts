@@ -59,21 +59,29 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
 /** Reads and parses every declaration file under the given paths. */
 export function loadDeclarations(paths: readonly string[]): LoadResult {
     const { files, missing } = collectFiles(paths);
+    const sources: { file: string; text: string }[] = [];
+    const unreadable: Diagnostic[] = [];
+    for (const file of files) {
+        try {
+            sources.push({ file, text: fs.readFileSync(file, "utf8") });
+        } catch (error) {
+            unreadable.push({ file, line: 1, column: 1, path: [], rule: "yaml-syntax", message: `cannot read file: ${(error as Error).message}` });
+        }
+    }
+    const parsed = parseSources(sources);
+    return { ...parsed, files, missing, diagnostics: [...unreadable, ...parsed.diagnostics] };
+}
+
+/** Parses in-memory sources, as if they were files. */
+export function parseSources(sources: readonly { file: string; text: string }[]): LoadResult {
     const documents: SourceDocument[] = [];
     const diagnostics: Diagnostic[] = [];
-    for (const file of files) {
-        let text: string;
-        try {
-            text = fs.readFileSync(file, "utf8");
-        } catch (error) {
-            diagnostics.push({ file, line: 1, column: 1, path: [], rule: "yaml-syntax", message: `cannot read file: ${(error as Error).message}` });
-            continue;
-        }
+    for (const { file, text } of sources) {
         const parsed = parseText(file, text);
         documents.push(...parsed.documents);
         diagnostics.push(...parsed.diagnostics);
     }
-    return { files, documents, diagnostics, missing };
+    return { files: sources.map((s) => s.file), documents, diagnostics, missing: [] };
 }
 
 /** Parses one file's text (several documents allowed). */

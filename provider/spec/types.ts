@@ -150,6 +150,8 @@ export interface FleetSettings {
     x509SvidTtl?: number;
     /** Default JWT SVID TTL for SPIRE entries, seconds (default 300). */
     jwtSvidTtl?: number;
+    /** AgentCore gateways by name (`tool.<name>` grants) → gateway ARN. */
+    gateways?: Record<string, string>;
 }
 
 /** A whole `kind: Fleet` document. */

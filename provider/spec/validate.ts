@@ -2,7 +2,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent, resolveSettings, ResolvedSettings } from "./guardrails";
-import { loadDeclarations, SourceDocument } from "./load";
+import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
 import { resolveAgent, ResolvedAgent } from "./resolve";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
@@ -43,13 +43,21 @@ let compiled: ValidateFunction | undefined;
 
 /** The JSON Schema, compiled once per process. */
 export function schemaValidator(): ValidateFunction {
-    compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(agentSchema);
+    compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(agentSchema);
     return compiled;
 }
 
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
 export function validateDeclarations(paths: readonly string[], options: ValidateOptions): ValidationReport {
-    const loaded = loadDeclarations(paths);
+    return validateLoaded(loadDeclarations(paths), options);
+}
+
+/** The same checks on in-memory sources (tests, editors, the policy pack). */
+export function validateTexts(sources: readonly { file: string; text: string }[], options: ValidateOptions): ValidationReport {
+    return validateLoaded(parseSources(sources), options);
+}
+
+function validateLoaded(loaded: LoadResult, options: ValidateOptions): ValidationReport {
     const errors: Diagnostic[] = [...loaded.diagnostics];
     const agents: { doc: SourceDocument; decl: AgentDeclaration }[] = [];
     const fleets: { doc: SourceDocument; decl: FleetDeclaration }[] = [];
