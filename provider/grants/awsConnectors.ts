@@ -82,6 +82,7 @@ function serviceConnector(def: AwsServiceDefinition): Connector {
     return {
         name: def.name,
         summary: def.summary,
+        example: def.example,
         validate(grant) {
             return [
                 ...requireAccess(grant, def.name, supported),
@@ -106,6 +107,7 @@ function s3Connector(): Connector {
     return {
         name: "aws.s3",
         summary: "S3 objects: read = get + list under the prefix, write = put (never delete)",
+        example,
         validate(grant) {
             return [
                 ...requireAccess(grant, "aws.s3", ["read", "write", "readwrite"]),
@@ -148,12 +150,13 @@ function iamConnector(): Connector {
     return {
         name: "aws.iam",
         summary: "explicit IAM actions on explicit ARNs; every action must exist, no wildcards, no IAM/STS changes",
+        example: "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1",
         validate(grant) {
             const violations: Violation[] = [...onlyFields(grant, "aws.iam", ["actions", "resources"])];
             if (!grant.actions) {
                 violations.push({ path: [], rule: "connector-field", message: "aws.iam grants need `actions`: a list of IAM actions such as bedrock:InvokeModel" });
             }
-            violations.push(...requireResources(grant, "aws.iam", "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1"));
+            violations.push(...requireResources(grant, "aws.iam", this.example!));
             (grant.actions ?? []).forEach((action, i) => {
                 const path = ["actions", i];
                 if (isWildcardAction(action)) return; // reported once, by the wildcard guardrail
@@ -250,7 +253,7 @@ function checkArn(arn: string, i: number, pattern: RegExp, connector: string, ex
     if (isWildcardResource(arn)) return []; // reported by the wildcard guardrail
     const m = pattern.exec(arn);
     if (!m) {
-        return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not a ${connector} resource ARN; expected the form ${example}` }];
+        return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not a valid ${connector} resource ARN; expected the form ${example}` }];
     }
     const name = m[nameGroup];
     if (name !== undefined && /^\*+$/.test(name)) {

@@ -28,22 +28,35 @@ export function accountOf(arn: string): string {
     return arn.split(":")[4] ?? "";
 }
 
-/** One policy document per gateway the agent uses: a `permit` per declared tool. */
-export function buildCedarPolicies(agent: string, grants: readonly GrantExpansion[], inputs: CedarInputs): { gateway: string; policy: string }[] {
-    const policies: { gateway: string; policy: string }[] = [];
+/** One Cedar `permit` for one tool of one agent (an `aws.bedrock.AgentcorePolicy` holds one). */
+export interface CedarPolicy {
+    gateway: string;
+    tool: string;
+    /** Stable policy name: `<agent>_<gateway>_<target>___<tool>` with '-' as '_'. */
+    name: string;
+    statement: string;
+}
+
+/** A `permit` per declared tool, for every gateway the agent uses. */
+export function buildCedarPolicies(agent: string, grants: readonly GrantExpansion[], inputs: CedarInputs): CedarPolicy[] {
+    const policies: CedarPolicy[] = [];
     for (const grant of grants) {
         if (!grant.tools) continue;
         const { gateway, tools } = grant.tools;
         const gatewayArn = inputs.gatewayArn(gateway);
-        const statements = tools.map((tool) => [
-            `@id(${JSON.stringify(`${agent}.${gateway}.${toolActionId(tool)}`)})`,
-            `permit (`,
-            `  principal is AgentCore::IamEntity,`,
-            `  action == AgentCore::Action::${JSON.stringify(toolActionId(tool))},`,
-            `  resource == AgentCore::Gateway::${JSON.stringify(gatewayArn)}`,
-            `) when { principal.id like ${JSON.stringify(agentSessionPattern(agent, accountOf(gatewayArn)))} };`,
-        ].join("\n"));
-        policies.push({ gateway, policy: statements.join("\n\n") + "\n" });
+        for (const tool of tools) {
+            policies.push({
+                gateway, tool,
+                name: `${agent}_${gateway}_${toolActionId(tool)}`.replace(/[^A-Za-z0-9_]/g, "_"),
+                statement: [
+                    `permit (`,
+                    `  principal is AgentCore::IamEntity,`,
+                    `  action == AgentCore::Action::${JSON.stringify(toolActionId(tool))},`,
+                    `  resource == AgentCore::Gateway::${JSON.stringify(gatewayArn)}`,
+                    `) when { principal.id like ${JSON.stringify(agentSessionPattern(agent, accountOf(gatewayArn)))} };`,
+                ].join("\n"),
+            });
+        }
     }
     return policies;
 }

@@ -20,6 +20,7 @@ export function kubernetesConnector(): Connector {
     return {
         name: "kubernetes",
         summary: "namespaced RBAC: resources + verbs (or access: read = get/list/watch, write = create/update/patch)",
+        example: "configmaps",
         validate(grant) {
             const violations: Violation[] = [...onlyFields(grant, "kubernetes", ["access", "namespace", "resources", "verbs", "apiGroups"])];
             if (grant.namespace !== undefined && !isDns1123Label(grant.namespace)) {

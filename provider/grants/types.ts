@@ -69,6 +69,8 @@ export interface Connector {
     readonly name: string;
     /** One line for `--help` and errors. */
     readonly summary: string;
+    /** A valid resource for this connector, shown in errors (and standing in for values known only after apply). */
+    readonly example?: string;
     /** Connector-specific checks; paths are relative to the grant. */
     validate(grant: Grant): Violation[];
     /** The smallest set of permissions that does the declared job. Only called on valid grants. */

@@ -1,4 +1,4 @@
-import { buildCedarPolicies } from "../grants/cedar";
+import { buildCedarPolicies, CedarPolicy } from "../grants/cedar";
 import type { ExpansionContext, GrantExpansion } from "../grants/types";
 import type { ResolvedSettings } from "../spec/guardrails";
 import { expandGrants, ResolvedAgent } from "../spec/resolve";
@@ -34,7 +34,7 @@ export interface AgentArtefacts {
     };
     kubernetes?: { manifests: object[] };
     spire?: { entry: SpireEntrySpec };
-    cedar?: { gateway: string; policy: string }[];
+    cedar?: CedarPolicy[];
 }
 
 /**

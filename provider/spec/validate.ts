@@ -37,6 +37,8 @@ export interface ValidateOptions {
     now: Date;
     /** Fleet settings from code (AgentFleet args); a `kind: Fleet` document may tighten them. */
     settings?: FleetSettings;
+    /** In-memory declarations validated together with the files (names unique across both). */
+    sources?: readonly { file: string; text: string }[];
 }
 
 let compiled: ValidateFunction | undefined;
@@ -49,7 +51,15 @@ export function schemaValidator(): ValidateFunction {
 
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
 export function validateDeclarations(paths: readonly string[], options: ValidateOptions): ValidationReport {
-    return validateLoaded(loadDeclarations(paths), options);
+    const fromFiles = loadDeclarations(paths);
+    if (!options.sources?.length) return validateLoaded(fromFiles, options);
+    const inMemory = parseSources(options.sources);
+    return validateLoaded({
+        files: [...fromFiles.files, ...inMemory.files],
+        documents: [...fromFiles.documents, ...inMemory.documents],
+        diagnostics: [...fromFiles.diagnostics, ...inMemory.diagnostics],
+        missing: fromFiles.missing,
+    }, options);
 }
 
 /** The same checks on in-memory sources (tests, editors, the policy pack). */

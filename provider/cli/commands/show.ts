@@ -56,7 +56,7 @@ export function renderArtefacts(a: AgentArtefacts): string {
         }));
     }
     if (a.spire) lines.push("", "spire entry:", indent(JSON.stringify(a.spire.entry, null, 2), 2));
-    if (a.cedar) lines.push("", "cedar:", ...a.cedar.map((c) => indent(c.policy, 2)));
+    if (a.cedar) lines.push("", "cedar:", ...a.cedar.map((c) => indent(c.statement, 2)));
     return lines.join("\n") + "\n";
 }
 

@@ -1,0 +1,147 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Agent, AgentidError, agentClock, PlatformSwitches } from "./agent";
+import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
+import { formatInstant } from "./spec/clock";
+import { formatDiagnostic } from "./spec/diagnostics";
+import { validateDeclarations, ValidationReport } from "./spec/validate";
+import { stringify } from "yaml";
+import type { AgentDeclaration, FleetSettings } from "./spec/types";
+
+export interface AgentFleetArgs {
+    /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */
+    paths?: string[];
+    /** Declarations written in code, validated exactly like files. */
+    agents?: AgentDeclaration[];
+    /** Fleet guardrails and defaults; a `kind: Fleet` document may tighten them. */
+    settings?: FleetSettings;
+    /** The clock for expiry (RFC 3339); default config `agentid:now`, then the system clock. */
+    now?: string;
+    /** Platforms to provision (default all). */
+    platforms?: PlatformSwitches;
+    /** OAuth client credentials by vendor for the fleet-shared AgentCore credential providers. */
+    oauthClients?: Record<string, { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }>;
+}
+
+/** One row of `AgentFleet.agents`. */
+export interface FleetMember {
+    status: pulumi.Output<"active" | "expired">;
+    expiresAt: pulumi.Output<string>;
+    spiffeId: pulumi.Output<string>;
+    awsRoleArn: pulumi.Output<string | undefined>;
+    kubernetesServiceAccount: pulumi.Output<string | undefined>;
+}
+
+/**
+ * A fleet of agents from declarations: validates every file first and stops the program with the
+ * whole report when anything is invalid (nothing is registered), then creates one Agent each,
+ * sharing one OAuth2 credential provider per SaaS vendor and one policy engine per gateway.
+ */
+export class AgentFleet extends pulumi.ComponentResource {
+    /** Every agent by name. */
+    public readonly agents: Record<string, Agent>;
+    /** Names of agents that have expired. */
+    public readonly expired: pulumi.Output<string[]>;
+    /** Owner, expiry and identities per agent. */
+    public readonly summary: pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
+
+    constructor(name: string, args: AgentFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+        const now = agentClock(args.now);
+        const report = loadFleetReport(args, now);
+        if (!report.valid) throw new AgentidError(renderReport(report));
+        const declarations = report.declarations.map((d) => d.declaration);
+        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true };
+        const usage = sharedUsage(declarations);
+        if (platforms.aws) requireOauthClients(usage.vendors, args);
+        super("agentid:index:AgentFleet", name, {}, opts);
+
+        const settings = report.settings;
+        const shared = platforms.aws ? this.sharedAwsResources(name, usage, args) : { oauthProviderArns: {}, policyEngineIds: {} };
+
+        this.agents = {};
+        for (const decl of declarations) {
+            const { metadata, spec } = decl;
+            this.agents[metadata.name] = new Agent(metadata.name, {
+                agentName: metadata.name,
+                ...(metadata.labels ? { labels: metadata.labels } : {}),
+                description: spec.description,
+                owner: spec.owner,
+                expiresAt: spec.expiresAt,
+                ...(spec.onExpiry ? { onExpiry: spec.onExpiry } : {}),
+                ...(spec.reviewBy ? { reviewBy: spec.reviewBy } : {}),
+                ...(spec.approval ? { approval: spec.approval } : {}),
+                ...(spec.identity ? { identity: spec.identity } : {}),
+                grants: spec.grants,
+                settings,
+                now: formatInstant(now),
+                platforms,
+                oauthProviderArns: shared.oauthProviderArns,
+                policyEngineIds: shared.policyEngineIds,
+            }, { parent: this });
+        }
+        const members = Object.values(this.agents);
+        this.expired = pulumi.all(members.map((a) => pulumi.all([a.agentName, a.status]))).apply((rows) => rows.filter(([, s]) => s === "expired").map(([n]) => n));
+        this.summary = pulumi.output(Object.fromEntries(declarations.map((d) => [d.metadata.name, {
+            status: this.agents[d.metadata.name].status,
+            expiresAt: this.agents[d.metadata.name].expiresAt,
+            owner: `${d.spec.owner.team} <${d.spec.owner.contact}>`,
+        }]))) as pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
+        this.registerOutputs({ expired: this.expired, summary: this.summary });
+    }
+
+    /** One OAuth2 credential provider per vendor and one policy engine per gateway, shared by all agents. */
+    private sharedAwsResources(name: string, { vendors, gateways }: SharedUsage, args: AgentFleetArgs) {
+        const oauthProviderArns: Record<string, pulumi.Input<string>> = {};
+        for (const vendor of vendors) {
+            const client = args.oauthClients![vendor];
+            oauthProviderArns[vendor] = new aws.bedrock.AgentcoreOauth2CredentialProvider(`${name}-oauth-${vendor}`, {
+                name: `agentid-${vendor}`,
+                credentialProviderVendor: OAUTH_VENDOR_IDS[vendor],
+                oauth2ProviderConfig: { [`${vendor}Oauth2ProviderConfig`]: { clientId: client.clientId, clientSecret: client.clientSecret } },
+            }, { parent: this }).credentialProviderArn;
+        }
+        const policyEngineIds: Record<string, pulumi.Input<string>> = {};
+        for (const gateway of gateways) {
+            policyEngineIds[gateway] = new aws.bedrock.AgentcorePolicyEngine(`${name}-engine-${gateway}`, {
+                name: `agentid_${gateway}`.replace(/-/g, "_"),
+                description: `agentid tool policies for gateway ${gateway}`,
+            }, { parent: this }).policyEngineId;
+        }
+        return { oauthProviderArns, policyEngineIds };
+    }
+}
+
+interface SharedUsage {
+    /** SaaS vendors used through oauth.<vendor> grants of active agents. */
+    vendors: string[];
+    /** Gateways used through tool.<gateway> grants. */
+    gateways: string[];
+}
+
+function sharedUsage(declarations: AgentDeclaration[]): SharedUsage {
+    const grants = declarations.flatMap((d) => d.spec.grants);
+    const suffixes = (prefix: string) => [...new Set(grants.filter((g) => g.connector.startsWith(prefix)).map((g) => g.connector.slice(prefix.length)))].sort();
+    return { vendors: suffixes("oauth."), gateways: suffixes("tool.") };
+}
+
+function requireOauthClients(vendors: string[], args: AgentFleetArgs): void {
+    const missing = vendors.filter((v) => !args.oauthClients?.[v]);
+    if (missing.length > 0) {
+        throw new AgentidError(`agents use ${missing.map((v) => `oauth.${v}`).join(", ")} but the fleet has no client credentials for ${missing.length === 1 ? "it" : "them"}: set AgentFleet oauthClients.<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)`);
+    }
+}
+
+/** Validates files and in-code declarations as one set (names unique across both). */
+export function loadFleetReport(args: AgentFleetArgs, now: Date): ValidationReport {
+    const sources = (args.agents ?? []).map((agent, i) => ({ file: `<AgentFleet agents[${i}]>`, text: stringify(agent) }));
+    return validateDeclarations(args.paths ?? [], { now, settings: args.settings, sources });
+}
+
+/** The validation report as the program's error: every problem, file:line:col first. */
+export function renderReport(report: ValidationReport): string {
+    const lines = [
+        ...report.missing.map((p) => `${p}: error: no such file or directory`),
+        ...report.errors.map(formatDiagnostic),
+    ];
+    return `agentid: ${lines.length} problem${lines.length === 1 ? "" : "s"} in the agent declarations; nothing was changed:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+}

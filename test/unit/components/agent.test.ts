@@ -1,0 +1,226 @@
+import { recordParents, registeredUnder, settled, valueOf } from "../../helpers/mocks";
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { Agent, AgentArgs, AgentidError } from "../../../provider/agent";
+import { DENY_ALL_SID } from "../../../provider/platforms/aws/policies";
+import { grantsDigest } from "../../../provider/spec/digest";
+import { NOW } from "../../helpers/fixtures";
+
+const ANCHOR = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
+const OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE";
+const BUCKET_GRANT = { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::tickets/inbound/*"] };
+
+function args(overrides: Partial<AgentArgs> = {}): AgentArgs {
+    return {
+        description: "Triage tickets", owner: { team: "support", contact: "support@example.com" },
+        expiresAt: "2027-01-15T00:00:00Z", now: NOW,
+        settings: { trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod" },
+        identity: { aws: { trust: "rolesAnywhere" } },
+        grants: [BUCKET_GRANT],
+        ...overrides,
+    };
+}
+
+/** Creates an agent, waits for every registration, returns them with their parents. */
+async function provision(name: string, a: AgentArgs) {
+    const parents = recordParents();
+    const agent = new Agent(name, a, parents.options);
+    await settled();
+    const resources = registeredUnder(name);
+    const byType = (type: string) => resources.filter((r) => r.type === type);
+    const one = (type: string) => {
+        const found = byType(type);
+        assert.strictEqual(found.length, 1, `expected one ${type}, got ${found.length}`);
+        return found[0];
+    };
+    return { agent, resources, parents: parents.records, byType, one, types: resources.map((r) => r.type).sort() };
+}
+
+describe("Agent", () => {
+    it("creates the role, one inline policy and exclusive attachments for a rolesAnywhere agent, all parented to it", async () => {
+        const p = await provision("ra-agent", args());
+        assert.deepStrictEqual(p.types, [
+            "agentid:index:Agent",
+            "aws:iam/role:Role",
+            "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+            "aws:iam/rolePolicy:RolePolicy",
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        ]);
+        assert.deepStrictEqual(p.parents.filter((r) => r.name !== "ra-agent").map((r) => r.parent), Array(4).fill("ra-agent"));
+        const role = p.one("aws:iam/role:Role").inputs;
+        assert.deepStrictEqual([role.name, role.path, role.maxSessionDuration], ["agent-ra-agent", "/agents/", 3600]);
+        assert.deepStrictEqual(role.tags, {
+            "agentid:name": "ra-agent", "agentid:owner-team": "support", "agentid:owner-contact": "support@example.com", "agentid:expires-at": "2027-01-15T00:00:00Z",
+        });
+        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Condition, {
+            StringEquals: { "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/ra-agent" },
+            ArnEquals: { "aws:SourceArn": ANCHOR },
+            DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" },
+        });
+        const policy = p.one("aws:iam/rolePolicy:RolePolicy").inputs;
+        assert.strictEqual(policy.name, "agentid-grants");
+        assert.deepStrictEqual(JSON.parse(policy.policy).Statement.map((s: { Sid: string }) => s.Sid), ["Grant0S3Objects", "Grant0S3List0"]);
+        assert.deepStrictEqual(p.one("aws:iam/rolePoliciesExclusive:RolePoliciesExclusive").inputs, { roleName: "agent-ra-agent", policyNames: ["agentid-grants"] });
+        assert.deepStrictEqual(p.one("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive").inputs, { roleName: "agent-ra-agent", policyArns: [] });
+    });
+
+    it("exposes its outputs", async () => {
+        const { agent } = await provision("out-agent", args({ identity: { aws: { trust: "irsa" }, kubernetes: { namespace: "bots" } } }));
+        assert.deepStrictEqual(await valueOf(pulumi.all({
+            agentName: agent.agentName, status: agent.status, expiresAt: agent.expiresAt, spiffeId: agent.spiffeId,
+            awsRoleArn: agent.awsRoleArn, kubernetesServiceAccount: agent.kubernetesServiceAccount, grantsDigest: agent.grantsDigest,
+        })), {
+            agentName: "out-agent", status: "active", expiresAt: "2027-01-15T00:00:00Z", spiffeId: "spiffe://example.org/agents/out-agent",
+            awsRoleArn: "arn:aws:iam::123456789012:role/agents/agent-out-agent", kubernetesServiceAccount: "bots/out-agent",
+            grantsDigest: grantsDigest([BUCKET_GRANT]),
+        });
+    });
+
+    it("pins IRSA trust to the exact service account and annotates it with the role ARN", async () => {
+        const p = await provision("irsa-agent", args({ identity: { aws: { trust: "irsa" }, kubernetes: { namespace: "bots", serviceAccount: "irsa-sa" } } }));
+        const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Federated: OIDC });
+        assert.deepStrictEqual(trust.Action, ["sts:AssumeRoleWithWebIdentity"]);
+        assert.deepStrictEqual(trust.Condition.StringEquals, {
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:bots:irsa-sa",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud": "sts.amazonaws.com",
+        });
+        const sa = p.one("kubernetes:core/v1:ServiceAccount").inputs;
+        assert.deepStrictEqual(sa.metadata.annotations, {
+            "agentid.dev/owner-team": "support", "agentid.dev/owner-contact": "support@example.com",
+            "agentid.dev/expires-at": "2027-01-15T00:00:00Z", "agentid.dev/spiffe-id": "spiffe://example.org/agents/irsa-agent",
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/agents/agent-irsa-agent",
+        });
+        assert.deepStrictEqual([sa.metadata.name, sa.metadata.namespace, sa.automountServiceAccountToken], ["irsa-sa", "bots", false]);
+    });
+
+    it("associates a podIdentity role with the cluster's service account", async () => {
+        const p = await provision("pod-agent", args({ identity: { aws: { trust: "podIdentity" } } }));
+        const association = p.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs;
+        assert.deepStrictEqual(association, { clusterName: "prod", namespace: "agents", serviceAccount: "pod-agent", roleArn: "arn:aws:iam::123456789012:role/agents/agent-pod-agent" });
+        const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Condition.StringEquals, { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "pod-agent" });
+        assert.strictEqual(p.byType("kubernetes:core/v1:ServiceAccount").length, 1);
+    });
+
+    it("gives an agentcore agent a workload identity and trusts only it", async () => {
+        const p = await provision("core-agent", args({ identity: { aws: { trust: "agentcore" } } }));
+        assert.deepStrictEqual(p.one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity").inputs, { name: "core-agent" });
+        const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/core-agent" });
+    });
+
+    it("creates only Kubernetes objects for a Kubernetes-only agent", async () => {
+        const p = await provision("k8s-agent", args({ identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["configmaps"], verbs: ["get", "list"] }] }));
+        assert.deepStrictEqual(p.types, ["agentid:index:Agent", "kubernetes:core/v1:ServiceAccount", "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"]);
+        const role = p.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
+        assert.deepStrictEqual(role.rules, [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }]);
+        assert.deepStrictEqual(p.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs.subjects, [{ kind: "ServiceAccount", name: "k8s-agent", namespace: "agents" }]);
+    });
+
+    it("creates a ClusterSPIFFEID selecting the agent's service account when asked", async () => {
+        const p = await provision("spiffe-agent", args({ identity: { kubernetes: { clusterSpiffeId: true } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] }));
+        const crd = p.one("kubernetes:spire.spiffe.io/v1alpha1:ClusterSPIFFEID").inputs;
+        assert.deepStrictEqual(crd.spec.spiffeIDTemplate, "spiffe://example.org/agents/spiffe-agent");
+        assert.deepStrictEqual(crd.spec.workloadSelectorTemplates, ["k8s:sa:spiffe-agent"]);
+        assert.deepStrictEqual(crd.spec.namespaceSelector, { matchLabels: { "kubernetes.io/metadata.name": "agents" } });
+    });
+
+    it("skips AWS entirely when the aws platform is switched off", async () => {
+        const p = await provision("noaws-agent", args({ platforms: { aws: false }, identity: { aws: { trust: "irsa" } } }));
+        assert.deepStrictEqual(p.types, ["agentid:index:Agent", "kubernetes:core/v1:ServiceAccount"]);
+        assert.strictEqual(await valueOf(p.agent.awsRoleArn), undefined);
+    });
+
+    it("registers nothing but itself once expired with onExpiry: delete", async () => {
+        const p = await provision("gone-agent", args({ now: "2027-01-15T00:00:00Z", identity: { aws: { trust: "irsa" } } }));
+        assert.deepStrictEqual(p.types, ["agentid:index:Agent"]);
+        assert.strictEqual(await valueOf(p.agent.status), "expired");
+    });
+
+    it("keeps the identity with a deny-all and drops RBAC once expired with onExpiry: disable", async () => {
+        const p = await provision("off-agent", args({
+            now: "2027-02-01", onExpiry: "disable", identity: { aws: { trust: "irsa" } },
+            grants: [BUCKET_GRANT, { connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }],
+        }));
+        assert.deepStrictEqual(p.types, [
+            "agentid:index:Agent", "aws:iam/role:Role", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive", "aws:iam/rolePolicy:RolePolicy",
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "kubernetes:core/v1:ServiceAccount",
+        ]);
+        assert.deepStrictEqual(JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy").inputs.policy), {
+            Version: "2012-10-17", Statement: [{ Sid: DENY_ALL_SID, Effect: "Deny", Action: ["*"], Resource: ["*"] }],
+        });
+        assert.strictEqual(await valueOf(p.agent.status), "expired");
+    });
+
+    it("reads the clock from config agentid:now", async () => {
+        pulumi.runtime.setConfig("agentid:now", "2027-03-01T00:00:00Z");
+        try {
+            const { now: _ignored, ...rest } = args();
+            const p = await provision("clock-agent", rest);
+            assert.deepStrictEqual(p.types, ["agentid:index:Agent"]);
+        } finally {
+            pulumi.runtime.setConfig("agentid:now", "");
+        }
+    });
+
+    it("keeps the role's inputs and every child name when only the grants change", async () => {
+        const before = await provision("stable-a", args());
+        const after = await provision("stable-b", args({
+            grants: [BUCKET_GRANT, { connector: "aws.sqs", access: "read", resources: ["arn:aws:sqs:us-east-1:123456789012:events"] }],
+        }));
+        const role = (p: typeof before, name: string) => {
+            const { name: roleName, ...inputs } = p.one("aws:iam/role:Role").inputs;
+            return { roleName: roleName.replace(name, "X"), ...inputs, assumeRolePolicy: inputs.assumeRolePolicy.replace(name, "X"), description: undefined, tags: undefined };
+        };
+        assert.deepStrictEqual(role(before, "stable-a"), role(after, "stable-b"));
+        assert.deepStrictEqual(before.resources.map((r) => r.name.replace("stable-a", "X")), after.resources.map((r) => r.name.replace("stable-b", "X")));
+        assert.notDeepStrictEqual(before.one("aws:iam/rolePolicy:RolePolicy").inputs.policy, after.one("aws:iam/rolePolicy:RolePolicy").inputs.policy.replace("stable-b", "stable-a"));
+    });
+
+    it("takes grant resources from other resources' outputs", async () => {
+        const p = await provision("input-agent", args({ grants: [{ connector: "aws.s3", access: "read", resources: [pulumi.output("arn:aws:s3:::made-in-program/*")] }] }));
+        const policy = JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        assert.deepStrictEqual(policy.Statement[0].Resource, ["arn:aws:s3:::made-in-program/*"]);
+    });
+
+    it("creates a per-agent OAuth provider and scopes token retrieval to it and its workload identity", async () => {
+        const p = await provision("oauth-agent", args({
+            identity: { aws: { trust: "irsa" } },
+            grants: [{ connector: "oauth.github", scopes: ["read:org"] }],
+            oauthClients: { github: { clientId: "id", clientSecret: pulumi.secret("s3cret") } },
+        }));
+        assert.strictEqual(p.one("aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider").inputs.credentialProviderVendor, "GithubOauth2");
+        const policy = JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        assert.deepStrictEqual(policy.Statement, [{
+            Sid: "Grant0OauthGithub", Effect: "Allow", Action: ["bedrock-agentcore:GetResourceOauth2Token"],
+            Resource: [
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/oauth-agent-github",
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/oauth-agent",
+            ],
+        }]);
+    });
+
+    it("creates one Cedar policy per declared tool in a policy engine", async () => {
+        const p = await provision("tool-agent", args({
+            settings: { trustAnchorArn: ANCHOR, gateways: { helpdesk: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/helpdesk-1" } },
+            grants: [{ connector: "tool.helpdesk", tools: ["crm/lookup", "kb/search"] }],
+        }));
+        assert.strictEqual(p.byType("aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine").length, 1);
+        const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy").map((r) => r.inputs);
+        assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_helpdesk_crm___lookup", "tool_agent_helpdesk_kb___search"]);
+        assert.match(policies.find((x) => x.name.endsWith("crm___lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
+        assert.strictEqual(p.byType("aws:iam/rolePolicy:RolePolicy").length, 0);
+    });
+
+    it("refuses invalid args before registering anything, naming the field and rule", () => {
+        assert.throws(() => new Agent("bad-agent", args({ grants: [{ connector: "aws.s3", access: "read", resources: ["*"] }] })),
+            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]\.resources\[0\]: "\*" as a resource means everything; name the exact resources \(wildcard-resource\)/.test(e.message));
+        assert.deepStrictEqual(registeredUnder("bad-agent").filter((r) => r.custom), []);
+    });
+
+    it("fails an OAuth grant without client credentials with the fix", () => {
+        assert.throws(() => new Agent("nocreds-agent", args({ identity: { aws: { trust: "irsa" } }, grants: [{ connector: "oauth.slack", scopes: ["chat:write"] }], approval: { ticket: "S-1", approvers: ["a@example.com"] } })),
+            /oauth\.slack needs client credentials: pass oauthClients\.slack/);
+    });
+});
