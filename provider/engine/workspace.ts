@@ -1,0 +1,73 @@
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { engineEnv, toolchainRoot } from "./toolchain";
+
+/** Where the agentid package lives (the root of this repository or of the installed package). */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export interface FleetStackOptions {
+    /** A scratch folder for the project, its state and rendered manifests. */
+    workDir: string;
+    stackName: string;
+    /** Declaration paths for `agentid:paths`. */
+    agentPaths: string[];
+    /** Render Kubernetes objects into this folder (GitOps) instead of a cluster. */
+    renderYamlTo?: string;
+    /** `agentid:now`. */
+    now?: string;
+}
+
+/**
+ * A throw-away project that runs agentid's root program (the same `dist/provider/program.js` as the
+ * repository's Pulumi.yaml) through the real engine with a local file backend.
+ */
+export async function openFleetStack(options: FleetStackOptions): Promise<Stack> {
+    const projectDir = path.join(options.workDir, "project");
+    fs.mkdirSync(projectDir, { recursive: true });
+    fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), [
+        "name: agentid-fleet",
+        "runtime:",
+        "  name: nodejs",
+        "  options:",
+        "    typescript: false",
+        "main: index.js",
+        "",
+    ].join("\n"));
+    fs.writeFileSync(path.join(projectDir, "index.js"), `module.exports = require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "provider", "program.js"))});\n`);
+    fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({ name: "agentid-fleet-stack", private: true }, null, 2));
+    const modules = path.join(projectDir, "node_modules");
+    if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), modules, "dir");
+
+    const env = engineEnv(path.join(options.workDir, "state"));
+    const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: options.stackName, workDir: projectDir }, { envVars: env, pulumiCommand });
+    await stack.setConfig("agentid:paths", { value: options.agentPaths.join(",") });
+    if (options.renderYamlTo) await stack.setConfig("agentid:renderYamlTo", { value: options.renderYamlTo });
+    if (options.now) await stack.setConfig("agentid:now", { value: options.now });
+    return stack;
+}
+
+/** Engine events reduced to what a reviewer reads: operation and resource. */
+export interface StepRecord {
+    op: string;
+    type: string;
+    name: string;
+    urn: string;
+    /** Properties whose change causes the step (updates, replaces). */
+    diffs: string[];
+}
+
+/** Collects resource steps from an engine event stream. */
+export function stepRecorder(): { steps: StepRecord[]; onEvent: (event: EngineEvent) => void } {
+    const steps: StepRecord[] = [];
+    return {
+        steps,
+        onEvent(event) {
+            const metadata = event.resourcePreEvent?.metadata;
+            if (!metadata) return;
+            const urn = metadata.urn;
+            steps.push({ op: metadata.op, type: metadata.type, name: urn.split("::").pop()!, urn, diffs: metadata.diffs ?? [] });
+        },
+    };
+}
