@@ -16,6 +16,9 @@ const ACCOUNT = "123456789012";
 /** Attributes AWS would compute, so outputs such as role ARNs resolve like the real thing. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     switch (type) {
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            return { arn: `arn:aws:s3:::${inputs.bucket ?? name}`, bucket: inputs.bucket ?? name };
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::${ACCOUNT}:role${inputs.path ?? "/"}${inputs.name}`, uniqueId: `AROA${name}` };
         case "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity":
