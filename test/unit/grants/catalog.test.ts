@@ -1,0 +1,77 @@
+import * as assert from "assert";
+import { catalog } from "../../../provider/grants/catalog";
+import { iamActions } from "../../../provider/grants/iamActions";
+import type { ExpansionContext } from "../../../provider/grants/types";
+
+const CONTEXT: ExpansionContext = {
+    agent: "a1", defaultNamespace: "agents",
+    oauthProviderArn: (v) => `arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/agentid-${v}`,
+    workloadIdentityArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/a1",
+};
+
+describe("connector catalog", () => {
+    it("expands S3 read on a prefix to GetObject on the prefix and a prefix-scoped ListBucket", () => {
+        const [e] = catalog.expand([{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*"] }], CONTEXT);
+        assert.deepStrictEqual(e.statements, [
+            { Sid: "Grant0S3Objects", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"] },
+            { Sid: "Grant0S3List0", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::tickets"], Condition: { StringLike: { "s3:prefix": ["inbound/*"] } } },
+        ]);
+        assert.deepStrictEqual(e.actions, [{ action: "s3:GetObject", accessLevel: "Read" }, { action: "s3:ListBucket", accessLevel: "List" }]);
+        assert.deepStrictEqual([e.risk, e.needsApproval], ["low", false]);
+    });
+
+    it("lists a whole bucket without a prefix condition", () => {
+        const [e] = catalog.expand([{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets"] }], CONTEXT);
+        assert.deepStrictEqual(e.statements.map((s) => [s.Resource, s.Condition]), [[["arn:aws:s3:::tickets/*"], undefined], [["arn:aws:s3:::tickets"], undefined]]);
+    });
+
+    it("maps SQS write to SendMessage, never delete or purge", () => {
+        const [e] = catalog.expand([{ connector: "aws.sqs", access: "write", resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }], CONTEXT);
+        assert.deepStrictEqual(e.statements[0].Action, ["sqs:SendMessage", "sqs:GetQueueAttributes"]);
+        assert.deepStrictEqual([e.risk, e.needsApproval], ["medium", true]);
+    });
+
+    it("maps Secrets Manager read to the exact secret only", () => {
+        const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db/password-AbCdEf";
+        const [e] = catalog.expand([{ connector: "aws.secretsmanager", access: "read", resources: [arn] }], CONTEXT);
+        assert.deepStrictEqual(e.statements, [{ Sid: "Grant0SecretsmanagerRead", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [arn] }]);
+    });
+
+    it("carries IAM access levels from iam-data, with permission changes as high risk", () => {
+        assert.deepStrictEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:PutObjectTagging", "s3:PutBucketPolicy", "kms:CreateGrant"].map((a) => iamActions.accessLevel(a)),
+            ["Read", "List", "Write", "Tagging", "Permissions management", "Permissions management"]);
+        const [e] = catalog.expand([{ connector: "aws.iam", actions: ["s3:PutBucketPolicy"], resources: ["arn:aws:s3:::tickets"] }], CONTEXT);
+        assert.deepStrictEqual([e.access, e.risk, e.needsApproval], ["write", "high", true]);
+    });
+
+    it("canonicalises explicit action spelling", () => {
+        const [e] = catalog.expand([{ connector: "aws.iam", actions: ["BEDROCK:invokemodel"], resources: ["arn:aws:bedrock:us-east-1::foundation-model/m"] }], CONTEXT);
+        assert.deepStrictEqual(e.statements[0].Action, ["bedrock:InvokeModel"]);
+    });
+
+    it("rates Kubernetes reads of secrets and deletes as high risk", () => {
+        const risks = catalog.expand([
+            { connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] },
+            { connector: "kubernetes", resources: ["secrets"], verbs: ["get"] },
+            { connector: "kubernetes", resources: ["deployments"], apiGroups: ["apps"], verbs: ["patch"] },
+            { connector: "kubernetes", resources: ["pods"], verbs: ["delete"] },
+        ], CONTEXT).map((e) => [e.access, e.risk, e.rbac!.namespace]);
+        assert.deepStrictEqual(risks, [["read", "low", "agents"], ["read", "high", "agents"], ["write", "medium", "agents"], ["write", "high", "agents"]]);
+    });
+
+    it("scopes OAuth token retrieval to the vendor's provider and the agent's workload identity", () => {
+        const [e] = catalog.expand([{ connector: "oauth.slack", scopes: ["channels:read", "chat:write"] }], CONTEXT);
+        assert.deepStrictEqual(e.statements[0].Resource, [CONTEXT.oauthProviderArn("slack"), CONTEXT.workloadIdentityArn]);
+        assert.deepStrictEqual([e.access, e.risk, e.oauth], ["readwrite", "medium", { vendor: "slack", scopes: ["channels:read", "chat:write"] }]);
+    });
+
+    it("names every connector in its unknown-connector message", () => {
+        const [v] = catalog.validate({ connector: "aws.ec2", access: "read", resources: ["x"] });
+        assert.strictEqual(v.message, `unknown connector "aws.ec2"; known connectors: aws.s3, aws.dynamodb, aws.sqs, aws.sns, aws.secretsmanager, aws.kms, aws.bedrock, aws.lambda, aws.iam, kubernetes, oauth.<vendor>, tool.<gateway>`);
+    });
+
+    it("refuses write on connectors that have none", () => {
+        assert.deepStrictEqual(catalog.validate({ connector: "aws.bedrock", access: "write", resources: ["arn:aws:bedrock:us-east-1::foundation-model/m"] }).map((v) => v.message),
+            [`aws.bedrock supports access read, not "write"`]);
+    });
+});
