@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
 import { buildAgentArtefacts, AgentArtefacts } from "./review/artefacts";
 import { buildServiceAccount } from "./platforms/kubernetes/manifests";
+import { buildSpireEntry } from "./platforms/spire/entry";
+import { SpireEntry } from "./platforms/spire/spireEntry";
 import { resolveNow } from "./spec/clock";
 import { formatPath } from "./spec/diagnostics";
 import { checkAgent, resolveSettings, ResolvedSettings } from "./spec/guardrails";
@@ -84,6 +86,8 @@ export interface PlatformSwitches {
     aws?: boolean;
     /** ServiceAccount, RBAC, ClusterSPIFFEID (default true). */
     kubernetes?: boolean;
+    /** SPIRE registration entries through agentid's provider plugin (default true). */
+    spire?: boolean;
 }
 
 export interface AgentArgs {
@@ -119,6 +123,8 @@ export interface AgentArgs {
     oauthClients?: Record<string, { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }>;
     /** Fleet-shared AgentCore policy engines by gateway name (IDs); else the agent creates one per gateway. */
     policyEngineIds?: Record<string, pulumi.Input<string>>;
+    /** The SPIRE server's admin socket for the agent's registration entry (default /tmp/spire-server/private/api.sock). */
+    spireSocket?: pulumi.Input<string>;
 }
 
 /** A program-stopping error shown without a stack trace: what is wrong and how to fix it. */
@@ -151,6 +157,8 @@ export class Agent extends pulumi.ComponentResource {
     public readonly role?: aws.iam.Role;
     /** The service account, when created. */
     public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+    /** ID of the agent's SPIRE registration entry (undefined without a SPIRE identity). */
+    public readonly spireEntryId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentid:index:Agent", name, {}, opts);
@@ -176,7 +184,7 @@ export class Agent extends pulumi.ComponentResource {
         this.spiffeId = real.apply((a) => a.spiffeId);
         this.grantsDigest = real.apply((a) => a.grantsDigest);
 
-        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true };
+        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const parent = { parent: this };
         if (shape.effect === "deleted") {
             pulumi.log.warn(`agent ${agentName} expired at ${shape.expiresAt} (onExpiry: delete): its identities and grants are removed`, this);
@@ -193,6 +201,18 @@ export class Agent extends pulumi.ComponentResource {
         if (shape.kubernetes && platforms.kubernetes) {
             this.serviceAccount = this.createKubernetes(name, shape, real, roleArn, settings, parent);
         }
+        const entry = shape.spire && platforms.spire ? new SpireEntry(`${name}-spire`, {
+            spiffeId: real.apply((a) => a.spiffeId),
+            parentId: real.apply((a) => a.spire!.parentId),
+            selectors: real.apply((a) => buildSpireEntry(a).selectors),
+            x509SvidTtl: shape.spire.entry.x509SvidTtl,
+            jwtSvidTtl: shape.spire.entry.jwtSvidTtl,
+            expiresAt: shape.expiresAt,
+            dnsNames: real.apply((a) => a.spire!.dnsNames),
+            hint: agentName,
+            ...(args.spireSocket !== undefined ? { socketPath: args.spireSocket } : {}),
+        }, parent) : undefined;
+        this.spireEntryId = entry ? entry.entryId : pulumi.output(undefined);
         const sa = shape.kubernetes && platforms.kubernetes ? (shape.kubernetes.manifests[0] as { metadata: { name: string; namespace: string } }).metadata : undefined;
         this.awsRoleArn = roleArn ?? pulumi.output(undefined);
         this.kubernetesServiceAccount = pulumi.output(sa ? `${sa.namespace}/${sa.name}` : undefined);
@@ -200,6 +220,7 @@ export class Agent extends pulumi.ComponentResource {
         this.registerOutputs({
             agentName: this.agentName, status: this.status, expiresAt: this.expiresAt, spiffeId: this.spiffeId,
             awsRoleArn: this.awsRoleArn, kubernetesServiceAccount: this.kubernetesServiceAccount, grantsDigest: this.grantsDigest,
+            spireEntryId: this.spireEntryId,
         });
     }
 

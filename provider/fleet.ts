@@ -21,6 +21,8 @@ export interface AgentFleetArgs {
     platforms?: PlatformSwitches;
     /** OAuth client credentials by vendor for the fleet-shared AgentCore credential providers. */
     oauthClients?: Record<string, { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }>;
+    /** The SPIRE server's admin socket for agents' registration entries. */
+    spireSocket?: pulumi.Input<string>;
 }
 
 /** One row of `AgentFleet.agents`. */
@@ -50,7 +52,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         const report = loadFleetReport(args, now);
         if (!report.valid) throw new AgentidError(renderReport(report));
         const declarations = report.declarations.map((d) => d.declaration);
-        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true };
+        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const usage = sharedUsage(declarations);
         if (platforms.aws) requireOauthClients(usage.vendors, args);
         super("agentid:index:AgentFleet", name, {}, opts);
@@ -77,6 +79,7 @@ export class AgentFleet extends pulumi.ComponentResource {
                 platforms,
                 oauthProviderArns: shared.oauthProviderArns,
                 policyEngineIds: shared.policyEngineIds,
+                ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
             }, { parent: this });
         }
         const members = Object.values(this.agents);

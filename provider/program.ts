@@ -7,6 +7,7 @@
  *   agentid:renderYamlTo   write Kubernetes manifests to this directory instead of a cluster (GitOps)
  *   agentid:kubernetes     false to skip Kubernetes identities
  *   agentid:oauthClients   secret object {vendor: {clientId, clientSecret}} for oauth.<vendor> grants
+ *   agentid:spireSocket    the SPIRE server's admin socket; SPIRE entries are managed only when it is set
  *   aws:region             AWS identities are provisioned only when AWS is configured
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -20,9 +21,13 @@ const paths = (config.get("paths") ?? "agents").split(",").map((p) => path.resol
 const awsConfigured = new pulumi.Config("aws").get("region") !== undefined || process.env.AWS_REGION !== undefined;
 const kubernetesEnabled = config.getBoolean("kubernetes") ?? true;
 const renderTo = config.get("renderYamlTo");
+const spireSocket = config.get("spireSocket");
 
 if (!awsConfigured) {
     pulumi.log.info("AWS is not configured (set aws:region): AWS identities are not provisioned in this stack");
+}
+if (!spireSocket) {
+    pulumi.log.info("SPIRE is not configured (set agentid:spireSocket): registration entries are not managed in this stack");
 }
 const providers: Record<string, pulumi.ProviderResource> = {};
 if (kubernetesEnabled && renderTo) {
@@ -31,7 +36,8 @@ if (kubernetesEnabled && renderTo) {
 
 const fleet = new AgentFleet("agents", {
     paths,
-    platforms: { aws: awsConfigured, kubernetes: kubernetesEnabled },
+    platforms: { aws: awsConfigured, kubernetes: kubernetesEnabled, spire: spireSocket !== undefined },
+    ...(spireSocket ? { spireSocket } : {}),
     oauthClients: oauthClients(),
 }, { providers });
 

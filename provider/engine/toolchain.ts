@@ -38,8 +38,10 @@ export function pulumiVersion(): string {
  */
 export function engineEnv(backendDir: string, extra: Record<string, string> = {}): Record<string, string> {
     fs.mkdirSync(backendDir, { recursive: true });
+    // provider/bin holds agentid's own plugin, pulumi-resource-agentid.
+    const pluginBin = path.resolve(__dirname, "..", "..", "..", "provider", "bin");
     return {
-        PATH: `${toolchainBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+        PATH: `${toolchainBin()}${path.delimiter}${pluginBin}${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_BACKEND_URL: `file://${backendDir}`,
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "agentid-local",
         PULUMI_SKIP_UPDATE_CHECK: "true",

@@ -16,6 +16,8 @@ export interface FleetStackOptions {
     renderYamlTo?: string;
     /** `agentid:now`. */
     now?: string;
+    /** `agentid:spireSocket`: manage SPIRE entries on this server. */
+    spireSocket?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function openFleetStack(options: FleetStackOptions): Promise<Stack>
     await stack.setConfig("agentid:paths", { value: options.agentPaths.join(",") });
     if (options.renderYamlTo) await stack.setConfig("agentid:renderYamlTo", { value: options.renderYamlTo });
     if (options.now) await stack.setConfig("agentid:now", { value: options.now });
+    if (options.spireSocket) await stack.setConfig("agentid:spireSocket", { value: options.spireSocket });
     return stack;
 }
 
@@ -56,18 +59,39 @@ export interface StepRecord {
     urn: string;
     /** Properties whose change causes the step (updates, replaces). */
     diffs: string[];
+    /** For refresh steps: the properties the live resource differs in from the recorded state. */
+    drifted?: string[];
 }
 
-/** Collects resource steps from an engine event stream. */
+interface StepState { outputs?: Record<string, unknown> }
+
+/**
+ * Collects resource steps from an engine event stream. A refresh announces every resource as
+ * `refresh`; its outcome (same, update, delete) arrives with the outputs event, which is recorded.
+ */
 export function stepRecorder(): { steps: StepRecord[]; onEvent: (event: EngineEvent) => void } {
     const steps: StepRecord[] = [];
+    const refreshing = new Set<string>();
+    const record = (op: string, metadata: { urn: string; type: string; diffs?: string[] }, drifted?: string[]) => steps.push({
+        op, type: metadata.type, name: metadata.urn.split("::").pop()!, urn: metadata.urn, diffs: metadata.diffs ?? [],
+        ...(drifted ? { drifted } : {}),
+    });
     return {
         steps,
         onEvent(event) {
-            const metadata = event.resourcePreEvent?.metadata;
-            if (!metadata) return;
-            const urn = metadata.urn;
-            steps.push({ op: metadata.op, type: metadata.type, name: urn.split("::").pop()!, urn, diffs: metadata.diffs ?? [] });
+            const pre = event.resourcePreEvent?.metadata;
+            if (pre) {
+                if (pre.op === "refresh") refreshing.add(pre.urn);
+                else record(pre.op, pre);
+                return;
+            }
+            const post = event.resOutputsEvent?.metadata;
+            if (post && refreshing.delete(post.urn)) {
+                const before = (post.old as StepState | undefined)?.outputs ?? {};
+                const after = (post.new as StepState | undefined)?.outputs ?? {};
+                const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+                record(post.op, post, keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])));
+            }
         },
     };
 }
