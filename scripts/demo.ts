@@ -9,6 +9,7 @@ import * as path from "path";
 import { runCli } from "../provider/cli/main";
 import { groupStepsByAgent } from "../provider/engine/grouping";
 import { toolchainHint, toolchainStatus, pulumiVersion } from "../provider/engine/toolchain";
+import { startSpireServer, SpireServer } from "../provider/engine/spireServer";
 import { openFleetStack, stepRecorder, PACKAGE_ROOT } from "../provider/engine/workspace";
 import { validateDeclarations } from "../provider/spec/validate";
 
@@ -38,7 +39,17 @@ async function main(): Promise<number> {
 
     fs.rmSync(OUT, { recursive: true, force: true });
     const manifests = path.join(OUT, "manifests");
-    const stack = await openFleetStack({ workDir: path.join(OUT, "stack"), stackName: "demo", agentPaths: [AGENTS], renderYamlTo: manifests, now: NOW });
+    const spire = await startSpireServer();
+    console.log(`SPIRE server ${await spireVersion()} running with its admin socket at ${spire.socketPath}`);
+    try {
+        return await runFleet(spire, manifests);
+    } finally {
+        await spire.dispose();
+    }
+}
+
+async function runFleet(spire: SpireServer, manifests: string): Promise<number> {
+    const stack = await openFleetStack({ workDir: path.join(OUT, "stack"), stackName: "demo", agentPaths: [AGENTS], renderYamlTo: manifests, now: NOW, spireSocket: spire.socketPath });
     const agents = validateDeclarations([AGENTS], { now: new Date(NOW) }).declarations.map((d) => d.declaration.metadata.name);
 
     const preview = stepRecorder();
@@ -52,6 +63,8 @@ async function main(): Promise<number> {
     }
     console.log(`manifests written to ${path.relative(process.cwd(), manifests) || manifests}:`);
     for (const file of listFiles(manifests)) console.log(`  ${file}`);
+    console.log("SPIRE registration entries (spire-server entry show):");
+    await printEntries(spire);
 
     heading(`5. Expiry at work: now = ${LATER}, after ops-responder's expiry (2026-12-10)`);
     await stack.setConfig("agentid:now", { value: LATER });
@@ -62,8 +75,24 @@ async function main(): Promise<number> {
     }
     console.log(`expired agents: ${JSON.stringify(after.outputs.expired.value)}`);
     console.log(`ops-responder manifests left: ${listFiles(manifests).filter((f) => f.includes("ops-responder")).length}`);
+    console.log("SPIRE entries left:");
+    await printEntries(spire);
     console.log(`\nThe stack state is in ${path.join(OUT, "stack")}; rerun npm run demo to start over.`);
     return 0;
+}
+
+async function printEntries(spire: SpireServer): Promise<void> {
+    const shown = JSON.parse(await spire.cli("entry", "show", "-output", "json")) as { entries?: { spiffe_id: { trust_domain: string; path: string }; x509_svid_ttl: number; jwt_svid_ttl: number; expires_at: string; selectors: { type: string; value: string }[] }[] };
+    for (const e of shown.entries ?? []) {
+        const expires = new Date(Number(e.expires_at) * 1000).toISOString().replace(/\.000Z$/, "Z");
+        console.log(`  spiffe://${e.spiffe_id.trust_domain}${e.spiffe_id.path}  x509 ${e.x509_svid_ttl}s  jwt ${e.jwt_svid_ttl}s  expires ${expires}  selectors ${e.selectors.map((x) => `${x.type}:${x.value}`).join(",")}`);
+    }
+}
+
+/** `spire-server --version` prints on stderr. */
+async function spireVersion(): Promise<string> {
+    const result = spawnSync(path.join(toolchainStatus().bin, "spire-server"), ["--version"], { encoding: "utf8" });
+    return `v${(result.stdout || result.stderr).trim()}`;
 }
 
 /** Builds the engine when it is missing and Go is here; otherwise says what to install. */

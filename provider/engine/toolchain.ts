@@ -16,7 +16,7 @@ export function toolchainBin(): string {
 /** What the engine-backed parts need; `missing` names each absent binary. */
 export function toolchainStatus(): { ready: boolean; missing: string[]; bin: string } {
     const bin = toolchainBin();
-    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "spire-server"];
     const missing = required.filter((tool) => !isExecutable(path.join(bin, tool)));
     return { ready: missing.length === 0, missing, bin };
 }
