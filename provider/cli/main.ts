@@ -4,9 +4,12 @@ import { digestCommand } from "./commands/digest";
 import { expiredCommand } from "./commands/expired";
 import { showCommand } from "./commands/show";
 import { validateCommand } from "./commands/validate";
+import { diffCommand } from "./commands/diff";
+import { inventoryCommand } from "./commands/inventory";
+import { reportCommand } from "./commands/report";
 
 /** Every command, in the order `agentid --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand];
+export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand];
 
 function overview(): string {
     const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

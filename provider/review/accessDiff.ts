@@ -1,0 +1,130 @@
+import type { Risk } from "../grants/types";
+import { maxRisk } from "../grants/types";
+import type { AgentView } from "./accessView";
+
+/** Change kinds a reviewer must see (the CLI contract). */
+export type ChangeKind = "added" | "removed" | "grant-added" | "grant-removed" | "access-widened" | "access-narrowed"
+    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed";
+
+export interface AccessChange {
+    agent: string;
+    kind: ChangeKind;
+    risk: Risk;
+    detail: string;
+}
+
+/** Per agent: the changes and the effective permissions before and after. */
+export interface AgentDiff {
+    agent: string;
+    changes: AccessChange[];
+    before: string[];
+    after: string[];
+}
+
+/**
+ * Every access-relevant change between two fleets. Risk rules: widening to write, new resources,
+ * longer expiry and new trust are at least medium; permission-management or destructive reach is high;
+ * anything that only removes access is low.
+ */
+export function diffFleets(base: readonly AgentView[], head: readonly AgentView[]): AgentDiff[] {
+    const before = new Map(base.map((a) => [a.name, a]));
+    const after = new Map(head.map((a) => [a.name, a]));
+    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+    return names.map((name) => {
+        const b = before.get(name);
+        const a = after.get(name);
+        return { agent: name, changes: diffAgent(name, b, a), before: atomTexts(b), after: atomTexts(a) };
+    }).filter((d) => d.changes.length > 0);
+}
+
+function diffAgent(agent: string, b: AgentView | undefined, a: AgentView | undefined): AccessChange[] {
+    const changes: AccessChange[] = [];
+    const add = (kind: ChangeKind, risk: Risk, detail: string) => changes.push({ agent, kind, risk, detail });
+    if (!b && a) {
+        const risk = a.grants.flatMap((g) => g.atoms).reduce<Risk>((r, x) => maxRisk(r, x.risk), "medium");
+        add("added", risk, `new agent owned by ${a.owner.team}, expires ${a.expiresAt}, ${a.grants.flatMap((g) => g.atoms).length} permissions`);
+        return changes;
+    }
+    if (b && !a) {
+        add("removed", "low", `agent removed with all its identities and ${b.grants.flatMap((g) => g.atoms).length} permissions`);
+        return changes;
+    }
+    if (!b || !a) return changes;
+
+    const baseGrants = new Map(b.grants.map((g) => [g.key, g]));
+    const headGrants = new Map(a.grants.map((g) => [g.key, g]));
+    for (const [key, grant] of headGrants) {
+        const old = baseGrants.get(key);
+        if (!old) {
+            add("grant-added", grant.atoms.reduce<Risk>((r, x) => maxRisk(r, x.risk), "medium"), `${grant.connector}: ${grant.atoms.map((x) => x.text).join("; ")}`);
+            continue;
+        }
+        const oldTexts = new Set(old.atoms.map((x) => x.text));
+        const newTexts = new Set(grant.atoms.map((x) => x.text));
+        const gained = grant.atoms.filter((x) => !oldTexts.has(x.text));
+        const lost = old.atoms.filter((x) => !newTexts.has(x.text));
+        if (gained.length > 0) {
+            const toWrite = gained.some((x) => x.write) ? "medium" : "low";
+            add("access-widened", gained.reduce<Risk>((r, x) => maxRisk(r, x.risk), maxRisk(toWrite, "medium")), `${grant.connector}: + ${gained.map((x) => x.text).join("; + ")}`);
+        }
+        if (lost.length > 0) add("access-narrowed", "low", `${grant.connector}: - ${lost.map((x) => x.text).join("; - ")}`);
+    }
+    for (const [key, grant] of baseGrants) {
+        if (!headGrants.has(key)) add("grant-removed", "low", `${grant.connector}: ${grant.atoms.map((x) => x.text).join("; ")}`);
+    }
+
+    if (a.expires && b.expires && a.expires.getTime() !== b.expires.getTime()) {
+        const days = Math.round((a.expires.getTime() - b.expires.getTime()) / 86_400_000);
+        if (a.expires > b.expires) add("expiry-extended", "medium", `${b.expiresAt} → ${a.expiresAt} (+${days} days)`);
+        else add("expiry-shortened", "low", `${b.expiresAt} → ${a.expiresAt} (${days} days)`);
+    }
+    if (b.owner.team !== a.owner.team || b.owner.contact !== a.owner.contact) {
+        add("owner-changed", "medium", `${b.owner.team} <${b.owner.contact}> → ${a.owner.team} <${a.owner.contact}>`);
+    }
+    for (const detail of identityChanges(b, a)) add("identity-changed", "medium", detail);
+    return changes;
+}
+
+function identityChanges(b: AgentView, a: AgentView): string[] {
+    const out: string[] = [];
+    const bi = b.identities;
+    const ai = a.identities;
+    if (bi.spiffeId !== ai.spiffeId) out.push(`SPIFFE ID ${bi.spiffeId} → ${ai.spiffeId}`);
+    if (JSON.stringify(bi.aws) !== JSON.stringify(ai.aws)) {
+        out.push(`AWS trust ${bi.aws ? `${bi.aws.trust} (session ${bi.aws.maxSessionDuration}s)` : "none"} → ${ai.aws ? `${ai.aws.trust} (session ${ai.aws.maxSessionDuration}s)` : "none"}`);
+    }
+    if (bi.kubernetes !== ai.kubernetes) out.push(`Kubernetes service account ${bi.kubernetes ?? "none"} → ${ai.kubernetes ?? "none"}`);
+    if (JSON.stringify(bi.spire) !== JSON.stringify(ai.spire)) {
+        const show = (s?: AgentView["identities"]["spire"]) => (s ? `${s.parentId} [${s.selectors.join(", ")}] x509 ${s.x509SvidTtl}s` : "none");
+        out.push(`SPIRE entry ${show(bi.spire)} → ${show(ai.spire)}`);
+    }
+    return out;
+}
+
+function atomTexts(view: AgentView | undefined): string[] {
+    return view ? view.grants.flatMap((g) => g.atoms.map((x) => x.text)) : [];
+}
+
+/** A pull-request comment: a summary line, then one section per agent with effective permissions before/after. */
+export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
+    const changes = diffs.flatMap((d) => d.changes);
+    if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
+    const count = (risk: Risk) => changes.filter((c) => c.risk === risk).length;
+    const lines = [
+        `**agentid access diff**: ${changes.length} change${changes.length === 1 ? "" : "s"} to ${diffs.length} agent${diffs.length === 1 ? "" : "s"} — ${count("high")} high, ${count("medium")} medium, ${count("low")} low risk.`,
+        "",
+    ];
+    const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
+    for (const diff of diffs) {
+        lines.push(`### ${diff.agent}`, "", "| change | risk | detail |", "|---|---|---|");
+        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${c.detail.replace(/\|/g, "\\|")} |`);
+        lines.push("", "<details><summary>Effective permissions before → after</summary>", "", "```diff");
+        const before = new Set(diff.before);
+        const after = new Set(diff.after);
+        for (const x of [...new Set([...diff.before, ...diff.after])].sort()) {
+            lines.push(`${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
+        }
+        lines.push("```", "", "</details>", "");
+    }
+    return lines.join("\n");
+}
