@@ -159,6 +159,8 @@ export class Agent extends pulumi.ComponentResource {
     public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
     /** ID of the agent's SPIRE registration entry (undefined without a SPIRE identity). */
     public readonly spireEntryId: pulumi.Output<string | undefined>;
+    /** The declaration and fleet settings this agent was built from: `agentid plan` diffs access against it. */
+    public readonly source: pulumi.Output<{ declaration: AgentDeclaration; settings: FleetSettings }>;
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentid:index:Agent", name, {}, opts);
@@ -183,6 +185,7 @@ export class Agent extends pulumi.ComponentResource {
         this.expiresAt = pulumi.output(shape.expiresAt);
         this.spiffeId = real.apply((a) => a.spiffeId);
         this.grantsDigest = real.apply((a) => a.grantsDigest);
+        this.source = pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => ({ declaration: decl, settings }));
 
         const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const parent = { parent: this };
@@ -220,7 +223,7 @@ export class Agent extends pulumi.ComponentResource {
         this.registerOutputs({
             agentName: this.agentName, status: this.status, expiresAt: this.expiresAt, spiffeId: this.spiffeId,
             awsRoleArn: this.awsRoleArn, kubernetesServiceAccount: this.kubernetesServiceAccount, grantsDigest: this.grantsDigest,
-            spireEntryId: this.spireEntryId,
+            spireEntryId: this.spireEntryId, source: this.source,
         });
     }
 
@@ -334,9 +337,10 @@ interface KubernetesManifest {
     metadata: { name: string; namespace?: string; labels: Record<string, string> };
 }
 
-/** The clock: explicit arg, then config `agentid:now`, then AGENTID_NOW / the system clock. */
+/** The clock: explicit arg, then AGENTID_NOW, then config `agentid:now`, then the system clock. */
 export function agentClock(explicit?: string): Date {
-    const text = explicit ?? new pulumi.Config("agentid").get("now");
+    // AGENTID_NOW wins over the stack's config so that `agentid reap --now` can move the clock.
+    const text = explicit ?? process.env.AGENTID_NOW ?? new pulumi.Config("agentid").get("now");
     try {
         return resolveNow(text);
     } catch (error) {

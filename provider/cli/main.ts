@@ -7,9 +7,10 @@ import { validateCommand } from "./commands/validate";
 import { diffCommand } from "./commands/diff";
 import { inventoryCommand } from "./commands/inventory";
 import { reportCommand } from "./commands/report";
+import { driftCommand, planCommand, reapCommand } from "./commands/engine";
 
 /** Every command, in the order `agentid --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand];
+export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, planCommand, driftCommand, reapCommand];
 
 function overview(): string {
     const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
