@@ -127,6 +127,9 @@ export interface AgentArgs {
     spireSocket?: pulumi.Input<string>;
 }
 
+/** Args whose declaration AgentFleet has already validated (with file positions): not checked again. */
+export const prevalidated = new WeakSet<AgentArgs>();
+
 /** A program-stopping error shown without a stack trace: what is wrong and how to fix it. */
 export class AgentidError extends pulumi.RunError {}
 
@@ -140,27 +143,37 @@ export const GRANTS_POLICY_NAME = "agentid-grants";
  */
 export class Agent extends pulumi.ComponentResource {
     /** The agent's name. */
-    public readonly agentName: pulumi.Output<string>;
+    get agentName(): pulumi.Output<string> { return this.output("agentName"); }
     /** `active`, or `expired` once expiresAt has passed. */
-    public readonly status: pulumi.Output<"active" | "expired">;
+    get status(): pulumi.Output<"active" | "expired"> { return this.output("status"); }
     /** Canonical expiry, e.g. 2027-02-28T00:00:00Z. */
-    public readonly expiresAt: pulumi.Output<string>;
+    get expiresAt(): pulumi.Output<string> { return this.output("expiresAt"); }
     /** The agent's SPIFFE ID. */
-    public readonly spiffeId: pulumi.Output<string>;
+    get spiffeId(): pulumi.Output<string> { return this.output("spiffeId"); }
     /** ARN of the agent's IAM role (undefined without an AWS identity). */
-    public readonly awsRoleArn: pulumi.Output<string | undefined>;
+    get awsRoleArn(): pulumi.Output<string | undefined> { return this.output("awsRoleArn"); }
     /** `namespace/name` of the agent's service account (undefined without a Kubernetes identity). */
-    public readonly kubernetesServiceAccount: pulumi.Output<string | undefined>;
+    get kubernetesServiceAccount(): pulumi.Output<string | undefined> { return this.output("kubernetesServiceAccount"); }
     /** `sha256:…` of the canonical grants. */
-    public readonly grantsDigest: pulumi.Output<string>;
+    get grantsDigest(): pulumi.Output<string> { return this.output("grantsDigest"); }
+    /** ID of the agent's SPIRE registration entry (undefined without a SPIRE identity). */
+    get spireEntryId(): pulumi.Output<string | undefined> { return this.output("spireEntryId"); }
+    /** The declaration and fleet settings this agent was built from: `agentid plan` diffs access against it. */
+    get source(): pulumi.Output<{ declaration: AgentDeclaration; settings: FleetSettings }> { return this.output("source"); }
     /** The IAM role, when created. */
     public readonly role?: aws.iam.Role;
     /** The service account, when created. */
     public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
-    /** ID of the agent's SPIRE registration entry (undefined without a SPIRE identity). */
-    public readonly spireEntryId: pulumi.Output<string | undefined>;
-    /** The declaration and fleet settings this agent was built from: `agentid plan` diffs access against it. */
-    public readonly source: pulumi.Output<{ declaration: AgentDeclaration; settings: FleetSettings }>;
+    /** `active` or `expired`, as plain data (for the fleet and for programs that branch on it). */
+    public readonly currentStatus: "active" | "expired";
+
+    // Outputs are made on first read: at fleet scale every Output costs a tracked promise.
+    private readonly outputValues: Record<string, pulumi.Input<unknown>> = {};
+    private readonly outputCache = new Map<string, pulumi.Output<never>>();
+    private output<T>(key: string): pulumi.Output<T> {
+        if (!this.outputCache.has(key)) this.outputCache.set(key, pulumi.output(this.outputValues[key]) as pulumi.Output<never>);
+        return this.outputCache.get(key) as unknown as pulumi.Output<T>;
+    }
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentid:index:Agent", name, {}, opts);
@@ -172,20 +185,21 @@ export class Agent extends pulumi.ComponentResource {
         // Structure (which resources exist) is read from plain fields, so previews show everything;
         // values known only after apply get syntactically valid stand-ins for this pass.
         const structural = structuralDeclaration(declaration);
-        if (structural.complete) throwIfInvalid(structural.declaration, settings, now);
-        const shape = buildAgentArtefacts(resolveAgent(structural.declaration, settings, now), settings);
+        if (structural.complete && !prevalidated.has(args)) throwIfInvalid(structural.declaration, settings, now);
+        const structuralAgent = resolveAgent(structural.declaration, settings, now);
+        const shape = buildAgentArtefacts(structuralAgent, settings);
 
-        const real = pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => {
+        // With every input known the structural agent is the real one: resources get plain values.
+        // Otherwise the same builders run once the inputs resolve, and the guardrails with them.
+        const known = structural.complete;
+        let realOutput: pulumi.Output<ResolvedAgent> | undefined;
+        const real = () => (realOutput ??= known ? pulumi.output(structuralAgent) : pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => {
             throwIfInvalid(decl, settings, now);
             return resolveAgent(decl, settings, now);
-        });
+        }));
+        const fromAgent = <T>(pick: (a: ResolvedAgent) => T): pulumi.Input<T> => (known ? pick(structuralAgent) : real().apply(pick));
 
-        this.agentName = pulumi.output(agentName);
-        this.status = pulumi.output(shape.status);
-        this.expiresAt = pulumi.output(shape.expiresAt);
-        this.spiffeId = real.apply((a) => a.spiffeId);
-        this.grantsDigest = real.apply((a) => a.grantsDigest);
-        this.source = pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => ({ declaration: decl, settings }));
+        this.currentStatus = shape.status;
 
         const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const parent = { parent: this };
@@ -197,38 +211,40 @@ export class Agent extends pulumi.ComponentResource {
 
         let roleArn: pulumi.Output<string> | undefined;
         if (shape.aws && platforms.aws) {
-            const created = this.createAws(name, agentName, args, shape, real, settings, parent);
+            const created = this.createAws(name, agentName, args, shape, known, real, fromAgent, settings, parent);
             this.role = created.role;
             roleArn = created.role.arn;
         }
         if (shape.kubernetes && platforms.kubernetes) {
-            this.serviceAccount = this.createKubernetes(name, shape, real, roleArn, settings, parent);
+            this.serviceAccount = this.createKubernetes(name, shape, known, real, roleArn, settings, parent);
         }
         const entry = shape.spire && platforms.spire ? new SpireEntry(`${name}-spire`, {
-            spiffeId: real.apply((a) => a.spiffeId),
-            parentId: real.apply((a) => a.spire!.parentId),
-            selectors: real.apply((a) => buildSpireEntry(a).selectors),
+            spiffeId: fromAgent((a) => a.spiffeId),
+            parentId: fromAgent((a) => a.spire!.parentId),
+            selectors: fromAgent((a) => buildSpireEntry(a).selectors),
             x509SvidTtl: shape.spire.entry.x509SvidTtl,
             jwtSvidTtl: shape.spire.entry.jwtSvidTtl,
             expiresAt: shape.expiresAt,
-            dnsNames: real.apply((a) => a.spire!.dnsNames),
+            dnsNames: fromAgent((a) => a.spire!.dnsNames),
             hint: agentName,
             ...(args.spireSocket !== undefined ? { socketPath: args.spireSocket } : {}),
         }, parent) : undefined;
-        this.spireEntryId = entry ? entry.entryId : pulumi.output(undefined);
         const sa = shape.kubernetes && platforms.kubernetes ? (shape.kubernetes.manifests[0] as { metadata: { name: string; namespace: string } }).metadata : undefined;
-        this.awsRoleArn = roleArn ?? pulumi.output(undefined);
-        this.kubernetesServiceAccount = pulumi.output(sa ? `${sa.namespace}/${sa.name}` : undefined);
 
-        this.registerOutputs({
-            agentName: this.agentName, status: this.status, expiresAt: this.expiresAt, spiffeId: this.spiffeId,
-            awsRoleArn: this.awsRoleArn, kubernetesServiceAccount: this.kubernetesServiceAccount, grantsDigest: this.grantsDigest,
-            spireEntryId: this.spireEntryId, source: this.source,
+        // Known values go to the engine as plain data: each Output costs a tracked promise, which at
+        // fleet scale is most of the component's overhead (bench/README.md).
+        Object.assign(this.outputValues, {
+            agentName, status: shape.status, expiresAt: shape.expiresAt,
+            spiffeId: fromAgent((a) => a.spiffeId), grantsDigest: fromAgent((a) => a.grantsDigest),
+            kubernetesServiceAccount: sa ? `${sa.namespace}/${sa.name}` : undefined,
+            awsRoleArn: roleArn, spireEntryId: entry?.entryId,
+            source: known ? { declaration: structural.declaration, settings } : pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => ({ declaration: decl, settings })),
         });
+        this.registerOutputs(this.outputValues);
     }
 
-    private createAws(name: string, agentName: string, args: AgentArgs, shape: AgentArtefacts, real: pulumi.Output<ResolvedAgent>,
-        settings: ResolvedSettings, parent: pulumi.CustomResourceOptions): { role: aws.iam.Role } {
+    private createAws(name: string, agentName: string, args: AgentArgs, shape: AgentArtefacts, known: boolean, real: () => pulumi.Output<ResolvedAgent>,
+        fromAgent: <T>(pick: (a: ResolvedAgent) => T) => pulumi.Input<T>, settings: ResolvedSettings, parent: pulumi.CustomResourceOptions): { role: aws.iam.Role } {
         const awsShape = shape.aws!;
         const workloadIdentityArn = awsShape.workloadIdentity
             ? new aws.bedrock.AgentcoreWorkloadIdentity(`${name}-workload-identity`, { name: agentName }, parent).workloadIdentityArn
@@ -237,26 +253,29 @@ export class Agent extends pulumi.ComponentResource {
         for (const vendor of awsShape.oauthProviders) {
             providerArns[vendor] = args.oauthProviderArns?.[vendor] ?? oauthProvider(`${name}-oauth-${vendor}`, `${agentName}-${vendor}`, vendor, args, parent).credentialProviderArn;
         }
-        // The same pure builders as `agentid show`, fed with the ARNs of the resources above.
-        const documents = pulumi.all([real, workloadIdentityArn, pulumi.output(providerArns)]).apply(([agent, wi, arns]) =>
+        // The same pure builders as `agentid show`, fed with the ARNs of the resources above. When nothing
+        // depends on such ARNs and every input is known, the structural artefacts are the documents.
+        const dynamic = !known || awsShape.workloadIdentity || awsShape.oauthProviders.length > 0;
+        const documents = dynamic ? pulumi.all([real(), workloadIdentityArn, pulumi.output(providerArns)]).apply(([agent, wi, arns]) =>
             buildAgentArtefacts(agent, settings, {
                 ...(wi ? { workloadIdentityArn: wi } : {}),
                 oauthProviderArn: (vendor) => (arns as Record<string, string>)[vendor],
-            }));
+            })) : undefined;
+        const fromDocuments = <T>(pick: (d: AgentArtefacts) => T): pulumi.Input<T> => (documents ? documents.apply(pick) : pick(shape));
         const role = new aws.iam.Role(`${name}-role`, {
             name: awsShape.roleName,
             path: awsShape.path,
-            description: real.apply((a) => `agentid agent ${a.name}: ${a.description}`.slice(0, 1000)),
-            assumeRolePolicy: documents.apply((d) => JSON.stringify(d.aws!.trustPolicy)),
+            description: fromAgent((a) => `agentid agent ${a.name}: ${a.description}`.slice(0, 1000)),
+            assumeRolePolicy: fromDocuments((d) => JSON.stringify(d.aws!.trustPolicy)),
             maxSessionDuration: awsShape.maxSessionDuration,
-            permissionsBoundary: real.apply((a) => a.aws?.permissionsBoundaryArn),
-            tags: documents.apply((d) => d.aws!.tags),
+            permissionsBoundary: fromAgent((a) => a.aws?.permissionsBoundaryArn),
+            tags: fromDocuments((d) => d.aws!.tags),
         }, parent);
         const policy = awsShape.permissionPolicy
             ? new aws.iam.RolePolicy(`${name}-grants`, {
                 role: role.name,
                 name: GRANTS_POLICY_NAME,
-                policy: documents.apply((d) => JSON.stringify(d.aws!.permissionPolicy)),
+                policy: fromDocuments((d) => JSON.stringify(d.aws!.permissionPolicy)),
             }, parent)
             : undefined;
         // Exclusive management: anything attached out of band is drift the next update removes.
@@ -265,7 +284,7 @@ export class Agent extends pulumi.ComponentResource {
         if (shape.effect === "active" && (args.identity?.aws?.trust === "podIdentity")) {
             const sa = (shape.kubernetes?.manifests[0] as { metadata: { name: string; namespace: string } } | undefined)?.metadata;
             new aws.eks.PodIdentityAssociation(`${name}-pod-identity`, {
-                clusterName: real.apply((a) => a.aws!.clusterName!),
+                clusterName: fromAgent((a) => a.aws!.clusterName!),
                 namespace: sa?.namespace ?? settings.defaultNamespace,
                 serviceAccount: sa?.name ?? agentName,
                 roleArn: role.arn,
@@ -285,29 +304,32 @@ export class Agent extends pulumi.ComponentResource {
                 policyEngineId: engine,
                 name: cedar.name,
                 description: `${agentName} may call ${cedar.tool} on ${cedar.gateway}`,
-                definition: { cedar: { statement: documents.apply((d) => d.cedar!.find((c) => c.name === cedar.name)!.statement) } },
+                definition: { cedar: { statement: fromDocuments((d) => d.cedar!.find((c) => c.name === cedar.name)!.statement) } },
             }, parent);
         }
         return { role };
     }
 
-    private createKubernetes(name: string, shape: AgentArtefacts, real: pulumi.Output<ResolvedAgent>, roleArn: pulumi.Output<string> | undefined,
+    private createKubernetes(name: string, shape: AgentArtefacts, known: boolean, real: () => pulumi.Output<ResolvedAgent>, roleArn: pulumi.Output<string> | undefined,
         settings: ResolvedSettings, parent: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
         const [saShape, ...others] = shape.kubernetes!.manifests as KubernetesManifest[];
-        const manifests = real.apply((agent) => buildAgentArtefacts(agent, settings).kubernetes!.manifests as KubernetesManifest[]);
+        const manifests = known ? undefined : real().apply((agent) => buildAgentArtefacts(agent, settings).kubernetes!.manifests as KubernetesManifest[]);
+        const irsaArn = shape.aws?.trustPolicy.Statement.some((s) => s.Sid === "AgentTrustIrsa") ? roleArn : undefined;
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: {
                 name: saShape.metadata.name,
                 namespace: saShape.metadata.namespace,
                 labels: saShape.metadata.labels,
-                annotations: pulumi.all([real, roleArn]).apply(([agent, arn]) => buildServiceAccount(agent, arn).metadata.annotations),
+                annotations: known && !irsaArn
+                    ? (saShape as unknown as { metadata: { annotations: Record<string, string> } }).metadata.annotations
+                    : pulumi.all([real(), irsaArn]).apply(([agent, arn]) => buildServiceAccount(agent, arn).metadata.annotations),
             },
             automountServiceAccountToken: (saShape as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken,
         }, parent);
         others.forEach((manifest, i) => {
             const metadata = { name: manifest.metadata.name, namespace: manifest.metadata.namespace, labels: manifest.metadata.labels };
-            const fromReal = <T>(pick: (m: KubernetesManifest & Record<string, unknown>) => T) =>
-                manifests.apply((all) => pick(all[i + 1] as KubernetesManifest & Record<string, unknown>));
+            const fromReal = <T>(pick: (m: KubernetesManifest & Record<string, unknown>) => T): pulumi.Input<T> =>
+                manifests ? manifests.apply((all) => pick(all[i + 1] as KubernetesManifest & Record<string, unknown>)) : pick(manifest as KubernetesManifest & Record<string, unknown>);
             const ns = manifest.metadata.namespace;
             switch (manifest.kind) {
                 case "Role":

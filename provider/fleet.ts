@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentidError, agentClock, PlatformSwitches } from "./agent";
+import { Agent, AgentArgs, AgentidError, agentClock, PlatformSwitches, prevalidated } from "./agent";
 import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
-import { formatInstant } from "./spec/clock";
+import { formatInstant, parseInstant } from "./spec/clock";
 import { formatDiagnostic } from "./spec/diagnostics";
 import { validateDeclarations, ValidationReport } from "./spec/validate";
 import { stringify } from "yaml";
@@ -63,7 +63,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         this.agents = {};
         for (const decl of declarations) {
             const { metadata, spec } = decl;
-            this.agents[metadata.name] = new Agent(metadata.name, {
+            const agentArgs: AgentArgs = {
                 agentName: metadata.name,
                 ...(metadata.labels ? { labels: metadata.labels } : {}),
                 description: spec.description,
@@ -80,16 +80,20 @@ export class AgentFleet extends pulumi.ComponentResource {
                 oauthProviderArns: shared.oauthProviderArns,
                 policyEngineIds: shared.policyEngineIds,
                 ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
-            }, { parent: this });
+            };
+            prevalidated.add(agentArgs);
+            this.agents[metadata.name] = new Agent(metadata.name, agentArgs, { parent: this });
         }
-        const members = Object.values(this.agents);
-        this.expired = pulumi.all(members.map((a) => pulumi.all([a.agentName, a.status]))).apply((rows) => rows.filter(([, s]) => s === "expired").map(([n]) => n));
-        this.summary = pulumi.output(Object.fromEntries(declarations.map((d) => [d.metadata.name, {
-            status: this.agents[d.metadata.name].status,
-            expiresAt: this.agents[d.metadata.name].expiresAt,
+        // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
+        const expired = declarations.filter((d) => this.agents[d.metadata.name].currentStatus === "expired").map((d) => d.metadata.name);
+        const summary = Object.fromEntries(declarations.map((d) => [d.metadata.name, {
+            status: this.agents[d.metadata.name].currentStatus,
+            expiresAt: formatInstant(parseInstant(d.spec.expiresAt)!),
             owner: `${d.spec.owner.team} <${d.spec.owner.contact}>`,
-        }]))) as pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
-        this.registerOutputs({ expired: this.expired, summary: this.summary });
+        }]));
+        this.expired = pulumi.output(expired);
+        this.summary = pulumi.output(summary);
+        this.registerOutputs({ expired, summary });
     }
 
     /** One OAuth2 credential provider per vendor and one policy engine per gateway, shared by all agents. */

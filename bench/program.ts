@@ -1,0 +1,127 @@
+/**
+ * One program run under Pulumi mocks, in its own process so timings and peak memory are its own.
+ *
+ *   node program.js ours <fleet-dir> <expected>        AgentFleet over the declarations
+ *   node program.js record <fleet-dir> <graph.json>     same, and write every registered resource
+ *   node program.js baseline <graph.json>               the same graph written out directly
+ *
+ * Prints one JSON line: {ms, maxRssKb, resources}.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+
+interface Recorded { type: string; name: string; custom: boolean; parent?: string; inputs: Record<string, unknown> }
+
+let registered = 0;
+const recorded: Recorded[] = [];
+const mode = process.argv[2];
+
+pulumi.runtime.setMocks({
+    newResource(args) {
+        registered++;
+        if (mode === "record") recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+        const arn = args.type === "aws:iam/role:Role" ? { arn: `arn:aws:iam::123456789012:role/agents/${args.inputs.name}` } : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...arn } };
+    },
+    call: (args) => args.inputs,
+}, "bench", "bench", true);
+
+/** Resolves when `count` registrations have reached the mocks. */
+function registrations(count: number): Promise<void> {
+    return new Promise((resolve) => {
+        const poll = () => (registered >= count ? resolve() : setImmediate(poll));
+        poll();
+    });
+}
+
+async function settle(): Promise<void> {
+    let last = -1;
+    while (last !== registered) {
+        last = registered;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+async function ours(dir: string, expected: number): Promise<number> {
+    process.env.AGENTID_NOW = "2026-12-01T00:00:00Z";
+    const { AgentFleet } = await import("../provider/fleet");
+    const started = process.hrtime.bigint();
+    new AgentFleet("bench", { paths: [dir], platforms: { spire: false } });
+    if (expected > 0) await registrations(expected); else await settle();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function baseline(graphFile: string): Promise<number> {
+    const graph = JSON.parse(fs.readFileSync(graphFile, "utf8")) as Recorded[];
+    const aws = await import("@pulumi/aws");
+    const k8s = await import("@pulumi/kubernetes");
+    const constructors: Record<string, new (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.Resource> = {
+        "aws:iam/role:Role": aws.iam.Role as never,
+        "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicy as never,
+        "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": aws.iam.RolePoliciesExclusive as never,
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": aws.iam.RolePolicyAttachmentsExclusive as never,
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociation as never,
+        "kubernetes:core/v1:ServiceAccount": k8s.core.v1.ServiceAccount as never,
+        "kubernetes:rbac.authorization.k8s.io/v1:Role": k8s.rbac.v1.Role as never,
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": k8s.rbac.v1.RoleBinding as never,
+    };
+    const started = process.hrtime.bigint();
+    const fleet = new pulumi.ComponentResource("agentid:index:AgentFleet", "bench", {}, {});
+    let parent: pulumi.ComponentResource = fleet;
+    // A hand-written program wires the same references the component does: the role's name and ARN
+    // into its policies and associations, the IRSA annotation, the binding after its service account.
+    let role: InstanceType<typeof aws.iam.Role> | undefined;
+    let policy: InstanceType<typeof aws.iam.RolePolicy> | undefined;
+    let serviceAccount: pulumi.Resource | undefined;
+    for (const r of graph) {
+        if (r.type === "agentid:index:AgentFleet") continue;
+        if (!r.custom) {
+            parent = new pulumi.ComponentResource(r.type, r.name, {}, { parent: fleet });
+            role = policy = serviceAccount = undefined;
+            continue;
+        }
+        const Ctor = constructors[r.type];
+        if (!Ctor) throw new Error(`baseline has no constructor for ${r.type}`);
+        const inputs: Record<string, unknown> = { ...r.inputs };
+        if (role && r.type === "aws:iam/rolePolicy:RolePolicy") inputs.role = role.name;
+        if (role && r.type.includes("rolePoliciesExclusive")) { inputs.roleName = role.name; inputs.policyNames = policy ? [policy.name] : []; }
+        if (role && r.type.includes("rolePolicyAttachmentsExclusive")) inputs.roleName = role.name;
+        if (role && r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation") inputs.roleArn = role.arn;
+        const metadata = inputs.metadata as { annotations?: Record<string, unknown> } | undefined;
+        if (role && r.type === "kubernetes:core/v1:ServiceAccount" && metadata?.annotations?.["eks.amazonaws.com/role-arn"]) {
+            inputs.metadata = { ...metadata, annotations: { ...metadata.annotations, "eks.amazonaws.com/role-arn": role.arn } };
+        }
+        const dependsOn = r.type.endsWith("RoleBinding") && serviceAccount ? [serviceAccount] : undefined;
+        const created = new Ctor(r.name, inputs as never, { parent, ...(dependsOn ? { dependsOn } : {}) });
+        if (r.type === "aws:iam/role:Role") role = created as InstanceType<typeof aws.iam.Role>;
+        if (r.type === "aws:iam/rolePolicy:RolePolicy") policy = created as InstanceType<typeof aws.iam.RolePolicy>;
+        if (r.type === "kubernetes:core/v1:ServiceAccount") serviceAccount = created;
+    }
+    await registrations(graph.length);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function main() {
+    let ms: number;
+    if (mode === "ours") ms = await ours(process.argv[3], Number(process.argv[4] ?? 0));
+    else if (mode === "record") {
+        ms = await ours(process.argv[3], 0);
+        // Children of each agent follow their Agent, in registration order, so the baseline can parent them.
+        const ordered: Recorded[] = [];
+        const agents = recorded.filter((r) => r.type === "agentid:index:Agent");
+        ordered.push(...recorded.filter((r) => r.type === "agentid:index:AgentFleet"));
+        for (const agent of agents) {
+            ordered.push(agent);
+            ordered.push(...recorded.filter((r) => r.custom && r.name.startsWith(`${agent.name}-`)));
+        }
+        fs.writeFileSync(process.argv[4], JSON.stringify(ordered));
+    } else if (mode === "baseline") ms = await baseline(process.argv[3]);
+    else throw new Error(`unknown mode ${mode}`);
+    process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, resources: registered }) + "\n");
+    process.exit(0);
+}
+
+main().catch((error) => {
+    process.stderr.write(`bench program failed: ${(error as Error).message}\n`);
+    process.exit(1);
+});

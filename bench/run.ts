@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: every benchmark, each as a ratio against a baseline measured in the same run
+ * (median of ≥5 runs after a warm-up, ours and baseline alternating). `-- --json` prints only
+ * {"benchmarks":[{name,n,baseline,ours,ratio,unit}]}. `-- --scale` adds the growth runs.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv2020 from "ajv/dist/2020";
+import { parseAllDocuments } from "yaml";
+import { runCli } from "../provider/cli/main";
+import { collectFiles } from "../provider/spec/load";
+import { BENCH_NOW, writeFleet } from "./generate";
+import agentSchema = require("../schema/agent.schema.json");
+
+interface Result { name: string; n: number; baseline: number | null; ours: number; ratio: number | null; unit: string; goal?: string }
+
+const json = process.argv.includes("--json");
+const scale = process.argv.includes("--scale");
+const RUNS = Number(process.env.AGENTID_BENCH_RUNS ?? 5);
+const say = (text: string) => { if (!json) process.stderr.write(`${text}\n`); };
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+    const started = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Warm-up once each, then `runs` alternating pairs; medians. */
+async function compare(ours: () => Promise<number>, baseline: () => Promise<number>, runs = RUNS): Promise<{ ours: number; baseline: number }> {
+    await ours();
+    await baseline();
+    const o: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        o.push(await ours());
+        b.push(await baseline());
+    }
+    return { ours: median(o), baseline: median(b) };
+}
+
+const silent = { out: () => undefined, err: () => undefined };
+
+/** The validate command's whole job, in-process. */
+const validateOurs = (dir: string) => () => time(() => runCli(["validate", dir, "--now", BENCH_NOW, "--json"], silent));
+
+/** The unavoidable part: read the same files with yaml and validate them with a compiled ajv schema. */
+function validateBaseline(dir: string): () => Promise<number> {
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(agentSchema);
+    return () => time(() => {
+        for (const file of collectFiles([dir]).files) {
+            for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8")) as unknown as { toJS(): unknown }[]) validate(doc.toJS());
+        }
+    });
+}
+
+/** Runs bench/program.js in a fresh process; returns its time and peak memory. */
+function program(...args: string[]): { ms: number; maxRssKb: number } {
+    const out = execFileSync(process.execPath, [path.join(__dirname, "program.js"), ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(out.trim().split("\n").pop()!) as { ms: number; maxRssKb: number };
+}
+
+async function programBenchmarks(agents: number, runs: number): Promise<Result[]> {
+    const dir = writeFleet(agents);
+    const graph = path.join(os.tmpdir(), `agentid-bench-graph-${agents}.json`);
+    program("record", dir, graph);
+    const expected = String((JSON.parse(fs.readFileSync(graph, "utf8")) as unknown[]).length);
+    const ours: { ms: number; maxRssKb: number }[] = [];
+    const base: { ms: number; maxRssKb: number }[] = [];
+    program("ours", dir, expected);
+    program("baseline", graph);
+    for (let i = 0; i < runs; i++) {
+        ours.push(program("ours", dir, expected));
+        base.push(program("baseline", graph));
+        say(`  program ${agents} agents run ${i + 1}/${runs}: ours ${ours[i].ms.toFixed(0)} ms ${(ours[i].maxRssKb / 1024).toFixed(0)} MiB, baseline ${base[i].ms.toFixed(0)} ms ${(base[i].maxRssKb / 1024).toFixed(0)} MiB`);
+    }
+    const ms = { ours: median(ours.map((r) => r.ms)), baseline: median(base.map((r) => r.ms)) };
+    const rss = { ours: median(ours.map((r) => r.maxRssKb / 1024)), baseline: median(base.map((r) => r.maxRssKb / 1024)) };
+    const suffix = agents === 1000 ? "1k" : `${agents}`;
+    return [
+        { name: `program-${suffix}-agents`, n: agents, ...ms, ratio: ms.ours / ms.baseline, unit: "ms", goal: "≤ 1.10" },
+        { name: `program-${suffix}-agents-rss`, n: agents, ...rss, ratio: rss.ours / rss.baseline, unit: "MiB", goal: "≤ 1.10" },
+    ];
+}
+
+async function main() {
+    const results: Result[] = [];
+
+    say("validate-10k: generating 10,000 agents…");
+    const dir10k = writeFleet(10_000);
+    const v = await compare(validateOurs(dir10k), validateBaseline(dir10k));
+    results.push({ name: "validate-10k", n: 10_000, ...v, ratio: v.ours / v.baseline, unit: "ms", goal: "≤ 1.5" });
+
+    say("program-1k-agents: 1,000 agents under Pulumi mocks, ours vs. the same graph written out…");
+    results.push(...await programBenchmarks(1000, RUNS));
+
+    say("diff-10k and expired-10k…");
+    const changed = writeFleet(10_000);
+    for (const file of fs.readdirSync(changed).filter((f) => f.startsWith("agents-0000"))) {
+        const p = path.join(changed, file);
+        fs.writeFileSync(p, fs.readFileSync(p, "utf8").replace(/access: read\n/g, "access: readwrite\n"));
+    }
+    const diffTimes: number[] = [];
+    const expiredTimes: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+        const d = await time(() => runCli(["diff", "--base", dir10k, "--head", changed, "--json", "--now", BENCH_NOW], silent));
+        const e = await time(() => runCli(["expired", dir10k, "--json", "--now", "2027-01-15T00:00:00Z"], silent));
+        if (i > 0) { diffTimes.push(d); expiredTimes.push(e); }
+    }
+    const diffMs = median(diffTimes);
+    const expiredMs = median(expiredTimes);
+    results.push({ name: "diff-10k", n: 10_000, baseline: null, ours: diffMs, ratio: null, unit: "ms" });
+    results.push({ name: "diff-10k-throughput", n: 10_000, baseline: null, ours: 10_000 / (diffMs / 1000), ratio: null, unit: "agents/s" });
+    results.push({ name: "expired-10k", n: 10_000, baseline: null, ours: expiredMs, ratio: null, unit: "ms" });
+    results.push({ name: "expired-10k-throughput", n: 10_000, baseline: null, ours: 10_000 / (expiredMs / 1000), ratio: null, unit: "agents/s" });
+
+    if (scale) {
+        for (const n of [1_000, 50_000]) {
+            say(`scale: validate ${n}…`);
+            const dir = writeFleet(n);
+            const s = await compare(validateOurs(dir), validateBaseline(dir), 3);
+            results.push({ name: `validate-${n}`, n, ...s, ratio: s.ours / s.baseline, unit: "ms" });
+        }
+        for (const n of [250, 2000]) {
+            say(`scale: program ${n}…`);
+            results.push(...await programBenchmarks(n, 3));
+        }
+    }
+
+    if (json) {
+        process.stdout.write(JSON.stringify({ benchmarks: results.map(({ goal: _g, ...r }) => r) }) + "\n");
+        return;
+    }
+    const rows = results.map((r) => [r.name, String(r.n), r.baseline === null ? "—" : r.baseline.toFixed(1), r.ours.toFixed(1), r.unit, r.ratio === null ? "—" : r.ratio.toFixed(3), r.goal ?? ""]);
+    const header = ["benchmark", "n", "baseline", "ours", "unit", "ratio", "goal"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    process.stdout.write([line(header), ...rows.map(line)].join("\n") + "\n");
+}
+
+main().catch((error: Error) => {
+    process.stderr.write(`bench failed: ${error.message}\n`);
+    process.exitCode = 1;
+});
