@@ -18,6 +18,9 @@ interface Result { name: string; n: number; baseline: number | null; ours: numbe
 
 const json = process.argv.includes("--json");
 const scale = process.argv.includes("--scale");
+/** `--only program` (or validate, diff) runs one group while iterating on a fix. */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const wanted = (group: string) => only === undefined || only === group;
 const RUNS = Number(process.env.AGENTID_BENCH_RUNS ?? 5);
 const say = (text: string) => { if (!json) process.stderr.write(`${text}\n`); };
 
@@ -93,14 +96,18 @@ async function programBenchmarks(agents: number, runs: number): Promise<Result[]
 async function main() {
     const results: Result[] = [];
 
-    say("validate-10k: generating 10,000 agents…");
-    const dir10k = writeFleet(10_000);
-    const v = await compare(validateOurs(dir10k), validateBaseline(dir10k));
-    results.push({ name: "validate-10k", n: 10_000, ...v, ratio: v.ours / v.baseline, unit: "ms", goal: "≤ 1.5" });
+    const dir10k = wanted("validate") || wanted("diff") ? writeFleet(10_000) : "";
+    if (wanted("validate")) {
+        say("validate-10k: 10,000 agents…");
+        const v = await compare(validateOurs(dir10k), validateBaseline(dir10k));
+        results.push({ name: "validate-10k", n: 10_000, ...v, ratio: v.ours / v.baseline, unit: "ms", goal: "≤ 1.5" });
+    }
+    if (wanted("program")) {
+        say("program-1k-agents: 1,000 agents under Pulumi mocks, ours vs. the same graph written out…");
+        results.push(...await programBenchmarks(1000, RUNS));
+    }
 
-    say("program-1k-agents: 1,000 agents under Pulumi mocks, ours vs. the same graph written out…");
-    results.push(...await programBenchmarks(1000, RUNS));
-
+    if (wanted("diff")) {
     say("diff-10k and expired-10k…");
     const changed = writeFleet(10_000);
     for (const file of fs.readdirSync(changed).filter((f) => f.startsWith("agents-0000"))) {
@@ -120,6 +127,7 @@ async function main() {
     results.push({ name: "diff-10k-throughput", n: 10_000, baseline: null, ours: 10_000 / (diffMs / 1000), ratio: null, unit: "agents/s" });
     results.push({ name: "expired-10k", n: 10_000, baseline: null, ours: expiredMs, ratio: null, unit: "ms" });
     results.push({ name: "expired-10k-throughput", n: 10_000, baseline: null, ours: 10_000 / (expiredMs / 1000), ratio: null, unit: "agents/s" });
+    }
 
     if (scale) {
         for (const n of [1_000, 50_000]) {

@@ -159,7 +159,9 @@ export class Agent extends pulumi.ComponentResource {
     /** ID of the agent's SPIRE registration entry (undefined without a SPIRE identity). */
     get spireEntryId(): pulumi.Output<string | undefined> { return this.output("spireEntryId"); }
     /** The declaration and fleet settings this agent was built from: `agentid plan` diffs access against it. */
-    get source(): pulumi.Output<{ declaration: AgentDeclaration; settings: FleetSettings }> { return this.output("source"); }
+    get source(): pulumi.Output<{ declaration: AgentDeclaration; settings: FleetSettings }> {
+        return this.output<string>("source").apply((text) => JSON.parse(text) as { declaration: AgentDeclaration; settings: FleetSettings });
+    }
     /** The IAM role, when created. */
     public readonly role?: aws.iam.Role;
     /** The service account, when created. */
@@ -216,7 +218,7 @@ export class Agent extends pulumi.ComponentResource {
             roleArn = created.role.arn;
         }
         if (shape.kubernetes && platforms.kubernetes) {
-            this.serviceAccount = this.createKubernetes(name, shape, known, real, roleArn, settings, parent);
+            this.serviceAccount = this.createKubernetes(name, shape, known ? structuralAgent : undefined, real, roleArn, settings, parent);
         }
         const entry = shape.spire && platforms.spire ? new SpireEntry(`${name}-spire`, {
             spiffeId: fromAgent((a) => a.spiffeId),
@@ -238,7 +240,10 @@ export class Agent extends pulumi.ComponentResource {
             spiffeId: fromAgent((a) => a.spiffeId), grantsDigest: fromAgent((a) => a.grantsDigest),
             kubernetesServiceAccount: sa ? `${sa.namespace}/${sa.name}` : undefined,
             awsRoleArn: roleArn, spireEntryId: entry?.entryId,
-            source: known ? { declaration: structural.declaration, settings } : pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => ({ declaration: decl, settings })),
+            // One JSON string, not a nested object: the engine serialises every nested value separately.
+            source: known
+                ? JSON.stringify({ declaration: structural.declaration, settings })
+                : pulumi.output(declaration as unknown as pulumi.Input<AgentDeclaration>).apply((decl) => JSON.stringify({ declaration: decl, settings })),
         });
         this.registerOutputs(this.outputValues);
     }
@@ -310,9 +315,10 @@ export class Agent extends pulumi.ComponentResource {
         return { role };
     }
 
-    private createKubernetes(name: string, shape: AgentArtefacts, known: boolean, real: () => pulumi.Output<ResolvedAgent>, roleArn: pulumi.Output<string> | undefined,
+    private createKubernetes(name: string, shape: AgentArtefacts, knownAgent: ResolvedAgent | undefined, real: () => pulumi.Output<ResolvedAgent>, roleArn: pulumi.Output<string> | undefined,
         settings: ResolvedSettings, parent: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
         const [saShape, ...others] = shape.kubernetes!.manifests as KubernetesManifest[];
+        const known = knownAgent !== undefined;
         const manifests = known ? undefined : real().apply((agent) => buildAgentArtefacts(agent, settings).kubernetes!.manifests as KubernetesManifest[]);
         const irsaArn = shape.aws?.trustPolicy.Statement.some((s) => s.Sid === "AgentTrustIrsa") ? roleArn : undefined;
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
@@ -320,8 +326,10 @@ export class Agent extends pulumi.ComponentResource {
                 name: saShape.metadata.name,
                 namespace: saShape.metadata.namespace,
                 labels: saShape.metadata.labels,
-                annotations: known && !irsaArn
-                    ? (saShape as unknown as { metadata: { annotations: Record<string, string> } }).metadata.annotations
+                annotations: known
+                    ? (irsaArn
+                        ? irsaArn.apply((arn) => buildServiceAccount(knownAgent, arn).metadata.annotations)
+                        : (saShape as unknown as { metadata: { annotations: Record<string, string> } }).metadata.annotations)
                     : pulumi.all([real(), irsaArn]).apply(([agent, arn]) => buildServiceAccount(agent, arn).metadata.annotations),
             },
             automountServiceAccountToken: (saShape as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken,

@@ -36,7 +36,7 @@ export function agentsInState(deployment: Deployment): AgentInState[] {
         urn: agent.urn,
         ...(typeof agent.outputs?.expiresAt === "string" ? { expiresAt: agent.outputs.expiresAt } : {}),
         ...(typeof agent.outputs?.status === "string" ? { status: agent.outputs.status } : {}),
-        ...(agent.outputs?.source ? { source: agent.outputs.source as AgentInState["source"] } : {}),
+        ...(typeof agent.outputs?.source === "string" ? { source: JSON.parse(agent.outputs.source) as AgentInState["source"] } : {}),
         descendants: resources.filter((r) => isUnder(r, agent.urn)).map((r) => r.urn),
     }));
 }

@@ -74,7 +74,8 @@ export const planCommand: Command = {
             const ops: Record<string, number> = {};
             for (const s of steps) ops[s.op] = (ops[s.op] ?? 0) + 1;
             const baseSource = before.find((a) => a.name === name)?.source;
-            const headSource = outputs.get(name) as AgentInState["source"] | undefined;
+            const headText = outputs.get(name);
+            const headSource = typeof headText === "string" ? JSON.parse(headText) as AgentInState["source"] : undefined;
             const view = (s?: AgentInState["source"]) => (s?.declaration ? [viewOf(s.declaration, resolveSettings(s.settings))] : []);
             const changes = diffFleets(view(baseSource), view(headSource)).flatMap((d) => d.changes).map(({ agent: _a, ...c }) => c);
             return { name, ops, steps: steps.map((s) => `${s.op} ${s.type} ${s.name}`), changes };

@@ -106,6 +106,10 @@ export function buildAwsTags(agent: ResolvedAgent): Record<string, string> {
         "agentid:owner-team": agent.owner.team,
         "agentid:owner-contact": agent.owner.contact,
         "agentid:expires-at": agent.expiresAt,
+        // Lets the policy pack check, on any stack, that write access carries a matching approval.
+        "agentid:grants-digest": agent.grantsDigest,
+        ...(agent.approval ? { "agentid:approval": agent.approval.ticket } : {}),
+        ...(agent.approval?.grantsDigest ? { "agentid:approved-digest": agent.approval.grantsDigest } : {}),
     };
 }
 

@@ -51,6 +51,7 @@ describe("Agent", () => {
         assert.deepStrictEqual([role.name, role.path, role.maxSessionDuration], ["agent-ra-agent", "/agents/", 3600]);
         assert.deepStrictEqual(role.tags, {
             "agentid:name": "ra-agent", "agentid:owner-team": "support", "agentid:owner-contact": "support@example.com", "agentid:expires-at": "2027-01-15T00:00:00Z",
+            "agentid:grants-digest": grantsDigest([BUCKET_GRANT]),
         });
         assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Condition, {
             StringEquals: { "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/ra-agent" },
