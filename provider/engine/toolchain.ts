@@ -16,7 +16,7 @@ export function toolchainBin(): string {
 /** What the engine-backed parts need; `missing` names each absent binary. */
 export function toolchainStatus(): { ready: boolean; missing: string[]; bin: string } {
     const bin = toolchainBin();
-    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "spire-server"];
+    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-language-nodejs-host", "pulumi-resource-kubernetes", "spire-server"];
     const missing = required.filter((tool) => !isExecutable(path.join(bin, tool)));
     return { ready: missing.length === 0, missing, bin };
 }
@@ -38,10 +38,11 @@ export function pulumiVersion(): string {
  */
 export function engineEnv(backendDir: string, extra: Record<string, string> = {}): Record<string, string> {
     fs.mkdirSync(backendDir, { recursive: true });
-    // provider/bin holds agentid's own plugin, pulumi-resource-agentid.
+    // provider/bin holds agentid's own plugin, pulumi-resource-agentid. The toolchain's bin/ is not on
+    // PATH: the engine finds the language hosts next to the pulumi binary, plugins in its cache.
     const pluginBin = path.resolve(__dirname, "..", "..", "..", "provider", "bin");
     return {
-        PATH: `${toolchainBin()}${path.delimiter}${pluginBin}${path.delimiter}${process.env.PATH ?? ""}`,
+        PATH: `${pluginBin}${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_BACKEND_URL: `file://${backendDir}`,
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "agentid-local",
         PULUMI_SKIP_UPDATE_CHECK: "true",
