@@ -1,16 +1,46 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
+import { Agent, AgentArgs } from "../agent";
+import { AgentFleet, AgentFleetArgs } from "../fleet";
 import { checkEntryInputs, diffEntry, EntryInputs, SPIRE_ENTRY_TYPE, SpireEntryOperations } from "../platforms/spire/entryProvider";
 
 /** The package version the plugin reports. */
 export const PROVIDER_VERSION = "0.1.0";
 
+/** The package schema (schema/schema.json, generated from the components' args by `npm run schema`). */
+export const SCHEMA_PATH = path.resolve(__dirname, "..", "..", "..", "schema", "schema.json");
+
 /**
- * agentid's provider plugin (`pulumi-resource-agentid`): serves the native `agentid:spire:Entry`.
- * Calls for any other type are refused with the list of what it serves.
+ * agentid's provider plugin (`pulumi-resource-agentid`): serves the native `agentid:spire:Entry`
+ * and, for Pulumi YAML, Python, Go and .NET programs, the Agent and AgentFleet components.
  */
 export class AgentidProvider implements provider.Provider {
     readonly version = PROVIDER_VERSION;
+
+    async getSchema(): Promise<string> {
+        return fs.readFileSync(SCHEMA_PATH, "utf8");
+    }
+
+    async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
+        if (type === "agentid:index:Agent") {
+            const agent = new Agent(name, inputs as unknown as AgentArgs, options);
+            return {
+                urn: agent.urn,
+                state: {
+                    agentName: agent.agentName, status: agent.status, expiresAt: agent.expiresAt, spiffeId: agent.spiffeId,
+                    awsRoleArn: agent.awsRoleArn, kubernetesServiceAccount: agent.kubernetesServiceAccount,
+                    grantsDigest: agent.grantsDigest, spireEntryId: agent.spireEntryId,
+                },
+            };
+        }
+        if (type === "agentid:index:AgentFleet") {
+            const fleet = new AgentFleet(name, inputs as unknown as AgentFleetArgs, options);
+            return { urn: fleet.urn, state: { expired: fleet.expired, summary: fleet.summary } };
+        }
+        throw new Error(`pulumi-resource-agentid has no component ${type}; it serves agentid:index:Agent and agentid:index:AgentFleet`);
+    }
 
     constructor(private readonly spire = new SpireEntryOperations()) {}
 
