@@ -169,7 +169,7 @@ function iamConnector(): Connector {
                             ? `"${action}" is not an IAM action of ${service}; check the spelling against the AWS Service Authorization Reference`
                             : `"${action}" is not an IAM action: "${service}" is not an IAM service prefix; write service:Action, e.g. bedrock:InvokeModel`,
                     });
-                } else if (/^(iam|sts):/i.test(action) && level !== "Read" && level !== "List") {
+                } else if (iamActions.isIdentityWrite(action)) {
                     violations.push({
                         path, rule: "iam-sensitive-action",
                         message: `"${action}" changes identities or issues credentials (${level}); agents may not hold IAM/STS write actions — remove it`,
@@ -185,7 +185,7 @@ function iamConnector(): Connector {
         },
         expand(grant, index) {
             const actions = grant.actions!.map((a) => iamActions.canonical(a)!);
-            const writes = actions.some((a) => !["Read", "List"].includes(iamActions.accessLevel(a)!));
+            const writes = actions.some((a) => iamActions.isWrite(a));
             const access: Access = writes ? "write" : "read";
             return awsExpansion(grant, index, access, [
                 { Sid: sid(index, "aws.iam", "Explicit"), Effect: "Allow", Action: actions, Resource: [...grant.resources!] },

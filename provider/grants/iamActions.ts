@@ -45,6 +45,17 @@ export class IamActionCatalog {
         return record.accessLevel.split(",")[0].trim() as AccessLevel;
     }
 
+    /** True for actions that change something (anything but Read and List); unknown actions count as writes. */
+    isWrite(action: string): boolean {
+        const level = this.accessLevel(action);
+        return level !== "Read" && level !== "List";
+    }
+
+    /** IAM or STS actions that change identities or issue credentials: agents never hold them. */
+    isIdentityWrite(action: string): boolean {
+        return /^(iam|sts):/i.test(action) && this.isWrite(action);
+    }
+
     /** The canonical spelling of an action, e.g. `s3:getobject` → `s3:GetObject`. */
     canonical(action: string): string | undefined {
         const record = this.lookup(action);

@@ -94,7 +94,7 @@ export const leastPrivilege: Guardrail = {
                 for (const action of list(s.Action)) {
                     const problem = wildcardActionProblem(action);
                     if (problem) out.push(`policy ${r.name} on role ${String(r.props.role)}: ${problem}`);
-                    else if (/^(iam|sts):/i.test(action) && !["Read", "List"].includes(iamActions.accessLevel(action) ?? "Write")) {
+                    else if (iamActions.isIdentityWrite(action)) {
                         out.push(`policy ${r.name} on role ${String(r.props.role)}: ${action} is an IAM/STS write action`);
                     }
                 }
@@ -121,10 +121,11 @@ export const pinnedTrust: Guardrail = {
             if (statements.length === 0) out.push(`${roleLabel(r)} has no trust statement`);
             for (const s of statements) {
                 const c = s.Condition ?? {};
-                if (!c.DateLessThan?.["aws:CurrentTime"]) out.push(`${roleLabel(r)}: trust statement ${s.Sid ?? ""} has no DateLessThan aws:CurrentTime expiry condition`.replace("  ", " "));
+                const statement = `${roleLabel(r)}: trust statement${s.Sid ? ` ${s.Sid}` : ""}`;
+                if (!c.DateLessThan?.["aws:CurrentTime"]) out.push(`${statement} has no DateLessThan aws:CurrentTime expiry condition`);
                 const pins = Object.entries({ ...c.StringEquals, ...c.ArnEquals }).filter(([key, value]) =>
                     /:sub$|x509SAN\/URI$|kubernetes-service-account$|aws:SourceArn$/.test(key) && typeof value === "string" && !value.includes("*"));
-                if (pins.length === 0) out.push(`${roleLabel(r)}: trust statement ${s.Sid ?? ""} does not pin one subject (sub, SPIFFE URI SAN, service account or source ARN)`.replace("  ", " "));
+                if (pins.length === 0) out.push(`${statement} does not pin one subject (sub, SPIFFE URI SAN, service account or source ARN)`);
             }
         }
         return out;
@@ -174,7 +175,7 @@ export const approvedWrites: Guardrail = {
         const out: string[] = [];
         for (const role of resources.filter(isAgentRole)) {
             const writes = (policiesByRole.get(String(role.props.name)) ?? []).filter((s) => s.Effect === "Allow")
-                .flatMap((s) => list(s.Action)).filter((a) => !["Read", "List"].includes(iamActions.accessLevel(a) ?? "Write"));
+                .flatMap((s) => list(s.Action)).filter((a) => iamActions.isWrite(a));
             if (writes.length === 0) continue;
             const t = tagsOf(role);
             if (!t["agentid:approval"]) out.push(`${roleLabel(role)} holds write actions (${writes.join(", ")}) without an approval (tag agentid:approval)`);

@@ -7,13 +7,13 @@ import { pulumiVersion, toolchainHint, toolchainStatus } from "../../provider/en
  * Guards an engine-backed suite: in CI (CI=true) a missing toolchain fails the run; elsewhere the
  * suite is skipped with the command that builds it.
  */
-export function requireEngine(context: Mocha.Context): void {
+export function requireEngine(suite: Mocha.Context): void {
     const status = toolchainStatus();
     if (status.ready) return;
     const message = toolchainHint(status.missing);
     if (process.env.CI === "true") throw new Error(`e2e: ${message}`);
     console.warn(`  skipping: ${message}`);
-    context.skip();
+    suite.skip();
 }
 
 let printed = false;
