@@ -15,6 +15,18 @@ const VERBS_BY_ACCESS: Record<Access, string[]> = {
 };
 const RESOURCE = /^[a-z][a-z0-9.-]*(\/[a-z]+)?$/;
 
+/** get, list and watch only read. */
+export function isReadVerb(verb: string): boolean {
+    return READ_VERBS.includes(verb);
+}
+
+/** Deleting, or reading secrets, is high risk; other writes medium; reads low. */
+export function rbacRisk(verbs: readonly string[], resources: readonly string[]): Risk {
+    const reads = verbs.some(isReadVerb);
+    if (verbs.some((v) => v.startsWith("delete")) || (reads && resources.includes("secrets"))) return "high";
+    return verbs.some((v) => !isReadVerb(v)) ? "medium" : "low";
+}
+
 /** `kubernetes`: namespaced RBAC rules, one Role + RoleBinding per grant namespace. */
 export function kubernetesConnector(): Connector {
     return {
@@ -58,12 +70,11 @@ export function kubernetesConnector(): Connector {
         },
         expand(grant, index, context): GrantExpansion {
             const verbs = grant.verbs ? [...grant.verbs] : [...VERBS_BY_ACCESS[grant.access!]];
-            const writes = verbs.some((v) => !READ_VERBS.includes(v));
-            const reads = verbs.some((v) => READ_VERBS.includes(v));
+            const writes = verbs.some((v) => !isReadVerb(v));
+            const reads = verbs.some(isReadVerb);
             const access: Access = writes ? (reads ? "readwrite" : "write") : "read";
             const resources = [...grant.resources!];
-            const risk: Risk = verbs.some((v) => v.startsWith("delete")) || (reads && resources.includes("secrets"))
-                ? "high" : writes ? "medium" : "low";
+            const risk = rbacRisk(verbs, resources);
             const namespace = grant.namespace ?? context.defaultNamespace;
             const rule = { apiGroups: grant.apiGroups ? [...grant.apiGroups] : [""], resources, verbs };
             return {

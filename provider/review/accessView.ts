@@ -1,8 +1,10 @@
 import { catalog } from "../grants/catalog";
-import type { GrantExpansion, Risk } from "../grants/types";
+import { isReadVerb, rbacRisk } from "../grants/kubernetesConnector";
+import { GrantExpansion, Risk, riskOfAccessLevel } from "../grants/types";
 import { daysUntil, formatInstant, parseInstant } from "../spec/clock";
 import { placeholderContext, ResolvedSettings } from "../spec/guardrails";
 import { roleNameOf } from "../spec/names";
+import { spiffeIdOf, usesKubernetes } from "../spec/resolve";
 import type { AgentDeclaration, Grant } from "../spec/types";
 
 /** One thing an agent may do, as reviewers read it: "s3:GetObject on arn:…", "patch deployments in production". */
@@ -63,7 +65,6 @@ export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): Agen
     });
     const expires = parseInstant(spec.expiresAt);
     const namespace = identity.kubernetes?.namespace ?? settings.defaultNamespace;
-    const usesKubernetes = identity.kubernetes !== undefined || identity.aws?.trust === "irsa" || identity.aws?.trust === "podIdentity" || spec.grants.some((g) => g.connector === "kubernetes");
     return {
         name: metadata.name,
         description: spec.description,
@@ -74,9 +75,9 @@ export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): Agen
         ...(spec.reviewBy ? { reviewBy: spec.reviewBy } : {}),
         labels: { ...(metadata.labels ?? {}) },
         identities: {
-            spiffeId: identity.spiffeId ?? `spiffe://${settings.trustDomain}/agents/${metadata.name}`,
+            spiffeId: spiffeIdOf(decl, settings),
             ...(identity.aws ? { aws: { roleName: roleNameOf(metadata.name), trust: identity.aws.trust, maxSessionDuration: identity.aws.maxSessionDuration ?? 3600 } } : {}),
-            ...(usesKubernetes ? { kubernetes: `${namespace}/${identity.kubernetes?.serviceAccount ?? metadata.name}` } : {}),
+            ...(usesKubernetes(spec) ? { kubernetes: `${namespace}/${identity.kubernetes?.serviceAccount ?? metadata.name}` } : {}),
             ...(identity.spire ? { spire: { parentId: identity.spire.parentId, selectors: [...identity.spire.selectors].sort(), x509SvidTtl: identity.spire.x509SvidTtl ?? settings.x509SvidTtl } } : {}),
         },
         grants,
@@ -101,8 +102,8 @@ function grantKey(grant: Grant): string {
 function atomsOf(e: GrantExpansion): PermissionAtom[] {
     if (e.rbac) {
         return e.rbac.rules.flatMap((rule) => rule.verbs.flatMap((verb) => rule.resources.map((resource) => {
-            const write = !["get", "list", "watch"].includes(verb);
-            const risk: Risk = verb.startsWith("delete") || (!write && resource === "secrets") ? "high" : write ? "medium" : "low";
+            const write = !isReadVerb(verb);
+            const risk = rbacRisk([verb], [resource]);
             return { text: `${verb} ${resource}${rule.apiGroups.some((g) => g) ? ` (${rule.apiGroups.join(",")})` : ""} in namespace ${e.rbac!.namespace}`, risk, write };
         })));
     }
@@ -110,8 +111,7 @@ function atomsOf(e: GrantExpansion): PermissionAtom[] {
     if (e.tools) return e.tools.tools.map((tool) => ({ text: `tool ${tool} on gateway ${e.tools!.gateway}`, risk: e.risk, write: e.access !== "read" }));
     const levels = new Map(e.actions.map((a) => [a.action, a.accessLevel]));
     return e.statements.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => {
-        const level = levels.get(action) ?? "Write";
-        const risk: Risk = level === "Permissions management" ? "high" : level === "Read" || level === "List" ? "low" : "medium";
+        const risk = riskOfAccessLevel(levels.get(action) ?? "Write");
         return { text: `${action} on ${resource}${s.Condition ? " (prefix-scoped)" : ""}`, risk, write: risk !== "low" };
     })));
 }

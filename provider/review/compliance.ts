@@ -1,3 +1,4 @@
+import { isExpired } from "../spec/clock";
 import type { AgentView } from "./accessView";
 
 export type Framework = "owasp-nhi" | "owasp-asi" | "maestro" | "nist-ai-rmf";
@@ -31,7 +32,7 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
         check: (v, _f, now) => {
             if (!v.expires) return fail(v.name, "no valid expiresAt");
             const where = ["plan (onExpiry: " + v.onExpiry + ")", ...(v.identities.aws ? ["IAM trust DateLessThan"] : []), ...(v.identities.spire ? ["SPIRE expires_at"] : [])];
-            return v.expires.getTime() <= now.getTime()
+            return isExpired(v.expires, now)
                 ? fail(v.name, `expired at ${v.expiresAt} and still declared: run agentid reap`)
                 : pass(v.name, `expires ${v.expiresAt}, enforced by ${where.join(", ")}`);
         },

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { isExpired } from "../spec/clock";
 import type { AgentView } from "./accessView";
 import { daysLeft } from "./accessView";
 
@@ -24,7 +25,7 @@ export function inventoryOf(views: readonly AgentView[], now: Date): InventoryEn
             owner: v.owner,
             expiresAt: v.expiresAt,
             daysLeft: left ?? null,
-            status: v.expires && v.expires.getTime() <= now.getTime() ? "expired" : "active",
+            status: v.expires && isExpired(v.expires, now) ? "expired" : "active",
             identities: v.identities,
             reach: {
                 aws: atoms((c) => c.startsWith("aws.")),

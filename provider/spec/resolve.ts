@@ -39,14 +39,24 @@ export interface ResolvedAgent {
     needsWorkloadIdentity: boolean;
 }
 
+/** Whether an agent gets a Kubernetes service account: declared, implied by its AWS trust, or needed by its grants. */
+export function usesKubernetes(spec: AgentDeclaration["spec"]): boolean {
+    const identity = spec.identity ?? {};
+    return identity.kubernetes !== undefined || identity.aws?.trust === "irsa" || identity.aws?.trust === "podIdentity"
+        || spec.grants.some((g) => g.connector === "kubernetes");
+}
+
+/** The agent's SPIFFE ID: declared, or `spiffe://<trustDomain>/agents/<name>`. */
+export function spiffeIdOf(decl: AgentDeclaration, settings: ResolvedSettings): string {
+    return decl.spec.identity?.spiffeId ?? `spiffe://${settings.trustDomain}/agents/${decl.metadata.name}`;
+}
+
 /** Applies fleet defaults to a declaration that passed validation. */
 export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): ResolvedAgent {
     const { spec, metadata } = decl;
     const identity = spec.identity ?? {};
     const expiresAt = parseInstant(spec.expiresAt)!;
     const name = metadata.name;
-    const usesKubernetes = identity.kubernetes !== undefined || identity.aws?.trust === "irsa" || identity.aws?.trust === "podIdentity"
-        || spec.grants.some((g) => g.connector === "kubernetes");
     return {
         name,
         labels: { ...(metadata.labels ?? {}) },
@@ -57,8 +67,8 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
         ...(spec.reviewBy !== undefined ? { reviewBy: spec.reviewBy } : {}),
         ...(spec.approval ? { approval: spec.approval } : {}),
         status: isExpired(expiresAt, now) ? "expired" : "active",
-        spiffeId: identity.spiffeId ?? `spiffe://${settings.trustDomain}/agents/${name}`,
-        ...(usesKubernetes ? {
+        spiffeId: spiffeIdOf(decl, settings),
+        ...(usesKubernetes(spec) ? {
             kubernetes: {
                 namespace: identity.kubernetes?.namespace ?? settings.defaultNamespace,
                 serviceAccount: identity.kubernetes?.serviceAccount ?? name,

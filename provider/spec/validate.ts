@@ -3,7 +3,6 @@ import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent, resolveSettings, ResolvedSettings } from "./guardrails";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
-import { resolveAgent, ResolvedAgent } from "./resolve";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 
@@ -119,11 +118,6 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         missing: loaded.missing,
         files: loaded.files,
     };
-}
-
-/** The resolved agents of a report (only valid ones), in declaration order. */
-export function resolvedAgents(report: ValidationReport, now: Date): ResolvedAgent[] {
-    return report.declarations.filter((d) => d.valid).map((d) => resolveAgent(d.declaration, report.settings, now));
 }
 
 /** AgentFleet args first; a Fleet document may set anything and only shorten the lifetime. */

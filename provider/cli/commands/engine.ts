@@ -61,9 +61,10 @@ export const planCommand: Command = {
         const recorder = stepRecorder();
         const outputs = new Map<string, unknown>();
         io.err(`agentid plan: previewing stack ${stack.name}\n`);
+        const report = progress(io, recorder);
         await stack.preview({
             onEvent: (event) => {
-                progress(io, recorder)(event);
+                report(event);
                 const post = event.resOutputsEvent?.metadata;
                 if (post?.type === "agentid:index:Agent") outputs.set(post.urn.split("::").pop()!, (post.new as { outputs?: Record<string, unknown> } | undefined)?.outputs?.source);
             },
@@ -135,7 +136,10 @@ export const reapCommand: Command = {
         const now = nowFrom(args);
         const stack = await openStack(args);
         const agents = agentsInState(await stack.exportStack());
-        const expired = agents.filter((a) => a.expiresAt && parseInstant(a.expiresAt) && isExpired(parseInstant(a.expiresAt)!, now));
+        const expired = agents.filter((a) => {
+            const expiresAt = a.expiresAt ? parseInstant(a.expiresAt) : undefined;
+            return expiresAt !== undefined && isExpired(expiresAt, now);
+        });
         const toReap = expired.filter((a) => a.descendants.length > 0);
         const kept = agents.filter((a) => !expired.includes(a)).map((a) => a.name);
         const result = { reaped: toReap.map((a) => a.name), kept, alreadyReaped: expired.filter((a) => a.descendants.length === 0).map((a) => a.name) };

@@ -28,11 +28,6 @@ message EntryMask {
 const ENTRY_SERVICE = `
 syntax = "proto3";
 package spire.api.server.entry.v1;
-message ListEntriesRequest {
-  message Filter { spire.api.types.SPIFFEID by_spiffe_id = 1; spire.api.types.SPIFFEID by_parent_id = 2; }
-  Filter filter = 1; spire.api.types.EntryMask output_mask = 2; int32 page_size = 3; string page_token = 4;
-}
-message ListEntriesResponse { repeated spire.api.types.Entry entries = 1; string next_page_token = 2; }
 message GetEntryRequest { string id = 1; spire.api.types.EntryMask output_mask = 2; }
 message BatchCreateEntryRequest { repeated spire.api.types.Entry entries = 1; spire.api.types.EntryMask output_mask = 2; }
 message BatchCreateEntryResponse {
@@ -52,7 +47,6 @@ message BatchDeleteEntryResponse {
   repeated Result results = 1;
 }
 service Entry {
-  rpc ListEntries(ListEntriesRequest) returns (ListEntriesResponse);
   rpc GetEntry(GetEntryRequest) returns (spire.api.types.Entry);
   rpc BatchCreateEntry(BatchCreateEntryRequest) returns (BatchCreateEntryResponse);
   rpc BatchUpdateEntry(BatchUpdateEntryRequest) returns (BatchUpdateEntryResponse);
@@ -104,7 +98,6 @@ interface WireEntry {
 interface WireStatus { code: number; message: string }
 type Unary<Req, Res> = (request: Req, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: Res) => void) => void;
 interface EntryService extends grpc.Client {
-    ListEntries: Unary<object, { entries: WireEntry[]; next_page_token: string }>;
     GetEntry: Unary<{ id: string }, WireEntry>;
     BatchCreateEntry: Unary<{ entries: WireEntry[] }, { results: { status: WireStatus; entry?: WireEntry }[] }>;
     BatchUpdateEntry: Unary<{ entries: WireEntry[]; input_mask: Record<string, boolean> }, { results: { status: WireStatus; entry?: WireEntry }[] }>;
@@ -173,12 +166,6 @@ export class SpireEntryClient {
         const response = await this.call(this.client.BatchDeleteEntry, { ids: [id] }, "delete");
         const [result] = response.results;
         if (result.status.code !== CODE.ok && result.status.code !== CODE.notFound) throw statusError("delete", id, result.status);
-    }
-
-    /** Every entry with this SPIFFE ID. */
-    async findBySpiffeId(spiffeId: string): Promise<SpireEntryState[]> {
-        const response = await this.call(this.client.ListEntries, { filter: { by_spiffe_id: splitSpiffeId(spiffeId) }, page_size: 500 }, "list");
-        return response.entries.map(fromWire);
     }
 
     private call<Req, Res>(method: Unary<Req, Res>, request: Req, operation: string): Promise<Res> {
