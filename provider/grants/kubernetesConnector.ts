@@ -7,13 +7,19 @@ import { Connector, GrantExpansion, Risk } from "./types";
 /** The Kubernetes API's resource verbs. `escalate`, `bind` and `impersonate` are privilege escalation. */
 export const KUBERNETES_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] as const;
 const READ_VERBS = ["get", "list", "watch"];
-const ESCALATION_VERBS = ["escalate", "bind", "impersonate"];
+/** Verbs that raise privileges: agents may never hold them. */
+export const ESCALATION_VERBS = ["escalate", "bind", "impersonate"] as const;
 const VERBS_BY_ACCESS: Record<Access, string[]> = {
     read: READ_VERBS,
     write: ["create", "update", "patch"],
     readwrite: [...READ_VERBS, "create", "update", "patch"],
 };
 const RESOURCE = /^[a-z][a-z0-9.-]*(\/[a-z]+)?$/;
+
+/** The verbs a grant's `access` stands for (read = get, list, watch; write = create, update, patch). */
+export function verbsForAccess(access: Access): string[] {
+    return [...VERBS_BY_ACCESS[access]];
+}
 
 /** get, list and watch only read. */
 export function isReadVerb(verb: string): boolean {
@@ -60,7 +66,7 @@ export function kubernetesConnector(): Connector {
             (grant.verbs ?? []).forEach((verb, i) => {
                 if (verb === "*") {
                     violations.push({ path: ["verbs", i], rule: "wildcard-action", message: `"*" grants every verb; list the verbs, e.g. get, list` });
-                } else if (ESCALATION_VERBS.includes(verb)) {
+                } else if ((ESCALATION_VERBS as readonly string[]).includes(verb)) {
                     violations.push({ path: ["verbs", i], rule: "kubernetes-verb", message: `"${verb}" lets the agent raise its own privileges; agents may not hold it` });
                 } else if (!(KUBERNETES_VERBS as readonly string[]).includes(verb)) {
                     violations.push({ path: ["verbs", i], rule: "kubernetes-verb", message: `"${verb}" is not a Kubernetes verb; use ${KUBERNETES_VERBS.join(", ")}` });
@@ -69,7 +75,7 @@ export function kubernetesConnector(): Connector {
             return violations;
         },
         expand(grant, index, context): GrantExpansion {
-            const verbs = grant.verbs ? [...grant.verbs] : [...VERBS_BY_ACCESS[grant.access!]];
+            const verbs = grant.verbs ? [...grant.verbs] : verbsForAccess(grant.access!);
             const writes = verbs.some((v) => !isReadVerb(v));
             const reads = verbs.some(isReadVerb);
             const access: Access = writes ? (reads ? "readwrite" : "write") : "read";
