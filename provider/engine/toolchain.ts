@@ -13,10 +13,12 @@ export function toolchainBin(): string {
     return path.join(toolchainRoot(), "bin");
 }
 
-/** What the engine-backed parts need; `missing` names each absent binary. */
-export function toolchainStatus(): { ready: boolean; missing: string[]; bin: string } {
+/** The binaries the engine-backed commands need. */
+export const ENGINE_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-language-nodejs-host", "pulumi-resource-kubernetes", "spire-server"];
+
+/** What the engine-backed parts need (or `required`); `missing` names each absent binary. */
+export function toolchainStatus(required: readonly string[] = ENGINE_TOOLS): { ready: boolean; missing: string[]; bin: string } {
     const bin = toolchainBin();
-    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-language-nodejs-host", "pulumi-resource-kubernetes", "spire-server"];
     const missing = required.filter((tool) => !isExecutable(path.join(bin, tool)));
     return { ready: missing.length === 0, missing, bin };
 }

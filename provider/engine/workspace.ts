@@ -14,6 +14,8 @@ export interface FleetStackOptions {
     agentPaths: string[];
     /** Render Kubernetes objects into this folder (GitOps) instead of a cluster. */
     renderYamlTo?: string;
+    /** `agentid:kubeconfig`: apply Kubernetes objects to this kubeconfig's cluster. */
+    kubeconfig?: string;
     /** `agentid:now`. */
     now?: string;
     /** `agentid:spireSocket`: manage SPIRE entries on this server. */
@@ -46,6 +48,7 @@ export async function openFleetStack(options: FleetStackOptions): Promise<Stack>
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: options.stackName, workDir: projectDir }, { envVars: env, pulumiCommand });
     await stack.setConfig("agentid:paths", { value: options.agentPaths.join(",") });
     if (options.renderYamlTo) await stack.setConfig("agentid:renderYamlTo", { value: options.renderYamlTo });
+    if (options.kubeconfig) await stack.setConfig("agentid:kubeconfig", { value: options.kubeconfig });
     if (options.now) await stack.setConfig("agentid:now", { value: options.now });
     if (options.spireSocket) await stack.setConfig("agentid:spireSocket", { value: options.spireSocket });
     return stack;
