@@ -23,3 +23,22 @@ export function refreshTargets(deployment: Deployment): string[] {
         .filter((r) => !(r.provider && renderProviders.has(r.provider)))
         .map((r) => r.urn);
 }
+
+/** Fields the API server or controllers write on their own: a change there alone is not drift. */
+const KUBERNETES_METADATA_BOOKKEEPING = new Set(["resourceVersion", "managedFields", "generation", "uid", "creationTimestamp"]);
+
+/**
+ * The properties a refreshed resource differs in from its recorded state. For Kubernetes objects the
+ * provider's own bookkeeping (`__inputs`, …), `status` and server-maintained metadata are left out and
+ * metadata is named field by field (`metadata.labels`), so that an edit names what was edited.
+ */
+export function driftedFields(type: string, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+    const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+    const keysOf = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    if (!type.startsWith("kubernetes:")) return keysOf(before, after).filter((k) => differs(before[k], after[k]));
+    return keysOf(before, after).filter((k) => !k.startsWith("__") && k !== "status").flatMap((k) => {
+        if (k !== "metadata") return differs(before[k], after[k]) ? [k] : [];
+        const [was, is] = [(before.metadata ?? {}) as Record<string, unknown>, (after.metadata ?? {}) as Record<string, unknown>];
+        return keysOf(was, is).filter((m) => !KUBERNETES_METADATA_BOOKKEEPING.has(m) && differs(was[m], is[m])).map((m) => `metadata.${m}`);
+    });
+}

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { driftedFields } from "./refresh";
 import { engineEnv, toolchainRoot } from "./toolchain";
 
 /** Where the agentid package lives (the root of this repository or of the installed package). */
@@ -92,8 +93,7 @@ export function stepRecorder(): { steps: StepRecord[]; onEvent: (event: EngineEv
             if (post && refreshing.delete(post.urn)) {
                 const before = (post.old as StepState | undefined)?.outputs ?? {};
                 const after = (post.new as StepState | undefined)?.outputs ?? {};
-                const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-                record(post.op, post, keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])));
+                record(post.op, post, driftedFields(post.type, before, after));
             }
         },
     };

@@ -23,12 +23,14 @@ export interface KubeApiServer {
     api: KubernetesApi;
     /** `GET /version`'s gitVersion. */
     version(): Promise<string>;
+    /** Every object labelled `app.kubernetes.io/managed-by=agentid`, as `Kind namespace/name`, sorted. */
+    managedObjects(): Promise<string[]>;
     /** Creates namespaces that do not exist yet. */
     ensureNamespaces(names: Iterable<string>): Promise<void>;
     /** Creates the CustomResourceDefinitions in a YAML file and waits until they are established. */
     installCrds(file: string): Promise<void>;
-    /** Stops the API server and etcd (SIGTERM), keeping their data, certificates and ports. */
-    stop(): Promise<void>;
+    /** Stops the API server and etcd (SIGTERM; `kill`: the API server dies at once, SIGKILL), keeping data, certificates and ports. */
+    stop(options?: { kill?: boolean }): Promise<void>;
     /** Starts them again on the same data and ports. */
     start(): Promise<void>;
     /** Stops both and removes the folder. */
@@ -42,6 +44,14 @@ export const KUBE_API_SERVER_TOOLS = ["kube-apiserver", "etcd"];
 export function clusterSpiffeIdCrd(): string {
     return path.join(toolchainRoot(), "crds", "spire.spiffe.io_clusterspiffeids.yaml");
 }
+
+/** The kinds agentid creates, and where to list them (ClusterSPIFFEID only once its CRD is installed). */
+const MANAGED_KINDS: [string, string][] = [
+    ["ServiceAccount", "/api/v1/serviceaccounts"],
+    ["Role", "/apis/rbac.authorization.k8s.io/v1/roles"],
+    ["RoleBinding", "/apis/rbac.authorization.k8s.io/v1/rolebindings"],
+    ["ClusterSPIFFEID", "/apis/spire.spiffe.io/v1alpha1/clusterspiffeids"],
+];
 
 const running = new Set<ChildProcess>();
 // A test run that crashes must not leave servers behind.
@@ -99,17 +109,26 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
         }
         throw new Error(`${what} did not become ready within 60s: ${logTail(what)}`);
     };
-    const stopChild = async (child: ChildProcess | undefined) => {
+    const stopChild = async (child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM") => {
         if (!child || child.exitCode !== null || child.signalCode !== null) return;
         await new Promise<void>((resolve) => {
             child.once("exit", () => resolve());
-            child.kill("SIGTERM");
+            child.kill(signal);
         });
     };
 
     const harness: KubeApiServer = {
         server, kubeconfig, dir, api,
         version: () => api.version(),
+        async managedObjects() {
+            const objects: string[] = [];
+            for (const [kind, url] of MANAGED_KINDS) {
+                const listed = await api.request<{ items: { metadata: { name: string; namespace?: string } }[] }>("GET", `${url}?labelSelector=${encodeURIComponent("app.kubernetes.io/managed-by=agentid")}`)
+                    .catch((error: KubernetesApiError) => { if (error.status === 404) return { items: [] }; throw error; });
+                objects.push(...listed.items.map((i) => `${kind} ${i.metadata.namespace ? `${i.metadata.namespace}/` : ""}${i.metadata.name}`));
+            }
+            return objects.sort();
+        },
         async ensureNamespaces(names) {
             for (const name of new Set(names)) {
                 await api.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } })
@@ -134,8 +153,8 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
             apiServer = launch("kube-apiserver", apiServerArgs);
             await waitFor("kube-apiserver", apiServer, () => api.request("GET", "/readyz").then(() => true));
         },
-        async stop() {
-            await stopChild(apiServer);
+        async stop(options) {
+            await stopChild(apiServer, options?.kill ? "SIGKILL" : "SIGTERM");
             await stopChild(etcd);
         },
         async dispose() {

@@ -111,7 +111,8 @@ export const driftCommand: Command = {
             await stack.previewRefresh({ target, onEvent: progress(io, recorder) })
                 .catch((error) => { throw new Error(`refresh failed: ${firstLine(error)}`); });
         }
-        const drifted = recorder.steps.filter((s) => s.op !== "same" && s.drifted !== undefined).map((s: StepRecord) => ({
+        // A refresh that only saw server bookkeeping change (resourceVersion, …) has no drifted fields.
+        const drifted = recorder.steps.filter((s) => s.drifted !== undefined && (s.op === "delete" || (s.op !== "same" && s.drifted.length > 0))).map((s: StepRecord) => ({
             agent: agentOfStep(s, agents) ?? null,
             resource: s.urn,
             detail: s.op === "delete" ? "deleted out of band" : `changed out of band: ${s.drifted!.join(", ")}`,
