@@ -321,6 +321,9 @@ export class Agent extends pulumi.ComponentResource {
         const known = knownAgent !== undefined;
         const manifests = known ? undefined : real().apply((agent) => buildAgentArtefacts(agent, settings).kubernetes!.manifests as KubernetesManifest[]);
         const irsaArn = shape.aws?.trustPolicy.Statement.some((s) => s.Sid === "AgentTrustIrsa") ? roleArn : undefined;
+        // Objects have fixed names: a replacement must delete the old object before creating the new
+        // one, or the create (an apply) would adopt the object that the delete then removes.
+        const objectOptions = { ...parent, deleteBeforeReplace: true };
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: {
                 name: saShape.metadata.name,
@@ -333,27 +336,27 @@ export class Agent extends pulumi.ComponentResource {
                     : pulumi.all([real(), irsaArn]).apply(([agent, arn]) => buildServiceAccount(agent, arn).metadata.annotations),
             },
             automountServiceAccountToken: (saShape as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken,
-        }, parent);
+        }, objectOptions);
         others.forEach((manifest, i) => {
-            const metadata = { name: manifest.metadata.name, namespace: manifest.metadata.namespace, labels: manifest.metadata.labels };
+            const metadata = { name: manifest.metadata.name, namespace: manifest.metadata.namespace, labels: manifest.metadata.labels, annotations: manifest.metadata.annotations };
             const fromReal = <T>(pick: (m: KubernetesManifest & Record<string, unknown>) => T): pulumi.Input<T> =>
                 manifests ? manifests.apply((all) => pick(all[i + 1] as KubernetesManifest & Record<string, unknown>)) : pick(manifest as KubernetesManifest & Record<string, unknown>);
             const ns = manifest.metadata.namespace;
             switch (manifest.kind) {
                 case "Role":
-                    new k8s.rbac.v1.Role(`${name}-rbac-${ns}`, { metadata, rules: fromReal((m) => m.rules as k8s.types.input.rbac.v1.PolicyRule[]) }, parent);
+                    new k8s.rbac.v1.Role(`${name}-rbac-${ns}`, { metadata, rules: fromReal((m) => m.rules as k8s.types.input.rbac.v1.PolicyRule[]) }, objectOptions);
                     break;
                 case "RoleBinding":
                     new k8s.rbac.v1.RoleBinding(`${name}-rbac-binding-${ns}`, {
                         metadata,
                         roleRef: fromReal((m) => m.roleRef as k8s.types.input.rbac.v1.RoleRef),
                         subjects: fromReal((m) => m.subjects as k8s.types.input.rbac.v1.Subject[]),
-                    }, { ...parent, dependsOn: [serviceAccount] });
+                    }, { ...objectOptions, dependsOn: [serviceAccount] });
                     break;
                 case "ClusterSPIFFEID":
                     new k8s.apiextensions.CustomResource(`${name}-spiffe`, {
                         apiVersion: manifest.apiVersion, kind: manifest.kind, metadata, spec: fromReal((m) => m.spec),
-                    }, parent);
+                    }, objectOptions);
                     break;
             }
         });
@@ -364,7 +367,7 @@ export class Agent extends pulumi.ComponentResource {
 interface KubernetesManifest {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels: Record<string, string> };
+    metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> };
 }
 
 /** The clock: explicit arg, then AGENTID_NOW, then config `agentid:now`, then the system clock. */

@@ -17,12 +17,12 @@ import { renderAccessReview, reviewAccess } from "../provider/platforms/kubernet
 import { buildAgentArtefacts } from "../provider/review/artefacts";
 import { resolveAgent } from "../provider/spec/resolve";
 import { validateDeclarations } from "../provider/spec/validate";
-import { KUBE_API_SERVER_TOOLS, KubeApiServer, startKubeApiServer } from "../test/servers/kubeApiServer";
+import { KUBE_CLUSTER_TOOLS, KubeApiServer, startKubeApiServer } from "../test/servers/kubeApiServer";
 
 const AGENTS = path.join(PACKAGE_ROOT, "agents");
 const OUT = path.join(PACKAGE_ROOT, "out");
 /** Everything the engine part needs from the toolchain. */
-const DEMO_TOOLS = [...ENGINE_TOOLS, ...KUBE_API_SERVER_TOOLS];
+const DEMO_TOOLS = [...ENGINE_TOOLS, ...KUBE_CLUSTER_TOOLS];
 /** The sample fleet is written against this date; set AGENTID_NOW to use another. */
 const NOW = process.env.AGENTID_NOW ?? "2026-12-01T00:00:00Z";
 const LATER = "2026-12-11T00:00:00Z";

@@ -3,14 +3,14 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { engineEnv } from "../../provider/engine/toolchain";
-import { openFleetStack, stepRecorder } from "../../provider/engine/workspace";
+import { openFleetStack, stepRecorder, StepRecord } from "../../provider/engine/workspace";
 import { buildAccessMatrix } from "../../provider/platforms/kubernetes/accessMatrix";
 import { AccessReview, renderAccessReview, reviewAccess } from "../../provider/platforms/kubernetes/accessReview";
 import type { KubernetesApiError } from "../../provider/platforms/kubernetes/apiClient";
 import { resolveAgent } from "../../provider/spec/resolve";
 import { validateDeclarations } from "../../provider/spec/validate";
 import { cli } from "../helpers/fixtures";
-import { clusterSpiffeIdCrd, KUBE_API_SERVER_TOOLS, KubeApiServer, startKubeApiServer } from "../servers/kubeApiServer";
+import { clusterSpiffeIdCrd, KUBE_CLUSTER_TOOLS, KubeApiServer, startKubeApiServer } from "../servers/kubeApiServer";
 import { announceEngine, requireEngine, scratch } from "./engine";
 
 const NOW = "2026-12-01T00:00:00Z";
@@ -67,6 +67,9 @@ spec:
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
+/** The update's own steps on our resources (not its refresh, not unchanged ones), as `op name`. */
+const changes = (steps: StepRecord[]) => steps.filter((s) => s.drifted === undefined && s.op !== "same" && !s.type.startsWith("pulumi:")).map((s) => `${s.op} ${s.name}`);
+
 describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", function () {
     let server: KubeApiServer;
     let stack: Stack;
@@ -92,7 +95,7 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
     const roleRules = async (ns: string, name: string) => (await server.api.request<{ rules: unknown }>("GET", `${RBAC}/namespaces/${ns}/roles/${name}`)).rules;
 
     before(async function () {
-        requireEngine(this, { tools: KUBE_API_SERVER_TOOLS, files: [clusterSpiffeIdCrd()] });
+        requireEngine(this, { tools: KUBE_CLUSTER_TOOLS, files: [clusterSpiffeIdCrd()] });
         announceEngine();
         work = scratch("e2e-k8s");
         agentsDir = path.join(work, "agents");
@@ -148,7 +151,7 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
             ["get configmaps support", "list configmaps support"],
             ["get deployments ops", "patch deployments ops", "get pods/log ops"],
         ]);
-        assert.match(reviews[0].answers[0].reason, /RoleBinding "agent-kappa" of Role "agent-kappa" to ServiceAccount "kappa\/agents"/);
+        assert.strictEqual(reviews[0].answers[0].reason, 'RBAC: allowed by RoleBinding "agent-kappa/support" of Role "agent-kappa" to ServiceAccount "kappa/agents"');
 
         const shown = await cli("show", agentsDir, "--agent", "kappa", "--now", NOW, "--kubeconfig", server.kubeconfig, "--json");
         assert.strictEqual(shown.code, 0, shown.stderr);
@@ -176,13 +179,33 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
         }] });
     });
 
-    it("the next up restores the declared Role", async () => {
+    it("a plain up --refresh leaves the added verb (the provider's diff cuts lists to the declared length); drift --fix restores the Role", async () => {
         const up = stepRecorder();
         await stack.up({ refresh: true, onEvent: up.onEvent });
-        assert.deepStrictEqual(up.steps.filter((s) => s.op === "update" && !s.type.startsWith("pulumi:")).map((s) => s.name), ["kappa-rbac-support"]);
+        assert.deepStrictEqual(changes(up.steps), []);
+        assert.deepStrictEqual(await roleRules("support", "agent-kappa"), [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "delete"] }]);
+
+        const fix = await run("drift", "--fix");
+        assert.strictEqual(fix.code, 1, fix.stderr);
+        const role = "urn:pulumi:k8s::agentid-fleet::agentid:index:AgentFleet$agentid:index:Agent$kubernetes:rbac.authorization.k8s.io/v1:Role::kappa-rbac-support";
+        assert.deepStrictEqual(JSON.parse(fix.stdout), { drifted: [{ agent: "kappa", resource: role, detail: "changed out of band: rules" }], fixed: [role] });
         assert.deepStrictEqual(await roleRules("support", "agent-kappa"), [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }]);
         assert.deepStrictEqual((await review(NOW, ["kappa"])).map(disagreeing), [[]]);
-        assert.strictEqual((await run("drift")).code, 0);
+        const again = await run("drift");
+        assert.deepStrictEqual([again.code, JSON.parse(again.stdout)], [0, { drifted: [] }]);
+    });
+
+    it("the next up restores a Role whose verb was swapped out of band, taking the field back from the other writer", async () => {
+        await server.api.request("PATCH", `${RBAC}/namespaces/support/roles/agent-kappa`,
+            [{ op: "replace", path: "/rules/0/verbs/1", value: "delete" }], "application/json-patch+json");
+        assert.deepStrictEqual((await review(NOW, ["kappa"])).map(disagreeing), [["denied list configmaps in support", "allowed delete configmaps in support"]]);
+        const drift = await run("drift");
+        assert.deepStrictEqual([drift.code, JSON.parse(drift.stdout).drifted.map((d: { detail: string }) => d.detail)], [1, ["changed out of band: rules"]]);
+        const up = stepRecorder();
+        await stack.up({ refresh: true, onEvent: up.onEvent });
+        assert.deepStrictEqual(changes(up.steps), ["update kappa-rbac-support"]);
+        assert.deepStrictEqual(await roleRules("support", "agent-kappa"), [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }]);
+        assert.deepStrictEqual((await review(NOW, ["kappa"])).map(disagreeing), [[]]);
     });
 
     it("recreates a RoleBinding deleted out of band", async () => {
@@ -206,23 +229,28 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
             if (!stopping && pre && pre.type.startsWith("kubernetes:") && pre.op !== "same") stopping = server.stop({ kill: true });
             if (event.diagnosticEvent?.severity === "error") errors.push(event.diagnosticEvent.message);
         };
-        const failure = await stack.up({ onEvent }).then(() => undefined, (e: Error) => e);
-        await stopping;
-        assert.ok(failure, "up must fail while the API server is down");
-        const resourceErrors = errors.filter((m) => m.includes(server.server.replace("https://", "")) || /unreachable|connection refused/.test(m));
-        assert.ok(resourceErrors.length > 0, `an error names the API server: ${errors.join(" | ")}`);
-        for (const message of resourceErrors) {
-            assert.strictEqual(message.trim().split("\n").length, 1, `one line: ${message}`);
-            assert.doesNotMatch(message, /goroutine|\.go:\d+/);
+        try {
+            const failure = await stack.up({ onEvent }).then(() => undefined, (e: Error) => e);
+            assert.ok(failure, "up must fail while the API server is down");
+            const host = server.server.replace("https://", "");
+            const apiErrors = errors.filter((m) => m.includes(host));
+            assert.ok(apiErrors.length > 0, `an error names the API server: ${errors.join(" | ")}`);
+            for (const message of apiErrors) {
+                assert.ok(message.split("\n")[0].includes(host), `the first line names the API server: ${message}`);
+                assert.doesNotMatch(message, /goroutine \d+|\.go:\d+/, "no Go stack trace");
+            }
+
+            // What an operator runs next while the server is still down: one error line each, exit 2.
+            for (const command of [["drift"], ["reap", "--now", AFTER_LAMBDA]]) {
+                const result = await run(...command);
+                const errorLines = result.stderr.split("\n").filter((l) => l.startsWith(`agentid ${command[0]}: error:`));
+                assert.deepStrictEqual([result.code, result.stdout, errorLines.length], [2, "", 1], result.stderr);
+                assert.match(errorLines[0], /unreachable|connection refused/);
+            }
+        } finally {
+            await stopping;
+            await server.start();
         }
-
-        const drift = await run("drift");
-        assert.strictEqual(drift.code, 2);
-        const lines = drift.stderr.trim().split("\n").filter((l) => !l.startsWith("  "));
-        assert.strictEqual(lines.length, 2, drift.stderr);
-        assert.match(lines[1], /^agentid drift: error: refresh failed: .*127\.0\.0\.1/);
-
-        await server.start();
         await stack.up({ refresh: true });
         assert.deepStrictEqual(await server.managedObjects(), [
             "ClusterSPIFFEID agent-kappa",
@@ -236,7 +264,7 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
         assert.deepStrictEqual((await review(NOW, ["kappa", "lambda", "mu"])).map(disagreeing), [[], [], []]);
         const after = stepRecorder();
         await stack.preview({ refresh: true, onEvent: after.onEvent });
-        assert.deepStrictEqual(after.steps.filter((s) => s.op !== "same" && !s.type.startsWith("pulumi:")), [], "converged: nothing left to do");
+        assert.deepStrictEqual(changes(after.steps), [], "converged: nothing left to do");
     });
 
     it("reap removes the expired agent's objects, and the authorizer then denies it everything", async () => {

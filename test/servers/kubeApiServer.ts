@@ -11,7 +11,9 @@ import { toolchainBin, toolchainRoot } from "../../provider/engine/toolchain";
 /**
  * A throw-away Kubernetes API server: etcd and kube-apiserver from the toolchain on free loopback
  * ports, certificates made with openssl, the RBAC authorizer on, a service-account token issuer, and
- * an admin kubeconfig (client certificate in system:masters) in its temp folder.
+ * an admin kubeconfig (client certificate in system:masters) in its temp folder. A controller
+ * manager runs the garbage collector (the Kubernetes provider deletes in the foreground, which only
+ * the collector completes), the namespace and the service-account controllers. No nodes, no pods run.
  */
 export interface KubeApiServer {
     /** https://127.0.0.1:<port> */
@@ -31,14 +33,14 @@ export interface KubeApiServer {
     installCrds(file: string): Promise<void>;
     /** Stops the API server and etcd (SIGTERM; `kill`: the API server dies at once, SIGKILL), keeping data, certificates and ports. */
     stop(options?: { kill?: boolean }): Promise<void>;
-    /** Starts them again on the same data and ports. */
+    /** Starts them again on the same data and ports (nothing when running). */
     start(): Promise<void>;
     /** Stops both and removes the folder. */
     dispose(): Promise<void>;
 }
 
-/** The binaries the harness needs, and where the toolchain puts them. */
-export const KUBE_API_SERVER_TOOLS = ["kube-apiserver", "etcd"];
+/** The binaries the harness needs from the toolchain. */
+export const KUBE_CLUSTER_TOOLS = ["kube-apiserver", "kube-controller-manager", "etcd"];
 
 /** The ClusterSPIFFEID CRD, copied from spire-controller-manager's module by scripts/toolchain. */
 export function clusterSpiffeIdCrd(): string {
@@ -54,13 +56,20 @@ const MANAGED_KINDS: [string, string][] = [
 ];
 
 const running = new Set<ChildProcess>();
-// A test run that crashes must not leave servers behind.
-process.once("exit", () => { for (const child of running) child.kill("SIGKILL"); });
+// A run that crashes or is interrupted must not leave servers behind.
+const killAll = () => { for (const child of running) child.kill("SIGKILL"); };
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+        killAll();
+        process.kill(process.pid, signal);
+    });
+}
 
 /** Starts etcd and kube-apiserver in a fresh temp folder; resolves once `/readyz` answers 200. */
 export async function startKubeApiServer(): Promise<KubeApiServer> {
     const bin = toolchainBin();
-    for (const tool of KUBE_API_SERVER_TOOLS) {
+    for (const tool of KUBE_CLUSTER_TOOLS) {
         if (!fs.existsSync(path.join(bin, tool))) throw new Error(`${tool} is not built: run npm run toolchain (expected ${path.join(bin, tool)})`);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-apiserver-"));
@@ -89,8 +98,14 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
         "--service-cluster-ip-range=10.0.0.0/24", "--profiling=false",
     ];
 
+    const controllerManagerArgs = [
+        `--kubeconfig=${kubeconfig}`, "--leader-elect=false", "--secure-port=0",
+        "--controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller",
+    ];
+
     let etcd: ChildProcess | undefined;
     let apiServer: ChildProcess | undefined;
+    let controllerManager: ChildProcess | undefined;
     const launch = (tool: string, args: string[]) => {
         const log = fs.openSync(path.join(dir, `${tool}.log`), "a");
         const child = spawn(path.join(bin, tool), args, { stdio: ["ignore", log, log] });
@@ -136,7 +151,8 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
             }
         },
         async installCrds(file) {
-            const crds = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as { metadata: { name: string } }).filter(Boolean);
+            type Crd = { metadata: { name: string }; spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] } };
+            const crds = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as Crd).filter(Boolean);
             for (const crd of crds) {
                 await api.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
                     .catch((error: KubernetesApiError) => { if (error.status !== 409) throw error; });
@@ -145,15 +161,23 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
                     return (live.status?.conditions ?? []).some((c) => c.type === "Established" && c.status === "True");
                 };
                 await waitFor("kube-apiserver", apiServer!, established);
+                // Established comes before the storage for its objects is ready (429 until then).
+                const version = crd.spec.versions.find((v) => v.served)!.name;
+                await waitFor("kube-apiserver", apiServer!, () => api.request("GET", `/apis/${crd.spec.group}/${version}/${crd.spec.names.plural}`).then(() => true));
             }
         },
         async start() {
+            if (apiServer && apiServer.exitCode === null && apiServer.signalCode === null) return;
             etcd = launch("etcd", etcdArgs);
             await waitFor("etcd", etcd, () => httpOk(`http://127.0.0.1:${etcdClient}/health`));
             apiServer = launch("kube-apiserver", apiServerArgs);
             await waitFor("kube-apiserver", apiServer, () => api.request("GET", "/readyz").then(() => true));
+            controllerManager = launch("kube-controller-manager", controllerManagerArgs);
+            // Its service-account controller gives every namespace a `default` account once it runs.
+            await waitFor("kube-controller-manager", controllerManager, () => api.request("GET", "/api/v1/namespaces/kube-system/serviceaccounts/default").then(() => true));
         },
         async stop(options) {
+            await stopChild(controllerManager);
             await stopChild(apiServer, options?.kill ? "SIGKILL" : "SIGTERM");
             await stopChild(etcd);
         },

@@ -101,7 +101,7 @@ export class KubernetesApi {
         return (await this.request<{ gitVersion: string }>("GET", "/version")).gitVersion;
     }
 
-    /** Sends one request; resolves with the parsed body of a 2xx answer. */
+    /** Sends one request; resolves with the parsed body of a 2xx answer (the text, when it is not JSON). */
     request<T>(method: string, apiPath: string, body?: unknown, contentType = "application/json"): Promise<T> {
         const url = new URL(this.target.server + apiPath);
         const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
@@ -120,10 +120,12 @@ export class KubernetesApi {
                 res.on("end", () => {
                     const status = res.statusCode ?? 0;
                     if (status >= 200 && status < 300) {
+                        // Health endpoints (/readyz, /livez) answer in plain text.
+                        if (!/json/.test(String(res.headers["content-type"]))) return resolve(text as T);
                         try {
                             resolve((text ? JSON.parse(text) : {}) as T);
                         } catch {
-                            reject(new KubernetesApiError(`${method} ${apiPath} on ${this.target.server}: the answer is not JSON`, status));
+                            reject(new KubernetesApiError(`${method} ${apiPath} on ${this.target.server}: the answer is not valid JSON`, status));
                         }
                         return;
                     }

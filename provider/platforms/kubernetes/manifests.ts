@@ -6,6 +6,13 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
     return { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": agent.name };
 }
 
+/**
+ * agentid is the only writer of an agent's objects. With this annotation the Kubernetes provider's
+ * server-side apply takes back fields that another field manager changed out of band (it would
+ * otherwise stop with a conflict), so the next update restores the declared object.
+ */
+export const AUTHORITATIVE_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
+
 /** Name of the agent's Role, RoleBinding and ClusterSPIFFEID. */
 export function rbacNameOf(agent: string): string {
     return `agent-${agent}`;
@@ -18,6 +25,7 @@ export function rbacNameOf(agent: string): string {
 export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn?: ArnT) {
     const k8s = agent.kubernetes!;
     const annotations: Record<string, string | ArnT> = {
+        ...AUTHORITATIVE_ANNOTATIONS,
         "agentid.dev/owner-team": agent.owner.team,
         "agentid.dev/owner-contact": agent.owner.contact,
         "agentid.dev/expires-at": agent.expiresAt,
@@ -46,12 +54,12 @@ export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[
         namespace,
         role: {
             apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
-            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             rules,
         },
         roleBinding: {
             apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
-            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacNameOf(agent.name) },
             subjects: [{ kind: "ServiceAccount", name: k8s.serviceAccount, namespace: k8s.namespace }],
         },
@@ -64,7 +72,7 @@ export function buildClusterSpiffeId(agent: ResolvedAgent) {
     return {
         apiVersion: "spire.spiffe.io/v1alpha1",
         kind: "ClusterSPIFFEID",
-        metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent) },
+        metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
         spec: {
             spiffeIDTemplate: agent.spiffeId,
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": k8s.namespace } },
