@@ -67,7 +67,7 @@ export interface StepRecord {
     drifted?: string[];
 }
 
-interface StepState { outputs?: Record<string, unknown> }
+interface StepState { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
 
 /**
  * Collects resource steps from an engine event stream. A refresh announces every resource as
@@ -91,9 +91,7 @@ export function stepRecorder(): { steps: StepRecord[]; onEvent: (event: EngineEv
             }
             const post = event.resOutputsEvent?.metadata;
             if (post && refreshing.delete(post.urn)) {
-                const before = (post.old as StepState | undefined)?.outputs ?? {};
-                const after = (post.new as StepState | undefined)?.outputs ?? {};
-                record(post.op, post, driftedFields(post.type, before, after));
+                record(post.op, post, driftedFields(post.type, (post.old ?? {}) as StepState, (post.new ?? {}) as StepState));
             }
         },
     };
