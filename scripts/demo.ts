@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     let cluster: KubeApiServer | undefined;
     try {
         cluster = await startKubeApiServer();
-        console.log(`Kubernetes API server ${await cluster.version()} (kube-apiserver + etcd, RBAC on) at ${cluster.server}; kubeconfig ${cluster.kubeconfig}`);
+        console.log(`Kubernetes API server ${await cluster.version()} (kube-apiserver, kube-controller-manager, etcd; RBAC on) at ${cluster.server}; kubeconfig ${cluster.kubeconfig}`);
         return await runFleet(spire, cluster);
     } finally {
         await cluster?.dispose();
@@ -79,13 +79,14 @@ async function runFleet(spire: SpireServer, cluster: KubeApiServer): Promise<num
     for (const group of groupStepsByAgent(up.steps, agents)) {
         console.log(`  ${group.agent}: ${group.steps.map((s) => `${s.op} ${s.type.split(":").pop()} ${s.name}`).join(", ") || "nothing (its identity is AWS-only)"}`);
     }
-    console.log("Kubernetes objects on the API server (labelled app.kubernetes.io/managed-by=agentid):");
+    console.log("Kubernetes objects on the API server (labelled app.kubernetes.io/managed-by=agentid; for GitOps, agentid:renderYamlTo writes them to a folder instead):");
     for (const object of await cluster.managedObjects()) console.log(`  ${object}`);
     console.log("SPIRE registration entries (spire-server entry show):");
     await printEntries(spire);
 
     heading("5. What each agent may do, as the API server's authorizer answers it (SubjectAccessReview)");
-    await printAccess(cluster, NOW, agents);
+    console.log("Expected answers come from the declarations alone; the same check: agentid show agents --agent NAME --kubeconfig FILE");
+    await printAccess(cluster, NOW, agents, "support-triage");
 
     heading(`6. Expiry at work: now = ${LATER}, after ops-responder's expiry (2026-12-10)`);
     await stack.setConfig("agentid:now", { value: LATER });
@@ -105,24 +106,22 @@ async function runFleet(spire: SpireServer, cluster: KubeApiServer): Promise<num
 }
 
 /**
- * The first agent in full (every row of the matrix built from its declaration, with the API server's
- * answer), the others in one line each.
+ * What the API server allows each named agent, asked with the matrix built from its declaration:
+ * `inFull` row by row, the others in one line each.
  */
-async function printAccess(cluster: KubeApiServer, now: string, names: string[]): Promise<void> {
+async function printAccess(cluster: KubeApiServer, now: string, names: string[], inFull?: string): Promise<void> {
     const report = validateDeclarations([AGENTS], { now: new Date(now) });
-    let first = true;
     for (const { declaration } of report.declarations.filter((d) => names.includes(d.declaration.metadata.name))) {
         const matrix = buildAccessMatrix(resolveAgent(declaration, report.settings, new Date(now)), report.settings);
         if (!matrix) continue;
         const review = await reviewAccess(cluster.api, matrix);
-        if (first) {
+        if (review.agent === inFull) {
             process.stdout.write(renderAccessReview(review));
-            first = false;
             continue;
         }
         const allowed = review.answers.filter((a) => a.allowed).map((a) => `${a.verb} ${describeResource(a)} in ${a.namespace ?? "the cluster"}`);
         const denied = review.answers.filter((a) => !a.allowed).length;
-        console.log(`${review.agent} (${review.user}, ${review.effect}): allowed ${allowed.join(", ") || "nothing"}; ${denied} neighbours denied; ` +
+        console.log(`${review.agent} (${review.user}, ${review.effect}): allowed ${allowed.join(", ") || "nothing"}; ${denied} other requests denied; ` +
             (review.disagreements === 0 ? "the authorizer agrees with the declaration" : `${review.disagreements} answers DISAGREE with the declaration`));
     }
 }

@@ -26,7 +26,7 @@ export function toolchainStatus(required: readonly string[] = ENGINE_TOOLS): { r
 /** The message a user sees when the engine is not built: what to run, what it needs. */
 export function toolchainHint(missing: string[]): string {
     return `the Pulumi engine is not built here (missing: ${missing.join(", ")}). Run \`npm run toolchain\` ` +
-        `(needs Go >= 1.25 and about 20 minutes on 2 cores the first time; cached in ${toolchainRoot()}).`;
+        `(needs Go >= 1.25 and 30 to 45 minutes on 2 cores the first time; cached in ${toolchainRoot()}).`;
 }
 
 /** `pulumi version`, e.g. v3.248.0. */
