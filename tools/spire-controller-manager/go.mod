@@ -1,6 +1,7 @@
 // Wrapper module: spire-controller-manager at a pinned release. scripts/toolchain copies its
 // ClusterSPIFFEID CustomResourceDefinition (config/crd/bases in the module) into the cache, where
-// the throw-away API server installs it; its controller is built from the tool below.
+// the throw-away API server installs it. The tool line pins the module with everything it needs;
+// the controller itself is not built today.
 module agentid.local/tools/spire-controller-manager
 
 go 1.24.0
