@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentidError, agentClock, PlatformSwitches, prevalidated } from "./agent";
-import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
+import { vendorIdOf } from "./grants/oauthScopes";
+import { oauthProviderNameOf, policyEngineNameOf } from "./spec/names";
 import { formatInstant, parseInstant } from "./spec/clock";
 import { formatDiagnostic } from "./spec/diagnostics";
 import { validateDeclarations, ValidationReport } from "./spec/validate";
@@ -102,15 +103,15 @@ export class AgentFleet extends pulumi.ComponentResource {
         for (const vendor of vendors) {
             const client = args.oauthClients![vendor];
             oauthProviderArns[vendor] = new aws.bedrock.AgentcoreOauth2CredentialProvider(`${name}-oauth-${vendor}`, {
-                name: `agentid-${vendor}`,
-                credentialProviderVendor: OAUTH_VENDOR_IDS[vendor],
+                name: oauthProviderNameOf(vendor),
+                credentialProviderVendor: vendorIdOf(vendor)!,
                 oauth2ProviderConfig: { [`${vendor}Oauth2ProviderConfig`]: { clientId: client.clientId, clientSecret: client.clientSecret } },
             }, { parent: this }).credentialProviderArn;
         }
         const policyEngineIds: Record<string, pulumi.Input<string>> = {};
         for (const gateway of gateways) {
             policyEngineIds[gateway] = new aws.bedrock.AgentcorePolicyEngine(`${name}-engine-${gateway}`, {
-                name: `agentid_${gateway}`.replace(/-/g, "_"),
+                name: policyEngineNameOf(gateway),
                 description: `agentid tool policies for gateway ${gateway}`,
             }, { parent: this }).policyEngineId;
         }

@@ -1,8 +1,10 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
-import { checkAgent, resolveSettings, ResolvedSettings } from "./guardrails";
+import { checkAgent } from "./guardrails";
+import { sharedIdentityViolations } from "./identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
+import { checkSettings, mergeFleetSettings, ResolvedSettings } from "./settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 
@@ -90,11 +92,19 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         const first = fleets[0].doc;
         errors.push(place(extra.doc, { path: ["kind"], rule: "fleet-duplicate", message: `only one kind: Fleet document is allowed; the first is at ${first.file}:${first.locate(["kind"]).line} — merge them` }));
     }
-    const settings = mergeFleetSettings(options.settings, fleets[0]?.decl.spec);
+    const fleetDoc = fleets[0];
+    const merged = mergeFleetSettings(options.settings, fleetDoc?.decl.spec);
+    const settings = merged.settings;
+    // Settings are checked where they were written: the Fleet document, or the program's AgentFleet args.
+    const settingsProblems = [...merged.violations, ...checkSettings(settings)];
+    for (const v of settingsProblems) {
+        errors.push(fleetDoc ? place(fleetDoc.doc, v) : { file: "<AgentFleet settings>", line: 1, column: 1, path: v.path.slice(1), rule: v.rule, message: v.message });
+    }
 
     const firstByName = new Map<string, SourceDocument>();
+    const identityProblems = sharedIdentityViolations(agents.map((a) => a.decl), settings, (i) => `${agents[i].doc.file}:${agents[i].doc.locate([]).line}`);
     const declarations: LoadedAgent[] = [];
-    for (const { doc, decl } of agents) {
+    agents.forEach(({ doc, decl }, i) => {
         const name = decl.metadata.name;
         const before = errors.length;
         const first = firstByName.get(name);
@@ -103,11 +113,13 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
             errors.push(place(doc, { path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` }, name));
         } else {
             firstByName.set(name, doc);
+            // A duplicate name already says the agent clashes; its identities would repeat that.
+            errors.push(...identityProblems[i].map((v) => place(doc, v, name)));
         }
         errors.push(...checkAgent(decl, settings, options.now).map((v) => place(doc, v, name)));
         const start = doc.locate([]);
         declarations.push({ declaration: decl, file: doc.file, line: start.line, column: start.column, valid: errors.length === before });
-    }
+    });
 
     return {
         valid: errors.length === 0 && loaded.missing.length === 0,
@@ -118,14 +130,6 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         missing: loaded.missing,
         files: loaded.files,
     };
-}
-
-/** AgentFleet args first; a Fleet document may set anything and only shorten the lifetime. */
-export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocument: FleetSettings | undefined): ResolvedSettings {
-    const merged = resolveSettings({ ...fromCode, ...fromDocument });
-    const lifetimes = [fromCode?.maxLifetimeDays, fromDocument?.maxLifetimeDays].filter((d): d is number => d !== undefined);
-    if (lifetimes.length > 0) merged.maxLifetimeDays = Math.min(...lifetimes);
-    return merged;
 }
 
 function place(doc: SourceDocument, violation: Violation, agent?: string): Diagnostic {

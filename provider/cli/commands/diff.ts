@@ -1,5 +1,5 @@
-import { diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
-import { viewOf } from "../../review/accessView";
+import { diffFleetSettings, diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
+import { fleetViews } from "../../review/accessView";
 import { validateDeclarations, validateTexts, ValidationReport } from "../../spec/validate";
 import { Command, EXIT, printJson, requireFlag, stringFlag, UsageError } from "../command";
 import { nowFrom } from "../fleetInput";
@@ -27,8 +27,9 @@ export const diffCommand: Command = {
         const baseReport = base.startsWith("git:")
             ? validateTexts(sourcesAtRevision(base.slice(4), headPaths), { now })
             : load(validateDeclarations(base.split(","), { now }), base.split(","));
-        const views = (report: ValidationReport) => report.declarations.map((d) => viewOf(d.declaration, report.settings));
-        const diffs = diffFleets(views(baseReport), views(head));
+        const views = (report: ValidationReport) => fleetViews(report.declarations.map((d) => d.declaration), report.settings, now);
+        const fleetChanges = diffFleetSettings(baseReport.settings, head.settings);
+        const diffs = [...(fleetChanges ? [fleetChanges] : []), ...diffFleets(views(baseReport), views(head))];
         const changes = diffs.flatMap((d) => d.changes);
 
         if (head.errors.length > 0) io.err(`note: the head declarations have ${head.errors.length} validation error(s); run agentid validate\n`);

@@ -1,4 +1,4 @@
-import { viewOf } from "../../review/accessView";
+import { fleetViews } from "../../review/accessView";
 import { inventoryOf, renderBackstage, renderInventoryCsv, renderInventoryMarkdown } from "../../review/inventory";
 import { Command, EXIT, printJson, stringFlag, UsageError } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
@@ -15,7 +15,7 @@ export const inventoryCommand: Command = {
         const format = stringFlag(args, "format") ?? "md";
         if (!["md", "csv", "backstage"].includes(format)) throw new UsageError(`--format must be md, csv or backstage, not "${format}"`);
         const report = loadFleet(args.positionals, now);
-        const entries = inventoryOf(report.declarations.map((d) => viewOf(d.declaration, report.settings)), now);
+        const entries = inventoryOf(fleetViews(report.declarations.map((d) => d.declaration), report.settings, now), now);
         if (args.flags.json) printJson(io, { agents: entries });
         else if (format === "csv") io.out(renderInventoryCsv(entries));
         else if (format === "backstage") io.out(renderBackstage(entries));

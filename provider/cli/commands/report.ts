@@ -1,4 +1,4 @@
-import { viewOf } from "../../review/accessView";
+import { fleetViews } from "../../review/accessView";
 import { complianceReport, Framework, FRAMEWORKS } from "../../review/compliance";
 import { Command, EXIT, printJson, requireFlag, UsageError } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
@@ -15,7 +15,7 @@ export const reportCommand: Command = {
         if (!FRAMEWORKS.includes(framework)) throw new UsageError(`--framework must be one of ${FRAMEWORKS.join(", ")}, not "${framework}"`);
         const now = nowFrom(args);
         const fleet = loadFleet(args.positionals, now);
-        const result = complianceReport(framework, fleet.declarations.map((d) => viewOf(d.declaration, fleet.settings)), now);
+        const result = complianceReport(framework, fleetViews(fleet.declarations.map((d) => d.declaration), fleet.settings, now), now);
         if (args.flags.json) {
             printJson(io, result);
         } else {

@@ -1,4 +1,5 @@
 import { formatDiagnostic } from "../../spec/diagnostics";
+import { sharedOauthScopesOf } from "../../grants/oauthSharing";
 import { resolveAgent } from "../../spec/resolve";
 import { buildAgentArtefacts, AgentArtefacts } from "../../review/artefacts";
 import { Command, EXIT, printJson, requireFlag } from "../command";
@@ -21,7 +22,8 @@ export const showCommand: Command = {
             io.err(`agentid show: agent "${name}" is invalid; fix the errors above (agentid validate)\n`);
             return EXIT.findings;
         }
-        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings);
+        const shared = sharedOauthScopesOf(report.declarations.map((d) => d.declaration), report.settings, now);
+        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings, { sharedOauthScopes: shared(name) });
         if (args.flags.json) printJson(io, artefacts);
         else io.out(renderArtefacts(artefacts));
         return EXIT.ok;

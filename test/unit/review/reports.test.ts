@@ -53,7 +53,8 @@ describe("compliance report", () => {
         assert.deepStrictEqual(nhi5.agents.map((a) => [a.agent, a.status]), [
             ["billing-reconciler", "pass"], ["billing-reporter", "pass"], ["ops-responder", "fail"], ["research-assistant", "pass"], ["support-triage", "pass"],
         ]);
-        assert.strictEqual(nhi5.agents[2].evidence, "approved in SEC-1301 but not pinned to a grants digest (agentid digest)");
+        // Patching deployments runs pods as any service account of the namespace: high risk, with an unpinned approval.
+        assert.strictEqual(nhi5.agents[2].evidence, "1 high-risk permission(s): patch deployments (apps) in namespace production; approved in SEC-1301 but not pinned to a grants digest (agentid digest)");
         assert.strictEqual(nhi5.status, "fail");
     });
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { AGENT_NAME_MAX, IAM_ROLE_NAME_MAX, isAgentName, isDns1123Label, roleNameOf } from "../../../provider/spec/names";
+import { AGENT_NAME_MAX, isAgentName, NAME_LIMITS, isDns1123Label, roleNameOf } from "../../../provider/spec/names";
 
 describe("names", () => {
     it("keeps the longest allowed agent name's IAM role within IAM's 64 characters", () => {
@@ -7,7 +7,7 @@ describe("names", () => {
         assert.strictEqual(isAgentName(longest), true);
         assert.strictEqual(isAgentName(`${longest}c`), false);
         assert.strictEqual(roleNameOf(longest).length, 46);
-        assert.ok(roleNameOf(longest).length <= IAM_ROLE_NAME_MAX);
+        assert.ok(roleNameOf(longest).length <= NAME_LIMITS.iamRole.max);
     });
 
     it("accepts DNS-1123 labels only", () => {
