@@ -113,10 +113,15 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
             errors.push(place(doc, { path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` }, name));
         } else {
             firstByName.set(name, doc);
-            // A duplicate name already says the agent clashes; its identities would repeat that.
-            errors.push(...identityProblems[i].map((v) => place(doc, v, name)));
         }
-        errors.push(...checkAgent(decl, settings, options.now).map((v) => place(doc, v, name)));
+        // A duplicate name already says the agent clashes; its identities would repeat that. One
+        // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
+        const own = [...(first ? [] : identityProblems[i]), ...checkAgent(decl, settings, options.now)];
+        const seen = new Set<string>();
+        for (const v of own) {
+            const key = `${formatPath(v.path)}|${v.rule}`;
+            if (!seen.has(key)) { seen.add(key); errors.push(place(doc, v, name)); }
+        }
         const start = doc.locate([]);
         declarations.push({ declaration: decl, file: doc.file, line: start.line, column: start.column, valid: errors.length === before });
     });
