@@ -256,6 +256,19 @@ describe("attack: OAuth and tool lookups by inherited keys", () => {
         assert.deepStrictEqual(perAgent.grants[0].oauth, { vendor: "github", scopes: ["read:org"], effectiveScopes: ["read:org"], sharedWith: [] });
         assert.deepStrictEqual(perAgent.aws.permissionPolicy.Statement[0].Resource[0], `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:token-vault/default/oauth2credentialprovider/agentid-reader-github`);
     });
+
+    it("lists effective scopes in the inventory and reports a co-user's new scope as widening every sharer's access", async () => {
+        const reader = agentDoc("reader", { identity: { aws: { trust: "agentcore" } }, grants: [{ connector: "oauth.github", scopes: ["read:org"] }] });
+        const writer = (scopes: string[]) => agentDoc("writer", { identity: { aws: { trust: "agentcore" } }, approval: APPROVAL, grants: [{ connector: "oauth.github", scopes }] });
+        const inventory = JSON.parse((await cli("inventory", fleetDir([reader, writer(["repo"])]), "--now", NOW, "--json")).stdout);
+        assert.deepStrictEqual(inventory.agents.find((a: { name: string }) => a.name === "reader").reach.saas,
+            ["github scope read:org", "github scope repo (through the OAuth client shared with writer)"]);
+        const result = await cli("diff", "--base", fleetDir([reader, writer(["read:org"])]), "--head", fleetDir([reader, writer(["read:org", "repo"])]), "--now", NOW, "--json");
+        assert.deepStrictEqual(JSON.parse(result.stdout).changes.map((c: { agent: string; kind: string; risk: string; detail: string }) => [c.agent, c.kind, c.risk, c.detail]), [
+            ["reader", "access-widened", "medium", "oauth.github: + github scope repo (through the OAuth client shared with writer)"],
+            ["writer", "access-widened", "medium", "oauth.github: + github scope repo"],
+        ]);
+    });
 });
 
 describe("attack: Kubernetes grants that escape the agent's own service account", () => {
