@@ -5,7 +5,7 @@
  * its tags. Every guardrail reads the same answer.
  */
 import { AGENT_PREFIX } from "../spec/names";
-import { TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../platforms/aws/trustModes";
+import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../platforms/aws/trustModes";
 import { conditionsOf, IamStatement, isAllow, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 
@@ -64,7 +64,6 @@ export interface AgentServiceAccount {
 }
 
 const AGENTID_ANNOTATION = /^agentid\.dev\//;
-const IRSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
 /** The namespace and name of a Kubernetes object ("default" when no namespace is given). */
 export function objectName(r: ResourceView): { namespace: string; name: string } | undefined {

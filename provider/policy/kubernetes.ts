@@ -7,12 +7,19 @@ import { ESCALATION_VERBS } from "../grants/kubernetesConnector";
 import { AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
 import { hasWildcard } from "../spec/wildcards";
 import { AgentServiceAccount, objectName } from "./agentRoles";
-import { containsUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
+import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 
-/** The agent service accounts a RoleBinding or ClusterRoleBinding binds. */
+/**
+ * The agent service accounts a RoleBinding or ClusterRoleBinding binds; subjects not known at preview
+ * bind the agent service accounts they were computed from.
+ */
 export function boundAgentAccounts(binding: ResourceView, accounts: readonly AgentServiceAccount[]): AgentServiceAccount[] {
     const bindingNamespace = objectName(binding)?.namespace ?? "default";
+    if (containsUnknown(binding.props.subjects)) {
+        const from = binding.propertyDependencies?.subjects ?? [];
+        return accounts.filter((sa) => sa.resource !== undefined && from.includes(sa.resource.urn));
+    }
     const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
     return accounts.filter((sa) => subjects.some((s) => {
         if (s === null || typeof s !== "object") return false;
@@ -74,16 +81,18 @@ export function rulesProblems(rules: unknown): string[] {
 }
 
 /** Agent service accounts that mount their token into pods without declaring it. */
-export function automountProblems(accounts: readonly AgentServiceAccount[]): { resource: ResourceView; message: string }[] {
+export function automountProblems(stack: StackView, accounts: readonly AgentServiceAccount[]): { resource: ResourceView; message: string }[] {
     const out: { resource: ResourceView; message: string }[] = [];
     for (const sa of accounts) {
         const r = sa.resource;
         if (!r) continue;
         const mount = r.props.automountServiceAccountToken;
-        if (mount === false) continue;
-        const annotations = (r.props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
-        if (annotations[AUTOMOUNT_DECLARED_ANNOTATION] === "declared") continue;
-        const setting = mount === undefined ? "automountServiceAccountToken is unset, which Kubernetes reads as true" : `automountServiceAccountToken is ${JSON.stringify(mount)}`;
+        if (mount === false || (isUnknown(mount) && stack.underAgent(r))) continue;
+        const annotations = (r.props.metadata as { annotations?: unknown } | undefined)?.annotations;
+        if (containsUnknown(annotations) && stack.underAgent(r)) continue; // an Agent's IRSA annotation waits for its role's ARN
+        if (annotations !== null && typeof annotations === "object" && (annotations as Record<string, unknown>)[AUTOMOUNT_DECLARED_ANNOTATION] === "declared") continue;
+        const setting = mount === undefined ? "automountServiceAccountToken is unset, which Kubernetes reads as true"
+            : isUnknown(mount) ? "automountServiceAccountToken is not known at preview" : `automountServiceAccountToken is ${JSON.stringify(mount)}`;
         out.push({ resource: r, message: `${labelOf(r)} is an agent service account (${sa.reason}) that mounts a long-lived API token into every pod (${setting}); agents use SPIFFE or IAM credentials — set automountServiceAccountToken: false, or declare identity.kubernetes.automountToken: true` });
     }
     return out;

@@ -10,19 +10,26 @@ import { addDays, formatInstant, parseInstant } from "../spec/clock";
 import { agentRolesOf, agentServiceAccountsOf } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
-import { Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES } from "./resourceView";
+import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
 import { StackView } from "./stackView";
 import { trustProblems } from "./trust";
 
 export { UNKNOWN } from "./resourceView";
 export type { Guardrail, GuardrailConfig, GuardrailViolation, ResourceView } from "./resourceView";
 
-const tagsOf = (r: ResourceView): Record<string, unknown> => {
-    const tags = r.props.tags;
-    return tags !== null && typeof tags === "object" && !Array.isArray(tags) ? (tags as Record<string, unknown>) : {};
+/** A string map property (tags, annotations): UNKNOWN when any of it is not known yet. */
+function labelsOf(value: unknown): Record<string, unknown> | Unknown {
+    if (containsUnknown(value)) return UNKNOWN;
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+const tagsOf = (r: ResourceView) => labelsOf(r.props.tags);
+const annotationsOf = (r: ResourceView) => labelsOf((r.props.metadata as { annotations?: unknown } | undefined)?.annotations);
+const tag = (r: ResourceView, key: string): string | undefined => {
+    const tags = tagsOf(r);
+    return tags !== UNKNOWN && typeof tags[key] === "string" ? (tags[key] as string) : undefined;
 };
-const tag = (r: ResourceView, key: string): string | undefined => (typeof tagsOf(r)[key] === "string" ? (tagsOf(r)[key] as string) : undefined);
 const violation = (r: ResourceView, message: string): GuardrailViolation => ({ urn: r.urn, message });
+const notKnown = (what: string) => `its ${what} are not known at preview (computed from other resources' outputs), so its owner and expiry cannot be reviewed — write them from known values`;
 
 /** Every agent (role or service account) has an owner and an expiry within the allowed lifetime. */
 export const ownerAndExpiry: Guardrail = {
@@ -33,28 +40,29 @@ export const ownerAndExpiry: Guardrail = {
         const latest = addDays(now, maxLifetimeDays);
         const stack = new StackView(resources);
         const roles = agentRolesOf(stack);
-        const identities: { r: ResourceView; why: string; team?: unknown; contact?: unknown; expires?: unknown; where: (field: string) => string }[] = [
-            ...roles.map(({ role, reason }) => ({
-                r: role, why: reason, team: tagsOf(role)["agentid:owner-team"], contact: tagsOf(role)["agentid:owner-contact"], expires: tagsOf(role)["agentid:expires-at"],
-                where: (field: string) => `tag agentid:${field}`,
-            })),
-            ...agentServiceAccountsOf(stack, roles).flatMap((sa) => {
-                const r = sa.resource;
-                if (!r) return [];
-                const a = ((r.props.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {});
-                return [{ r, why: sa.reason, team: a["agentid.dev/owner-team"], contact: a["agentid.dev/owner-contact"], expires: a["agentid.dev/expires-at"], where: (field: string) => `annotation agentid.dev/${field}` }];
-            }),
+        const identities = [
+            ...roles.map(({ role, reason }) => ({ r: role, why: reason, labels: tagsOf(role), kind: "tags", key: (field: string) => `agentid:${field}`, where: "tag" })),
+            ...agentServiceAccountsOf(stack, roles).flatMap(({ resource, reason }) => (resource
+                ? [{ r: resource, why: reason, labels: annotationsOf(resource), kind: "annotations", key: (field: string) => `agentid.dev/${field}`, where: "annotation" }]
+                : [])),
         ];
         const out: GuardrailViolation[] = [];
         for (const id of identities) {
             const label = `${labelOf(id.r)} is an agent identity (${id.why})`;
-            if (typeof id.team !== "string" || id.team === "") out.push(violation(id.r, `${label} without an owner team; add ${id.where("owner-team")} naming the team that answers for it`));
-            if (typeof id.contact !== "string" || !isEmail(id.contact)) out.push(violation(id.r, `${label} without an owner contact e-mail; add ${id.where("owner-contact")} with a reachable address such as team@example.com`));
-            const expires = typeof id.expires === "string" ? parseInstant(id.expires) : undefined;
-            if (!expires) {
-                out.push(violation(id.r, `${label} without an expiry${id.expires !== undefined ? ` it can read (${JSON.stringify(id.expires)})` : ""}; add ${id.where("expires-at")} with an RFC 3339 date-time on or before ${formatInstant(latest)}`));
-            } else if (expires.getTime() > latest.getTime()) {
-                out.push(violation(id.r, `${label} that expires ${id.expires}, more than ${maxLifetimeDays} days after now (${formatInstant(now)}); set ${id.where("expires-at")} on or before ${formatInstant(latest)}`));
+            if (id.labels === UNKNOWN) {
+                // An Agent's tags and annotations may hold ARNs of its own resources: checked once known, at update.
+                if (!stack.underAgent(id.r)) out.push(violation(id.r, `${label}, but ${notKnown(id.kind)}`));
+                continue;
+            }
+            const [team, contact, expires] = ["owner-team", "owner-contact", "expires-at"].map((field) => (id.labels as Record<string, unknown>)[id.key(field)]);
+            const where = (field: string) => `${id.where} ${id.key(field)}`;
+            if (typeof team !== "string" || team === "") out.push(violation(id.r, `${label} without an owner team; add ${where("owner-team")} naming the team that answers for it`));
+            if (typeof contact !== "string" || !isEmail(contact)) out.push(violation(id.r, `${label} without an owner contact e-mail; add ${where("owner-contact")} with a reachable address such as team@example.com`));
+            const ends = typeof expires === "string" ? parseInstant(expires) : undefined;
+            if (!ends) {
+                out.push(violation(id.r, `${label} without an expiry${expires !== undefined ? ` it can read (${JSON.stringify(expires)})` : ""}; add ${where("expires-at")} with an RFC 3339 date-time on or before ${formatInstant(latest)}`));
+            } else if (ends.getTime() > latest.getTime()) {
+                out.push(violation(id.r, `${label} that expires ${expires}, more than ${maxLifetimeDays} days after now (${formatInstant(now)}); set ${where("expires-at")} on or before ${formatInstant(latest)}`));
             }
         }
         return out;
@@ -140,6 +148,10 @@ export const approvedWrites: Guardrail = {
         for (const { role } of agentRolesOf(stack)) {
             const writes = [...new Set(allowedActions(permissionSourcesOf(role, stack)).filter((a) => iamActions.isWrite(a)))];
             if (writes.length === 0) continue;
+            if (tagsOf(role) === UNKNOWN) {
+                if (!stack.underAgent(role)) out.push(violation(role, `${labelOf(role)} holds write actions (${writes.join(", ")}), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`));
+                continue;
+            }
             const approval = tag(role, "agentid:approval");
             const approved = tag(role, "agentid:approved-digest");
             const digest = tag(role, "agentid:grants-digest");
@@ -160,7 +172,7 @@ export const kubernetesAccess: Guardrail = {
     check(resources) {
         const stack = new StackView(resources);
         const accounts = agentServiceAccountsOf(stack, agentRolesOf(stack));
-        return [...bindingProblems(stack, accounts), ...automountProblems(accounts)].map(({ resource, message }) => violation(resource, message));
+        return [...bindingProblems(stack, accounts), ...automountProblems(stack, accounts)].map(({ resource, message }) => violation(resource, message));
     },
 };
 

@@ -67,7 +67,8 @@ export const EXPIRY_CONDITION = { operator: "DateLessThan", key: "aws:CurrentTim
 export const WORKLOAD_CONDITION_KEY = /^aws:(RequestTag\/kubernetes-|PrincipalTag\/x509)/i;
 
 const SPIFFE_ID = /^spiffe:\/\/[a-z0-9._-]+(\/[A-Za-z0-9._~!$&'()+,;=:@%-]+)+$/;
-const IRSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
+/** The subject of a Kubernetes service account token: `system:serviceaccount:<namespace>:<name>`. */
+export const IRSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
 const exact = (accepts: (value: string) => boolean) => (value: string) => !hasWildcard(value) && accepts(value);
 

@@ -96,6 +96,19 @@ describe("agentid-guardrails policies", () => {
             }
         });
 
+        it("checks tags and annotations unknown at preview once known under an Agent, and refuses them elsewhere", () => {
+            const unknownTags = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:expires-at": UNKNOWN } });
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([unknownTags], CONFIG)), [
+                `${R} is an agent identity (it trusts pods.eks.amazonaws.com), but its tags are not known at preview (computed from other resources' outputs), so its owner and expiry cannot be reviewed — write them from known values`,
+            ]);
+            const sa = serviceAccount("triage", {}, UNKNOWN as never, underAgent);
+            assert.deepStrictEqual(ownerAndExpiry.check([agent, { ...unknownTags, parent: AGENT_URN }, { ...sa, props: { ...sa.props, metadata: { name: "triage", namespace: "agents", annotations: UNKNOWN } } }], CONFIG), []);
+            assert.deepStrictEqual(messages(approvedWrites.check([unknownTags, rolePolicy("grants", doc(WRITE))], CONFIG)), [
+                `${R} holds write actions (s3:PutObject), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`,
+            ]);
+            assert.deepStrictEqual(approvedWrites.check([agent, { ...unknownTags, parent: AGENT_URN }, rolePolicy("grants", doc(WRITE))], CONFIG), []);
+        });
+
         it("refuses a lifetime beyond the 365-day ceiling and a malformed clock, naming the setting", () => {
             assert.throws(() => ownerAndExpiry.check([role()], { ...CONFIG, maxLifetimeDays: 400 }), { message: "agentid-guardrails: policy config maxLifetimeDays 400 must be a whole number of days from 1 to 365" });
             assert.throws(() => pinnedTrust.check([role()], { ...CONFIG, maxLifetimeDays: 0 }), { message: "agentid-guardrails: policy config maxLifetimeDays 0 must be a whole number of days from 1 to 365" });
@@ -303,6 +316,13 @@ describe("agentid-guardrails policies", () => {
             assert.deepStrictEqual(kubernetesAccess.check([sa, clusterRoleBinding("other", { kind: "ClusterRole", name: "view" }, [{ kind: "Group", name: "system:serviceaccounts:billing" }])], CONFIG), []);
         });
 
+        it("binds the agent service accounts that subjects unknown at preview were computed from", () => {
+            const crb = resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "computed", { metadata: { name: "computed" }, roleRef: { kind: "ClusterRole", name: "view" }, subjects: UNKNOWN },
+                { propertyDependencies: { subjects: [sa.urn] } });
+            assert.strictEqual(kubernetesAccess.check([sa, crb], CONFIG).length, 1);
+            assert.deepStrictEqual(kubernetesAccess.check([sa, { ...crb, propertyDependencies: {} }], CONFIG), []);
+        });
+
         it("flags token automount on an agent service account unless declared", () => {
             const mounted = serviceAccount("triage", { automountServiceAccountToken: undefined }, SA_ANNOTATIONS);
             assert.deepStrictEqual(messages(kubernetesAccess.check([mounted], CONFIG)), [
@@ -311,6 +331,10 @@ describe("agentid-guardrails policies", () => {
             assert.deepStrictEqual(kubernetesAccess.check([serviceAccount("triage", { automountServiceAccountToken: true }, { ...SA_ANNOTATIONS, "agentid.dev/automount-token": "declared" })], CONFIG), []);
             assert.strictEqual(kubernetesAccess.check([role(TRUST.irsa), serviceAccount("triage", { automountServiceAccountToken: true })], CONFIG).length, 1, "recognised through the IRSA trust");
             assert.deepStrictEqual(kubernetesAccess.check([serviceAccount("builder", { automountServiceAccountToken: true })], CONFIG), [], "not an agent's");
+            assert.deepStrictEqual(messages(kubernetesAccess.check([serviceAccount("triage", { automountServiceAccountToken: UNKNOWN }, SA_ANNOTATIONS)], CONFIG)).map((m) => m.split("(")[3]?.split(")")[0]), ["automountServiceAccountToken is not known at preview"]);
+            const declaredIrsa = serviceAccount("triage", { automountServiceAccountToken: true }, SA_ANNOTATIONS, underAgent);
+            assert.deepStrictEqual(kubernetesAccess.check([agent, { ...declaredIrsa, props: { ...declaredIrsa.props, metadata: { name: "triage", namespace: "agents", annotations: UNKNOWN } } }], CONFIG), [],
+                "an Agent's IRSA annotations wait for the role ARN");
         });
     });
 
