@@ -219,6 +219,19 @@ describe("red team: one identity, one agent", () => {
         assert.ok(!shown || viaNode === "Denied", `accepted: the node's SPIRE agent SVID assumes the role (${viaNode})`);
     });
 
+    it("refuses a SPIRE DNS name that another agent's SVID already carries", async () => {
+        // SPIRE copies an entry's dnsNames into the X.509-SVID's DNS SANs (pkg/server/credtemplate/builder.go
+        // applyX509SVIDAttributes); a TLS client checking the host name (RFC 9525) against the SPIRE bundle then
+        // accepts either agent as billing.agents.svc.cluster.local.
+        const host = "billing.agents.svc.cluster.local";
+        const withDns = (name: string) => agentDoc(name, { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {},
+            spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", `k8s:sa:${name}`], dnsNames: [host] } } });
+        const sans = await Promise.all(["billing", "mimic"].map(async (name) => (await show([withDns(name)], name)).spire.entry.dnsNames));
+        assert.deepStrictEqual(sans, [[host], [host]], "each agent's SVID alone claims the host");
+        const verdict = await validate([withDns("billing"), withDns("mimic")]);
+        assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.rule]), [["mimic", "identity-shared"]]);
+    });
+
     it("refuses an Agent component that takes the SPIFFE ID of an AgentFleet agent in the same program", async () => {
         const victimId = "spiffe://example.org/billing/reconciler";
         new AgentFleet("rt-fleet", { paths: [fleetDir([agentDoc("rt-victim", { identity: { spiffeId: victimId, aws: { trust: "rolesAnywhere" } } })])], now: NOW, platforms: { kubernetes: false, spire: false } });
