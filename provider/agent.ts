@@ -6,9 +6,10 @@ import { buildAgentArtefacts, AgentArtefacts } from "./review/artefacts";
 import { buildServiceAccount } from "./platforms/kubernetes/manifests";
 import { buildSpireEntry } from "./platforms/spire/entry";
 import { SpireEntry } from "./platforms/spire/spireEntry";
-import { resolveNow } from "./spec/clock";
+import { formatInstant, resolveNow } from "./spec/clock";
 import { formatPath } from "./spec/diagnostics";
 import { checkAgent } from "./spec/guardrails";
+import { programIdentities } from "./spec/identities";
 import { GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "./spec/names";
 import { checkSettings, resolveSettings, ResolvedSettings } from "./spec/settings";
 import { resolveAgent, ResolvedAgent } from "./spec/resolve";
@@ -190,6 +191,8 @@ export class Agent extends pulumi.ComponentResource {
         // values known only after apply get syntactically valid stand-ins for this pass.
         const structural = structuralDeclaration(declaration);
         if (structural.complete && !prevalidated.has(args)) throwIfInvalid(structural.declaration, settings, now);
+        // One identity, one agent across the whole program, fleets and standalone agents alike.
+        if (structural.complete) throwIfShared(structural.declaration, settings, name);
         const structuralAgent = resolveAgent(structural.declaration, settings, now);
         const shape = buildAgentArtefacts(structuralAgent, settings);
 
@@ -228,7 +231,7 @@ export class Agent extends pulumi.ComponentResource {
             selectors: fromAgent((a) => buildSpireEntry(a).selectors),
             x509SvidTtl: shape.spire.entry.x509SvidTtl,
             jwtSvidTtl: shape.spire.entry.jwtSvidTtl,
-            expiresAt: shape.expiresAt,
+            expiresAt: formatInstant(new Date(shape.spire.entry.expiresAt * 1000)),
             dnsNames: fromAgent((a) => a.spire!.dnsNames),
             hint: agentName,
             ...(args.spireSocket !== undefined ? { socketPath: args.spireSocket } : {}),
@@ -307,7 +310,8 @@ export class Agent extends pulumi.ComponentResource {
                 }, parent).policyEngineId;
                 engines.set(cedar.gateway, engine);
             }
-            new aws.bedrock.AgentcorePolicy(`${name}-tool-${cedar.gateway}-${cedar.tool.replace("/", "-")}`, {
+            // The policy's own name is unique per agent, gateway and tool (crm/a-b and crm-a/b included).
+            new aws.bedrock.AgentcorePolicy(`${name}-tool-${cedar.name}`, {
                 policyEngineId: engine,
                 name: cedar.name,
                 description: `${agentName} may call ${cedar.tool} on ${cedar.gateway}`,
@@ -385,6 +389,13 @@ export function throwIfInvalid(decl: AgentDeclaration, settings: ResolvedSetting
     const violations = [...checkSettings(settings), ...checkAgent(decl, settings, now)];
     if (violations.length === 0) return;
     const lines = violations.map((v) => `  ${formatPath(v.path)}: ${v.message} (${v.rule})`);
+    throw new AgentidError(`agent ${decl.metadata.name} is invalid:\n${lines.join("\n")}`);
+}
+
+function throwIfShared(decl: AgentDeclaration, settings: ResolvedSettings, resourceName: string): void {
+    const shared = programIdentities.add(decl, settings, `the Agent component "${resourceName}"`);
+    if (shared.length === 0) return;
+    const lines = shared.map((v) => `  ${formatPath(v.path)}: ${v.message} (${v.rule})`);
     throw new AgentidError(`agent ${decl.metadata.name} is invalid:\n${lines.join("\n")}`);
 }
 

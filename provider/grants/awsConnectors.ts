@@ -173,6 +173,7 @@ function s3Connector(): Connector {
                 ...onlyFields(grant, "aws.s3", ["access", "resources"]),
                 ...requireResources(grant, "aws.s3", example),
                 ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn.replace(/\/\*$/, ""), i, S3_ARN, "aws.s3", example)),
+                ...(grant.resources ?? []).flatMap((arn, i) => emptyKeySegment(arn, i)),
             ];
         },
         expand(grant, index) {
@@ -200,6 +201,14 @@ function s3Connector(): Connector {
             return awsExpansion(grant, index, access, statements);
         },
     };
+}
+
+/** `bucket//` or `bucket/a//b`: an empty folder name would collapse to a wider prefix (or the whole bucket). */
+function emptyKeySegment(arn: string, i: number): Violation[] {
+    if (hasWildcard(arn)) return [];
+    const key = S3_ARN.exec(arn)?.[3];
+    if (key === undefined || !(key.startsWith("/") || key.includes("//"))) return [];
+    return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" has an empty key segment ("//" or a leading "/"); agentid scopes S3 by folder, and an empty folder name would widen the grant — name the folder, e.g. arn:aws:s3:::bucket/inbound/` }];
 }
 
 function iamConnector(): Connector {

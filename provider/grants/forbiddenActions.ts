@@ -36,6 +36,9 @@ export const ESCALATION_CLASSES: EscalationClass[] = [
             "states:CreateStateMachine", "states:UpdateStateMachine",
             "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition",
             "ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:StartTask", "ecs:CreateService", "ecs:UpdateService",
+            "elasticmapreduce:AddJobFlowSteps", "batch:SubmitJob", "bedrock-agentcore:InvokeCodeInterpreter", "glue:RunStatement",
+            "athena:StartCalculationExecution", "servicecatalog:ProvisionProduct", "airflow:CreateCliToken", "airflow:CreateWebLoginToken",
+            "sagemaker:CreatePresignedDomainUrl", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask",
         ],
     },
     {
@@ -71,11 +74,24 @@ export const ESCALATION_CLASSES: EscalationClass[] = [
             "sqs:SetQueueAttributes", "sns:SetTopicAttributes", "s3:PutBucketPublicAccessBlock", "s3:PutAccountPublicAccessBlock",
             "s3:PutBucketOwnershipControls", "ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute",
             "ram:CreateResourceShare", "ram:UpdateResourceShare", "ram:AssociateResourceShare", "ram:AcceptResourceShareInvitation",
+            "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute", "es:UpdateDomainConfig",
         ],
     },
     {
+        reason: "acts as other users of a directory, user pool or database (passwords, sign-ins, database credentials)",
+        actions: [
+            "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge",
+            "cognito-idp:AdminResetUserPassword", "cognito-identity:UpdateIdentityPool", "ds:ResetUserPassword",
+            "redshift:GetClusterCredentials", "redshift:GetClusterCredentialsWithIAM", "redshift-serverless:GetCredentials",
+        ],
+    },
+    {
+        reason: "starts a feed to an outside endpoint or account that keeps running after the agent expires",
+        actions: ["sns:Subscribe", "logs:PutSubscriptionFilter", "logs:PutDestination", "logs:PutDestinationPolicy", "events:PutTargets", "s3:PutBucketNotification"],
+    },
+    {
         reason: "changes the organization's accounts or policies",
-        actions: ["organizations:*", "sso:*", "identitystore:*", "account:*"],
+        actions: ["organizations:*", "sso:*", "sso-oauth:*", "sso-directory:*", "identitystore:*", "account:*", "signin:*"],
     },
     {
         reason: "decides who can become an agent (Roles Anywhere trust anchors, profiles and sessions); only agentid's trust wiring uses it",
@@ -93,6 +109,38 @@ export const ESCALATION_CLASSES: EscalationClass[] = [
         ],
     },
 ];
+
+/**
+ * Actions that hand out credentials, tokens, passwords or sign-in URLs: refused by name (a deny-list by
+ * action alone would lag behind new services). Read-level ones would otherwise need no approval at all.
+ */
+const CREDENTIAL_ISSUING = /^(Get|Create|Generate|Issue|Request)\w*(Credential|Token|Password|Presigned|AccessDetails|InstanceAccess|SignedUrl|LoginUrl|SessionUrl|ConsoleUrl|AccessKey)/i;
+
+/**
+ * Matches of CREDENTIAL_ISSUING that only read metadata or act as the caller itself (ECR and CodeArtifact
+ * tokens carry the agent's own permissions), each vetted; and `rds-db:connect`, which iam-data files under
+ * Permissions management but whose resource ARN names exactly one database user.
+ */
+export const VETTED_ACTIONS: Record<string, string> = {
+    "ecr:getauthorizationtoken": "a registry token with the agent's own ECR permissions",
+    "ecr-public:getauthorizationtoken": "a registry token with the agent's own ECR permissions",
+    "codeartifact:getauthorizationtoken": "a repository token with the agent's own CodeArtifact permissions",
+    "secretsmanager:getrandompassword": "generates a random string; reaches nothing",
+    "waf:getchangetoken": "a WAF change token; reaches nothing", "waf:getchangetokenstatus": "reads a change token's status",
+    "waf-regional:getchangetoken": "a WAF change token; reaches nothing", "waf-regional:getchangetokenstatus": "reads a change token's status",
+    "managedblockchain-query:gettokenbalance": "reads a blockchain balance",
+    "workmail:getpersonalaccesstokenmetadata": "reads token metadata, not the token",
+    "bedrock-agentcore:getoauth2credentialprovider": "reads a provider's configuration, not a token",
+    "bedrock-agentcore:getapikeycredentialprovider": "reads a provider's configuration, not a key",
+    "bedrock-agentcore:getpaymentcredentialprovider": "reads a provider's configuration, not a credential",
+    "bedrock-agentcore:gettokenvault": "reads the token vault's configuration",
+    "kinesisvideo:getdashstreamingsessionurl": "a playback URL for a stream the grant already names",
+    "kinesisvideo:gethlsstreamingsessionurl": "a playback URL for a stream the grant already names",
+    "rds-db:connect": "IAM database authentication as exactly the database user its resource ARN names",
+    "iam:generatecredentialreport": "builds the account's credential report (statuses, no secrets)",
+    "iam:getcredentialreport": "reads the credential report (statuses, no secrets)",
+    "iam:getaccesskeylastused": "reads when a key was last used", "iam:getaccountpasswordpolicy": "reads the password policy",
+};
 
 const ESCALATION_INDEX: Map<string, string> = new Map(
     ESCALATION_CLASSES.flatMap((c) => c.actions.map((a): [string, string] => [a.toLowerCase(), c.reason])),
@@ -114,6 +162,10 @@ export function forbiddenAction(action: string): ForbiddenAction | undefined {
     }
     const escalation = ESCALATION_INDEX.get(lower) ?? ESCALATION_INDEX.get(`${service}:*`);
     if (escalation) return { rule: "escalation-action", reason: escalation };
+    if (Object.hasOwn(VETTED_ACTIONS, lower) || level === undefined) return undefined;
+    if (CREDENTIAL_ISSUING.test(lower.slice(service.length + 1))) {
+        return { rule: "escalation-action", reason: "hands out credentials, tokens, passwords or sign-in URLs, which act as another identity or outlive the agent" };
+    }
     if (level === "Permissions management") {
         return { rule: "permissions-management", reason: "changes who may access a resource (a resource policy, ACL, grant or permission)" };
     }

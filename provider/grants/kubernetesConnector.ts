@@ -92,7 +92,8 @@ export function kubernetesConnector(): Connector {
                     violations.push({ path: ["verbs", i], rule: "kubernetes-verb", message: `"${verb}" is not a Kubernetes verb; use ${KUBERNETES_VERBS.join(", ")}` });
                 }
             });
-            if (grant.resourceNames) {
+            // A subresource request (serviceaccounts/token) carries the object's name in its URL, so RBAC honours names for create too.
+            if (grant.resourceNames && !(grant.resources ?? []).every((r) => r.includes("/"))) {
                 const verbs = grant.verbs ?? (grant.access ? VERBS_BY_ACCESS[grant.access] : []);
                 const unnameable = verbs.filter((v) => UNNAMEABLE_VERBS.includes(v));
                 if (unnameable.length > 0) {

@@ -70,7 +70,8 @@ export function oauthConnector(): Connector {
                 actions: [{ action: OAUTH_TOKEN_ACTION, accessLevel: iamActions.accessLevel(OAUTH_TOKEN_ACTION)! }],
                 statements: [{ Sid: `Grant${index}Oauth${vendor.charAt(0).toUpperCase()}${vendor.slice(1)}`, Effect: "Allow", Action: [OAUTH_TOKEN_ACTION], Resource: resources }],
                 oauth: { vendor, scopes: declared, effectiveScopes: effective, sharedWith: [...(shared?.sharedWith ?? [])] },
-                risk, needsApproval: declaredLevels.some((l) => l !== "read"),
+                // What the agent can obtain decides, not what it declares: a shared client's write scopes are its too.
+                risk, needsApproval: levels.some((l) => l !== "read"),
                 reach: [
                     `${vendor} scopes ${declared.join(", ")}`,
                     ...(extra.length > 0 ? [`${vendor} scopes ${extra.join(", ")} beyond the declaration, through the OAuth client shared with ${shared!.sharedWith.join(", ")}`] : []),

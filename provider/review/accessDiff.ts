@@ -118,6 +118,7 @@ const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, a
     trustedAccountIds: (b, a) => (((a as string[] | undefined) ?? []).some((x) => !((b as string[] | undefined) ?? []).includes(x)) ? "looser" : "tighter"),
     permissionsBoundaryArn: (b, a) => (b !== undefined && a === undefined ? "looser" : b === undefined ? "tighter" : "looser"),
     oauthClientSharing: (b, a) => ((b ?? "fleet") === "perAgent" && (a ?? "fleet") === "fleet" ? "looser" : "tighter"),
+    allowClusterSpiffeIds: (b, a) => (a === true && b !== true ? "looser" : "tighter"),
     // Trust settings decide who can become an agent: any change is as serious as a loosening.
     trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
     trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",

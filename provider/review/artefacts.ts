@@ -4,6 +4,7 @@ import type { ResolvedSettings } from "../spec/settings";
 import { expandGrants, placeholderContext, ResolvedAgent } from "../spec/resolve";
 import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "../platforms/aws/policies";
 import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "../platforms/kubernetes/manifests";
+import { rbacNameOf } from "../spec/names";
 import { buildSpireEntry, SpireEntrySpec } from "../platforms/spire/entry";
 
 /** What an agent's identity and grants look like once applied: `agentid show` prints it, the component creates it. */
@@ -37,6 +38,8 @@ export interface AgentArtefacts {
         oauthProviders: string[];
     };
     kubernetes?: { manifests: object[] };
+    /** What a reviewer must know that the documents do not say (e.g. a credential path without provider-side expiry). */
+    warnings?: string[];
     spire?: { entry: SpireEntrySpec };
     cedar?: CedarPolicy[];
 }
@@ -74,7 +77,10 @@ export function buildAgentArtefacts(agent: ResolvedAgent, settings: ResolvedSett
         const manifests: object[] = [buildServiceAccount(agent, roleArnOf(agent))];
         if (active) manifests.push(...buildRbac(agent, expansions).flatMap((r) => [r.role, r.roleBinding]));
         // A disabled agent keeps its service account but no workload may receive its SPIFFE ID.
-        if (active && agent.kubernetes.clusterSpiffeId) manifests.push(buildClusterSpiffeId(agent));
+        if (active && agent.kubernetes.clusterSpiffeId) {
+            manifests.push(buildClusterSpiffeId(agent));
+            artefacts.warnings = [`ClusterSPIFFEID ${rbacNameOf(agent.name)} has no expiry: pods of ${agent.kubernetes.namespace}/${agent.kubernetes.serviceAccount} keep receiving ${agent.spiffeId} after ${agent.expiresAt} until a plan or agentid reap removes it (the AWS trust refuses it from then on)`];
+        }
         artefacts.kubernetes = { manifests };
     }
     if (agent.spire) artefacts.spire = { entry: buildSpireEntry(agent) };

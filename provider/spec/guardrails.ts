@@ -8,7 +8,8 @@ import type { FieldPath, Violation } from "./diagnostics";
 import { grantsDigest } from "./digest";
 import { isAgentName, isDns1123Subdomain, isEmail } from "./names";
 import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "./resolve";
-import { clusterNameViolations, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./settings";
+import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./settings";
+import type { ExpansionContext } from "../grants/types";
 import type { AgentDeclaration, FleetSettings } from "./types";
 import { hasWildcard } from "./wildcards";
 
@@ -20,7 +21,7 @@ export const RULES = [
     "action-resource-mismatch", "unknown-action", "unknown-connector",
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "kubernetes-namespace", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "spiffe-id", "identity-shared", "spire-selectors",
-    "spire-entry", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
+    "spire-entry", "expiry-unenforced", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
 ] as const;
 
 /** IAM tag values (owner team and contact land in tags): at most 256 letters, digits, spaces and `_.:/=+-@`. */
@@ -31,7 +32,7 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
  * `now` decides the lifetime rule; an agent that has already expired is valid (it is reported expired).
  * Rules that compare agents with each other (one identity, one agent) are in ./identities.ts.
  */
-export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): Violation[] {
+export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date, fleet?: Pick<ExpansionContext, "sharedOauthScopes">): Violation[] {
     const violations: Violation[] = [];
     const add = (path: FieldPath, rule: string, message: string) => violations.push({ path, rule, message });
     const { name } = decl.metadata;
@@ -55,8 +56,12 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
         add(["spec", "expiresAt"], "date-invalid", `expiresAt "${spec.expiresAt}" is not a real date; write an RFC 3339 date-time (2027-02-28T00:00:00Z) or a date (2027-02-28)`);
     } else {
         const latest = addDays(now, settings.maxLifetimeDays);
+        // The hard ceiling counts from the real clock too: an injected "now" in the future cannot stretch it.
+        const ceiling = addDays(new Date(Math.min(now.getTime(), Date.now())), MAX_LIFETIME_CEILING_DAYS);
         if (expiresAt.getTime() > latest.getTime()) {
             add(["spec", "expiresAt"], "expiry-too-far", `expiresAt ${formatInstant(expiresAt)} is more than ${settings.maxLifetimeDays} days after now (${formatInstant(now)}); set it on or before ${formatInstant(latest)}`);
+        } else if (expiresAt.getTime() > ceiling.getTime()) {
+            add(["spec", "expiresAt"], "expiry-too-far", `expiresAt ${formatInstant(expiresAt)} is more than ${MAX_LIFETIME_CEILING_DAYS} days after today (${formatInstant(new Date())}), the ceiling no clock setting moves; set it on or before ${formatInstant(ceiling)}`);
         }
     }
     if (spec.reviewBy !== undefined) {
@@ -79,10 +84,12 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     });
 
     if (validGrants.length === spec.grants.length) {
-        const expansions = catalog.expand(spec.grants, placeholderContext(name, settings));
+        const expansions = catalog.expand(spec.grants, { ...placeholderContext(name, settings), ...fleet });
         if (!spec.approval) {
             for (const e of expansions.filter((x) => x.needsApproval)) {
-                add(["spec", "grants", e.index], "approval-required", `grant ${e.index} (${e.connector}, ${e.access}, risk ${e.risk}) needs spec.approval with a ticket and approvers before it can be applied`);
+                const beyond = e.oauth ? e.oauth.effectiveScopes.filter((s) => !e.oauth!.scopes.includes(s)) : [];
+                const why = beyond.length > 0 ? ` — its OAuth client, shared with ${e.oauth!.sharedWith.join(", ")}, also serves ${beyond.join(", ")} (or set the Fleet's oauthClientSharing: perAgent)` : "";
+                add(["spec", "grants", e.index], "approval-required", `grant ${e.index} (${e.connector}, ${e.access}, risk ${e.risk}) needs spec.approval with a ticket and approvers before it can be applied${why}`);
             }
         }
     }
@@ -111,6 +118,8 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             add(path, "spiffe-trust-domain", `SPIFFE ID ${identity.spiffeId} is outside the fleet's trust domain "${domain}"; use ${defaultSpiffeIdOf(name, domain)}`);
         } else if (identity.spiffeId === `spiffe://${domain}`) {
             add(path, "spiffe-id", `spiffe://${domain} is the trust domain itself, not a workload's ID; use ${defaultSpiffeIdOf(name, domain)}`);
+        } else if (/^spiffe:\/\/[^/]+\/spire(\/|$)/.test(identity.spiffeId)) {
+            add(path, "spiffe-id", `${identity.spiffeId} is under /spire/, where SPIRE servers and node agents have their own IDs (whoever holds a node's SVID would become this agent); use ${defaultSpiffeIdOf(name, domain)}`);
         } else if (reserved !== undefined && reserved !== name) {
             add(path, "identity-shared", `${identity.spiffeId} is the default SPIFFE ID of an agent named "${reserved}"; IDs under /agents/ are reserved for their agents — use ${defaultSpiffeIdOf(name, domain)} or a path outside /agents/`);
         }
@@ -126,11 +135,18 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
         add(["spec", "identity", "kubernetes", "serviceAccount"], "wildcard-resource", `service account "${k8s.serviceAccount}" is a pattern; name exactly one service account`);
     }
 
+    if (k8s?.clusterSpiffeId && !settings.allowClusterSpiffeIds) {
+        add(["spec", "identity", "kubernetes", "clusterSpiffeId"], "expiry-unenforced", "a ClusterSPIFFEID has no expiry: the agent's pods would keep receiving its SVID after expiresAt until a pipeline runs; use identity.spire (its entry expires on its own), or accept that with the Fleet's allowClusterSpiffeIds: true and a nightly agentid reap");
+    }
+
     const aws = identity.aws;
     if (aws) {
         const at = (field: string) => ["spec", "identity", "aws", field];
         for (const key of ["oidcProviderArn", "trustAnchorArn", "permissionsBoundaryArn"] as const) {
             if (aws[key] !== undefined) for (const v of trustSettingViolations(key, aws[key]!, settings, at(key))) add(v.path, v.rule, v.message);
+        }
+        if (aws.permissionsBoundaryArn !== undefined && settings.permissionsBoundaryArn !== undefined && aws.permissionsBoundaryArn !== settings.permissionsBoundaryArn) {
+            add(at("permissionsBoundaryArn"), "trust-setting", `the fleet bounds every agent with ${settings.permissionsBoundaryArn}; an agent may not replace it with ${aws.permissionsBoundaryArn} — remove identity.aws.permissionsBoundaryArn`);
         }
         if (aws.clusterName !== undefined) for (const v of clusterNameViolations(aws.clusterName, at("clusterName"))) add(v.path, v.rule, v.message);
         // What each trust mode pins, and whether the agent may set it itself or only the fleet.
@@ -155,6 +171,11 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             add(at("parentId"), "spiffe-trust-domain", `parent ID ${spire.parentId} is outside the fleet's trust domain "${domain}"`);
         } else if (spire.parentId === spiffeId) {
             add(at("parentId"), "spire-entry", `parent ID ${spire.parentId} is the agent's own SPIFFE ID; the parent is the node or SPIRE agent the workload runs under`);
+        }
+        for (const key of ["x509SvidTtl", "jwtSvidTtl"] as const) {
+            if (spire[key] !== undefined && spire[key]! > settings[key]) {
+                add(at(key), "spire-entry", `${key} ${spire[key]} s is longer than the fleet allows (${settings[key]} s); agents' SVIDs are short-lived — shorten it or raise the Fleet's ${key}`);
+            }
         }
         (spire.dnsNames ?? []).forEach((dns, i) => {
             if (hasWildcard(dns)) add(at("dnsNames", i), "spire-entry", `DNS name "${dns}" is a wildcard; an agent's SVID names exact hosts`);

@@ -1,7 +1,8 @@
 /**
  * One identity, one agent: rules that compare agents with each other. A SPIFFE ID, a Kubernetes service
- * account (which is also the IRSA subject and the Pod Identity association) and a SPIRE selector set each
- * belong to exactly one agent of the fleet; otherwise one agent's workloads receive another's credentials.
+ * account (which is also the IRSA subject and the Pod Identity association), a SPIRE selector set and a
+ * DNS name on an SVID each belong to exactly one agent; otherwise one agent's workloads receive another's
+ * credentials. The ledger is used per validation (a fleet) and per program (every Agent component).
  */
 import type { FieldPath, Violation } from "./diagnostics";
 import { kubernetesIdentityOf, spiffeIdOf } from "./resolve";
@@ -15,6 +16,13 @@ interface Claim {
     path: FieldPath;
 }
 
+/** A SPIRE registration: SPIRE gives a workload every entry whose selectors it all has. */
+interface SelectorSet {
+    agent: string;
+    where: string;
+    selectors: Set<string>;
+}
+
 function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
     const identity = decl.spec.identity ?? {};
     const claims: Claim[] = [];
@@ -26,16 +34,56 @@ function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
     }
     const spire = identity.spire;
     if (spire) {
-        const selectors = [...spire.selectors].sort();
-        claims.push({ key: `spire:${spire.parentId}|${selectors.join(",")}`, what: `SPIRE selectors ${selectors.join(", ")} under ${spire.parentId}`, path: ["spec", "identity", "spire", "selectors"] });
         // Kubernetes selectors of an agent without its own service account must not pick another agent's.
         const ns = spire.selectors.filter((s) => s.startsWith("k8s:ns:")).map((s) => s.slice(7));
         const sa = spire.selectors.filter((s) => s.startsWith("k8s:sa:")).map((s) => s.slice(7));
         if (!k8s && ns.length === 1 && sa.length === 1) {
             claims.push({ key: `sa:${ns[0]}/${sa[0]}`, what: `service account ${ns[0]}/${sa[0]} (through SPIRE selectors)`, path: ["spec", "identity", "spire", "selectors"] });
         }
+        (spire.dnsNames ?? []).forEach((dns, i) => {
+            claims.push({ key: `dns:${dns.toLowerCase()}`, what: `DNS name ${dns} on the SVID`, path: ["spec", "identity", "spire", "dnsNames", i] });
+        });
     }
     return claims;
+}
+
+/** Every identity claimed so far, by whom; `add` reports what a new agent would share. */
+export class IdentityLedger {
+    private readonly owners = new Map<string, { agent: string; where: string }>();
+    private readonly selectorSets: SelectorSet[] = [];
+
+    /** Claims the agent's identities; the violations are those already claimed by another agent. */
+    add(decl: AgentDeclaration, settings: ResolvedSettings, where: string): Violation[] {
+        const agent = decl.metadata.name;
+        const violations: Violation[] = [];
+        const shared = (path: FieldPath, what: string, owner: { agent: string; where: string }) => violations.push({
+            path, rule: "identity-shared",
+            message: `${what} already belongs to agent "${owner.agent}" (${owner.where}); one identity, one agent — give this agent its own`,
+        });
+        for (const claim of claimsOf(decl, settings)) {
+            const owner = this.owners.get(claim.key);
+            if (owner === undefined) this.owners.set(claim.key, { agent, where });
+            else if (owner.agent !== agent) shared(claim.path, claim.what, owner);
+        }
+        const spire = decl.spec.identity?.spire;
+        if (spire) {
+            const mine = new Set(spire.selectors);
+            // Equal or nested sets under any parent (node aliases overlap): the larger set's workloads hold both SVIDs.
+            const overlap = this.selectorSets.find((s) => s.agent !== agent && (isSubset(s.selectors, mine) || isSubset(mine, s.selectors)));
+            if (overlap) {
+                violations.push({
+                    path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
+                    message: `SPIRE selectors [${[...mine].sort().join(", ")}] contain or lie within agent "${overlap.agent}"'s [${[...overlap.selectors].sort().join(", ")}] (${overlap.where}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
+                });
+            }
+            this.selectorSets.push({ agent, where, selectors: mine });
+        }
+        return violations;
+    }
+}
+
+function isSubset(small: Set<string>, large: Set<string>): boolean {
+    return [...small].every((s) => large.has(s));
 }
 
 /**
@@ -43,20 +91,12 @@ function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
  * `where(i)` names agent i's declaration for the message, e.g. `agents/billing.yaml:5`.
  */
 export function sharedIdentityViolations(decls: readonly AgentDeclaration[], settings: ResolvedSettings, where: (index: number) => string): Violation[][] {
-    const owners = new Map<string, number>();
-    return decls.map((decl, i) => {
-        const violations: Violation[] = [];
-        for (const claim of claimsOf(decl, settings)) {
-            const owner = owners.get(claim.key);
-            if (owner === undefined) {
-                owners.set(claim.key, i);
-            } else if (owner !== i) {
-                violations.push({
-                    path: claim.path, rule: "identity-shared",
-                    message: `${claim.what} already belongs to agent "${decls[owner].metadata.name}" (${where(owner)}); one identity, one agent — give this agent its own`,
-                });
-            }
-        }
-        return violations;
-    });
+    const ledger = new IdentityLedger();
+    return decls.map((decl, i) => ledger.add(decl, settings, where(i)));
 }
+
+/**
+ * The identities of every Agent component in this program (one Pulumi program per process): a standalone
+ * Agent cannot take an identity an AgentFleet's agent (or another Agent) already holds.
+ */
+export const programIdentities = new IdentityLedger();

@@ -133,11 +133,12 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
 
 /**
  * ARNs of the AgentCore resources an agent uses, as the component creates them: real when the fleet
- * names its account and region, `${region}`/`${account}` placeholders otherwise (`show` says which).
+ * names its account and region, `<region>`/`<account>` placeholders otherwise (never `${…}`, which IAM
+ * would read as a policy variable).
  */
 export function placeholderContext(agent: string, settings: ResolvedSettings): ExpansionContext {
-    const region = settings.awsRegion ?? "${region}";
-    const account = settings.awsAccountId ?? "${account}";
+    const region = settings.awsRegion ?? "<region>";
+    const account = settings.awsAccountId ?? "<account>";
     const providerOwner = settings.oauthClientSharing === "perAgent" ? agent : undefined;
     return {
         agent,

@@ -4,6 +4,7 @@
  */
 import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARNS } from "../grants/arnGrammar";
 import type { FieldPath, Violation } from "./diagnostics";
+import { canonicalJson } from "./digest";
 import { isDns1123Label } from "./names";
 import type { FleetSettings } from "./types";
 import { hasWildcard } from "./wildcards";
@@ -32,10 +33,14 @@ export function resolveSettings(settings: FleetSettings = {}): ResolvedSettings 
     return { ...DEFAULT_SETTINGS, ...defined };
 }
 
+/** Settings a Fleet document may only tighten when the program sets them too; every other one must agree. */
+const TIGHTENED: readonly (keyof FleetSettings)[] = ["maxLifetimeDays", "x509SvidTtl", "jwtSvidTtl", "allowedNamespaces", "trustedAccountIds", "oauthClientSharing"];
+
 /**
- * Settings from code (AgentFleet args) combined with a Fleet document: the document may add settings
- * and tighten limits (a shorter lifetime, fewer namespaces or accounts, shorter SVIDs, per-agent OAuth
- * clients), never loosen what the program set. Identity settings both give must agree.
+ * Settings from code (AgentFleet args) combined with a Fleet document: the document may add settings the
+ * program leaves open and tighten limits (a shorter lifetime, fewer namespaces or accounts, shorter SVIDs,
+ * per-agent OAuth clients), never loosen or replace what the program set (a boundary, a trust anchor, an
+ * OIDC provider, gateways, accounts): those must agree.
  */
 export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocument: FleetSettings | undefined): { settings: ResolvedSettings; violations: Violation[] } {
     const code = fromCode ?? {};
@@ -49,15 +54,18 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
     lowest("maxLifetimeDays");
     lowest("x509SvidTtl");
     lowest("jwtSvidTtl");
-    const intersect = (key: "allowedNamespaces" | "trustedAccountIds") => {
-        if (code[key] && doc[key]) merged[key] = code[key]!.filter((v) => doc[key]!.includes(v));
+    const intersect = (key: "allowedNamespaces" | "trustedAccountIds", fromCode: string[] | undefined) => {
+        if (fromCode && doc[key]) merged[key] = fromCode.filter((v) => doc[key]!.includes(v));
     };
-    intersect("allowedNamespaces");
-    intersect("trustedAccountIds");
+    intersect("allowedNamespaces", code.allowedNamespaces);
+    // A program that names its account and no others trusts no other account: a document cannot add one.
+    intersect("trustedAccountIds", code.trustedAccountIds ?? (code.awsAccountId !== undefined ? [] : undefined));
     if (code.oauthClientSharing === "perAgent" || doc.oauthClientSharing === "perAgent") merged.oauthClientSharing = "perAgent";
-    for (const key of ["trustDomain", "awsAccountId", "awsRegion"] as const) {
-        if (code[key] !== undefined && doc[key] !== undefined && code[key] !== doc[key]) {
-            violations.push({ path: ["spec", key], rule: "fleet-setting", message: `the Fleet document sets ${key} "${doc[key]}" but the program sets "${code[key]}"; a document may not change the fleet's ${key} — make them agree` });
+    for (const key of Object.keys(doc) as (keyof FleetSettings)[]) {
+        if (TIGHTENED.includes(key) || code[key] === undefined || doc[key] === undefined) continue;
+        if (canonicalJson(code[key]) !== canonicalJson(doc[key])) {
+            violations.push({ path: ["spec", key], rule: "fleet-setting", message: `the Fleet document sets ${key} ${canonicalJson(doc[key])} but the program sets ${canonicalJson(code[key])}; a document beside the agents may tighten the program's settings, never replace them — make them agree` });
+            Object.assign(merged, { [key]: code[key] });
         }
     }
     return { settings: merged, violations };
@@ -105,6 +113,9 @@ export function trustSettingViolations(kind: keyof typeof SETTING_ARNS, arn: str
     if (hasWildcard(arn)) return [{ path, rule: "trust-setting", message: `${label} "${arn}" holds a wildcard; it must name exactly one resource, e.g. ${grammar.example}` }];
     if (!grammar.pattern.test(arn)) return [{ path, rule: "trust-setting", message: `${label} "${arn}" is not ${grammar.what} ARN; expected the form ${grammar.example}` }];
     const account = accountOfArn(arn);
+    if (kind === "permissionsBoundaryArn" && account === "aws") {
+        return [{ path, rule: "trust-setting", message: `${label} "${arn}" is an AWS managed policy; a boundary must be the platform team's own policy (AWS managed ones such as AdministratorAccess bound nothing an agent holds)` }];
+    }
     const allowed = settings.awsAccountId === undefined ? undefined : [settings.awsAccountId, ...(settings.trustedAccountIds ?? [])];
     if (allowed && account !== "aws" && !allowed.includes(account)) {
         return [{ path, rule: "trust-setting", message: `${label} "${arn}" is in account ${account}, not the fleet's account ${settings.awsAccountId}; list ${account} in the Fleet's trustedAccountIds if that is intended` }];

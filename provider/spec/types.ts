@@ -168,6 +168,12 @@ export interface FleetSettings {
      * credential provider per agent, so an agent obtains only what its own client allows.
      */
     oauthClientSharing?: "fleet" | "perAgent";
+    /**
+     * Allow `identity.kubernetes.clusterSpiffeId` (default false). A ClusterSPIFFEID (spire-controller-manager) has
+     * no expiry: the agent's pods keep receiving SVIDs after `expiresAt` until a plan or `agentid reap` removes it
+     * (the AWS trust still refuses them). Without it, use `identity.spire`, whose entry expires on its own.
+     */
+    allowClusterSpiffeIds?: boolean;
 }
 
 /** A whole `kind: Fleet` document. */

@@ -2,6 +2,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent } from "./guardrails";
+import { sharedOauthScopesOf } from "../grants/oauthSharing";
 import { sharedIdentityViolations } from "./identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
 import { checkSettings, mergeFleetSettings, ResolvedSettings } from "./settings";
@@ -102,6 +103,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     }
 
     const firstByName = new Map<string, SourceDocument>();
+    const sharedOauthScopes = sharedOauthScopesOf(agents.map((a) => a.decl), settings, options.now);
     const identityProblems = sharedIdentityViolations(agents.map((a) => a.decl), settings, (i) => `${agents[i].doc.file}:${agents[i].doc.locate([]).line}`);
     const declarations: LoadedAgent[] = [];
     agents.forEach(({ doc, decl }, i) => {
@@ -116,7 +118,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const own = [...(first ? [] : identityProblems[i]), ...checkAgent(decl, settings, options.now)];
+        const own = [...(first ? [] : identityProblems[i]), ...checkAgent(decl, settings, options.now, { sharedOauthScopes: sharedOauthScopes(name) })];
         const seen = new Set<string>();
         for (const v of own) {
             const key = `${formatPath(v.path)}|${v.rule}`;

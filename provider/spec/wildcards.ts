@@ -1,14 +1,15 @@
 /**
  * The wildcard guardrail: one definition used by the loader, the connector catalog, the component
- * and the policy pack. Agents get exact actions on exact resources: `*` and `?` are refused in every
- * part of every declared value. The only wildcards in generated documents are the scoping forms a
- * connector emits itself (S3 `prefix/*`, the Secrets Manager `-??????` suffix), never user text.
+ * and the policy pack. Agents get exact actions on exact resources: `*`, `?` and IAM policy variables
+ * (`${aws:UserAgent}` is replaced by whatever the caller sends) are refused in every part of every
+ * declared value. The only wildcards in generated documents are the scoping forms a connector emits
+ * itself (S3 `prefix/*`, the Secrets Manager `-??????` suffix), never user text.
  */
 
-/** The characters IAM (and most matchers) read as patterns. */
-const WILDCARD = /[*?]/;
+/** What IAM (and most matchers) read as patterns: `*`, `?`, and `${…}` policy variables. */
+const WILDCARD = /[*?]|\$\{/;
 
-/** True when the text holds `*` or `?` anywhere. */
+/** True when the text holds `*`, `?` or a `${` policy variable anywhere. */
 export function hasWildcard(value: string): boolean {
     return WILDCARD.test(value);
 }
@@ -21,8 +22,8 @@ const ARN_PARTS = ["partition", "service", "region", "account"] as const;
  * appends to every secret's ARN). Declarations never pass them through: the connectors generate them.
  */
 export const SCOPING_FORMS = [
-    { connector: "aws.s3", pattern: /^arn:aws(?:-[a-z]+)*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(?:[^*?]*\/)?\*$/, what: "every object under a key prefix" },
-    { connector: "aws.secretsmanager", pattern: /^arn:aws(?:-[a-z]+)*:secretsmanager:[^*?]+-\?{6}$/, what: "the random suffix AWS appends to a secret's ARN" },
+    { connector: "aws.s3", pattern: /^arn:aws(?:-[a-z]+)*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(?:[^*?$/][^*?$]*\/)?\*$/, what: "every object under a key prefix" },
+    { connector: "aws.secretsmanager", pattern: /^arn:aws(?:-[a-z]+)*:secretsmanager:[^*?$]+-\?{6}$/, what: "the random suffix AWS appends to a secret's ARN" },
 ] as const;
 
 /** True for a generated resource in one of the connectors' scoping forms. */
@@ -52,6 +53,7 @@ export function wildcardActionProblem(action: string): string | undefined {
 /** Why a resource is refused, or undefined when it names something specific. */
 export function wildcardResourceProblem(resource: string): string | undefined {
     if (resource.trim() === "*") return `"*" as a resource means everything; name the exact resources`;
+    if (resource.includes("${")) return `"${resource}" holds an IAM policy variable: AWS fills it from the request (the caller chooses its User-Agent, for one), so it matches whatever the caller names — name the exact resource`;
     const parts = wildcardParts(resource);
     if (parts.length === 0) return undefined;
     if (parts[0] === "value") return `"${resource}" is a pattern ("*" or "?"); name the exact value`;

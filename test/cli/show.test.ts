@@ -18,7 +18,8 @@ describe("agentid show", () => {
         });
         assert.strictEqual(shown.aws.roleName, "agent-support-triage");
         assert.deepStrictEqual(shown.kubernetes.manifests.map((m: { kind: string }) => m.kind), ["ServiceAccount", "Role", "RoleBinding"]);
-        assert.deepStrictEqual(shown.spire.entry.expiresAt, Date.parse("2027-02-15T00:00:00Z") / 1000);
+        // The entry stops one SVID lifetime and one SPIRE pruning period early: no SVID outlives the agent.
+        assert.deepStrictEqual(shown.spire.entry.expiresAt, Date.parse("2027-02-15T00:00:00Z") / 1000 - 900 - 300);
         assert.deepStrictEqual(shown.cedar.map((c: { name: string }) => c.name), ["support_triage_crm_lookupCustomer_fbd62f43", "support_triage_kb_searchArticles_87a7ccb6"]);
     });
 

@@ -46,6 +46,7 @@ export function renderArtefacts(a: AgentArtefacts): string {
         ]),
     ];
     if (a.effect === "deleted") lines.push("", "expired with onExpiry: delete — no resources remain");
+    for (const warning of a.warnings ?? []) lines.push("", `warning: ${warning}`);
     if (a.aws) {
         lines.push("", `aws role /agents/${a.aws.roleName} (max session ${a.aws.maxSessionDuration}s)`,
             "  trust policy:", indent(JSON.stringify(a.aws.trustPolicy, null, 2), 4));

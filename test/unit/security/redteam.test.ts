@@ -13,8 +13,8 @@ import { NOW } from "../../helpers/fixtures";
  * Pulumi mocks). An independent judge first shows the escape is real — the IAM simulator
  * (@cloud-copilot/iam-simulate), SPIRE's / spire-controller-manager's behaviour (source cited), or AWS's
  * documentation (cited beside the test) — then the test asserts what the guarantee requires. Each accepts
- * either fix (refuse the declaration, or generate something the judge denies) and FAILS on main a1059cd:
- * the failures are the findings (see the red-team report).
+ * either fix (refuse the declaration, or generate something the judge denies). Every one failed on a1059cd
+ * (the red team's findings) and passes since the fixes that followed.
  */
 
 const APPROVAL = { ticket: "SEC-9", approvers: ["sec@example.com"] };

@@ -147,6 +147,11 @@ const CASES: RuleCase[] = [
         at: { file: "agent.yaml", line: 13, column: 7, path: "spec.identity.spire.parentId" }, says: "is the agent's own SPIFFE ID",
     },
     {
+        title: "a ClusterSPIFFEID, which has no expiry, without the Fleet's consent", rule: "expiry-unenforced",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { clusterSpiffeId: true }") },
+        at: { file: "agent.yaml", line: 12, column: 19, path: "spec.identity.kubernetes.clusterSpiffeId" }, says: "a ClusterSPIFFEID has no expiry",
+    },
+    {
         title: "a wildcard trust anchor", rule: "trust-setting",
         files: { "agent.yaml": line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*") },
         at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.aws.trustAnchorArn" }, says: "holds a wildcard",
@@ -160,7 +165,7 @@ const CASES: RuleCase[] = [
         title: "a Fleet document changing the program's trust domain", rule: "fleet-setting",
         files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  trustDomain: other.org\n", "agent.yaml": BASE_AGENT },
         settings: { trustDomain: "example.org" },
-        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document may not change the fleet's trustDomain",
+        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document beside the agents may tighten the program's settings, never replace them",
     },
     {
         title: "an action IAM does not have", rule: "unknown-action",
