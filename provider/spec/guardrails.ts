@@ -35,6 +35,7 @@ export const RULES = [
     "wildcard-resource", "wildcard-action", "iam-sensitive-action", "unknown-action", "unknown-connector",
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "missing-setting", "missing-identity", "fleet-duplicate",
+    "approver-is-owner", "file-unusable",
 ] as const;
 
 /** Placeholder ARNs for resources that exist only after an update; enough to decide validity. */
@@ -101,6 +102,13 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
                 add(["spec", "grants", e.index], "approval-required", `grant ${e.index} (${e.connector}, ${e.access}, risk ${e.risk}) needs spec.approval with a ticket and approvers before it can be applied`);
             }
         }
+    }
+    if (settings.independentApproval && spec.approval) {
+        spec.approval.approvers.forEach((approver, i) => {
+            if (approver.toLowerCase() === spec.owner.contact.toLowerCase()) {
+                add(["spec", "approval", "approvers", i], "approver-is-owner", `approver ${approver} is the owner's contact; this fleet requires independent approval — ask someone outside ${spec.owner.team} to approve`);
+            }
+        });
     }
     if (spec.approval?.grantsDigest !== undefined) {
         const digest = grantsDigest(spec.grants);

@@ -1,4 +1,5 @@
 /** Naming rules shared by the loader, the components and the policy pack. */
+import agentSchema = require("../../schema/agent.schema.json");
 
 /** Agent names: 2-40 chars, lowercase letters, digits and '-', starting with a letter. */
 export const AGENT_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -21,7 +22,10 @@ export function roleNameOf(agent: string): string {
     return `agent-${agent}`;
 }
 
-/** A plausible e-mail address: something@domain.tld, no spaces. */
+/** The schema's e-mail pattern, the one definition: editors, the loader, the components and the policy pack agree. */
+const EMAIL = new RegExp(agentSchema.$defs.email.pattern, "u");
+
+/** An e-mail address and nothing else: local@domain.tld (no display name, `mailto:`, spaces or markup). */
 export function isEmail(text: string): boolean {
-    return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text);
+    return EMAIL.test(text);
 }

@@ -152,6 +152,8 @@ export interface FleetSettings {
     jwtSvidTtl?: number;
     /** AgentCore gateways by name (`tool.<name>` grants) → gateway ARN. */
     gateways?: Record<string, string>;
+    /** When true, no approver of an agent may be its owner contact: approvals need a second person (default false). */
+    independentApproval?: boolean;
 }
 
 /** A whole `kind: Fleet` document. */

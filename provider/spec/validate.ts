@@ -2,18 +2,33 @@ import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent, resolveSettings, ResolvedSettings } from "./guardrails";
+import type { FileProblem } from "./files";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
+import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "./readable";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 
-/** An agent declaration found in a file, with where it starts. */
-export interface LoadedAgent {
-    declaration: AgentDeclaration;
+/**
+ * One Agent document as found in a file, valid or not: what every command lists. A document that
+ * failed the schema is a *partial* agent: no declaration, only what could still be read.
+ */
+export interface FoundAgent {
+    /** The whole declaration, when the document passed the schema (guardrail errors may still make it invalid). */
+    declaration?: AgentDeclaration;
+    /** The fields that could be read, whatever the errors. */
+    summary: AgentSummary;
     file: string;
     line: number;
     column: number;
-    /** True when the agent has no diagnostics. */
+    /** This agent's errors: schema, guardrails, duplicate name. */
+    errors: Diagnostic[];
+    /** True when the agent has no errors. */
     valid: boolean;
+}
+
+/** An Agent document that passed the schema. */
+export interface LoadedAgent extends FoundAgent {
+    declaration: AgentDeclaration;
 }
 
 /** The result of validating declaration files: the `agentid validate --json` shape, plus the data. */
@@ -22,12 +37,16 @@ export interface ValidationReport {
     /** Number of Agent documents found. */
     agents: number;
     errors: Diagnostic[];
-    /** Every Agent document that passed the schema (valid or not by guardrails). */
+    /** Every Agent document found, complete or partial, in file order. */
+    found: FoundAgent[];
+    /** The Agent documents that passed the schema (valid or not by guardrails). */
     declarations: LoadedAgent[];
     /** Fleet settings in force (args, tightened by a `kind: Fleet` document). */
     settings: ResolvedSettings;
     /** Paths that do not exist. */
     missing: string[];
+    /** Files and directories that exist but cannot be read. */
+    unreadable: FileProblem[];
     files: string[];
 }
 
@@ -58,6 +77,7 @@ export function validateDeclarations(paths: readonly string[], options: Validate
         documents: [...fromFiles.documents, ...inMemory.documents],
         diagnostics: [...fromFiles.diagnostics, ...inMemory.diagnostics],
         missing: fromFiles.missing,
+        unreadable: fromFiles.unreadable,
     }, options);
 }
 
@@ -68,21 +88,15 @@ export function validateTexts(sources: readonly { file: string; text: string }[]
 
 function validateLoaded(loaded: LoadResult, options: ValidateOptions): ValidationReport {
     const errors: Diagnostic[] = [...loaded.diagnostics];
-    const agents: { doc: SourceDocument; decl: AgentDeclaration }[] = [];
+    const agents: { doc: SourceDocument; schema: SchemaCheck }[] = [];
     const fleets: { doc: SourceDocument; decl: FleetDeclaration }[] = [];
-    let agentCount = 0;
 
     for (const doc of loaded.documents) {
-        const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
+        const value = doc.value as { kind?: unknown } | null;
         const isAgent = value !== null && typeof value === "object" && value.kind === "Agent";
-        if (isAgent) agentCount++;
-        const schemaErrors = schemaViolations(doc.value);
-        if (schemaErrors.length > 0) {
-            const agent = isAgent && typeof value?.metadata?.name === "string" ? value.metadata.name : undefined;
-            errors.push(...schemaErrors.map((v) => place(doc, v, agent)));
-            continue;
-        }
-        if (isAgent) agents.push({ doc, decl: doc.value as AgentDeclaration });
+        const schema = checkSchema(doc.value);
+        if (isAgent) agents.push({ doc, schema });
+        else if (schema.violations.length > 0) errors.push(...schema.violations.map((v) => place(doc, v)));
         else fleets.push({ doc, decl: doc.value as FleetDeclaration });
     }
 
@@ -93,31 +107,56 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     const settings = mergeFleetSettings(options.settings, fleets[0]?.decl.spec);
 
     const firstByName = new Map<string, SourceDocument>();
-    const declarations: LoadedAgent[] = [];
-    for (const { doc, decl } of agents) {
-        const name = decl.metadata.name;
-        const before = errors.length;
-        const first = firstByName.get(name);
+    const found: FoundAgent[] = [];
+    for (const { doc, schema } of agents) {
+        const summary = summaryOf(doc.value);
+        const name = summary.name;
+        const own: Violation[] = [...schema.violations];
+        const first = name === undefined ? undefined : firstByName.get(name);
         if (first) {
             const at = first.locate(["metadata", "name"]);
-            errors.push(place(doc, { path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` }, name));
-        } else {
+            own.push({ path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` });
+        } else if (name !== undefined) {
             firstByName.set(name, doc);
         }
-        errors.push(...checkAgent(decl, settings, options.now).map((v) => place(doc, v, name)));
+        own.push(...guardrailViolations(doc.value, schema, settings, options.now));
+        const agentErrors = own.map((v) => place(doc, v, name));
+        errors.push(...agentErrors);
         const start = doc.locate([]);
-        declarations.push({ declaration: decl, file: doc.file, line: start.line, column: start.column, valid: errors.length === before });
+        found.push({
+            ...(schema.violations.length === 0 ? { declaration: doc.value as AgentDeclaration } : {}),
+            summary, file: doc.file, line: start.line, column: start.column, errors: agentErrors, valid: agentErrors.length === 0,
+        });
     }
 
     return {
-        valid: errors.length === 0 && loaded.missing.length === 0,
-        agents: agentCount,
+        valid: errors.length === 0 && loaded.missing.length === 0 && loaded.unreadable.length === 0,
+        agents: found.length,
         errors,
-        declarations,
+        found,
+        declarations: found.filter((f): f is LoadedAgent => f.declaration !== undefined),
         settings,
         missing: loaded.missing,
+        unreadable: loaded.unreadable,
         files: loaded.files,
     };
+}
+
+/**
+ * The guardrails of one agent. A document that failed the schema is checked on the fields that can
+ * still be read, so a misspelled field does not hide, say, write access without an approval.
+ */
+function guardrailViolations(value: unknown, schema: SchemaCheck, settings: ResolvedSettings, now: Date): Violation[] {
+    if (schema.violations.length === 0) return checkAgent(value as AgentDeclaration, settings, now);
+    const input = guardrailInput(value, schema.problems);
+    if (!input) return [];
+    let violations: Violation[];
+    try {
+        violations = checkAgent(input.declaration, settings, now);
+    } catch {
+        return []; // the guardrails assume the schema's shape; the schema errors already say what is wrong
+    }
+    return readableViolations(violations, input, schema.violations.map((v) => v.path));
 }
 
 /** AgentFleet args first; a Fleet document may set anything and only shorten the lifetime. */
@@ -133,12 +172,23 @@ function place(doc: SourceDocument, violation: Violation, agent?: string): Diagn
     return { file: doc.file, line, column, ...(agent !== undefined ? { agent } : {}), path: violation.path, rule: violation.rule, message: violation.message };
 }
 
+/** What the schema said about a document: violations to report, and what each leaves readable. */
+interface SchemaCheck {
+    violations: Violation[];
+    problems: SchemaProblem[];
+}
+
 /** Schema errors as violations with field paths, stable rule ids and a fix in the message. */
 export function schemaViolations(value: unknown): Violation[] {
+    return checkSchema(value).violations;
+}
+
+function checkSchema(value: unknown): SchemaCheck {
     const validate = schemaValidator();
-    if (validate(value)) return [];
+    if (validate(value)) return { violations: [], problems: [] };
     const seen = new Set<string>();
     const violations: Violation[] = [];
+    const problems: SchemaProblem[] = [];
     for (const error of validate.errors ?? []) {
         if (error.keyword === "if") continue; // the kind dispatch; the real error is reported beside it
         const violation = describeSchemaError(error);
@@ -147,8 +197,26 @@ export function schemaViolations(value: unknown): Violation[] {
             seen.add(key);
             violations.push(violation);
         }
+        const problem = problemOf(error, violation.path);
+        if (problem) problems.push(problem);
     }
-    return violations;
+    return { violations, problems };
+}
+
+/** What a schema error leaves readable (see SchemaProblem). */
+function problemOf(error: ErrorObject, path: FieldPath): SchemaProblem | undefined {
+    switch (error.keyword) {
+        case "additionalProperties":
+            return { path, effect: "remove" };
+        case "required":
+            return { path: [...path, String((error.params as { missingProperty: string }).missingProperty)], effect: "unreadable" };
+        case "type":
+        case "enum":
+        case "const":
+            return { path, effect: "unreadable" };
+        default:
+            return undefined;
+    }
 }
 
 function describeSchemaError(error: ErrorObject): Violation {
@@ -166,6 +234,10 @@ function describeSchemaError(error: ErrorObject): Violation {
             return { path: [...path, String(params.additionalProperty)], rule: "unknown-field", message: `unknown field "${params.additionalProperty}" in ${where}; allowed fields: ${allowed.join(", ")}` };
         }
         case "type":
+            if (error.data instanceof Date) {
+                // `%YAML 1.1` reads unquoted dates as timestamps.
+                return { path, rule: "invalid-type", message: `${where} must be a string, but YAML 1.1 (%YAML 1.1) read this unquoted date as a timestamp; quote the date, e.g. "2027-01-15"` };
+            }
             return { path, rule: "invalid-type", message: `${where} must be ${article(String(params.type))}` };
         case "enum":
             return { path, rule: "invalid-value", message: `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
@@ -201,6 +273,9 @@ function patternViolation(path: FieldPath, field: string, where: string, error: 
     }
     if (/grantsDigest$/.test(field)) {
         return { path, rule: "invalid-value", message: `${where} must be sha256:<64 hex digits>; get it from \`agentid digest\`` };
+    }
+    if (error.keyword === "pattern" && (error.params as { pattern?: string }).pattern === "\\S") {
+        return { path, rule: "invalid-value", message: `${where} must not be blank; say it in words` };
     }
     if (error.keyword === "minLength") return { path, rule: "invalid-value", message: `${where} must not be empty` };
     return { path, rule: "invalid-value", message: `${where} ${error.message ?? "is invalid"}` };
