@@ -9,7 +9,7 @@ import { diffFleets } from "../../review/accessDiff";
 import { viewOf } from "../../review/accessView";
 import { formatInstant, isExpired, parseInstant } from "../../spec/clock";
 import { resolveSettings } from "../../spec/guardrails";
-import { Command, EXIT, Io, ParsedArgs, printJson, requireFlag, stringFlag, UsageError } from "../command";
+import { Command, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, requireFlag, stringFlag } from "../command";
 import { nowFrom } from "../fleetInput";
 
 const STACK_FLAGS = {
@@ -20,7 +20,7 @@ const STACK_FLAGS = {
 /** Selects the user's stack with the engine toolchain on PATH; their backend settings are kept. */
 async function openStack(args: ParsedArgs): Promise<Stack> {
     const status = toolchainStatus();
-    if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new UsageError(toolchainHint(status.missing));
+    if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new EnvironmentError(toolchainHint(status.missing));
     const stackName = requireFlag(args, "stack", "the stack to operate on");
     const workDir = path.resolve(stringFlag(args, "cwd") ?? ".");
     const { PATH } = engineEnv(path.join(toolchainRoot(), "unused-backend"));
@@ -29,7 +29,7 @@ async function openStack(args: ParsedArgs): Promise<Stack> {
     try {
         return await LocalWorkspace.selectStack({ stackName, workDir }, { envVars, pulumiCommand });
     } catch (error) {
-        throw new UsageError(`cannot select stack "${stackName}" in ${workDir}: ${firstLine(error)}`);
+        throw new EnvironmentError(`cannot select stack "${stackName}" in ${workDir}: ${firstLine(error)}`);
     }
 }
 
@@ -84,9 +84,9 @@ export const planCommand: Command = {
         if (args.flags.json) printJson(io, { agents });
         else {
             for (const a of agents) {
-                io.out(`${a.name}: ${Object.entries(a.ops).map(([op, n]) => `${n} to ${op}`).join(", ") || "no changes"}\n`);
-                for (const s of a.steps) io.out(`    ${s}\n`);
-                for (const c of a.changes) io.out(`    access: ${c.kind} [${c.risk}] ${c.detail}\n`);
+                printLine(io, `${a.name}: ${Object.entries(a.ops).map(([op, n]) => `${n} to ${op}`).join(", ") || "no changes"}`);
+                for (const s of a.steps) printLine(io, `    ${s}`);
+                for (const c of a.changes) printLine(io, `    access: ${c.kind} [${c.risk}] ${c.detail}`);
             }
         }
         return EXIT.ok;
@@ -118,7 +118,7 @@ export const driftCommand: Command = {
         }));
         if (args.flags.json) printJson(io, { drifted });
         else {
-            for (const d of drifted) io.out(`${d.agent ?? "(fleet)"}  ${d.resource.split("::").pop()}  ${d.detail}\n`);
+            for (const d of drifted) printLine(io, `${d.agent ?? "(fleet)"}  ${d.resource.split("::").pop()}  ${d.detail}`);
             io.out(drifted.length ? `${drifted.length} resource${drifted.length === 1 ? "" : "s"} drifted\n` : "no drift\n");
         }
         return drifted.length > 0 ? EXIT.findings : EXIT.ok;
@@ -152,9 +152,9 @@ export const reapCommand: Command = {
         }
         if (args.flags.json) printJson(io, result);
         else {
-            io.out(`${args.flags["dry-run"] ? "would reap" : "reaped"}: ${result.reaped.join(", ") || "none"}\n`);
-            if (result.alreadyReaped.length) io.out(`already reaped: ${result.alreadyReaped.join(", ")}\n`);
-            io.out(`kept: ${kept.join(", ") || "none"}\n`);
+            printLine(io, `${args.flags["dry-run"] ? "would reap" : "reaped"}: ${result.reaped.join(", ") || "none"}`);
+            if (result.alreadyReaped.length) printLine(io, `already reaped: ${result.alreadyReaped.join(", ")}`);
+            printLine(io, `kept: ${kept.join(", ") || "none"}`);
         }
         return EXIT.ok;
     },
