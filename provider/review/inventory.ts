@@ -96,7 +96,7 @@ export function renderInventoryMarkdown(entries: readonly InventoryEntry[]): str
         lines.push(`| ${known(e.name)} | ${known(e.owner.team)} ${known(e.owner.contact)} | ${known(e.expiresAt)} | ${e.daysLeft ?? "?"} | ${markdownCell(identityText(e))} | ${reach ? reach.map(markdownCell).join("<br>") : "unknown"} | ${status} |`);
     }
     const invalid = entries.filter((e) => !e.valid).length;
-    return lines.join("\n") + `\n\n${entries.length} agents, ${entries.filter((e) => e.status === "expired").length} expired${invalid ? `, ${invalid} invalid (run agentid validate)` : ""}.\n`;
+    return lines.join("\n") + `\n\n${entries.length} agent${entries.length === 1 ? "" : "s"}, ${entries.filter((e) => e.status === "expired").length} expired${invalid ? `, ${invalid} invalid (run agentid validate)` : ""}.\n`;
 }
 
 const CSV_COLUMNS = ["name", "owner_team", "owner_contact", "expires_at", "days_left", "status", "identities", "aws", "kubernetes", "saas", "tools", "valid", "errors"];

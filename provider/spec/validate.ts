@@ -34,7 +34,7 @@ export interface LoadedAgent extends FoundAgent {
 /** The result of validating declaration files: the `agentid validate --json` shape, plus the data. */
 export interface ValidationReport {
     valid: boolean;
-    /** Number of Agent documents found. */
+    /** Number of Agent documents found (every document that is not a `kind: Fleet`). */
     agents: number;
     errors: Diagnostic[];
     /** Every Agent document found, complete or partial, in file order. */
@@ -93,7 +93,9 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
 
     for (const doc of loaded.documents) {
         const value = doc.value as { kind?: unknown } | null;
-        const isAgent = value !== null && typeof value === "object" && value.kind === "Agent";
+        // Anything that is not a Fleet is taken for an agent, so `kind: agent` or a missing kind is
+        // listed as an invalid agent rather than silently ignored.
+        const isAgent = value === null || typeof value !== "object" || value.kind !== "Fleet";
         const schema = checkSchema(doc.value);
         if (isAgent) agents.push({ doc, schema });
         else if (schema.violations.length > 0) errors.push(...schema.violations.map((v) => place(doc, v)));
