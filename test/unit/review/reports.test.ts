@@ -4,7 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { complianceReport, FRAMEWORKS } from "../../../provider/review/compliance";
 import { inventoryOf, renderBackstage, renderInventoryCsv } from "../../../provider/review/inventory";
 import { reviewedAgents } from "../../../provider/review/reviewedAgent";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { validateDeclarations, validateTexts } from "../../../provider/spec/validate";
 import { cli, NOW, NOW_DATE } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
@@ -38,6 +38,20 @@ describe("inventory", () => {
         const docs = parseAllDocuments(renderBackstage(inventoryOf(views, NOW_DATE))).map((d) => d.toJS());
         assert.strictEqual(docs.length, 5);
         assert.deepStrictEqual([docs[0].apiVersion, docs[0].kind, docs[0].metadata.name, docs[0].spec], ["backstage.io/v1alpha1", "Resource", "billing-reconciler", { type: "ai-agent", owner: "billing-eng", lifecycle: "production" }]);
+    });
+
+    it("marks invalid agents: Backstage tags them, and writes a comment instead of an entity for one that failed the schema", () => {
+        const text = (name: string, extra: string) => `apiVersion: agentid/v1\nkind: Agent\nmetadata: { name: ${name} }\nspec:\n  description: d\n  owner: { team: t, contact: t@example.com }\n  expiresAt: 2027-01-15\n${extra}  grants: [{ connector: kubernetes, resources: [configmaps], verbs: [${name === "writer" ? "patch" : "get"}] }]\n`;
+        const report = validateTexts([
+            { file: "a.yaml", text: text("broken", "  colour: red\n") },
+            { file: "b.yaml", text: text("writer", "") },
+        ], { now: NOW_DATE });
+        const entries = inventoryOf(reviewedAgents(report), NOW_DATE);
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.valid, e.errors.map((x) => x.rule)]), [["broken", false, ["unknown-field"]], ["writer", false, ["approval-required"]]]);
+        const output = renderBackstage(entries);
+        assert.strictEqual(output.split("\n")[0], "# agentid: agent broken is not exported: its declaration is invalid (1 error: unknown-field); run agentid validate");
+        const docs = parseAllDocuments(output).map((d) => d.toJS()).filter((d) => d !== null);
+        assert.deepStrictEqual(docs.map((d) => [d.metadata.name, d.metadata.tags, d.metadata.annotations["agentid.dev/invalid"]]), [["writer", ["ai-agent", "invalid"], "1 error: approval-required"]]);
     });
 
     it("prints the inventory JSON contract", async () => {
