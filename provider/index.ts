@@ -2,7 +2,7 @@
 export { Agent, AgentArgs, AgentidError, ApprovalArgs, GrantArgs, IdentityArgs, OwnerArgs, PlatformSwitches, GRANTS_POLICY_NAME } from "./agent";
 export { AgentFleet, AgentFleetArgs, renderReport } from "./fleet";
 export * from "./spec/types";
-export { validateDeclarations, validateTexts, ValidationReport, LoadedAgent } from "./spec/validate";
+export { validateDeclarations, validateTexts, ValidationReport, LoadedAgent, FoundAgent } from "./spec/validate";
 export { checkAgent, resolveSettings, DEFAULT_SETTINGS, RULES } from "./spec/guardrails";
 export { resolveAgent, expandGrants, ResolvedAgent } from "./spec/resolve";
 export { grantsDigest, canonicalJson } from "./spec/digest";

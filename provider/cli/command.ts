@@ -1,4 +1,5 @@
 /** The CLI's shared shape: flags, usage errors (exit 2) and output streams. */
+import { jsonText } from "../output/json";
 import { terminalText } from "../output/terminal";
 import { Diagnostic, diagnosticRecord, formatDiagnostic } from "../spec/diagnostics";
 
@@ -154,8 +155,7 @@ export function requireFlag(args: ParsedArgs, name: string, hint: string): strin
  * are written as \u escapes (the same JSON, but safe to print on a terminal).
  */
 export function printJson(io: Io, value: unknown): void {
-    io.out(JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + "\n");
+    io.out(`${jsonText(value)}\n`);
 }
 
 /** One human line on stdout; user text in it cannot add lines or control the terminal. */

@@ -4,7 +4,7 @@
  * that reorder what a reader sees. Every format module shows them as visible escapes.
  */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -17,6 +17,11 @@ export function showControls(text: string): string {
 export function hasControls(text: string): boolean {
     CONTROL.lastIndex = 0;
     return CONTROL.test(text);
+}
+
+/** A control character as a JSON `\u` escape: the same JSON value, safe to print. */
+export function jsonEscape(c: string): string {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 function visibleCode(code: number): string {
