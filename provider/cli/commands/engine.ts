@@ -1,10 +1,10 @@
 import * as path from "path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { agentOfStep } from "../../engine/grouping";
 import { agentsInState, AgentInState } from "../../engine/fleetState";
 import { refreshTargets } from "../../engine/refresh";
 import { engineEnv, toolchainHint, toolchainRoot, toolchainStatus } from "../../engine/toolchain";
-import { stepRecorder, StepRecord } from "../../engine/workspace";
+import type { stepRecorder, StepRecord } from "../../engine/workspace";
 import { diffFleets } from "../../review/accessDiff";
 import { viewOf } from "../../review/accessView";
 import { formatInstant, isExpired, parseInstant } from "../../spec/clock";
@@ -17,6 +17,12 @@ const STACK_FLAGS = {
     cwd: { type: "string" as const, value: "DIR", description: "the Pulumi project folder (default .)" },
 };
 
+/** The Automation API, loaded on first use: it takes most of a second to load, and only these commands need it. */
+async function automation() {
+    const [api, workspace] = await Promise.all([import("@pulumi/pulumi/automation"), import("../../engine/workspace")]);
+    return { LocalWorkspace: api.LocalWorkspace, PulumiCommand: api.PulumiCommand, stepRecorder: workspace.stepRecorder };
+}
+
 /** Selects the user's stack with the engine toolchain on PATH; their backend settings are kept. */
 async function openStack(args: ParsedArgs): Promise<Stack> {
     const status = toolchainStatus();
@@ -25,6 +31,7 @@ async function openStack(args: ParsedArgs): Promise<Stack> {
     const workDir = path.resolve(stringFlag(args, "cwd") ?? ".");
     const { PATH } = engineEnv(path.join(toolchainRoot(), "unused-backend"));
     const envVars: Record<string, string> = { PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const { LocalWorkspace, PulumiCommand } = await automation();
     const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
     try {
         return await LocalWorkspace.selectStack({ stackName, workDir }, { envVars, pulumiCommand });
@@ -58,7 +65,7 @@ export const planCommand: Command = {
     async run(args, io) {
         const stack = await openStack(args);
         const before = agentsInState(await stack.exportStack());
-        const recorder = stepRecorder();
+        const recorder = (await automation()).stepRecorder();
         const outputs = new Map<string, unknown>();
         io.err(`agentid plan: previewing stack ${stack.name}\n`);
         const report = progress(io, recorder);
@@ -105,7 +112,7 @@ export const driftCommand: Command = {
         const state = await stack.exportStack();
         const agents = agentsInState(state).map((a) => a.name);
         const target = refreshTargets(state);
-        const recorder = stepRecorder();
+        const recorder = (await automation()).stepRecorder();
         io.err(`agentid drift: refreshing ${target.length} resources of stack ${stack.name} (preview only)\n`);
         if (target.length > 0) {
             await stack.previewRefresh({ target, onEvent: progress(io, recorder) })
@@ -147,7 +154,7 @@ export const reapCommand: Command = {
             const target = toReap.flatMap((a) => [a.urn, ...a.descendants]);
             io.err(`agentid reap: removing ${target.length - toReap.length} resources of ${toReap.map((a) => a.name).join(", ")} (targeted update, now = ${formatInstant(now)})\n`);
             (stack.workspace as LocalWorkspace).envVars.AGENTID_NOW = formatInstant(now);
-            const recorder = stepRecorder();
+            const recorder = (await automation()).stepRecorder();
             await stack.up({ target, onEvent: progress(io, recorder) }).catch((error) => { throw new Error(`targeted update failed: ${firstLine(error)}`); });
         }
         if (args.flags.json) printJson(io, result);
