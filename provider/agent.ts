@@ -1,14 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
+import { vendorIdOf } from "./grants/oauthScopes";
 import { buildAgentArtefacts, AgentArtefacts } from "./review/artefacts";
 import { buildServiceAccount } from "./platforms/kubernetes/manifests";
 import { buildSpireEntry } from "./platforms/spire/entry";
 import { SpireEntry } from "./platforms/spire/spireEntry";
 import { resolveNow } from "./spec/clock";
 import { formatPath } from "./spec/diagnostics";
-import { checkAgent, resolveSettings, ResolvedSettings } from "./spec/guardrails";
+import { checkAgent } from "./spec/guardrails";
+import { GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "./spec/names";
+import { checkSettings, resolveSettings, ResolvedSettings } from "./spec/settings";
 import { resolveAgent, ResolvedAgent } from "./spec/resolve";
 import { structuralDeclaration } from "./spec/structure";
 import type { Access, AgentDeclaration, AwsTrustMode, FleetSettings, OnExpiry } from "./spec/types";
@@ -43,6 +45,8 @@ export interface GrantArgs {
     actions?: string[];
     /** ARNs (AWS connectors) or resource kinds (kubernetes); may come from other resources. */
     resources?: pulumi.Input<string>[];
+    /** Kubernetes object names the grant is limited to (RBAC resourceNames). */
+    resourceNames?: pulumi.Input<string>[];
     /** Kubernetes namespace of the grant (default the fleet's namespace). */
     namespace?: string;
     /** Kubernetes verbs. */
@@ -133,8 +137,6 @@ export const prevalidated = new WeakSet<AgentArgs>();
 /** A program-stopping error shown without a stack trace: what is wrong and how to fix it. */
 export class AgentidError extends pulumi.RunError {}
 
-/** Name of the inline policy holding an agent's grants. */
-export const GRANTS_POLICY_NAME = "agentid-grants";
 
 /**
  * An AI agent's identity as code: owner, workload identities, least-privilege grants and an
@@ -252,11 +254,11 @@ export class Agent extends pulumi.ComponentResource {
         fromAgent: <T>(pick: (a: ResolvedAgent) => T) => pulumi.Input<T>, settings: ResolvedSettings, parent: pulumi.CustomResourceOptions): { role: aws.iam.Role } {
         const awsShape = shape.aws!;
         const workloadIdentityArn = awsShape.workloadIdentity
-            ? new aws.bedrock.AgentcoreWorkloadIdentity(`${name}-workload-identity`, { name: agentName }, parent).workloadIdentityArn
+            ? new aws.bedrock.AgentcoreWorkloadIdentity(`${name}-workload-identity`, { name: workloadIdentityNameOf(agentName) }, parent).workloadIdentityArn
             : pulumi.output(undefined);
         const providerArns: Record<string, pulumi.Input<string>> = {};
         for (const vendor of awsShape.oauthProviders) {
-            providerArns[vendor] = args.oauthProviderArns?.[vendor] ?? oauthProvider(`${name}-oauth-${vendor}`, `${agentName}-${vendor}`, vendor, args, parent).credentialProviderArn;
+            providerArns[vendor] = args.oauthProviderArns?.[vendor] ?? oauthProvider(`${name}-oauth-${vendor}`, oauthProviderNameOf(vendor, agentName), vendor, args, parent).credentialProviderArn;
         }
         // The same pure builders as `agentid show`, fed with the ARNs of the resources above. When nothing
         // depends on such ARNs and every input is known, the structural artefacts are the documents.
@@ -300,7 +302,7 @@ export class Agent extends pulumi.ComponentResource {
             let engine = args.policyEngineIds?.[cedar.gateway] ?? engines.get(cedar.gateway);
             if (engine === undefined) {
                 engine = new aws.bedrock.AgentcorePolicyEngine(`${name}-engine-${cedar.gateway}`, {
-                    name: `${agentName}_${cedar.gateway}`.replace(/-/g, "_"),
+                    name: policyEngineNameOf(cedar.gateway, agentName),
                     description: `agentid tool policies of agent ${agentName} on gateway ${cedar.gateway}`,
                 }, parent).policyEngineId;
                 engines.set(cedar.gateway, engine);
@@ -380,7 +382,7 @@ export function agentClock(explicit?: string): Date {
 
 /** The guardrails, as one readable error naming the agent, each field and the fix. */
 export function throwIfInvalid(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): void {
-    const violations = checkAgent(decl, settings, now);
+    const violations = [...checkSettings(settings), ...checkAgent(decl, settings, now)];
     if (violations.length === 0) return;
     const lines = violations.map((v) => `  ${formatPath(v.path)}: ${v.message} (${v.rule})`);
     throw new AgentidError(`agent ${decl.metadata.name} is invalid:\n${lines.join("\n")}`);
@@ -410,7 +412,7 @@ function oauthProvider(resourceName: string, providerName: string, vendor: strin
     const configKey = `${vendor}Oauth2ProviderConfig`;
     return new aws.bedrock.AgentcoreOauth2CredentialProvider(resourceName, {
         name: providerName,
-        credentialProviderVendor: OAUTH_VENDOR_IDS[vendor],
+        credentialProviderVendor: vendorIdOf(vendor)!,
         oauth2ProviderConfig: { [configKey]: { clientId: client.clientId, clientSecret: client.clientSecret } },
     }, parent);
 }

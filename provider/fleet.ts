@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentidError, agentClock, PlatformSwitches, prevalidated } from "./agent";
-import { OAUTH_VENDOR_IDS } from "./grants/oauthScopes";
+import { vendorIdOf } from "./grants/oauthScopes";
+import { oauthProviderNameOf, policyEngineNameOf } from "./spec/names";
 import { formatInstant, parseInstant } from "./spec/clock";
 import { formatDiagnostic } from "./spec/diagnostics";
 import { terminalText } from "./output/terminal";
@@ -20,7 +21,10 @@ export interface AgentFleetArgs {
     now?: string;
     /** Platforms to provision (default all). */
     platforms?: PlatformSwitches;
-    /** OAuth client credentials by vendor for the fleet-shared AgentCore credential providers. */
+    /**
+     * OAuth client credentials: by vendor (`github`) for the fleet-shared credential providers, or by
+     * `<agent>/<vendor>` when the fleet sets `oauthClientSharing: perAgent` (one client per agent).
+     */
     oauthClients?: Record<string, { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }>;
     /** The SPIRE server's admin socket for agents' registration entries. */
     spireSocket?: pulumi.Input<string>;
@@ -54,12 +58,15 @@ export class AgentFleet extends pulumi.ComponentResource {
         if (!report.valid) throw new AgentidError(renderReport(report));
         const declarations = report.declarations.map((d) => d.declaration);
         const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
+        const settings = report.settings;
+        const perAgentClients = settings.oauthClientSharing === "perAgent";
         const usage = sharedUsage(declarations);
-        if (platforms.aws) requireOauthClients(usage.vendors, args);
+        if (platforms.aws) requireOauthClients(oauthClientKeys(declarations, perAgentClients), args);
         super("agentid:index:AgentFleet", name, {}, opts);
 
-        const settings = report.settings;
-        const shared = platforms.aws ? this.sharedAwsResources(name, usage, args) : { oauthProviderArns: {}, policyEngineIds: {} };
+        const shared = platforms.aws
+            ? this.sharedAwsResources(name, { vendors: perAgentClients ? [] : usage.vendors, gateways: usage.gateways }, args)
+            : { oauthProviderArns: {}, policyEngineIds: {} };
 
         this.agents = {};
         for (const decl of declarations) {
@@ -79,6 +86,7 @@ export class AgentFleet extends pulumi.ComponentResource {
                 now: formatInstant(now),
                 platforms,
                 oauthProviderArns: shared.oauthProviderArns,
+                ...(perAgentClients ? { oauthClients: agentClients(metadata.name, args) } : {}),
                 policyEngineIds: shared.policyEngineIds,
                 ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
             };
@@ -103,15 +111,15 @@ export class AgentFleet extends pulumi.ComponentResource {
         for (const vendor of vendors) {
             const client = args.oauthClients![vendor];
             oauthProviderArns[vendor] = new aws.bedrock.AgentcoreOauth2CredentialProvider(`${name}-oauth-${vendor}`, {
-                name: `agentid-${vendor}`,
-                credentialProviderVendor: OAUTH_VENDOR_IDS[vendor],
+                name: oauthProviderNameOf(vendor),
+                credentialProviderVendor: vendorIdOf(vendor)!,
                 oauth2ProviderConfig: { [`${vendor}Oauth2ProviderConfig`]: { clientId: client.clientId, clientSecret: client.clientSecret } },
             }, { parent: this }).credentialProviderArn;
         }
         const policyEngineIds: Record<string, pulumi.Input<string>> = {};
         for (const gateway of gateways) {
             policyEngineIds[gateway] = new aws.bedrock.AgentcorePolicyEngine(`${name}-engine-${gateway}`, {
-                name: `agentid_${gateway}`.replace(/-/g, "_"),
+                name: policyEngineNameOf(gateway),
                 description: `agentid tool policies for gateway ${gateway}`,
             }, { parent: this }).policyEngineId;
         }
@@ -132,11 +140,25 @@ function sharedUsage(declarations: AgentDeclaration[]): SharedUsage {
     return { vendors: suffixes("oauth."), gateways: suffixes("tool.") };
 }
 
-function requireOauthClients(vendors: string[], args: AgentFleetArgs): void {
-    const missing = vendors.filter((v) => !args.oauthClients?.[v]);
+/** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */
+function oauthClientKeys(declarations: AgentDeclaration[], perAgent: boolean): string[] {
+    const keys = declarations.flatMap((d) => d.spec.grants.filter((g) => g.connector.startsWith("oauth."))
+        .map((g) => { const vendor = g.connector.slice("oauth.".length); return perAgent ? `${d.metadata.name}/${vendor}` : vendor; }));
+    return [...new Set(keys)].sort();
+}
+
+function requireOauthClients(keys: string[], args: AgentFleetArgs): void {
+    const missing = keys.filter((k) => !args.oauthClients || !Object.hasOwn(args.oauthClients, k));
     if (missing.length > 0) {
-        throw new AgentidError(`agents use ${missing.map((v) => `oauth.${v}`).join(", ")} but the fleet has no client credentials for ${missing.length === 1 ? "it" : "them"}: set AgentFleet oauthClients.<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)`);
+        throw new AgentidError(`agents use SaaS connectors but the fleet has no client credentials for ${missing.join(", ")}: set AgentFleet oauthClients.<${missing[0].includes("/") ? "agent>/<vendor" : "vendor"}> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)`);
     }
+}
+
+/** One agent's own clients, by vendor, from `<agent>/<vendor>` keys. */
+function agentClients(agent: string, args: AgentFleetArgs): AgentArgs["oauthClients"] {
+    return Object.fromEntries(Object.entries(args.oauthClients ?? {})
+        .filter(([key]) => key.startsWith(`${agent}/`))
+        .map(([key, client]) => [key.slice(agent.length + 1), client]));
 }
 
 /** Validates files and in-code declarations as one set (names unique across both). */

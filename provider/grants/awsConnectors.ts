@@ -1,36 +1,37 @@
 import type { Access, Grant } from "../spec/types";
 import type { Violation } from "../spec/diagnostics";
-import { isWildcardAction, isWildcardResource } from "../spec/wildcards";
+import { hasWildcard } from "../spec/wildcards";
+import { ANY_ARN, arnOf, PARTITION } from "./arnGrammar";
+import { forbiddenAction } from "./forbiddenActions";
 import { iamActions } from "./iamActions";
 import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRisk, riskOfAccessLevel } from "./types";
+
+/**
+ * The AWS connectors. Each accepts ARNs by its service's grammar — partition, region, account and
+ * resource id spelled out, no `*` or `?` anywhere (the catalog reports those) — and maps `access` to a
+ * fixed, minimal action set on exactly those ARNs.
+ */
 
 /** An AWS service connector: `access` picks a fixed, minimal action set on declared ARNs. */
 interface AwsServiceDefinition {
     name: string;
     summary: string;
-    /** Matches an acceptable resource ARN; group 1 is the resource's own name part. */
+    /** Matches an acceptable resource ARN. */
     arn: RegExp;
     /** A valid example, shown in errors. */
     example: string;
     /** Actions per access level; readwrite defaults to read ∪ write. */
     actions: Partial<Record<Access, string[]>>;
+    /** The ARN the policy names for a declared one (default: the declared ARN). */
+    policyResource?: (arn: string) => string;
 }
 
-const REGION_ACCOUNT = "[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}";
+const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
 
 const AWS_SERVICES: AwsServiceDefinition[] = [
     {
-        name: "aws.dynamodb", summary: "DynamoDB tables: read = get/query, write = put/update (never delete)",
-        arn: new RegExp(`^arn:aws[a-z-]*:dynamodb:${REGION_ACCOUNT}:table/([A-Za-z0-9_.*-]{1,255})$`),
-        example: "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
-        actions: {
-            read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"],
-            write: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
-        },
-    },
-    {
         name: "aws.sqs", summary: "SQS queues: read = receive, write = send (never purge); readwrite also deletes received messages",
-        arn: new RegExp(`^arn:aws[a-z-]*:sqs:${REGION_ACCOUNT}:([A-Za-z0-9_*-]{1,80}(?:\\.fifo)?)$`),
+        arn: arnOf("sqs", "[A-Za-z0-9_-]{1,75}(?:\\.fifo)?|[A-Za-z0-9_-]{1,80}"),
         example: "arn:aws:sqs:us-east-1:123456789012:billing-events",
         actions: {
             read: ["sqs:ReceiveMessage", "sqs:GetQueueAttributes"],
@@ -40,47 +41,49 @@ const AWS_SERVICES: AwsServiceDefinition[] = [
     },
     {
         name: "aws.sns", summary: "SNS topics: read = topic attributes, write = publish",
-        arn: new RegExp(`^arn:aws[a-z-]*:sns:${REGION_ACCOUNT}:([A-Za-z0-9_*-]{1,256}(?:\\.fifo)?)$`),
+        arn: arnOf("sns", "[A-Za-z0-9_-]{1,251}(?:\\.fifo)?|[A-Za-z0-9_-]{1,256}"),
         example: "arn:aws:sns:us-east-1:123456789012:ops-alerts",
         actions: { read: ["sns:GetTopicAttributes"], write: ["sns:Publish"] },
     },
     {
-        name: "aws.secretsmanager", summary: "Secrets Manager: read = get value/describe on the exact secret, write = put a new value",
-        arn: new RegExp(`^arn:aws[a-z-]*:secretsmanager:${REGION_ACCOUNT}:secret:([A-Za-z0-9/_+=.@?*-]+)$`),
+        name: "aws.secretsmanager",
+        summary: "Secrets Manager: read = get value/describe on the exact secret, write = put a new value; a name without its 6-character suffix gets exactly `-??????`",
+        arn: arnOf("secretsmanager", "secret:[A-Za-z0-9/_+=.@-]{1,512}"),
         example: "arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/stripe-key-AbCdEf",
         actions: { read: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], write: ["secretsmanager:PutSecretValue"] },
+        // AWS appends "-" and 6 random characters to every secret's ARN: match exactly that, never `*`.
+        policyResource: (arn) => (SECRET_SUFFIX.test(arn) ? arn : `${arn}-??????`),
     },
     {
         name: "aws.kms", summary: "KMS keys: read = decrypt, write = encrypt/generate data keys",
-        arn: new RegExp(`^arn:aws[a-z-]*:kms:${REGION_ACCOUNT}:key/([a-f0-9-]{36}|mrk-[a-f0-9]{32})$`),
+        arn: arnOf("kms", "key/(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|mrk-[a-f0-9]{32})"),
         example: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         actions: { read: ["kms:Decrypt", "kms:DescribeKey"], write: ["kms:Encrypt", "kms:GenerateDataKey"] },
     },
     {
         name: "aws.bedrock", summary: "Bedrock models: read = invoke (streaming too); there is no write",
-        arn: /^arn:aws[a-z-]*:bedrock:[a-z]{2}(?:-[a-z]+)+-\d:(?:\d{12})?:(?:foundation-model|inference-profile|application-inference-profile)\/([A-Za-z0-9._:-]+)$/,
+        arn: arnOf("bedrock", "(?:foundation-model|inference-profile|application-inference-profile)/[A-Za-z0-9._:-]{1,256}", { region: true, account: "optional" }),
         example: "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
         actions: { read: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"] },
     },
     {
         name: "aws.lambda", summary: "Lambda functions: read = configuration, write = invoke",
-        arn: new RegExp(`^arn:aws[a-z-]*:lambda:${REGION_ACCOUNT}:function:([A-Za-z0-9_*-]{1,64})(?::[A-Za-z0-9$_-]+)?$`),
+        arn: arnOf("lambda", "function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?"),
         example: "arn:aws:lambda:us-east-1:123456789012:function:refund-issuer",
         actions: { read: ["lambda:GetFunctionConfiguration"], write: ["lambda:InvokeFunction"] },
     },
 ];
 
-const S3_ARN = /^arn:(aws[a-z-]*):s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.+))?$/;
-
-/** The connectors for AWS services, including `aws.s3` and explicit `aws.iam`. */
+/** The connectors for AWS services, including `aws.s3`, `aws.dynamodb` and explicit `aws.iam`. */
 export function awsConnectors(): Connector[] {
-    return [s3Connector(), ...AWS_SERVICES.map(serviceConnector), iamConnector()];
+    return [s3Connector(), dynamodbConnector(), ...AWS_SERVICES.map(serviceConnector), iamConnector()];
 }
 
 function serviceConnector(def: AwsServiceDefinition): Connector {
     const supported = supportedAccess(def.actions);
     return {
         name: def.name,
+        platform: "aws",
         summary: def.summary,
         example: def.example,
         validate(grant) {
@@ -93,51 +96,104 @@ function serviceConnector(def: AwsServiceDefinition): Connector {
         },
         expand(grant, index) {
             const access = grant.access!;
-            const actions = actionsFor(def.actions, access);
             const statement: PolicyStatement = {
-                Sid: sid(index, def.name, access), Effect: "Allow", Action: actions, Resource: [...grant.resources!],
+                Sid: sid(index, def.name, access), Effect: "Allow", Action: actionsFor(def.actions, access),
+                Resource: grant.resources!.map(def.policyResource ?? ((arn) => arn)),
             };
             return awsExpansion(grant, index, access, [statement]);
         },
     };
 }
 
+const TABLE_ARN = arnOf("dynamodb", "table/([A-Za-z0-9_.-]{3,255})(/index/[A-Za-z0-9_.-]{3,255})?");
+const DYNAMODB_ACTIONS: Record<Access, string[]> = {
+    read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"],
+    write: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+    readwrite: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+};
+
+/** DynamoDB tables (never delete) and, for reads, secondary indexes (Query on that index only). */
+function dynamodbConnector(): Connector {
+    const example = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+    const isIndex = (arn: string) => TABLE_ARN.exec(arn)?.[2] !== undefined;
+    return {
+        name: "aws.dynamodb",
+        platform: "aws",
+        summary: "DynamoDB tables: read = get/query, write = put/update (never delete); a read grant may name table/<t>/index/<i> for Query on that index",
+        example,
+        validate(grant) {
+            const violations = [
+                ...requireAccess(grant, "aws.dynamodb", ["read", "write", "readwrite"]),
+                ...onlyFields(grant, "aws.dynamodb", ["access", "resources"]),
+                ...requireResources(grant, "aws.dynamodb", example),
+                ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn, i, TABLE_ARN, "aws.dynamodb", example)),
+            ];
+            if (grant.access !== undefined && grant.access !== "read") {
+                (grant.resources ?? []).forEach((arn, i) => {
+                    if (!hasWildcard(arn) && isIndex(arn)) {
+                        violations.push({ path: ["resources", i], rule: "connector-field", message: `"${arn}" is an index: indexes are read-only (Query); declare access: read, or name the table for ${grant.access}` });
+                    }
+                });
+            }
+            return violations;
+        },
+        expand(grant, index) {
+            const access = grant.access!;
+            const tables = grant.resources!.filter((arn) => !isIndex(arn));
+            const indexes = grant.resources!.filter(isIndex);
+            const statements: PolicyStatement[] = [];
+            if (tables.length > 0) statements.push({ Sid: sid(index, "aws.dynamodb", access), Effect: "Allow", Action: [...DYNAMODB_ACTIONS[access]], Resource: tables });
+            if (indexes.length > 0) statements.push({ Sid: sid(index, "aws.dynamodb", "IndexRead"), Effect: "Allow", Action: ["dynamodb:Query"], Resource: indexes });
+            return awsExpansion(grant, index, access, statements);
+        },
+    };
+}
+
+const S3_ARN = new RegExp(`^arn:(${PARTITION}):s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?$`);
+
+/** A declared S3 resource as bucket + key prefix: `bucket/weekly`, `bucket/weekly/` and `bucket/weekly/*` all mean the prefix `weekly/`. */
+export function s3Scope(arn: string): { partition: string; bucket: string; prefix?: string } {
+    const m = S3_ARN.exec(arn)!;
+    const key = (m[3] ?? "").replace(/\/?\*$/, "").replace(/\/+$/, "");
+    return { partition: m[1], bucket: m[2], ...(key ? { prefix: `${key}/` } : {}) };
+}
+
 function s3Connector(): Connector {
     const example = "arn:aws:s3:::support-tickets/inbound/*";
     return {
         name: "aws.s3",
-        summary: "S3 objects: read = get + list under the prefix, write = put (never delete)",
+        platform: "aws",
+        summary: "S3 objects: read = get + list under the prefix, write = put (never delete); `bucket/prefix` and `bucket/prefix/*` both mean everything under prefix/",
         example,
+        // `prefix/*` is the connector's documented scoping form; any other wildcard is refused.
+        withoutScopingForm: (arn) => arn.replace(/\/\*$/, ""),
         validate(grant) {
             return [
                 ...requireAccess(grant, "aws.s3", ["read", "write", "readwrite"]),
                 ...onlyFields(grant, "aws.s3", ["access", "resources"]),
                 ...requireResources(grant, "aws.s3", example),
-                ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn, i, S3_ARN, "aws.s3", example, 2)),
+                ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn.replace(/\/\*$/, ""), i, S3_ARN, "aws.s3", example)),
             ];
         },
         expand(grant, index) {
             const access = grant.access!;
-            const parsed = grant.resources!.map((arn) => {
-                const m = S3_ARN.exec(arn)!;
-                return { partition: m[1], bucket: m[2], key: m[3] };
-            });
-            const objects = parsed.map((r) => `arn:${r.partition}:s3:::${r.bucket}/${r.key ?? "*"}`);
+            const scopes = grant.resources!.map(s3Scope);
+            const objects = scopes.map((s) => `arn:${s.partition}:s3:::${s.bucket}/${s.prefix ?? ""}*`);
             const statements: PolicyStatement[] = [];
             const objectActions = [
                 ...(access !== "write" ? ["s3:GetObject"] : []),
                 ...(access !== "read" ? ["s3:PutObject"] : []),
             ];
-            statements.push({ Sid: sid(index, "aws.s3", "Objects"), Effect: "Allow", Action: objectActions, Resource: objects });
+            statements.push({ Sid: sid(index, "aws.s3", "Objects"), Effect: "Allow", Action: objectActions, Resource: [...new Set(objects)] });
             if (access !== "write") {
                 // Listing is a bucket-level action: scope it to the declared prefixes with s3:prefix.
-                const buckets = [...new Set(parsed.map((r) => `arn:${r.partition}:s3:::${r.bucket}`))];
+                const buckets = [...new Set(scopes.map((s) => `arn:${s.partition}:s3:::${s.bucket}`))];
                 buckets.forEach((bucketArn, b) => {
-                    const keys = parsed.filter((r) => `arn:${r.partition}:s3:::${r.bucket}` === bucketArn).map((r) => r.key);
-                    const whole = keys.some((k) => k === undefined || k === "*");
+                    const inBucket = scopes.filter((s) => `arn:${s.partition}:s3:::${s.bucket}` === bucketArn);
+                    const whole = inBucket.some((s) => s.prefix === undefined);
                     statements.push({
                         Sid: sid(index, "aws.s3", `List${b}`), Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn],
-                        ...(whole ? {} : { Condition: { StringLike: { "s3:prefix": keys as string[] } } }),
+                        ...(whole ? {} : { Condition: { StringLike: { "s3:prefix": [...new Set(inBucket.map((s) => `${s.prefix}*`))] } } }),
                     });
                 });
             }
@@ -149,7 +205,8 @@ function s3Connector(): Connector {
 function iamConnector(): Connector {
     return {
         name: "aws.iam",
-        summary: "explicit IAM actions on explicit ARNs; every action must exist, no wildcards, no IAM/STS changes",
+        platform: "aws",
+        summary: "explicit IAM actions on explicit ARNs; every action must exist and fit its resources; no wildcards, no escalation",
         example: "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1",
         validate(grant) {
             const violations: Violation[] = [...onlyFields(grant, "aws.iam", ["actions", "resources"])];
@@ -157,9 +214,15 @@ function iamConnector(): Connector {
                 violations.push({ path: [], rule: "connector-field", message: "aws.iam grants need `actions`: a list of IAM actions such as bedrock:InvokeModel" });
             }
             violations.push(...requireResources(grant, "aws.iam", this.example!));
+            const arns = (grant.resources ?? []).filter((arn) => !hasWildcard(arn) && ANY_ARN.test(arn));
+            (grant.resources ?? []).forEach((arn, i) => {
+                if (!hasWildcard(arn) && !ANY_ARN.test(arn)) {
+                    violations.push({ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not an ARN; aws.iam resources are full ARNs such as arn:aws:s3:::bucket/key` });
+                }
+            });
             (grant.actions ?? []).forEach((action, i) => {
                 const path = ["actions", i];
-                if (isWildcardAction(action)) return; // reported once, by the wildcard guardrail
+                if (hasWildcard(action)) return; // reported once, by the catalog's wildcard check
                 const level = iamActions.accessLevel(action);
                 if (!level) {
                     const service = action.split(":")[0];
@@ -169,17 +232,14 @@ function iamConnector(): Connector {
                             ? `"${action}" is not an IAM action of ${service}; check the spelling against the AWS Service Authorization Reference`
                             : `"${action}" is not an IAM action: "${service}" is not an IAM service prefix; write service:Action, e.g. bedrock:InvokeModel`,
                     });
-                } else if (iamActions.isIdentityWrite(action)) {
-                    violations.push({
-                        path, rule: "iam-sensitive-action",
-                        message: `"${action}" changes identities or issues credentials (${level}); agents may not hold IAM/STS write actions — remove it`,
-                    });
+                    return;
                 }
-            });
-            (grant.resources ?? []).forEach((arn, i) => {
-                if (!isWildcardResource(arn) && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(arn)) {
-                    violations.push({ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not an ARN; aws.iam resources are full ARNs such as arn:aws:s3:::bucket/key` });
+                const forbidden = forbiddenAction(action);
+                if (forbidden) {
+                    violations.push({ path, rule: forbidden.rule, message: `"${action}" ${forbidden.reason}; agents may not hold it, with or without approval — remove it` });
+                    return;
                 }
+                violations.push(...resourceFit(action, arns, path));
             });
             return violations;
         },
@@ -192,6 +252,27 @@ function iamConnector(): Connector {
             ]);
         },
     };
+}
+
+/** Every declared ARN must be a resource type the action accepts: no statement is silently useless. */
+function resourceFit(action: string, arns: readonly string[], path: (string | number)[]): Violation[] {
+    const accepted = iamActions.resourceTypesOf(action);
+    const canonical = iamActions.canonical(action)!;
+    if (accepted.length === 0) {
+        return [{
+            path, rule: "action-resource-mismatch",
+            message: `"${canonical}" only works on "Resource": "*" (it has no resource types), and agents get exact resources only; it cannot be granted`,
+        }];
+    }
+    const misfits = arns.filter((arn) => {
+        const type = iamActions.classify(action, arn);
+        return type === undefined || !accepted.includes(type.name);
+    });
+    if (misfits.length === 0) return [];
+    return [{
+        path, rule: "action-resource-mismatch",
+        message: `"${canonical}" does not apply to ${misfits.map((a) => `"${a}"`).join(", ")}; it accepts ${accepted.join(", ")} (${iamActions.templatesOf(action, accepted).join(" | ")}) — split the grant so each action names resources of its own types`,
+    }];
 }
 
 /** Builds the expansion record shared by every AWS connector. */
@@ -243,21 +324,14 @@ function requireResources(grant: Grant, connector: string, example: string): Vio
 
 /** Fields that belong to other connectors are mistakes, not silently ignored options. */
 export function onlyFields(grant: Grant, connector: string, allowed: (keyof Grant)[]): Violation[] {
-    const fields: (keyof Grant)[] = ["access", "actions", "resources", "namespace", "verbs", "apiGroups", "scopes", "tools"];
+    const fields: (keyof Grant)[] = ["access", "actions", "resources", "resourceNames", "namespace", "verbs", "apiGroups", "scopes", "tools"];
     return fields
         .filter((field) => grant[field] !== undefined && !allowed.includes(field))
         .map((field) => ({ path: [field], rule: "connector-field", message: `\`${field}\` does not apply to ${connector} grants; remove it (allowed: ${allowed.join(", ")})` }));
 }
 
-function checkArn(arn: string, i: number, pattern: RegExp, connector: string, example: string, nameGroup = 1): Violation[] {
-    if (isWildcardResource(arn)) return []; // reported by the wildcard guardrail
-    const m = pattern.exec(arn);
-    if (!m) {
-        return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not a valid ${connector} resource ARN; expected the form ${example}` }];
-    }
-    const name = m[nameGroup];
-    if (name !== undefined && /^\*+$/.test(name)) {
-        return [{ path: ["resources", i], rule: "wildcard-resource", message: `"${arn}" grants every resource of the service; name the exact resource, e.g. ${example}` }];
-    }
-    return [];
+function checkArn(arn: string, i: number, pattern: RegExp, connector: string, example: string): Violation[] {
+    if (hasWildcard(arn)) return []; // reported by the catalog's wildcard check
+    if (pattern.test(arn)) return [];
+    return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not a valid ${connector} resource ARN; expected the form ${example}` }];
 }

@@ -1,5 +1,6 @@
 import type { Grant } from "../spec/types";
-import type { Violation } from "../spec/diagnostics";
+import type { FieldPath, Violation } from "../spec/diagnostics";
+import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
 import { awsConnectors } from "./awsConnectors";
 import { kubernetesConnector } from "./kubernetesConnector";
 import { oauthConnector, toolConnector } from "./saasConnectors";
@@ -34,19 +35,46 @@ export class ConnectorCatalog {
         return this.exact.get(name) ?? this.families.find((f) => name.startsWith(f.name) && name.length > f.name.length);
     }
 
-    /** Connector-specific violations; paths relative to the grant. */
+    /** The wildcard guardrail, then the connector's own checks; paths relative to the grant. */
     validate(grant: Grant): Violation[] {
         const connector = this.find(grant.connector);
         if (!connector) {
             return [{ path: ["connector"], rule: "unknown-connector", message: `unknown connector "${grant.connector}"; known connectors: ${this.names().join(", ")}` }];
         }
-        return connector.validate(grant);
+        return [...wildcardViolations(grant, connector), ...connector.validate(grant)];
     }
 
     /** Expands valid grants in declared order. */
     expand(grants: readonly Grant[], context: ExpansionContext): GrantExpansion[] {
         return grants.map((grant, index) => this.find(grant.connector)!.expand(grant, index, context));
     }
+}
+
+/** What a grant's list fields hold: things it may do, or things it reaches. */
+const ACTION_FIELDS = ["actions", "verbs", "tools", "scopes"] as const;
+const RESOURCE_FIELDS = ["resources", "resourceNames", "apiGroups"] as const;
+
+/**
+ * `*` and `?` in any field of any connector, in any part of an ARN, are refused: a grant reaches exactly
+ * what it names. The one exception is a connector's documented scoping form (S3's trailing `/*`).
+ * Connector checks skip values reported here, so each problem is reported once.
+ */
+function wildcardViolations(grant: Grant, connector: Connector): Violation[] {
+    const violations: Violation[] = [];
+    const report = (path: FieldPath, rule: string, problem: string | undefined) => { if (problem) violations.push({ path, rule, message: problem }); };
+    for (const field of ACTION_FIELDS) {
+        (grant[field] ?? []).forEach((value, i) => report([field, i], "wildcard-action", field === "actions"
+            ? wildcardActionProblem(value)
+            : hasWildcard(value) ? `"${value}" is a pattern; list the exact ${field} the agent needs` : undefined));
+    }
+    for (const field of RESOURCE_FIELDS) {
+        (grant[field] ?? []).forEach((value, i) => {
+            const declared = field === "resources" && connector.withoutScopingForm ? connector.withoutScopingForm(value) : value;
+            report([field, i], "wildcard-resource", wildcardResourceProblem(declared));
+        });
+    }
+    if (grant.namespace !== undefined) report(["namespace"], "wildcard-resource", wildcardResourceProblem(grant.namespace));
+    return violations;
 }
 
 /** The catalog every part of agentid uses. */

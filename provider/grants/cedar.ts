@@ -1,3 +1,5 @@
+import { cedarPolicyNameOf, roleNameOf } from "../spec/names";
+import { accountOfArn } from "./arnGrammar";
 import type { GrantExpansion } from "./types";
 
 /**
@@ -7,7 +9,10 @@ import type { GrantExpansion } from "./types";
  * the `AgentCore::Gateway` by ARN. Cedar denies by default, so only the declared tools are allowed.
  */
 
-/** A declared tool `crm/lookupCustomer` as AgentCore's action id `crm___lookupCustomer`. */
+/**
+ * A declared tool `crm/lookupCustomer` as AgentCore's action id `crm___lookupCustomer`. Target names
+ * have no `__` and do not end in `_` (the tool connector's rule), so distinct tools get distinct ids.
+ */
 export function toolActionId(tool: string): string {
     const [target, name] = tool.split("/");
     return `${target}___${name}`;
@@ -15,24 +20,21 @@ export function toolActionId(tool: string): string {
 
 /** The IAM ARN pattern of the agent's role sessions: only this agent matches. */
 export function agentSessionPattern(agent: string, account: string): string {
-    return `arn:aws:sts::${account}:assumed-role/agent-${agent}/*`;
+    return `arn:aws:sts::${account}:assumed-role/${roleNameOf(agent)}/*`;
 }
 
+/** Agent roles are expected in the gateway's account (else Cedar denies). */
 export interface CedarInputs {
     /** Gateway name (from `tool.<gateway>`) → gateway ARN. */
     gatewayArn(gateway: string): string;
 }
 
-/** The account field of an ARN. Agent roles are expected in the gateway's account (else Cedar denies). */
-export function accountOf(arn: string): string {
-    return arn.split(":")[4] ?? "";
-}
 
 /** One Cedar `permit` for one tool of one agent (an `aws.bedrock.AgentcorePolicy` holds one). */
 export interface CedarPolicy {
     gateway: string;
     tool: string;
-    /** Stable policy name: `<agent>_<gateway>_<target>___<tool>` with '-' as '_'. */
+    /** Stable policy name, unique in the account and within AgentCore's 48 characters (`cedarPolicyNameOf`). */
     name: string;
     statement: string;
 }
@@ -47,13 +49,13 @@ export function buildCedarPolicies(agent: string, grants: readonly GrantExpansio
         for (const tool of tools) {
             policies.push({
                 gateway, tool,
-                name: `${agent}_${gateway}_${toolActionId(tool)}`.replace(/[^A-Za-z0-9_]/g, "_"),
+                name: cedarPolicyNameOf(agent, gateway, tool),
                 statement: [
                     `permit (`,
                     `  principal is AgentCore::IamEntity,`,
                     `  action == AgentCore::Action::${JSON.stringify(toolActionId(tool))},`,
                     `  resource == AgentCore::Gateway::${JSON.stringify(gatewayArn)}`,
-                    `) when { principal.id like ${JSON.stringify(agentSessionPattern(agent, accountOf(gatewayArn)))} };`,
+                    `) when { principal.id like ${JSON.stringify(agentSessionPattern(agent, accountOfArn(gatewayArn)))} };`,
                 ].join("\n"),
             });
         }

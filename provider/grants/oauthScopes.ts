@@ -6,16 +6,16 @@ export type ScopeLevel = "read" | "write" | "admin";
 
 export const OAUTH_SCOPES: Record<string, Record<string, ScopeLevel>> = {
     github: {
-        "repo": "write", "repo:status": "read", "repo_deployment": "write", "public_repo": "write",
+        "repo": "write", "repo:status": "write", "repo_deployment": "write", "public_repo": "write",
         "read:org": "read", "write:org": "write", "admin:org": "admin", "read:user": "read", "user:email": "read",
         "read:project": "read", "project": "write", "read:packages": "read", "write:packages": "write",
-        "workflow": "write", "gist": "write", "notifications": "read", "security_events": "read", "delete_repo": "admin",
+        "workflow": "write", "gist": "write", "notifications": "write", "security_events": "write", "delete_repo": "admin",
     },
     slack: {
         "channels:read": "read", "channels:history": "read", "groups:read": "read", "groups:history": "read",
         "im:read": "read", "im:history": "read", "users:read": "read", "users:read.email": "read", "team:read": "read",
         "files:read": "read", "reactions:read": "read", "chat:write": "write", "files:write": "write",
-        "reactions:write": "write", "channels:manage": "admin", "admin": "admin",
+        "reactions:write": "write", "channels:manage": "write", "admin": "admin",
     },
     atlassian: {
         "read:jira-work": "read", "read:jira-user": "read", "write:jira-work": "write", "manage:jira-project": "admin",
@@ -46,3 +46,13 @@ export const OAUTH_VENDOR_IDS: Record<string, string> = {
     github: "GithubOauth2", slack: "SlackOauth2", atlassian: "AtlassianOauth2",
     google: "GoogleOauth2", microsoft: "MicrosoftOauth2", salesforce: "SalesforceOauth2",
 };
+
+/** A vendor's scopes, by own keys only: `oauth.constructor` is an unknown vendor, not a crash. */
+export function scopesOf(vendor: string): Record<string, ScopeLevel> | undefined {
+    return Object.hasOwn(OAUTH_SCOPES, vendor) ? OAUTH_SCOPES[vendor] : undefined;
+}
+
+/** The `credentialProviderVendor` of a vendor, by own keys only. */
+export function vendorIdOf(vendor: string): string | undefined {
+    return Object.hasOwn(OAUTH_VENDOR_IDS, vendor) ? OAUTH_VENDOR_IDS[vendor] : undefined;
+}

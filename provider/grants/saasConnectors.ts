@@ -1,24 +1,30 @@
 import type { Access, Grant } from "../spec/types";
 import type { Violation } from "../spec/diagnostics";
 import { isDns1123Label } from "../spec/names";
+import { hasWildcard } from "../spec/wildcards";
 import { onlyFields } from "./awsConnectors";
 import { iamActions } from "./iamActions";
-import { OAUTH_SCOPES } from "./oauthScopes";
+import { OAUTH_SCOPES, scopesOf } from "./oauthScopes";
 import { Connector, GrantExpansion, Risk } from "./types";
 
 /** The only action an agent needs to fetch a SaaS token for itself. */
 export const OAUTH_TOKEN_ACTION = "bedrock-agentcore:GetResourceOauth2Token";
-/** `<target>/<tool>`: AgentCore names gateway tools by target and tool. */
-const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}\/[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * `<target>/<tool>`: AgentCore names gateway tools by target and tool, joined as `<target>___<tool>`.
+ * A target has no `__` and does not end in `_`, so the first `___` of an action id is always the
+ * separator: no two declared tools share an action id.
+ */
+const TOOL_NAME = /^[A-Za-z](?:[A-Za-z0-9-]|_(?=[A-Za-z0-9-])){0,63}\/[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 /** `oauth.<vendor>`: a SaaS token through an AgentCore OAuth2 credential provider, scoped to the agent. */
 export function oauthConnector(): Connector {
     return {
         name: "oauth.",
+        platform: "aws",
         summary: `SaaS through an AgentCore OAuth2 credential provider: oauth.{${Object.keys(OAUTH_SCOPES).join(",")}} with scopes`,
         validate(grant) {
             const vendor = grant.connector.slice("oauth.".length);
-            const known = OAUTH_SCOPES[vendor];
+            const known = scopesOf(vendor);
             const violations: Violation[] = [...onlyFields(grant, grant.connector, ["scopes"])];
             if (!known) {
                 return [{ path: ["connector"], rule: "unknown-connector", message: `"${grant.connector}" is not a known SaaS vendor; use oauth.${Object.keys(OAUTH_SCOPES).join(", oauth.")}` }];
@@ -27,7 +33,7 @@ export function oauthConnector(): Connector {
                 violations.push({ path: [], rule: "connector-field", message: `${grant.connector} grants need \`scopes\`, e.g. [${Object.keys(known)[0]}]` });
             }
             (grant.scopes ?? []).forEach((scope, i) => {
-                if (!(scope in known)) {
+                if (!hasWildcard(scope) && !Object.hasOwn(known, scope)) {
                     violations.push({ path: ["scopes", i], rule: "oauth-scope", message: `"${scope}" is not a known ${vendor} scope; known scopes: ${Object.keys(known).join(", ")}` });
                 }
             });
@@ -35,17 +41,29 @@ export function oauthConnector(): Connector {
         },
         expand(grant, index, context): GrantExpansion {
             const vendor = grant.connector.slice("oauth.".length);
-            const levels = grant.scopes!.map((s) => OAUTH_SCOPES[vendor][s]);
+            const known = scopesOf(vendor)!;
+            const declared = [...grant.scopes!];
+            // Scopes are chosen when a token is requested (IAM has no condition key for them): an agent can
+            // obtain every scope its OAuth client serves, which is at least what its co-users declare.
+            const shared = context.sharedOauthScopes?.(vendor);
+            const effective = [...declared, ...(shared?.scopes ?? []).filter((s) => !declared.includes(s))];
+            const levels = effective.map((s) => known[s]);
             const risk: Risk = levels.includes("admin") ? "high" : levels.includes("write") ? "medium" : "low";
-            const access: Access = levels.some((l) => l !== "read") ? (levels.includes("read") ? "readwrite" : "write") : "read";
+            const declaredLevels = declared.map((s) => known[s]);
+            const access: Access = declaredLevels.some((l) => l !== "read") ? (declaredLevels.includes("read") ? "readwrite" : "write") : "read";
+            const extra = effective.filter((s) => !declared.includes(s));
             // Token retrieval is scoped to this vendor's provider and this agent's workload identity only.
             const resources = [context.oauthProviderArn(vendor), context.workloadIdentityArn];
             return {
                 index, connector: grant.connector, access,
                 actions: [{ action: OAUTH_TOKEN_ACTION, accessLevel: iamActions.accessLevel(OAUTH_TOKEN_ACTION)! }],
                 statements: [{ Sid: `Grant${index}Oauth${vendor.charAt(0).toUpperCase()}${vendor.slice(1)}`, Effect: "Allow", Action: [OAUTH_TOKEN_ACTION], Resource: resources }],
-                oauth: { vendor, scopes: [...grant.scopes!] }, risk, needsApproval: risk !== "low",
-                reach: [`${vendor} scopes ${grant.scopes!.join(", ")}`],
+                oauth: { vendor, scopes: declared, effectiveScopes: effective, sharedWith: [...(shared?.sharedWith ?? [])] },
+                risk, needsApproval: declaredLevels.some((l) => l !== "read"),
+                reach: [
+                    `${vendor} scopes ${declared.join(", ")}`,
+                    ...(extra.length > 0 ? [`${vendor} scopes ${extra.join(", ")} beyond the declaration, through the OAuth client shared with ${shared!.sharedWith.join(", ")}`] : []),
+                ],
             };
         },
     };
@@ -55,6 +73,7 @@ export function oauthConnector(): Connector {
 export function toolConnector(): Connector {
     return {
         name: "tool.",
+        platform: "aws",
         summary: "tools behind an AgentCore gateway: tool.<gateway> with tools (access read by default; write needs approval)",
         validate(grant) {
             const gateway = grant.connector.slice("tool.".length);
@@ -66,8 +85,9 @@ export function toolConnector(): Connector {
                 violations.push({ path: [], rule: "connector-field", message: `${grant.connector} grants need \`tools\`: the tool names the agent may call` });
             }
             (grant.tools ?? []).forEach((tool, i) => {
-                if (tool === "*") violations.push({ path: ["tools", i], rule: "wildcard-action", message: `"*" permits every tool of the gateway; list the tools` });
-                else if (!TOOL_NAME.test(tool)) violations.push({ path: ["tools", i], rule: "connector-field", message: `"${tool}" is not a gateway tool; write <target>/<tool>, e.g. crm/lookupCustomer` });
+                if (!hasWildcard(tool) && !TOOL_NAME.test(tool)) {
+                    violations.push({ path: ["tools", i], rule: "connector-field", message: `"${tool}" is not a gateway tool; write <target>/<tool>, e.g. crm/lookupCustomer (a target name has no "__" and does not end in "_")` });
+                }
             });
             return violations;
         },

@@ -24,6 +24,8 @@ export interface ExpandedAction {
 export interface RbacRule {
     apiGroups: string[];
     resources: string[];
+    /** Object names the rule is limited to. */
+    resourceNames?: string[];
     verbs: string[];
 }
 
@@ -37,6 +39,11 @@ export interface ExpansionContext {
     workloadIdentityArn: string;
     /** Namespace for kubernetes grants that name none. */
     defaultNamespace: string;
+    /**
+     * The scopes of a vendor every agent sharing this agent's OAuth client declares, and who they are: what
+     * this agent can really obtain. Absent: only the agent's own declaration is known.
+     */
+    sharedOauthScopes?(vendor: string): { scopes: string[]; sharedWith: string[] } | undefined;
 }
 
 /** What one declared grant becomes: IAM statements, RBAC rules, OAuth scopes or Cedar tools. */
@@ -52,8 +59,11 @@ export interface GrantExpansion {
     statements: PolicyStatement[];
     /** RBAC rules in one namespace (kubernetes). */
     rbac?: { namespace: string; rules: RbacRule[] };
-    /** SaaS scopes through an AgentCore OAuth2 credential provider. */
-    oauth?: { vendor: string; scopes: string[] };
+    /**
+     * SaaS scopes through an AgentCore OAuth2 credential provider: the declared ones, and the effective ones
+     * the agent can obtain because it shares an OAuth client with `sharedWith` (equal to `scopes` when alone).
+     */
+    oauth?: { vendor: string; scopes: string[]; effectiveScopes: string[]; sharedWith: string[] };
     /** Tools behind an AgentCore gateway, authorised by Cedar. */
     tools?: { gateway: string; tools: string[] };
     risk: Risk;
@@ -63,14 +73,24 @@ export interface GrantExpansion {
     reach: string[];
 }
 
+/** The platform a connector's grants live on: `aws` grants need the agent's IAM role (identity.aws). */
+export type ConnectorPlatform = "aws" | "kubernetes";
+
 /** One entry of the connector catalog. */
 export interface Connector {
     /** Exact name (`aws.s3`) or a family prefix (`oauth.`, `tool.`). */
     readonly name: string;
+    /** Where the grant is enforced; `aws` needs identity.aws (IAM statements, OAuth tokens, Cedar on the role's sessions). */
+    readonly platform: ConnectorPlatform;
     /** One line for `--help` and errors. */
     readonly summary: string;
     /** A valid resource for this connector, shown in errors (and standing in for values known only after apply). */
     readonly example?: string;
+    /**
+     * The resource with the connector's own documented scoping form removed (S3's trailing `/*`), so the
+     * wildcard guardrail sees only what the user wrote beyond it. Absent: no such form.
+     */
+    readonly withoutScopingForm?: (resource: string) => string;
     /** Connector-specific checks; paths are relative to the grant. */
     validate(grant: Grant): Violation[];
     /** The smallest set of permissions that does the declared job. Only called on valid grants. */

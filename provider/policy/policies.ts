@@ -6,7 +6,7 @@
 import { iamActions } from "../grants/iamActions";
 import { addDays, parseInstant } from "../spec/clock";
 import { isEmail } from "../spec/names";
-import { wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
+import { isScopingForm, wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
 
 /** What a policy sees of one resource. */
 export interface ResourceView {
@@ -99,7 +99,7 @@ export const leastPrivilege: Guardrail = {
                     }
                 }
                 for (const resource of list(s.Resource)) {
-                    const problem = wildcardResourceProblem(resource);
+                    const problem = isScopingForm(resource) ? undefined : wildcardResourceProblem(resource);
                     if (problem) out.push(`policy ${r.name} on role ${String(r.props.role)}: ${problem}`);
                 }
             }

@@ -1,10 +1,11 @@
 import { catalog } from "../grants/catalog";
+import { sharedOauthScopesOf } from "../grants/oauthSharing";
 import { isReadVerb, rbacRisk } from "../grants/kubernetesConnector";
-import { GrantExpansion, Risk, riskOfAccessLevel } from "../grants/types";
+import { ExpansionContext, GrantExpansion, Risk, riskOfAccessLevel } from "../grants/types";
 import { daysUntil, formatInstant, parseInstant } from "../spec/clock";
-import { placeholderContext, ResolvedSettings } from "../spec/guardrails";
+import type { ResolvedSettings } from "../spec/settings";
 import { roleNameOf } from "../spec/names";
-import { spiffeIdOf, usesKubernetes } from "../spec/resolve";
+import { kubernetesIdentityOf, placeholderContext, spiffeIdOf } from "../spec/resolve";
 import type { AgentDeclaration, Grant } from "../spec/types";
 
 /** One thing an agent may do, as reviewers read it: "s3:GetObject on arn:…", "patch deployments in production". */
@@ -47,10 +48,10 @@ export interface AgentView {
  * The view of a declaration that passed the schema. Grants the catalog cannot expand (an invalid
  * declaration) are shown by their declared fields, so a diff still says what changed.
  */
-export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): AgentView {
+export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings, fleetContext?: Partial<ExpansionContext>): AgentView {
     const { spec, metadata } = decl;
     const identity = spec.identity ?? {};
-    const context = placeholderContext(metadata.name, settings);
+    const context = { ...placeholderContext(metadata.name, settings), ...fleetContext };
     const expansions: GrantExpansion[] = [];
     const grants = spec.grants.map((grant, index) => {
         try {
@@ -64,7 +65,7 @@ export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): Agen
         }
     });
     const expires = parseInstant(spec.expiresAt);
-    const namespace = identity.kubernetes?.namespace ?? settings.defaultNamespace;
+    const k8s = kubernetesIdentityOf(decl, settings);
     return {
         name: metadata.name,
         description: spec.description,
@@ -77,13 +78,19 @@ export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): Agen
         identities: {
             spiffeId: spiffeIdOf(decl, settings),
             ...(identity.aws ? { aws: { roleName: roleNameOf(metadata.name), trust: identity.aws.trust, maxSessionDuration: identity.aws.maxSessionDuration ?? 3600 } } : {}),
-            ...(usesKubernetes(spec) ? { kubernetes: `${namespace}/${identity.kubernetes?.serviceAccount ?? metadata.name}` } : {}),
+            ...(k8s ? { kubernetes: `${k8s.namespace}/${k8s.serviceAccount}` } : {}),
             ...(identity.spire ? { spire: { parentId: identity.spire.parentId, selectors: [...identity.spire.selectors].sort(), x509SvidTtl: identity.spire.x509SvidTtl ?? settings.x509SvidTtl } } : {}),
         },
         grants,
         ...(spec.approval ? { approval: { ticket: spec.approval.ticket, ...(spec.approval.grantsDigest ? { grantsDigest: spec.approval.grantsDigest } : {}) } } : {}),
         expansions,
     };
+}
+
+/** Views of a whole fleet: each agent with the SaaS scopes it really can obtain (grants/oauthSharing.ts). */
+export function fleetViews(declarations: readonly AgentDeclaration[], settings: ResolvedSettings, now: Date): AgentView[] {
+    const shared = sharedOauthScopesOf(declarations, settings, now);
+    return declarations.map((d) => viewOf(d, settings, { sharedOauthScopes: shared(d.metadata.name) }));
 }
 
 /** Days left until expiry (negative once expired). */
@@ -107,7 +114,13 @@ function atomsOf(e: GrantExpansion): PermissionAtom[] {
             return { text: `${verb} ${resource}${rule.apiGroups.some((g) => g) ? ` (${rule.apiGroups.join(",")})` : ""} in namespace ${e.rbac!.namespace}`, risk, write };
         })));
     }
-    if (e.oauth) return e.oauth.scopes.map((scope) => ({ text: `${e.oauth!.vendor} scope ${scope}`, risk: e.risk, write: e.access !== "read" }));
+    if (e.oauth) {
+        const { vendor, scopes, effectiveScopes, sharedWith } = e.oauth;
+        return effectiveScopes.map((scope) => ({
+            text: `${vendor} scope ${scope}${scopes.includes(scope) ? "" : ` (through the OAuth client shared with ${sharedWith.join(", ")})`}`,
+            risk: e.risk, write: e.access !== "read" || !scopes.includes(scope),
+        }));
+    }
     if (e.tools) return e.tools.tools.map((tool) => ({ text: `tool ${tool} on gateway ${e.tools!.gateway}`, risk: e.risk, write: e.access !== "read" }));
     const levels = new Map(e.actions.map((a) => [a.action, a.accessLevel]));
     return e.statements.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => {

@@ -1,8 +1,8 @@
 import { buildCedarPolicies, CedarPolicy } from "../grants/cedar";
 import type { ExpansionContext, GrantExpansion } from "../grants/types";
-import type { ResolvedSettings } from "../spec/guardrails";
-import { expandGrants, ResolvedAgent } from "../spec/resolve";
-import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument } from "../platforms/aws/policies";
+import type { ResolvedSettings } from "../spec/settings";
+import { expandGrants, placeholderContext, ResolvedAgent } from "../spec/resolve";
+import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "../platforms/aws/policies";
 import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "../platforms/kubernetes/manifests";
 import { buildSpireEntry, SpireEntrySpec } from "../platforms/spire/entry";
 
@@ -19,10 +19,14 @@ export interface AgentArtefacts {
     grants: {
         index: number; connector: string; access: string; risk: string; needsApproval: boolean;
         actions: GrantExpansion["actions"]; reach: string[];
+        /** SaaS grants: declared and effective scopes (see grants/oauthSharing.ts). */
+        oauth?: GrantExpansion["oauth"];
     }[];
     aws?: {
         roleName: string;
-        path: "/agents/";
+        /** The role's ARN when the account is known (fleet awsAccountId, or the IRSA OIDC provider's). */
+        roleArn?: string;
+        path: typeof ROLE_PATH;
         maxSessionDuration: number;
         permissionsBoundaryArn?: string;
         tags: Record<string, string>;
@@ -49,27 +53,28 @@ export function buildAgentArtefacts(agent: ResolvedAgent, settings: ResolvedSett
         spiffeId: agent.spiffeId, grantsDigest: agent.grantsDigest,
         grants: expansions.map((e) => ({
             index: e.index, connector: e.connector, access: e.access, risk: e.risk, needsApproval: e.needsApproval,
-            actions: e.actions, reach: e.reach,
+            actions: e.actions, reach: e.reach, ...(e.oauth ? { oauth: e.oauth } : {}),
         })),
     };
     if (effect === "deleted") return artefacts;
     const active = effect === "active";
     if (agent.aws) {
-        const permissionPolicy = active ? buildPermissionPolicy(expansions) : buildDenyAllPolicy();
+        const permissionPolicy = active ? buildPermissionPolicy(expansions, agent.expiresAt) : buildDenyAllPolicy();
         artefacts.aws = {
-            roleName: agent.aws.roleName, path: "/agents/", maxSessionDuration: agent.aws.maxSessionDuration,
+            roleName: agent.aws.roleName, ...(roleArnOf(agent) ? { roleArn: roleArnOf(agent) } : {}), path: ROLE_PATH, maxSessionDuration: agent.aws.maxSessionDuration,
             ...(agent.aws.permissionsBoundaryArn ? { permissionsBoundaryArn: agent.aws.permissionsBoundaryArn } : {}),
             tags: buildAwsTags(agent),
-            trustPolicy: buildTrustPolicy(agent, { workloadIdentityArn: context?.workloadIdentityArn }),
+            trustPolicy: buildTrustPolicy(agent, { workloadIdentityArn: context?.workloadIdentityArn ?? placeholderContext(agent.name, settings).workloadIdentityArn }),
             ...(permissionPolicy ? { permissionPolicy } : {}),
             workloadIdentity: agent.needsWorkloadIdentity,
             oauthProviders: active ? expansions.flatMap((e) => (e.oauth ? [e.oauth.vendor] : [])) : [],
         };
     }
     if (agent.kubernetes) {
-        const manifests: object[] = [buildServiceAccount(agent)];
+        const manifests: object[] = [buildServiceAccount(agent, roleArnOf(agent))];
         if (active) manifests.push(...buildRbac(agent, expansions).flatMap((r) => [r.role, r.roleBinding]));
-        if (agent.kubernetes.clusterSpiffeId) manifests.push(buildClusterSpiffeId(agent));
+        // A disabled agent keeps its service account but no workload may receive its SPIFFE ID.
+        if (active && agent.kubernetes.clusterSpiffeId) manifests.push(buildClusterSpiffeId(agent));
         artefacts.kubernetes = { manifests };
     }
     if (agent.spire) artefacts.spire = { entry: buildSpireEntry(agent) };

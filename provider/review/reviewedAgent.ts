@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../spec/diagnostics";
 import type { AgentSummary } from "../spec/readable";
 import type { ValidationReport } from "../spec/validate";
-import { AgentView, viewOf } from "./accessView";
+import { AgentView, fleetViews } from "./accessView";
 
 /**
  * One agent as inventories and reports see it: its view when the declaration passed the schema,
@@ -16,10 +16,12 @@ export interface ReviewedAgent {
     line: number;
 }
 
-/** Every agent of a validation report, in file order. */
-export function reviewedAgents(report: ValidationReport): ReviewedAgent[] {
+/** Every agent of a validation report, in file order; the complete ones seen as a fleet (shared OAuth scopes). */
+export function reviewedAgents(report: ValidationReport, now: Date): ReviewedAgent[] {
+    const complete = report.found.filter((f) => f.declaration !== undefined);
+    const views = fleetViews(complete.map((f) => f.declaration!), report.settings, now);
     return report.found.map((f) => ({
-        ...(f.declaration ? { view: viewOf(f.declaration, report.settings) } : {}),
+        ...(f.declaration ? { view: views[complete.indexOf(f)] } : {}),
         summary: f.summary, errors: f.errors, file: f.file, line: f.line,
     }));
 }

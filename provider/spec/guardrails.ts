@@ -3,54 +3,34 @@
  * the Agent/AgentFleet components and the policy pack. Each rule has a stable id.
  */
 import { catalog } from "../grants/catalog";
-import type { ExpansionContext } from "../grants/types";
 import { addDays, formatInstant, parseInstant } from "./clock";
 import type { FieldPath, Violation } from "./diagnostics";
 import { grantsDigest } from "./digest";
-import { isAgentName, isEmail } from "./names";
-import type { AgentDeclaration, FleetSettings, Grant } from "./types";
-import { wildcardActionProblem, wildcardResourceProblem } from "./wildcards";
-
-/** Fleet settings with every default filled in. */
-export type ResolvedSettings = Required<Pick<FleetSettings, "trustDomain" | "maxLifetimeDays" | "defaultNamespace" | "x509SvidTtl" | "jwtSvidTtl">> & FleetSettings;
-
-export const DEFAULT_SETTINGS: ResolvedSettings = {
-    trustDomain: "example.org",
-    maxLifetimeDays: 90,
-    defaultNamespace: "agents",
-    x509SvidTtl: 900,
-    jwtSvidTtl: 300,
-};
-
-/** Fills in defaults; explicit `undefined` keeps the default. */
-export function resolveSettings(settings: FleetSettings = {}): ResolvedSettings {
-    const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-    return { ...DEFAULT_SETTINGS, ...defined };
-}
+import { isAgentName, isDns1123Subdomain, isEmail } from "./names";
+import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "./resolve";
+import { clusterNameViolations, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./settings";
+import type { AgentDeclaration, FleetSettings } from "./types";
+import { hasWildcard } from "./wildcards";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [
     "yaml-syntax", "required-field", "unknown-field", "invalid-type", "invalid-value", "duplicate-name",
     "name-format", "contact-email", "date-invalid", "expiry-too-far", "review-after-expiry",
-    "wildcard-resource", "wildcard-action", "iam-sensitive-action", "unknown-action", "unknown-connector",
-    "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "oauth-scope",
-    "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "missing-setting", "missing-identity", "fleet-duplicate",
+    "wildcard-resource", "wildcard-action", "iam-sensitive-action", "permissions-management", "escalation-action",
+    "action-resource-mismatch", "unknown-action", "unknown-connector",
+    "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "kubernetes-namespace", "oauth-scope",
+    "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "spiffe-id", "identity-shared", "spire-selectors",
+    "spire-entry", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
     "approver-is-owner", "file-unusable",
 ] as const;
 
-/** Placeholder ARNs for resources that exist only after an update; enough to decide validity. */
-export function placeholderContext(agent: string, settings: ResolvedSettings): ExpansionContext {
-    return {
-        agent,
-        defaultNamespace: settings.defaultNamespace,
-        oauthProviderArn: (vendor) => `arn:aws:bedrock-agentcore:\${region}:\${account}:token-vault/default/oauth2credentialprovider/agentid-${vendor}`,
-        workloadIdentityArn: `arn:aws:bedrock-agentcore:\${region}:\${account}:workload-identity-directory/default/workload-identity/${agent}`,
-    };
-}
+/** IAM tag values (owner team and contact land in tags): at most 256 letters, digits, spaces and `_.:/=+-@`. */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 /**
  * All violations of one agent declaration that passed the schema. Paths are from the document root.
  * `now` decides the lifetime rule; an agent that has already expired is valid (it is reported expired).
+ * Rules that compare agents with each other (one identity, one agent) are in ./identities.ts.
  */
 export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): Violation[] {
     const violations: Violation[] = [];
@@ -64,6 +44,11 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     }
     if (!isEmail(spec.owner.contact)) {
         add(["spec", "owner", "contact"], "contact-email", `owner contact "${spec.owner.contact}" is not an e-mail address; give a reachable team address such as team@example.com`);
+    }
+    for (const field of ["team", "contact"] as const) {
+        if (!TAG_VALUE.test(spec.owner[field])) {
+            add(["spec", "owner", field], "tag-value", `owner ${field} "${spec.owner[field]}" cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @); the role carries it as a tag`);
+        }
     }
 
     const expiresAt = parseInstant(spec.expiresAt);
@@ -85,13 +70,12 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     }
 
     checkIdentity(decl, settings, add);
+    checkGrantPlacement(decl, settings, add);
 
     const validGrants: number[] = [];
     spec.grants.forEach((grant, i) => {
         const before = violations.length;
-        for (const v of [...wildcardViolations(grant), ...catalog.validate(grant)]) {
-            add(["spec", "grants", i, ...v.path], v.rule, v.message);
-        }
+        for (const v of catalog.validate(grant)) add(["spec", "grants", i, ...v.path], v.rule, v.message);
         if (violations.length === before) validGrants.push(i);
     });
 
@@ -119,52 +103,114 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     return violations;
 }
 
-function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: (path: FieldPath, rule: string, message: string) => void): void {
+type Add = (path: FieldPath, rule: string, message: string) => void;
+
+/** The SPIFFE ID, Kubernetes names, AWS trust settings and SPIRE entry of one agent. */
+function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: Add): void {
     const identity = decl.spec.identity ?? {};
+    const name = decl.metadata.name;
     const domain = settings.trustDomain;
     const inDomain = (id: string) => id.startsWith(`spiffe://${domain}/`) || id === `spiffe://${domain}`;
-    if (identity.spiffeId !== undefined && !inDomain(identity.spiffeId)) {
-        add(["spec", "identity", "spiffeId"], "spiffe-trust-domain", `SPIFFE ID ${identity.spiffeId} is outside the fleet's trust domain "${domain}"; use spiffe://${domain}/agents/${decl.metadata.name}`);
-    }
-    if (identity.spire && !inDomain(identity.spire.parentId)) {
-        add(["spec", "identity", "spire", "parentId"], "spiffe-trust-domain", `parent ID ${identity.spire.parentId} is outside the fleet's trust domain "${domain}"`);
-    }
-    for (const [i, grant] of decl.spec.grants.entries()) {
-        const gateway = grant.connector.startsWith("tool.") ? grant.connector.slice("tool.".length) : undefined;
-        if (gateway && !settings.gateways?.[gateway]) {
-            add(["spec", "grants", i, "connector"], "missing-setting", `gateway "${gateway}" has no ARN: add it to the fleet's gateways (kind: Fleet spec.gateways.${gateway}: arn:aws:bedrock-agentcore:…:gateway/…)`);
+    const spiffeId = identity.spiffeId ?? defaultSpiffeIdOf(name, domain);
+    if (identity.spiffeId !== undefined) {
+        const path = ["spec", "identity", "spiffeId"];
+        const reserved = /^spiffe:\/\/[^/]+\/agents\/([^/]+)$/.exec(identity.spiffeId)?.[1];
+        if (!inDomain(identity.spiffeId)) {
+            add(path, "spiffe-trust-domain", `SPIFFE ID ${identity.spiffeId} is outside the fleet's trust domain "${domain}"; use ${defaultSpiffeIdOf(name, domain)}`);
+        } else if (identity.spiffeId === `spiffe://${domain}`) {
+            add(path, "spiffe-id", `spiffe://${domain} is the trust domain itself, not a workload's ID; use ${defaultSpiffeIdOf(name, domain)}`);
+        } else if (reserved !== undefined && reserved !== name) {
+            add(path, "identity-shared", `${identity.spiffeId} is the default SPIFFE ID of an agent named "${reserved}"; IDs under /agents/ are reserved for their agents — use ${defaultSpiffeIdOf(name, domain)} or a path outside /agents/`);
         }
     }
-    const needsRole = decl.spec.grants.some((g) => g.connector.startsWith("aws.") || g.connector.startsWith("oauth."));
-    if (needsRole && !identity.aws) {
-        add(["spec", "identity"].slice(0, decl.spec.identity ? 2 : 1), "missing-identity", `AWS and SaaS grants live on the agent's IAM role: declare identity.aws.trust (irsa, podIdentity, rolesAnywhere or agentcore)`);
+
+    const k8s = identity.kubernetes;
+    if (k8s?.namespace !== undefined) {
+        for (const v of namespaceViolations(k8s.namespace, settings, ["spec", "identity", "kubernetes", "namespace"])) add(v.path, v.rule, v.message);
     }
+    if (k8s?.serviceAccount !== undefined && !hasWildcard(k8s.serviceAccount) && !isDns1123Subdomain(k8s.serviceAccount)) {
+        add(["spec", "identity", "kubernetes", "serviceAccount"], "kubernetes-name", `service account "${k8s.serviceAccount}" is not a Kubernetes name (DNS-1123: lowercase letters, digits, '-' and '.', no ':' or spaces); it becomes the IRSA subject and the manifest's name`);
+    } else if (k8s?.serviceAccount !== undefined && hasWildcard(k8s.serviceAccount)) {
+        add(["spec", "identity", "kubernetes", "serviceAccount"], "wildcard-resource", `service account "${k8s.serviceAccount}" is a pattern; name exactly one service account`);
+    }
+
     const aws = identity.aws;
     if (aws) {
-        const needs: Record<string, [keyof FleetSettings, string] | undefined> = {
-            rolesAnywhere: ["trustAnchorArn", "a Roles Anywhere trust anchor ARN"],
-            irsa: ["oidcProviderArn", "the EKS cluster's IAM OIDC provider ARN"],
-            podIdentity: ["clusterName", "the EKS cluster name"],
-            agentcore: undefined,
-        };
-        const need = needs[aws.trust];
-        if (need && aws[need[0] as keyof typeof aws] === undefined && settings[need[0]] === undefined) {
-            add(["spec", "identity", "aws"], "missing-setting", `trust ${aws.trust} needs ${need[1]}: set identity.aws.${need[0]} or the fleet's ${need[0]}`);
+        const at = (field: string) => ["spec", "identity", "aws", field];
+        for (const key of ["oidcProviderArn", "trustAnchorArn", "permissionsBoundaryArn"] as const) {
+            if (aws[key] !== undefined) for (const v of trustSettingViolations(key, aws[key]!, settings, at(key))) add(v.path, v.rule, v.message);
         }
+        if (aws.clusterName !== undefined) for (const v of clusterNameViolations(aws.clusterName, at("clusterName"))) add(v.path, v.rule, v.message);
+        // What each trust mode pins, and whether the agent may set it itself or only the fleet.
+        const needs: Record<string, [keyof FleetSettings, string, boolean][]> = {
+            rolesAnywhere: [["trustAnchorArn", "a Roles Anywhere trust anchor ARN", true]],
+            irsa: [["oidcProviderArn", "the EKS cluster's IAM OIDC provider ARN", true]],
+            podIdentity: [["clusterName", "the EKS cluster name", true], ["awsAccountId", "the fleet's AWS account (the trust pins the cluster's ARN)", false], ["awsRegion", "the cluster's region", false]],
+            agentcore: [],
+        };
+        for (const [key, what, perAgent] of needs[aws.trust]) {
+            const own = perAgent ? aws[key as "trustAnchorArn" | "oidcProviderArn" | "clusterName"] : undefined;
+            if (own === undefined && settings[key] === undefined) {
+                add(["spec", "identity", "aws"], "missing-setting", `trust ${aws.trust} needs ${what}: set ${perAgent ? `identity.aws.${key} or ` : ""}the fleet's ${key}`);
+            }
+        }
+    }
+
+    const spire = identity.spire;
+    if (spire) {
+        const at = (...field: (string | number)[]) => ["spec", "identity", "spire", ...field];
+        if (!inDomain(spire.parentId)) {
+            add(at("parentId"), "spiffe-trust-domain", `parent ID ${spire.parentId} is outside the fleet's trust domain "${domain}"`);
+        } else if (spire.parentId === spiffeId) {
+            add(at("parentId"), "spire-entry", `parent ID ${spire.parentId} is the agent's own SPIFFE ID; the parent is the node or SPIRE agent the workload runs under`);
+        }
+        (spire.dnsNames ?? []).forEach((dns, i) => {
+            if (hasWildcard(dns)) add(at("dnsNames", i), "spire-entry", `DNS name "${dns}" is a wildcard; an agent's SVID names exact hosts`);
+            else if (!isDns1123Subdomain(dns.toLowerCase())) add(at("dnsNames", i), "spire-entry", `"${dns}" is not a DNS name`);
+        });
+        checkSelectors(decl, settings, spire.selectors, at("selectors"), add);
     }
 }
 
-/** The wildcard guardrail for AWS grants' explicit actions and resources. */
-function wildcardViolations(grant: Grant): Violation[] {
-    if (!grant.connector.startsWith("aws.")) return []; // kubernetes and tools check their own fields
-    const violations: Violation[] = [];
-    (grant.actions ?? []).forEach((action, i) => {
-        const problem = wildcardActionProblem(action);
-        if (problem) violations.push({ path: ["actions", i], rule: "wildcard-action", message: problem });
-    });
-    (grant.resources ?? []).forEach((resource, i) => {
-        const problem = wildcardResourceProblem(resource);
-        if (problem) violations.push({ path: ["resources", i], rule: "wildcard-resource", message: problem });
-    });
-    return violations;
+/**
+ * SPIRE issues the agent's SVID to workloads matching every selector. Kubernetes selectors must pin one
+ * namespace and one service account — the agent's own when it has a Kubernetes identity — so no other
+ * workload (or a whole namespace) receives the agent's identity.
+ */
+function checkSelectors(decl: AgentDeclaration, settings: ResolvedSettings, selectors: readonly string[], path: FieldPath, add: Add): void {
+    const values = (prefix: string) => selectors.filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
+    const namespaces = values("k8s:ns:");
+    const accounts = values("k8s:sa:");
+    const own = kubernetesIdentityOf(decl, settings);
+    if (own) {
+        if (namespaces.length !== 1 || namespaces[0] !== own.namespace || accounts.length !== 1 || accounts[0] !== own.serviceAccount) {
+            add(path, "spire-selectors", `SPIRE selectors must pin the agent's own service account: exactly k8s:ns:${own.namespace} and k8s:sa:${own.serviceAccount} (found ${[...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither"})`);
+        }
+    } else if (selectors.some((s) => s.startsWith("k8s:")) && (namespaces.length !== 1 || accounts.length !== 1)) {
+        add(path, "spire-selectors", "Kubernetes selectors must pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>); anything less gives the agent's SVID to other workloads");
+    }
+}
+
+/** Where grants land: gateways the fleet knows, namespaces it allows, and an identity for AWS-enforced grants. */
+function checkGrantPlacement(decl: AgentDeclaration, settings: ResolvedSettings, add: Add): void {
+    const identity = decl.spec.identity ?? {};
+    // The fleet's default namespace is checked once, with the fleet's settings.
+    for (const [i, grant] of decl.spec.grants.entries()) {
+        const connector = catalog.find(grant.connector);
+        if (grant.connector.startsWith("tool.") && connector) {
+            const gateway = grant.connector.slice("tool.".length);
+            if (!settings.gateways || !Object.hasOwn(settings.gateways, gateway)) {
+                add(["spec", "grants", i, "connector"], "missing-setting", `gateway "${gateway}" has no ARN: add it to the fleet's gateways (kind: Fleet spec.gateways.${gateway}: arn:aws:bedrock-agentcore:…:gateway/…)`);
+            }
+        }
+        if (connector?.platform === "kubernetes" && grant.namespace !== undefined) {
+            for (const v of namespaceViolations(grant.namespace, settings, ["spec", "grants", i, "namespace"])) {
+                if (v.rule === "kubernetes-namespace") add(v.path, v.rule, v.message); // the name's format is the connector's check
+            }
+        }
+    }
+    const needsRole = decl.spec.grants.some((g) => catalog.find(g.connector)?.platform === "aws");
+    if (needsRole && !identity.aws) {
+        add(["spec", "identity"].slice(0, decl.spec.identity ? 2 : 1), "missing-identity", `AWS, SaaS and gateway-tool grants are enforced on the agent's IAM role: declare identity.aws.trust (irsa, podIdentity, rolesAnywhere or agentcore)`);
+    }
 }

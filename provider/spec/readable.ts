@@ -88,6 +88,8 @@ const READS: Record<string, FieldPath[]> = {
     "missing-identity": [["spec", "grants"], ["spec", "identity"]],
     "approval-required": [["spec", "approval"]],
     "approver-is-owner": [["spec", "owner", "contact"], ["spec", "approval", "approvers"]],
+    "spire-selectors": [["spec", "identity"], ["spec", "grants"]],
+    "spire-entry": [["spec", "identity"]],
 };
 
 /**

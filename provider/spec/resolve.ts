@@ -2,8 +2,8 @@ import { catalog } from "../grants/catalog";
 import type { ExpansionContext, GrantExpansion } from "../grants/types";
 import { formatInstant, isExpired, parseInstant } from "./clock";
 import { grantsDigest } from "./digest";
-import { placeholderContext, ResolvedSettings } from "./guardrails";
-import { roleNameOf } from "./names";
+import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
+import type { ResolvedSettings } from "./settings";
 import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "./types";
 
 /** `active` until `expiresAt`, then `expired`. */
@@ -31,8 +31,16 @@ export interface ResolvedAgent {
         clusterName?: string;
         maxSessionDuration: number;
         permissionsBoundaryArn?: string;
+        /** The fleet's account and region, when it names them (Pod Identity pins the cluster by ARN). */
+        accountId?: string;
+        region?: string;
     };
-    spire?: { parentId: string; selectors: string[]; x509SvidTtl: number; jwtSvidTtl: number; dnsNames: string[] };
+    spire?: { parentId: string; selectors: string[]; dnsNames: string[] };
+    /**
+     * SVID lifetimes for the SPIRE entry and the ClusterSPIFFEID: the declared (or fleet) TTLs, cut to the
+     * time left before expiry when the plan runs, so no SVID agentid configures is meant to outlive the agent.
+     */
+    svid: { x509SvidTtl: number; jwtSvidTtl: number };
     grants: Grant[];
     grantsDigest: string;
     /** Whether any grant needs an AgentCore workload identity (oauth connectors, agentcore trust). */
@@ -43,12 +51,29 @@ export interface ResolvedAgent {
 export function usesKubernetes(spec: AgentDeclaration["spec"]): boolean {
     const identity = spec.identity ?? {};
     return identity.kubernetes !== undefined || identity.aws?.trust === "irsa" || identity.aws?.trust === "podIdentity"
-        || spec.grants.some((g) => g.connector === "kubernetes");
+        || spec.grants.some((g) => catalog.find(g.connector)?.platform === "kubernetes");
 }
 
-/** The agent's SPIFFE ID: declared, or `spiffe://<trustDomain>/agents/<name>`. */
+/** The agent's service account (namespace and name), when it has a Kubernetes identity. */
+export function kubernetesIdentityOf(decl: AgentDeclaration, settings: ResolvedSettings): { namespace: string; serviceAccount: string } | undefined {
+    if (!usesKubernetes(decl.spec)) return undefined;
+    const k8s = decl.spec.identity?.kubernetes;
+    return { namespace: k8s?.namespace ?? settings.defaultNamespace, serviceAccount: k8s?.serviceAccount ?? decl.metadata.name };
+}
+
+/** The SPIFFE ID every agent gets unless it declares one: `spiffe://<trustDomain>/agents/<name>`. */
+export function defaultSpiffeIdOf(agent: string, trustDomain: string): string {
+    return `spiffe://${trustDomain}/agents/${agent}`;
+}
+
+/** The agent's SPIFFE ID: declared, or the default. */
 export function spiffeIdOf(decl: AgentDeclaration, settings: ResolvedSettings): string {
-    return decl.spec.identity?.spiffeId ?? `spiffe://${settings.trustDomain}/agents/${decl.metadata.name}`;
+    return decl.spec.identity?.spiffeId ?? defaultSpiffeIdOf(decl.metadata.name, settings.trustDomain);
+}
+
+/** Whether any grant needs an AgentCore workload identity (SaaS tokens are fetched for it), or the trust is AgentCore's. */
+export function needsWorkloadIdentity(spec: AgentDeclaration["spec"]): boolean {
+    return spec.identity?.aws?.trust === "agentcore" || spec.grants.some((g) => g.connector.startsWith("oauth."));
 }
 
 /** Applies fleet defaults to a declaration that passed validation. */
@@ -57,6 +82,7 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
     const identity = spec.identity ?? {};
     const expiresAt = parseInstant(spec.expiresAt)!;
     const name = metadata.name;
+    const k8s = kubernetesIdentityOf(decl, settings);
     return {
         name,
         labels: { ...(metadata.labels ?? {}) },
@@ -68,10 +94,9 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
         ...(spec.approval ? { approval: spec.approval } : {}),
         status: isExpired(expiresAt, now) ? "expired" : "active",
         spiffeId: spiffeIdOf(decl, settings),
-        ...(usesKubernetes(spec) ? {
+        ...(k8s ? {
             kubernetes: {
-                namespace: identity.kubernetes?.namespace ?? settings.defaultNamespace,
-                serviceAccount: identity.kubernetes?.serviceAccount ?? name,
+                ...k8s,
                 automountToken: identity.kubernetes?.automountToken ?? false,
                 clusterSpiffeId: identity.kubernetes?.clusterSpiffeId ?? false,
             },
@@ -85,26 +110,55 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
                 clusterName: identity.aws.clusterName ?? settings.clusterName,
                 maxSessionDuration: identity.aws.maxSessionDuration ?? 3600,
                 permissionsBoundaryArn: identity.aws.permissionsBoundaryArn ?? settings.permissionsBoundaryArn,
+                accountId: settings.awsAccountId,
+                region: settings.awsRegion,
             }),
         } : {}),
         ...(identity.spire ? {
             spire: {
                 parentId: identity.spire.parentId,
                 selectors: [...identity.spire.selectors],
-                x509SvidTtl: identity.spire.x509SvidTtl ?? settings.x509SvidTtl,
-                jwtSvidTtl: identity.spire.jwtSvidTtl ?? settings.jwtSvidTtl,
                 dnsNames: [...(identity.spire.dnsNames ?? [])],
             },
         } : {}),
+        svid: {
+            x509SvidTtl: lifetimeWithin(identity.spire?.x509SvidTtl ?? settings.x509SvidTtl, expiresAt, now),
+            jwtSvidTtl: lifetimeWithin(identity.spire?.jwtSvidTtl ?? settings.jwtSvidTtl, expiresAt, now),
+        },
         grants: spec.grants,
         grantsDigest: grantsDigest(spec.grants),
-        needsWorkloadIdentity: identity.aws?.trust === "agentcore" || spec.grants.some((g) => g.connector.startsWith("oauth.")),
+        needsWorkloadIdentity: needsWorkloadIdentity(spec),
+    };
+}
+
+/**
+ * ARNs of the AgentCore resources an agent uses, as the component creates them: real when the fleet
+ * names its account and region, `${region}`/`${account}` placeholders otherwise (`show` says which).
+ */
+export function placeholderContext(agent: string, settings: ResolvedSettings): ExpansionContext {
+    const region = settings.awsRegion ?? "${region}";
+    const account = settings.awsAccountId ?? "${account}";
+    const providerOwner = settings.oauthClientSharing === "perAgent" ? agent : undefined;
+    return {
+        agent,
+        defaultNamespace: settings.defaultNamespace,
+        oauthProviderArn: (vendor) => `arn:aws:bedrock-agentcore:${region}:${account}:token-vault/default/oauth2credentialprovider/${oauthProviderNameOf(vendor, providerOwner)}`,
+        workloadIdentityArn: `arn:aws:bedrock-agentcore:${region}:${account}:workload-identity-directory/default/workload-identity/${workloadIdentityNameOf(agent)}`,
     };
 }
 
 /** The catalog's expansion of an agent's grants; ARNs that exist only after an update are placeholders unless given. */
 export function expandGrants(agent: ResolvedAgent, settings: ResolvedSettings, context?: Partial<ExpansionContext>): GrantExpansion[] {
     return catalog.expand(agent.grants, { ...placeholderContext(agent.name, settings), ...context });
+}
+
+/** The shortest lifetime SPIRE entries accept (seconds). */
+export const MIN_SVID_TTL = 60;
+
+/** A lifetime in seconds cut to what is left before `expiresAt` (never below SPIRE's minimum). */
+export function lifetimeWithin(ttl: number, expiresAt: Date, now: Date): number {
+    const left = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
+    return left >= ttl ? ttl : Math.max(MIN_SVID_TTL, left);
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -96,6 +96,8 @@ export interface Grant {
     actions?: string[];
     /** ARNs (AWS), resource kinds (kubernetes) or connector-specific names. */
     resources?: string[];
+    /** Kubernetes object names the grant is limited to (RBAC resourceNames). */
+    resourceNames?: string[];
     /** Kubernetes namespace of the grant. */
     namespace?: string;
     /** Kubernetes verbs. */
@@ -152,6 +154,20 @@ export interface FleetSettings {
     jwtSvidTtl?: number;
     /** AgentCore gateways by name (`tool.<name>` grants) → gateway ARN. */
     gateways?: Record<string, string>;
+    /** The AWS account of the fleet's roles: trust settings must be in it (or in trustedAccountIds); `show` prints real ARNs. */
+    awsAccountId?: string;
+    /** The AWS region of the fleet's AgentCore and EKS resources, e.g. us-east-1. */
+    awsRegion?: string;
+    /** Other accounts whose OIDC providers, trust anchors, boundaries or gateways the fleet may name. */
+    trustedAccountIds?: string[];
+    /** Namespaces agents may live in and be granted; default: any except the cluster's own (kube-system, kube-public, kube-node-lease, default). */
+    allowedNamespaces?: string[];
+    /**
+     * How OAuth clients are shared: `fleet` (default) — one client per vendor for every agent, so each agent can
+     * obtain every scope any of them declares (reported as effective scopes); `perAgent` — one client and
+     * credential provider per agent, so an agent obtains only what its own client allows.
+     */
+    oauthClientSharing?: "fleet" | "perAgent";
     /** When true, no approver of an agent may be its owner contact: approvals need a second person (default false). */
     independentApproval?: boolean;
 }

@@ -1,10 +1,12 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
-import { checkAgent, resolveSettings, ResolvedSettings } from "./guardrails";
+import { checkAgent } from "./guardrails";
 import type { FileProblem } from "./files";
+import { sharedIdentityViolations } from "./identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
 import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "./readable";
+import { checkSettings, mergeFleetSettings, ResolvedSettings } from "./settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 
@@ -106,9 +108,19 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         const first = fleets[0].doc;
         errors.push(place(extra.doc, { path: ["kind"], rule: "fleet-duplicate", message: `only one kind: Fleet document is allowed; the first is at ${first.file}:${first.locate(["kind"]).line} — merge them` }));
     }
-    const settings = mergeFleetSettings(options.settings, fleets[0]?.decl.spec);
+    const fleetDoc = fleets[0];
+    const merged = mergeFleetSettings(options.settings, fleetDoc?.decl.spec);
+    const settings = merged.settings;
+    // Settings are checked where they were written: the Fleet document, or the program's AgentFleet args.
+    const settingsProblems = [...merged.violations, ...checkSettings(settings)];
+    for (const v of settingsProblems) {
+        errors.push(fleetDoc ? place(fleetDoc.doc, v) : { file: "<AgentFleet settings>", line: 1, column: 1, path: v.path.slice(1), rule: v.rule, message: v.message });
+    }
 
     const firstByName = new Map<string, SourceDocument>();
+    // Identities are compared across the agents that passed the schema; a partial agent's are not known.
+    const complete = agents.filter((a) => a.schema.violations.length === 0);
+    const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
     const found: FoundAgent[] = [];
     for (const { doc, schema } of agents) {
         const summary = summaryOf(doc.value);
@@ -121,7 +133,14 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         } else if (name !== undefined) {
             firstByName.set(name, doc);
         }
-        own.push(...guardrailViolations(doc.value, schema, settings, options.now));
+        // A duplicate name already says the agent clashes; its identities would repeat that. One
+        // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
+        const shared = first || schema.violations.length > 0 ? [] : identityProblems[complete.findIndex((a) => a.doc === doc)];
+        const seen = new Set<string>();
+        for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now)]) {
+            const key = `${formatPath(v.path)}|${v.rule}`;
+            if (!seen.has(key)) { seen.add(key); own.push(v); }
+        }
         const agentErrors = own.map((v) => place(doc, v, name));
         errors.push(...agentErrors);
         const start = doc.locate([]);
@@ -159,14 +178,6 @@ function guardrailViolations(value: unknown, schema: SchemaCheck, settings: Reso
         return []; // the guardrails assume the schema's shape; the schema errors already say what is wrong
     }
     return readableViolations(violations, input, schema.violations.map((v) => v.path));
-}
-
-/** AgentFleet args first; a Fleet document may set anything and only shorten the lifetime. */
-export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocument: FleetSettings | undefined): ResolvedSettings {
-    const merged = resolveSettings({ ...fromCode, ...fromDocument });
-    const lifetimes = [fromCode?.maxLifetimeDays, fromDocument?.maxLifetimeDays].filter((d): d is number => d !== undefined);
-    if (lifetimes.length > 0) merged.maxLifetimeDays = Math.min(...lifetimes);
-    return merged;
 }
 
 function place(doc: SourceDocument, violation: Violation, agent?: string): Diagnostic {

@@ -19,7 +19,7 @@ describe("agentid show", () => {
         assert.strictEqual(shown.aws.roleName, "agent-support-triage");
         assert.deepStrictEqual(shown.kubernetes.manifests.map((m: { kind: string }) => m.kind), ["ServiceAccount", "Role", "RoleBinding"]);
         assert.deepStrictEqual(shown.spire.entry.expiresAt, Date.parse("2027-02-15T00:00:00Z") / 1000);
-        assert.deepStrictEqual(shown.cedar.map((c: { name: string }) => c.name), ["support_triage_support_tools_crm___lookupCustomer", "support_triage_support_tools_kb___searchArticles"]);
+        assert.deepStrictEqual(shown.cedar.map((c: { name: string }) => c.name), ["support_triage_crm_lookupCustomer_fbd62f43", "support_triage_kb_searchArticles_87a7ccb6"]);
     });
 
     it("shows an expired agent with onExpiry: delete as having no artefacts", async () => {

@@ -1,6 +1,6 @@
 import { markdownCode } from "../../output/markdown";
-import { diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
-import { viewOf } from "../../review/accessView";
+import { diffFleetSettings, diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
+import { fleetViews } from "../../review/accessView";
 import { formatDiagnostic } from "../../spec/diagnostics";
 import { validateDeclarations, validateTexts, ValidationReport } from "../../spec/validate";
 import { Command, EXIT, InvalidDeclarationsError, printJson, printLine, requireFlag, stringFlag, UsageError } from "../command";
@@ -42,8 +42,9 @@ export const diffCommand: Command = {
             });
         }
 
-        const views = (report: ValidationReport) => report.declarations.map((d) => viewOf(d.declaration, report.settings));
-        const diffs = diffFleets(views(baseReport), views(head));
+        const views = (report: ValidationReport) => fleetViews(report.declarations.map((d) => d.declaration), report.settings, now);
+        const fleetChanges = diffFleetSettings(baseReport.settings, head.settings);
+        const diffs = [...(fleetChanges ? [fleetChanges] : []), ...diffFleets(views(baseReport), views(head))];
         const changes = diffs.flatMap((d) => d.changes);
         if (args.flags.json) printJson(io, { changes });
         else if (format === "md") io.out(renderDiffMarkdown(diffs));

@@ -15,7 +15,7 @@ export const inventoryCommand: Command = {
         const format = stringFlag(args, "format") ?? "md";
         if (!["md", "csv", "backstage"].includes(format)) throw new UsageError(`--format must be md, csv or backstage, not "${format}"`);
         const report = loadFleet(args.positionals, now);
-        const entries = inventoryOf(reviewedAgents(report), now);
+        const entries = inventoryOf(reviewedAgents(report, now), now);
         if (args.flags.json) printJson(io, { agents: entries });
         else if (format === "csv") io.out(renderInventoryCsv(entries));
         else if (format === "backstage") io.out(renderBackstage(entries));

@@ -15,7 +15,7 @@ export const reportCommand: Command = {
         if (!FRAMEWORKS.includes(framework)) throw new UsageError(`--framework must be one of ${FRAMEWORKS.join(", ")}, not "${framework}"`);
         const now = nowFrom(args);
         const fleet = loadFleet(args.positionals, now);
-        const result = complianceReport(framework, reviewedAgents(fleet), now);
+        const result = complianceReport(framework, reviewedAgents(fleet, now), now);
         if (args.flags.json) {
             printJson(io, result);
         } else {

@@ -1,3 +1,4 @@
+import { sharedOauthScopesOf } from "../../grants/oauthSharing";
 import { resolveAgent } from "../../spec/resolve";
 import { terminalText } from "../../output/terminal";
 import { buildAgentArtefacts, AgentArtefacts } from "../../review/artefacts";
@@ -17,7 +18,8 @@ export const showCommand: Command = {
         const report = loadFleet(args.positionals, now);
         const found = findAgent(report, name, "show");
         if (!found.valid) throw invalidAgent(found, name, "show");
-        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings);
+        const shared = sharedOauthScopesOf(report.declarations.map((d) => d.declaration), report.settings, now);
+        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings, { sharedOauthScopes: shared(name) });
         if (args.flags.json) printJson(io, artefacts);
         else io.out(renderArtefacts(artefacts));
         return EXIT.ok;

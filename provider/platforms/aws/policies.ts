@@ -18,7 +18,7 @@ export interface TrustStatement {
 
 /** ARNs that exist only once other resources do (AgentCore workload identity). */
 export interface TrustInputs {
-    workloadIdentityArn?: string;
+    workloadIdentityArn: string;
 }
 
 /** Sid of the statement that replaces every grant of a disabled agent. */
@@ -28,11 +28,11 @@ export const DENY_ALL_SID = "AgentExpiredDenyAll";
  * The role's trust policy for the agent's trust mode. Every statement pins one subject and carries
  * `DateLessThan aws:CurrentTime <expiresAt>`, so AWS itself stops issuing credentials at expiry.
  */
-export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {}): PolicyDocument {
+export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs): PolicyDocument {
     const aws = agent.aws;
     if (!aws) throw new Error(`agent ${agent.name} has no AWS identity (identity.aws); no trust policy to build`);
     const notAfter = { DateLessThan: { "aws:CurrentTime": agent.expiresAt } };
-    const k8s = agent.kubernetes ?? { namespace: "agents", serviceAccount: agent.name };
+    const k8s = agent.kubernetes!; // irsa and podIdentity agents always have one (usesKubernetes)
     let statement: TrustStatement;
     switch (aws.trust) {
         case "irsa": {
@@ -51,6 +51,7 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {})
             break;
         }
         case "podIdentity":
+            // EKS tags the session with the pod's namespace and service account; the source pins the cluster and account.
             statement = {
                 Sid: "AgentTrustPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
@@ -58,7 +59,9 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {})
                     StringEquals: {
                         "aws:RequestTag/kubernetes-namespace": k8s.namespace,
                         "aws:RequestTag/kubernetes-service-account": k8s.serviceAccount,
+                        "aws:SourceAccount": aws.accountId!,
                     },
+                    ArnEquals: { "aws:SourceArn": eksClusterArn(aws.region!, aws.accountId!, aws.clusterName!) },
                     ...notAfter,
                 },
             };
@@ -79,7 +82,7 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {})
                 Sid: "AgentTrustAgentCore", Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" },
                 Action: ["sts:AssumeRole"],
                 Condition: {
-                    ArnEquals: { "aws:SourceArn": inputs.workloadIdentityArn ?? placeholderWorkloadIdentity(agent.name) },
+                    ArnEquals: { "aws:SourceArn": inputs.workloadIdentityArn },
                     ...notAfter,
                 },
             };
@@ -88,10 +91,36 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs = {})
     return { Version: "2012-10-17", Statement: [statement] };
 }
 
-/** The role's one inline policy: a statement (or a few) per grant, each with its own Sid. */
-export function buildPermissionPolicy(grants: readonly GrantExpansion[]): PolicyDocument | undefined {
-    const statements = grants.flatMap((g) => g.statements);
+/**
+ * The role's one inline policy: a statement (or a few) per grant, each with its own Sid. Every statement
+ * ends at the agent's expiry too, so a session issued a minute before expiry cannot act for another hour.
+ */
+export function buildPermissionPolicy(grants: readonly GrantExpansion[], expiresAt: string): PolicyDocument | undefined {
+    const statements = grants.flatMap((g) => g.statements).map((s): PolicyStatement => ({
+        ...s, Condition: { ...s.Condition, DateLessThan: { "aws:CurrentTime": expiresAt } },
+    }));
     return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
+}
+
+/** Path of every agent role. */
+export const ROLE_PATH = "/agents/";
+
+/**
+ * The ARN the agent's role will have: `arn:aws:iam::<account>:role/agents/agent-<name>`, with the fleet's
+ * account, or for IRSA the OIDC provider's (the role lives beside it). Undefined when neither is known.
+ */
+export function roleArnOf(agent: ResolvedAgent): string | undefined {
+    const aws = agent.aws;
+    if (!aws) return undefined;
+    const fromOidc = aws.trust === "irsa" && aws.oidcProviderArn ? aws.oidcProviderArn.split(":") : undefined;
+    const account = aws.accountId ?? fromOidc?.[4];
+    const partition = fromOidc?.[1] ?? "aws";
+    return account ? `arn:${partition}:iam::${account}:role${ROLE_PATH}${aws.roleName}` : undefined;
+}
+
+/** The ARN of an EKS cluster. */
+export function eksClusterArn(region: string, account: string, cluster: string): string {
+    return `arn:aws:eks:${region}:${account}:cluster/${cluster}`;
 }
 
 /** What a disabled (expired, `onExpiry: disable`) agent's role holds instead of its grants. */
@@ -113,6 +142,4 @@ export function buildAwsTags(agent: ResolvedAgent): Record<string, string> {
     };
 }
 
-function placeholderWorkloadIdentity(name: string): string {
-    return `arn:aws:bedrock-agentcore:\${region}:\${account}:workload-identity-directory/default/workload-identity/${name}`;
-}
+

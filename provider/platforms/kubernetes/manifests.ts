@@ -1,4 +1,5 @@
 import type { GrantExpansion, RbacRule } from "../../grants/types";
+import { rbacNameOf } from "../../spec/names";
 import type { ResolvedAgent } from "../../spec/resolve";
 
 /** Labels on every Kubernetes object of an agent. */
@@ -6,10 +7,6 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
     return { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": agent.name };
 }
 
-/** Name of the agent's Role, RoleBinding and ClusterSPIFFEID. */
-export function rbacNameOf(agent: string): string {
-    return `agent-${agent}`;
-}
 
 /**
  * The agent's ServiceAccount. `roleArn` (IRSA) is placed as given: a string for `agentid show`,
@@ -41,7 +38,7 @@ export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[
         rules.push(...grant.rbac.rules);
         byNamespace.set(grant.rbac.namespace, rules);
     }
-    const k8s = agent.kubernetes ?? { namespace: "agents", serviceAccount: agent.name };
+    const k8s = agent.kubernetes!;
     return [...byNamespace].map(([namespace, rules]) => ({
         namespace,
         role: {
@@ -70,8 +67,8 @@ export function buildClusterSpiffeId(agent: ResolvedAgent) {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": k8s.namespace } },
             podSelector: {},
             workloadSelectorTemplates: [`k8s:sa:${k8s.serviceAccount}`],
-            ttl: `${agent.spire?.x509SvidTtl ?? 900}s`,
-            jwtTtl: `${agent.spire?.jwtSvidTtl ?? 300}s`,
+            ttl: `${agent.svid.x509SvidTtl}s`,
+            jwtTtl: `${agent.svid.jwtSvidTtl}s`,
             hint: agent.name,
         },
     };

@@ -96,19 +96,26 @@ describe("Agent", () => {
     });
 
     it("associates a podIdentity role with the cluster's service account", async () => {
-        const p = await provision("pod-agent", args({ identity: { aws: { trust: "podIdentity" } } }));
+        const p = await provision("pod-agent", args({
+            identity: { aws: { trust: "podIdentity" } },
+            settings: { clusterName: "prod", awsAccountId: "123456789012", awsRegion: "us-east-1" },
+        }));
         const association = p.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs;
         assert.deepStrictEqual(association, { clusterName: "prod", namespace: "agents", serviceAccount: "pod-agent", roleArn: "arn:aws:iam::123456789012:role/agents/agent-pod-agent" });
         const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Condition.StringEquals, { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "pod-agent" });
+        assert.deepStrictEqual(trust.Condition, {
+            StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "pod-agent", "aws:SourceAccount": "123456789012" },
+            ArnEquals: { "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:cluster/prod" },
+            DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" },
+        });
         assert.strictEqual(p.byType("kubernetes:core/v1:ServiceAccount").length, 1);
     });
 
     it("gives an agentcore agent a workload identity and trusts only it", async () => {
         const p = await provision("core-agent", args({ identity: { aws: { trust: "agentcore" } } }));
-        assert.deepStrictEqual(p.one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity").inputs, { name: "core-agent" });
+        assert.deepStrictEqual(p.one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity").inputs, { name: "agent-core-agent" });
         const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/core-agent" });
+        assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-core-agent" });
     });
 
     it("creates only Kubernetes objects for a Kubernetes-only agent", async () => {
@@ -196,9 +203,10 @@ describe("Agent", () => {
         assert.deepStrictEqual(policy.Statement, [{
             Sid: "Grant0OauthGithub", Effect: "Allow", Action: ["bedrock-agentcore:GetResourceOauth2Token"],
             Resource: [
-                "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/oauth-agent-github",
-                "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/oauth-agent",
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/agentid-oauth-agent-github",
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-oauth-agent",
             ],
+            Condition: { DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" } },
         }]);
     });
 
@@ -209,8 +217,8 @@ describe("Agent", () => {
         }));
         assert.strictEqual(p.byType("aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine").length, 1);
         const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy").map((r) => r.inputs);
-        assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_helpdesk_crm___lookup", "tool_agent_helpdesk_kb___search"]);
-        assert.match(policies.find((x) => x.name.endsWith("crm___lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
+        assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_crm_lookup_51612c89", "tool_agent_kb_search_eb6f9454"]);
+        assert.match(policies.find((x) => x.name.startsWith("tool_agent_crm_lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
         assert.strictEqual(p.byType("aws:iam/rolePolicy:RolePolicy").length, 0);
     });
 

@@ -28,14 +28,23 @@ describe("AgentFleet", () => {
         assert.deepStrictEqual(await valueOf(fleet.expired), []);
     });
 
-    it("returns show's IAM documents exactly as the component creates them (rolesAnywhere)", async () => {
-        const shown = JSON.parse((await cli("show", AGENTS, "--agent", "support-triage", "--now", NOW, "--json")).stdout);
-        // The sample agents were registered by the previous test under the same names.
-        const role = registrations.find((r) => r.type === "aws:iam/role:Role" && r.name === "support-triage-role")!.inputs;
-        const policy = registrations.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "support-triage-grants")!.inputs;
-        assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy), shown.aws.trustPolicy);
-        assert.deepStrictEqual(JSON.parse(policy.policy), shown.aws.permissionPolicy);
-        assert.strictEqual(shown.aws.trustPolicy.Statement[0].Sid, "AgentTrustRolesAnywhere");
+    it("creates exactly the documents and names agentid show prints, for every sample agent", async () => {
+        new AgentFleet("mirror", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS });
+        await settled();
+        for (const agent of ["billing-reconciler", "billing-reporter", "ops-responder", "research-assistant", "support-triage"]) {
+            const shown = JSON.parse((await cli("show", AGENTS, "--agent", agent, "--now", NOW, "--json")).stdout);
+            const mine = (type: string, name: string) => registrations.filter((r) => r.type === type && r.name === name).at(-1)!.inputs;
+            const role = mine("aws:iam/role:Role", `${agent}-role`);
+            assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy), shown.aws.trustPolicy, `${agent} trust`);
+            assert.deepStrictEqual(JSON.parse(mine("aws:iam/rolePolicy:RolePolicy", `${agent}-grants`).policy), shown.aws.permissionPolicy, `${agent} permissions`);
+            assert.deepStrictEqual(role.tags, shown.aws.tags, `${agent} tags`);
+            assert.strictEqual(JSON.stringify(shown).includes("${"), false, `${agent}: show prints real ARNs when the fleet names its account and region`);
+            if (shown.kubernetes) {
+                assert.deepStrictEqual(mine("kubernetes:core/v1:ServiceAccount", `${agent}-sa`).metadata.annotations, shown.kubernetes.manifests[0].metadata.annotations, `${agent} service account`);
+            }
+        }
+        const billing = JSON.parse((await cli("show", AGENTS, "--agent", "billing-reconciler", "--now", NOW, "--json")).stdout);
+        assert.strictEqual(billing.kubernetes.manifests[0].metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/agents/agent-billing-reconciler");
     });
 
     it("stops the program with the whole report and registers nothing when a declaration is invalid", () => {
@@ -74,6 +83,6 @@ describe("AgentFleet", () => {
     });
 
     it("requires OAuth client credentials for vendors the fleet uses", () => {
-        assert.throws(() => new AgentFleet("nocreds", { paths: [AGENTS], now: NOW }), /agents use oauth\.github but the fleet has no client credentials/);
+        assert.throws(() => new AgentFleet("nocreds", { paths: [AGENTS], now: NOW }), /agents use SaaS connectors but the fleet has no client credentials for github: set AgentFleet oauthClients\.<vendor>/);
     });
 });

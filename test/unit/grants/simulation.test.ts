@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { catalog } from "../../../provider/grants/catalog";
 import type { ExpansionContext } from "../../../provider/grants/types";
 import { buildPermissionPolicy, buildTrustPolicy } from "../../../provider/platforms/aws/policies";
-import { resolveSettings } from "../../../provider/spec/guardrails";
+import { resolveSettings } from "../../../provider/spec/settings";
 import { resolveAgent } from "../../../provider/spec/resolve";
 import type { Access, AgentDeclaration, AwsTrustMode, Grant } from "../../../provider/spec/types";
 
@@ -30,9 +30,13 @@ const DEFAULT_KEY_POLICY = {
     Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
 };
 
+/** Every permission statement ends at the agent's expiry; cases run a day before it unless they set the time. */
+const EXPIRES_AT = "2027-01-15T00:00:00Z";
+const BEFORE_EXPIRY = "2027-01-14T00:00:00Z";
+
 async function evaluate(policy: unknown, c: Case): Promise<Outcome> {
     const result = await runSimulation({
-        request: { principal: SESSION, action: c.action, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.context ?? {} },
+        request: { principal: SESSION, action: c.action, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": BEFORE_EXPIRY, ...c.context } },
         identityPolicies: [{ name: "agentid-grants", policy }], serviceControlPolicies: [], resourceControlPolicies: [],
         ...(c.action.startsWith("kms:") ? { resourcePolicy: DEFAULT_KEY_POLICY } : {}),
     }, {});
@@ -203,7 +207,7 @@ const TABLES: ConnectorTable[] = [
 
 /** Builds the inline policy for one grant exactly as the component does. */
 function policyFor(grant: Grant): unknown {
-    return buildPermissionPolicy(catalog.expand([grant], CONTEXT));
+    return buildPermissionPolicy(catalog.expand([grant], CONTEXT), EXPIRES_AT);
 }
 
 let total = 0;
@@ -225,12 +229,13 @@ describe("least privilege, proven by IAM simulation", () => {
     }
 
     describe("aws.iam explicit actions", () => {
-        const grant: Grant = { connector: "aws.iam", actions: ["bedrock:InvokeModel", "s3:GetObject"], resources: [MODEL, `${BUCKET}/reports/*`] };
+        const grant: Grant = { connector: "aws.iam", actions: ["s3:GetObject", "s3:GetObjectTagging"], resources: [`${BUCKET}/reports/q1.csv`] };
         const cases: Case[] = [
-            allow("bedrock:InvokeModel", MODEL), allow("s3:GetObject", `${BUCKET}/reports/q1.csv`),
-            deny("bedrock:InvokeModelWithResponseStream", MODEL, "an undeclared sibling action"),
+            allow("s3:GetObject", `${BUCKET}/reports/q1.csv`), allow("s3:GetObjectTagging", `${BUCKET}/reports/q1.csv`),
+            deny("s3:GetObjectVersion", `${BUCKET}/reports/q1.csv`, "an undeclared sibling action"),
             deny("s3:PutObject", `${BUCKET}/reports/q1.csv`, "an undeclared write"),
-            deny("s3:GetObject", `${BUCKET}/secrets/q1.csv`, "a neighbouring prefix"),
+            deny("s3:GetObject", `${BUCKET}/reports/q2.csv`, "a neighbouring object"),
+            deny("s3:GetObject", `${BUCKET}/reports/q1.csv.bak`, "an object sharing the name as a prefix"),
             ...IAM_AND_STS,
         ];
         total += cases.length;
@@ -265,7 +270,7 @@ describe("least privilege, proven by IAM simulation", () => {
         const settings = resolveSettings({
             trustAnchorArn: `arn:aws:rolesanywhere:us-east-1:${ACCOUNT}:trust-anchor/anchor-a`,
             oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/CLUSTERA`,
-            clusterName: "prod",
+            clusterName: "prod", awsAccountId: ACCOUNT, awsRegion: "us-east-1",
         });
         const roleArn = `arn:aws:iam::${ACCOUNT}:role/agents/agent-sim-agent`;
         const trustOf = (trust: AwsTrustMode) => {
@@ -291,14 +296,20 @@ describe("least privilege, proven by IAM simulation", () => {
         ra("spiffe://example.org/agents/sim-agent", anchorA, "2027-01-15T00:00:00Z", "Denied", "exactly at expiresAt");
         // IRSA is not simulated: the simulator drops OIDC-provider condition keys (`<issuer>:sub`), so it
         // cannot tell one service account from another. Its exact trust document is pinned in the Agent tests.
-        const pod = (ns: string, sa: string, time: string, expect: Outcome, why: string) => trustCases.push({
+        const CLUSTER = `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`;
+        const pod = (ns: string, sa: string, time: string, expect: Outcome, why: string, source = { account: ACCOUNT, cluster: CLUSTER }) => trustCases.push({
             mode: "podIdentity", principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", expect, why,
-            context: { "aws:RequestTag/kubernetes-namespace": ns, "aws:RequestTag/kubernetes-service-account": sa, "aws:CurrentTime": time },
+            context: {
+                "aws:RequestTag/kubernetes-namespace": ns, "aws:RequestTag/kubernetes-service-account": sa, "aws:CurrentTime": time,
+                "aws:SourceAccount": source.account, "aws:SourceArn": source.cluster,
+            },
         });
         pod("agents", "sim-agent", BEFORE, "Allowed", "own service account before expiry");
         pod("agents", "other-agent", BEFORE, "Denied", "another service account");
         pod("default", "sim-agent", BEFORE, "Denied", "another namespace");
         pod("agents", "sim-agent", AFTER, "Denied", "after expiresAt");
+        pod("agents", "sim-agent", BEFORE, "Denied", "the same namespace and service account in another cluster", { account: ACCOUNT, cluster: `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/staging` });
+        pod("agents", "sim-agent", BEFORE, "Denied", "a cluster of the same name in another account", { account: "210987654321", cluster: "arn:aws:eks:us-east-1:210987654321:cluster/prod" });
         const core = (source: string, time: string, expect: Outcome, why: string) => trustCases.push({
             mode: "agentcore", principal: "bedrock-agentcore.amazonaws.com", action: "sts:AssumeRole", expect, why,
             context: { "aws:SourceArn": source, "aws:CurrentTime": time },

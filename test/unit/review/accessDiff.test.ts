@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
-import { resolveSettings } from "../../../provider/spec/guardrails";
+import { resolveSettings } from "../../../provider/spec/settings";
 import type { AgentDeclaration, AgentSpec } from "../../../provider/spec/types";
 
 const SETTINGS = resolveSettings({ trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", clusterName: "prod" });
@@ -24,7 +24,7 @@ describe("access diff", () => {
 
     it("reports an added agent at least medium, high when it reaches high-risk permissions", () => {
         assert.deepStrictEqual(diff([], [agent("a")]), [["added", "medium", "new agent owned by support, expires 2027-01-15T00:00:00Z, 2 permissions"]]);
-        const admin = agent("b", { grants: [{ connector: "aws.iam", actions: ["s3:PutBucketPolicy"], resources: ["arn:aws:s3:::tickets"] }] });
+        const admin = agent("b", { grants: [{ connector: "kubernetes", resources: ["secrets"], verbs: ["get"] }] });
         assert.strictEqual(diff([], [admin])[0][1], "high");
     });
 
@@ -42,7 +42,7 @@ describe("access diff", () => {
         // The service account existed only for that grant, so it goes too.
         assert.deepStrictEqual(diff([base], [agent("a")]), [
             ["grant-removed", "low", "kubernetes: get pods in namespace agents"],
-            ["identity-changed", "medium", "Kubernetes service account agents/a → none"],
+            ["identity-changed", "high", "Kubernetes service account agents/a → none"],
         ]);
     });
 
@@ -67,12 +67,12 @@ describe("access diff", () => {
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { expiresAt: "2027-01-05" })]), [["expiry-shortened", "low", "2027-01-15T00:00:00Z → 2027-01-05T00:00:00Z (-10 days)"]]);
     });
 
-    it("reports owner and identity changes as medium", () => {
+    it("reports an owner change as medium and identity changes as high", () => {
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { owner: { team: "sre", contact: "sre@example.com" } })]),
             [["owner-changed", "medium", "support <support@example.com> → sre <sre@example.com>"]]);
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { identity: { aws: { trust: "podIdentity" } } })]), [
-            ["identity-changed", "medium", "AWS trust rolesAnywhere (session 3600s) → podIdentity (session 3600s)"],
-            ["identity-changed", "medium", "Kubernetes service account none → agents/a"],
+            ["identity-changed", "high", "AWS trust rolesAnywhere (session 3600s) → podIdentity (session 3600s)"],
+            ["identity-changed", "high", "Kubernetes service account none → agents/a"],
         ]);
     });
 

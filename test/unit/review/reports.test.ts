@@ -9,7 +9,7 @@ import { cli, NOW, NOW_DATE } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
 const fleet = validateDeclarations([AGENTS], { now: NOW_DATE });
-const views = reviewedAgents(fleet);
+const views = reviewedAgents(fleet, NOW_DATE);
 
 describe("inventory", () => {
     it("lists every agent with owner, days left, identities and reach counts", () => {
@@ -46,7 +46,7 @@ describe("inventory", () => {
             { file: "a.yaml", text: text("broken", "  colour: red\n") },
             { file: "b.yaml", text: text("writer", "") },
         ], { now: NOW_DATE });
-        const entries = inventoryOf(reviewedAgents(report), NOW_DATE);
+        const entries = inventoryOf(reviewedAgents(report, NOW_DATE), NOW_DATE);
         assert.deepStrictEqual(entries.map((e) => [e.name, e.valid, e.errors.map((x) => x.rule)]), [["broken", false, ["unknown-field"]], ["writer", false, ["approval-required"]]]);
         const output = renderBackstage(entries);
         assert.strictEqual(output.split("\n")[0], "# agentid: agent broken is not exported: its declaration is invalid (1 error: unknown-field); run agentid validate");
@@ -67,7 +67,8 @@ describe("compliance report", () => {
         assert.deepStrictEqual(nhi5.agents.map((a) => [a.agent, a.status]), [
             ["billing-reconciler", "pass"], ["billing-reporter", "pass"], ["ops-responder", "fail"], ["research-assistant", "pass"], ["support-triage", "pass"],
         ]);
-        assert.strictEqual(nhi5.agents[2].evidence, "approved in SEC-1301 but not pinned to a grants digest (agentid digest)");
+        // Patching deployments runs pods as any service account of the namespace: high risk, with an unpinned approval.
+        assert.strictEqual(nhi5.agents[2].evidence, "1 high-risk permission(s): patch deployments (apps) in namespace production; approved in SEC-1301 but not pinned to a grants digest (agentid digest)");
         assert.strictEqual(nhi5.status, "fail");
     });
 

@@ -1,7 +1,13 @@
 import * as assert from "assert";
 import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
-import { AGENT_NAME_MAX, IAM_ROLE_NAME_MAX, isAgentName, isDns1123Label, isEmail, roleNameOf } from "../../../provider/spec/names";
+import { catalog } from "../../../provider/grants/catalog";
+import { toolActionId } from "../../../provider/grants/cedar";
+import { OAUTH_SCOPES } from "../../../provider/grants/oauthScopes";
+import {
+    AGENT_NAME_MAX, cedarPolicyNameOf, fitsLimit, GRANTS_POLICY_NAME, isAgentName, isDns1123Label, NAME_LIMITS, oauthProviderNameOf,
+    isEmail, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf,
+} from "../../../provider/spec/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {
@@ -10,7 +16,7 @@ describe("names", () => {
         assert.strictEqual(isAgentName(longest), true);
         assert.strictEqual(isAgentName(`${longest}c`), false);
         assert.strictEqual(roleNameOf(longest).length, 46);
-        assert.ok(roleNameOf(longest).length <= IAM_ROLE_NAME_MAX);
+        assert.ok(roleNameOf(longest).length <= NAME_LIMITS.iamRole.max);
     });
 
     it("accepts DNS-1123 labels only", () => {
@@ -33,5 +39,59 @@ describe("names", () => {
         fc.assert(fc.property(fc.oneof(near, fc.string({ unit: "binary", maxLength: 30 })), (text) => {
             assert.strictEqual(isEmail(text), schemaSays(text), JSON.stringify(text));
         }), { numRuns: 2000 });
+    });
+});
+
+describe("generated names within the limits their APIs document", () => {
+    const longest = `a${"b".repeat(AGENT_NAME_MAX - 2)}c`;
+    const gateway = `g${"w".repeat(61)}z`; // a 63-character DNS label
+    const tool = `${"t".repeat(64)}/${"x".repeat(128)}`;
+    // [name kind, generated name, the limit] — every row cites the API's documented rule (NAME_LIMITS.*.source).
+    const table: [keyof typeof NAME_LIMITS, string][] = [
+        ["iamRole", roleNameOf(longest)],
+        ["iamInlinePolicy", GRANTS_POLICY_NAME],
+        ["workloadIdentity", workloadIdentityNameOf("ab")],
+        ["workloadIdentity", workloadIdentityNameOf(longest)],
+        ["oauthCredentialProvider", oauthProviderNameOf("salesforce")],
+        ["oauthCredentialProvider", oauthProviderNameOf("salesforce", longest)],
+        ["agentcorePolicyEngine", policyEngineNameOf(gateway)],
+        ["agentcorePolicyEngine", policyEngineNameOf(gateway, longest)],
+        ["agentcorePolicy", cedarPolicyNameOf(longest, gateway, tool)],
+        ["agentcorePolicy", cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
+        ["kubernetesObject", rbacNameOf(longest)],
+        ["kubernetesLabelValue", longest],
+    ];
+    for (const [kind, name] of table) {
+        it(`${kind}: "${name}" — ${NAME_LIMITS[kind].source}`, () => {
+            assert.ok(fitsLimit(name, NAME_LIMITS[kind]), `${name} (${name.length} characters) breaks ${NAME_LIMITS[kind].source}`);
+        });
+    }
+
+    it("names the sample's 49-character Cedar policy within 48, keeping it readable", () => {
+        assert.strictEqual(cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer"), "support_triage_crm_lookupCustomer_fbd62f43");
+    });
+
+    it("keeps names distinct where sanitising would merge them", () => {
+        assert.notStrictEqual(policyEngineNameOf("b-c", "a"), policyEngineNameOf("c", "a-b"));
+        assert.notStrictEqual(cedarPolicyNameOf("a", "g", "crm/look-up"), cedarPolicyNameOf("a", "g", "crm/look_up"));
+        assert.notStrictEqual(cedarPolicyNameOf("a", "g1", "crm/x"), cedarPolicyNameOf("a", "g2", "crm/x"));
+        // Provider names split at their last '-': unique because no vendor name holds one.
+        assert.deepStrictEqual(Object.keys(OAUTH_SCOPES).filter((vendor) => vendor.includes("-")), []);
+    });
+
+    it("shortens deterministically: the same inputs give the same name", () => {
+        assert.strictEqual(cedarPolicyNameOf(longest, gateway, tool), cedarPolicyNameOf(longest, gateway, tool));
+        assert.strictEqual(cedarPolicyNameOf(longest, gateway, tool).length, 48);
+    });
+});
+
+describe("Cedar action ids", () => {
+    it("are unambiguous: a target may not hold __ or end in _, so the first ___ is always the separator", () => {
+        const tools = ["crm/lookup", "crm/_lookup", "c_rm/lookup", "crm/look___up"];
+        const ids = tools.map(toolActionId);
+        assert.strictEqual(new Set(ids).size, tools.length);
+        for (const [i, id] of ids.entries()) assert.strictEqual(id.slice(0, id.indexOf("___")), tools[i].split("/")[0]);
+        const refused = catalog.validate({ connector: "tool.helpdesk", tools: ["crm_/lookup", "c__rm/lookup"] });
+        assert.deepStrictEqual(refused.map((v) => [v.path, v.rule]), [[["tools", 0], "connector-field"], [["tools", 1], "connector-field"]]);
     });
 });

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../../provider/spec/guardrails";
 import { formatPath } from "../../../provider/spec/diagnostics";
+import type { FleetSettings } from "../../../provider/spec/types";
 import { validateDeclarations } from "../../../provider/spec/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
@@ -19,6 +20,8 @@ interface RuleCase {
     files: Record<string, string>;
     /** Symbolic links to create beside the files: name → target. */
     links?: Record<string, string>;
+    /** Fleet settings from code (AgentFleet args). */
+    settings?: FleetSettings;
     at: { file: string; line: number; column: number; path: string };
     /** A fragment the message must contain: the field and the fix. */
     says: string;
@@ -101,7 +104,66 @@ const CASES: RuleCase[] = [
     {
         title: "an IAM write action", rule: "iam-sensitive-action",
         files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - iam:PassRole", "      resources:", "        - arn:aws:iam::123456789012:role/x") },
-        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "agents may not hold IAM/STS write actions",
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes identities or their permissions (IAM, Write); agents may not hold it, with or without approval",
+    },
+    {
+        title: "a resource-policy write through aws.iam", rule: "permissions-management",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - s3:PutBucketPolicy", "      resources:", "        - arn:aws:s3:::bucket") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes who may access a resource",
+    },
+    {
+        title: "changing the code of a function that runs with its own role", rule: "escalation-action",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - lambda:UpdateFunctionCode", "      resources:", "        - arn:aws:lambda:us-east-1:123456789012:function:refunds") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes the code or configuration of compute",
+    },
+    {
+        title: "an action on a resource type it does not apply to", rule: "action-resource-mismatch",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - s3:GetObject", "      resources:", "        - arn:aws:dynamodb:us-east-1:123456789012:table/ledger") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "it accepts accesspointobject, object",
+    },
+    {
+        title: "a grant in a system namespace", rule: "kubernetes-namespace",
+        files: { "agent.yaml": withGrants("    - connector: kubernetes", "      namespace: kube-system", "      resources: [configmaps]", "      verbs: [get]") },
+        at: { file: "agent.yaml", line: 17, column: 7, path: "spec.grants[0].namespace" }, says: "belongs to the cluster itself",
+    },
+    {
+        title: "the bare trust domain as an agent's SPIFFE ID", rule: "spiffe-id",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spiffeId: spiffe://example.org") },
+        at: { file: "agent.yaml", line: 12, column: 5, path: "spec.identity.spiffeId" }, says: "is the trust domain itself",
+    },
+    {
+        title: "two agents on one service account", rule: "identity-shared",
+        files: {
+            "a.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { serviceAccount: shared }"),
+            "b.yaml": line(line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { serviceAccount: shared }"), "  name: fixture-agent", "  name: second-agent"),
+        },
+        at: { file: "b.yaml", line: 12, column: 5, path: "spec.identity.kubernetes" }, says: `service account agents/shared already belongs to agent "fixture-agent"`,
+    },
+    {
+        title: "SPIRE selectors that do not pin a service account", rule: "spire-selectors",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spire:\n      parentId: spiffe://example.org/node/a\n      selectors: [\"k8s:ns:agents\"]") },
+        at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.spire.selectors" }, says: "must pin one namespace and one service account",
+    },
+    {
+        title: "a SPIRE parent that is the agent itself", rule: "spire-entry",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spire:\n      parentId: spiffe://example.org/agents/fixture-agent\n      selectors: [\"unix:uid:1000\"]") },
+        at: { file: "agent.yaml", line: 13, column: 7, path: "spec.identity.spire.parentId" }, says: "is the agent's own SPIFFE ID",
+    },
+    {
+        title: "a wildcard trust anchor", rule: "trust-setting",
+        files: { "agent.yaml": line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*") },
+        at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.aws.trustAnchorArn" }, says: "holds a wildcard",
+    },
+    {
+        title: "an owner team AWS cannot carry as a tag", rule: "tag-value",
+        files: { "agent.yaml": line(BASE_AGENT, "    team: platform", "    team: \"platform, inc\"") },
+        at: { file: "agent.yaml", line: 8, column: 5, path: "spec.owner.team" }, says: "cannot be an AWS tag value",
+    },
+    {
+        title: "a Fleet document changing the program's trust domain", rule: "fleet-setting",
+        files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  trustDomain: other.org\n", "agent.yaml": BASE_AGENT },
+        settings: { trustDomain: "example.org" },
+        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document may not change the fleet's trustDomain",
     },
     {
         title: "an action IAM does not have", rule: "unknown-action",
@@ -189,7 +251,7 @@ describe("validateDeclarations: one fixture per rule", () => {
         it(`reports ${c.rule}: ${c.title}`, () => {
             const dir = writeFixtures(c.files);
             for (const [name, target] of Object.entries(c.links ?? {})) fs.symlinkSync(target, path.join(dir, name));
-            const report = validateDeclarations([dir], { now: NOW_DATE });
+            const report = validateDeclarations([dir], { now: NOW_DATE, ...(c.settings ? { settings: c.settings } : {}) });
             assert.strictEqual(report.valid, false);
             const found = report.errors.filter((e) => e.rule === c.rule);
             assert.strictEqual(found.length, 1, `expected one ${c.rule}, got: ${JSON.stringify(report.errors, null, 1)}`);

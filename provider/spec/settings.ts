@@ -1,0 +1,137 @@
+/**
+ * Fleet settings: defaults, how a `kind: Fleet` document combines with settings from code (it may only
+ * tighten them), and the checks every setting that reaches a trust policy, a name or a namespace passes.
+ */
+import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARNS } from "../grants/arnGrammar";
+import type { FieldPath, Violation } from "./diagnostics";
+import { isDns1123Label } from "./names";
+import type { FleetSettings } from "./types";
+import { hasWildcard } from "./wildcards";
+
+/** Fleet settings with every default filled in. */
+export type ResolvedSettings = Required<Pick<FleetSettings, "trustDomain" | "maxLifetimeDays" | "defaultNamespace" | "x509SvidTtl" | "jwtSvidTtl" | "oauthClientSharing">> & FleetSettings;
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+    trustDomain: "example.org",
+    maxLifetimeDays: 90,
+    defaultNamespace: "agents",
+    x509SvidTtl: 900,
+    jwtSvidTtl: 300,
+    oauthClientSharing: "fleet",
+};
+
+/** No fleet may let an agent live longer than this, whatever its settings say. */
+export const MAX_LIFETIME_CEILING_DAYS = 365;
+
+/** Namespaces of the cluster itself: agents are never placed or granted there unless the fleet lists them. */
+export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"];
+
+/** Fills in defaults; explicit `undefined` keeps the default. */
+export function resolveSettings(settings: FleetSettings = {}): ResolvedSettings {
+    const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    return { ...DEFAULT_SETTINGS, ...defined };
+}
+
+/**
+ * Settings from code (AgentFleet args) combined with a Fleet document: the document may add settings
+ * and tighten limits (a shorter lifetime, fewer namespaces or accounts, shorter SVIDs, per-agent OAuth
+ * clients), never loosen what the program set. Identity settings both give must agree.
+ */
+export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocument: FleetSettings | undefined): { settings: ResolvedSettings; violations: Violation[] } {
+    const code = fromCode ?? {};
+    const doc = fromDocument ?? {};
+    const merged = resolveSettings({ ...code, ...doc });
+    const violations: Violation[] = [];
+    const lowest = (key: "maxLifetimeDays" | "x509SvidTtl" | "jwtSvidTtl") => {
+        const values = [code[key], doc[key]].filter((d): d is number => d !== undefined);
+        if (values.length > 0) merged[key] = Math.min(...values);
+    };
+    lowest("maxLifetimeDays");
+    lowest("x509SvidTtl");
+    lowest("jwtSvidTtl");
+    const intersect = (key: "allowedNamespaces" | "trustedAccountIds") => {
+        if (code[key] && doc[key]) merged[key] = code[key]!.filter((v) => doc[key]!.includes(v));
+    };
+    intersect("allowedNamespaces");
+    intersect("trustedAccountIds");
+    if (code.oauthClientSharing === "perAgent" || doc.oauthClientSharing === "perAgent") merged.oauthClientSharing = "perAgent";
+    if (code.independentApproval || doc.independentApproval) merged.independentApproval = true;
+    for (const key of ["trustDomain", "awsAccountId", "awsRegion"] as const) {
+        if (code[key] !== undefined && doc[key] !== undefined && code[key] !== doc[key]) {
+            violations.push({ path: ["spec", key], rule: "fleet-setting", message: `the Fleet document sets ${key} "${doc[key]}" but the program sets "${code[key]}"; a document may not change the fleet's ${key} — make them agree` });
+        }
+    }
+    return { settings: merged, violations };
+}
+
+/** Every problem with fleet settings, paths relative to the Fleet document's root. */
+export function checkSettings(settings: FleetSettings): Violation[] {
+    const violations: Violation[] = [];
+    const add = (path: FieldPath, rule: string, message: string) => violations.push({ path: ["spec", ...path], rule, message });
+    if (settings.maxLifetimeDays !== undefined && (!Number.isInteger(settings.maxLifetimeDays) || settings.maxLifetimeDays < 1 || settings.maxLifetimeDays > MAX_LIFETIME_CEILING_DAYS)) {
+        add(["maxLifetimeDays"], "fleet-setting", `maxLifetimeDays ${settings.maxLifetimeDays} is outside 1-${MAX_LIFETIME_CEILING_DAYS}: no agent may live longer than ${MAX_LIFETIME_CEILING_DAYS} days`);
+    }
+    if (settings.awsAccountId !== undefined && !AWS_ACCOUNT_ID.test(settings.awsAccountId)) {
+        add(["awsAccountId"], "fleet-setting", `awsAccountId "${settings.awsAccountId}" is not a 12-digit AWS account ID`);
+    }
+    if (settings.awsRegion !== undefined && !AWS_REGION.test(settings.awsRegion)) {
+        add(["awsRegion"], "fleet-setting", `awsRegion "${settings.awsRegion}" is not an AWS region such as us-east-1`);
+    }
+    (settings.trustedAccountIds ?? []).forEach((id, i) => {
+        if (!AWS_ACCOUNT_ID.test(id)) add(["trustedAccountIds", i], "fleet-setting", `"${id}" is not a 12-digit AWS account ID`);
+    });
+    if (settings.defaultNamespace !== undefined) {
+        violations.push(...namespaceViolations(settings.defaultNamespace, settings, ["spec", "defaultNamespace"]));
+    }
+    (settings.allowedNamespaces ?? []).forEach((ns, i) => {
+        if (!isDns1123Label(ns)) add(["allowedNamespaces", i], "kubernetes-name", `namespace "${ns}" is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)`);
+    });
+    for (const key of ["oidcProviderArn", "trustAnchorArn", "permissionsBoundaryArn"] as const) {
+        if (settings[key] !== undefined) violations.push(...trustSettingViolations(key, settings[key]!, settings, ["spec", key]));
+    }
+    if (settings.clusterName !== undefined) violations.push(...clusterNameViolations(settings.clusterName, ["spec", "clusterName"]));
+    for (const [gateway, arn] of Object.entries(settings.gateways ?? {})) {
+        violations.push(...trustSettingViolations("gateway", arn, settings, ["spec", "gateways", gateway]));
+    }
+    return violations;
+}
+
+/**
+ * An ARN setting that reaches a trust policy, a boundary or Cedar: the right service and resource type,
+ * no wildcard, and (when the fleet names its account) the fleet's account or one it trusts.
+ */
+export function trustSettingViolations(kind: keyof typeof SETTING_ARNS, arn: string, settings: FleetSettings, path: FieldPath): Violation[] {
+    const grammar = SETTING_ARNS[kind];
+    const label = kind === "gateway" ? "gateway ARN" : kind;
+    if (hasWildcard(arn)) return [{ path, rule: "trust-setting", message: `${label} "${arn}" holds a wildcard; it must name exactly one resource, e.g. ${grammar.example}` }];
+    if (!grammar.pattern.test(arn)) return [{ path, rule: "trust-setting", message: `${label} "${arn}" is not ${grammar.what} ARN; expected the form ${grammar.example}` }];
+    const account = accountOfArn(arn);
+    const allowed = settings.awsAccountId === undefined ? undefined : [settings.awsAccountId, ...(settings.trustedAccountIds ?? [])];
+    if (allowed && account !== "aws" && !allowed.includes(account)) {
+        return [{ path, rule: "trust-setting", message: `${label} "${arn}" is in account ${account}, not the fleet's account ${settings.awsAccountId}; list ${account} in the Fleet's trustedAccountIds if that is intended` }];
+    }
+    return [];
+}
+
+/** EKS cluster names as EKS accepts them. */
+export function clusterNameViolations(name: string, path: FieldPath): Violation[] {
+    return EKS_CLUSTER_NAME.test(name) ? [] : [{ path, rule: "trust-setting", message: `clusterName "${name}" is not an EKS cluster name (1-100 letters, digits, '-' or '_', starting with a letter or digit)` }];
+}
+
+/** A namespace an agent lives in or is granted: a DNS-1123 label, allowed by the fleet, not a system namespace unless listed. */
+export function namespaceViolations(namespace: string, settings: FleetSettings, path: FieldPath): Violation[] {
+    if (hasWildcard(namespace)) return []; // the wildcard guardrail reports it
+    if (!isDns1123Label(namespace)) {
+        return [{ path, rule: "kubernetes-name", message: `namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)` }];
+    }
+    const allowed = settings.allowedNamespaces;
+    if (allowed ? !allowed.includes(namespace) : SYSTEM_NAMESPACES.includes(namespace)) {
+        return [{
+            path, rule: "kubernetes-namespace",
+            message: allowed
+                ? `namespace "${namespace}" is not in the fleet's allowedNamespaces (${allowed.join(", ") || "none"}); add it to the Fleet document if agents belong there`
+                : `namespace "${namespace}" belongs to the cluster itself (${SYSTEM_NAMESPACES.join(", ")}); agents are placed or granted there only when the Fleet's allowedNamespaces lists it`,
+        }];
+    }
+    return [];
+}
