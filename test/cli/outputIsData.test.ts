@@ -2,7 +2,9 @@ import * as assert from "assert";
 import MarkdownIt from "markdown-it";
 import { agentid, agentWith, BASE_AGENT, NOW, writeFixtures } from "../helpers/fixtures";
 
-const INJECTED_TEAM = `    team: "x</details>\\n\\n## ✅ no access changes @security-team"`;
+/** The issue's injection, carried by a SPIRE selector (free text on one line), and a mention in the owner team. */
+const INJECTED_SELECTOR = "unix:user:x</details> ## ✅ no access changes @security-team | injected | row |";
+const MENTIONING_TEAM = "x @security-team";
 
 /** Every token markdown-it (with HTML on, as GitHub renders comments) produces, block and inline. */
 function tokens(markdown: string) {
@@ -10,26 +12,30 @@ function tokens(markdown: string) {
 }
 
 describe("bad input never changes the answer: output is data, not markup (CLI process)", () => {
-    it("keeps an injected heading, HTML and mention out of the diff's pull-request comment", async () => {
-        const base = writeFixtures({ "a.yaml": BASE_AGENT });
-        const head = writeFixtures({ "a.yaml": agentWith(["    team: platform", INJECTED_TEAM]) });
+    it("keeps an injected heading, HTML, table row and mention out of the diff's pull-request comment", async () => {
+        const withSpire = (selector: string, team: string) => agentWith(["    team: platform", `    team: "${team}"`],
+            ["      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", `      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc\n    spire:\n      parentId: spiffe://example.org/node/a\n      selectors: ["${selector}"]`]);
+        const base = writeFixtures({ "a.yaml": withSpire("unix:user:x", "platform") });
+        const head = writeFixtures({ "a.yaml": withSpire(INJECTED_SELECTOR, MENTIONING_TEAM) });
         const result = await agentid(["diff", "--base", base, "--head", head, "--now", NOW, "--format", "md"]);
         assert.strictEqual(result.code, 0, result.stderr);
         const all = tokens(result.stdout);
         assert.deepStrictEqual(all.filter((t) => t.type === "heading_open").map((t) => t.tag), ["h3"]);
+        assert.deepStrictEqual(all.filter((t) => t.type === "tr_open").length, 3); // the header and two changes
         assert.deepStrictEqual(all.filter((t) => t.type.startsWith("html")).map((t) => t.content.trim()), ["<details><summary>Effective permissions before → after</summary>", "</details>"]);
         assert.deepStrictEqual(all.filter((t) => t.type === "text" && t.content.includes("@security-team")), []);
-        const detail = all.filter((t) => t.type === "code_inline").map((t) => t.content);
-        assert.ok(detail.includes("platform <platform@example.com> → x</details>\\n\\n## ✅ no access changes @security-team <platform@example.com>"), detail.join("\n"));
+        assert.deepStrictEqual(all.filter((t) => t.type === "code_inline").map((t) => t.content).slice(1), [
+            "platform <platform@example.com> → x @security-team <platform@example.com>",
+            `SPIRE entry spiffe://example.org/node/a [unix:user:x] x509 900s → spiffe://example.org/node/a [${INJECTED_SELECTOR}] x509 900s`,
+        ]);
     });
 
     it("shows control characters as escapes on the terminal", async () => {
         const dir = writeFixtures({ "a.yaml": agentWith(["    team: platform", `    team: "\\e[2J\\e[31mred\\u202Eevil"`], ["  expiresAt: 2027-01-15T00:00:00Z", "  expiresAt: 2026-11-01T00:00:00Z"]) });
         const [expired, show] = await Promise.all([agentid(["expired", dir, "--now", NOW]), agentid(["show", dir, "--agent", "fixture-agent", "--now", NOW])]);
-        for (const out of [expired.stdout, show.stdout]) {
-            assert.doesNotMatch(out, /[\u001b\u202e]/);
-            assert.ok(out.includes("\\x1b[2J\\x1b[31mred\\u202eevil"), out);
-        }
+        for (const out of [expired.stdout, expired.stderr, show.stdout, show.stderr]) assert.doesNotMatch(out, /[\u001b\u202e]/);
+        assert.match(expired.stdout, /^expired {3}fixture-agent {2}2026-11-01T00:00:00Z {2}\\x1b\[2J\\x1b\[31mred\\u202eevil <platform@example\.com>/);
+        assert.ok((show.stdout + show.stderr).includes("\\x1b[2J\\x1b[31mred\\u202eevil"), show.stdout + show.stderr);
     });
 
     it("neutralises CSV cells that a spreadsheet would run as formulas", async () => {
