@@ -50,3 +50,10 @@ export const SETTING_ARNS = {
 export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 export const AWS_ACCOUNT_ID = new RegExp(`^${ACCOUNT}$`);
 export const AWS_REGION = new RegExp(`^${REGION}$`);
+
+/** An EKS cluster: `arn:aws:eks:<region>:<account>:cluster/<name>`. */
+export const EKS_CLUSTER_ARN = arnOf("eks", "cluster/[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
+/** An AgentCore workload identity in the account's default directory. */
+export const WORKLOAD_IDENTITY_ARN = arnOf("bedrock-agentcore", "workload-identity-directory/default/workload-identity/[A-Za-z0-9_.-]{3,255}");
+/** An AgentCore OAuth2 credential provider in the account's default token vault. */
+export const OAUTH2_CREDENTIAL_PROVIDER_ARN = arnOf("bedrock-agentcore", "token-vault/default/oauth2credentialprovider/[a-zA-Z0-9_-]{1,128}");

@@ -64,11 +64,6 @@ export class IamActionCatalog {
         return level !== "Read" && level !== "List";
     }
 
-    /** IAM or STS actions that change identities or issue credentials: agents never hold them. */
-    isIdentityWrite(action: string): boolean {
-        return /^(iam|sts):/i.test(action) && this.isWrite(action);
-    }
-
     /** The resource types the action accepts; empty for actions that only work on `"Resource": "*"`. */
     resourceTypesOf(action: string): string[] {
         return (this.lookup(action)?.resourceTypes ?? []).map((t) => t.name);

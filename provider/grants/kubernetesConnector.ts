@@ -8,7 +8,7 @@ import { Connector, GrantExpansion, RbacRule, Risk } from "./types";
 /** The Kubernetes API's resource verbs. `escalate`, `bind` and `impersonate` are privilege escalation. */
 export const KUBERNETES_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] as const;
 const READ_VERBS = ["get", "list", "watch"];
-const ESCALATION_VERBS = ["escalate", "bind", "impersonate"];
+export const ESCALATION_VERBS = ["escalate", "bind", "impersonate"];
 const VERBS_BY_ACCESS: Record<Access, string[]> = {
     read: READ_VERBS,
     write: ["create", "update", "patch"],

@@ -2,6 +2,7 @@ import type { Access, Grant } from "../spec/types";
 import type { Violation } from "../spec/diagnostics";
 import { isDns1123Label } from "../spec/names";
 import { hasWildcard } from "../spec/wildcards";
+import { OAUTH2_CREDENTIAL_PROVIDER_ARN, WORKLOAD_IDENTITY_ARN } from "./arnGrammar";
 import { onlyFields } from "./awsConnectors";
 import { iamActions } from "./iamActions";
 import { OAUTH_SCOPES, scopesOf } from "./oauthScopes";
@@ -9,6 +10,16 @@ import { Connector, GrantExpansion, Risk } from "./types";
 
 /** The only action an agent needs to fetch a SaaS token for itself. */
 export const OAUTH_TOKEN_ACTION = "bedrock-agentcore:GetResourceOauth2Token";
+
+/**
+ * The token statement in the form this connector emits it: only the token action, on exactly one OAuth2
+ * credential provider and one workload identity (no patterns). The policy pack accepts the escalation-listed
+ * token action in this form only.
+ */
+export function isScopedOauthTokenStatement(actions: readonly string[], resources: readonly string[]): boolean {
+    return actions.length === 1 && actions[0].toLowerCase() === OAUTH_TOKEN_ACTION.toLowerCase() && resources.length === 2
+        && resources.filter((r) => OAUTH2_CREDENTIAL_PROVIDER_ARN.test(r)).length === 1 && resources.filter((r) => WORKLOAD_IDENTITY_ARN.test(r)).length === 1;
+}
 /**
  * `<target>/<tool>`: AgentCore names gateway tools by target and tool, joined as `<target>___<tool>`.
  * A target has no `__` and does not end in `_`, so the first `___` of an action id is always the

@@ -1,19 +1,14 @@
 import type { GrantExpansion, PolicyStatement } from "../../grants/types";
 import type { ResolvedAgent } from "../../spec/resolve";
+import { eksClusterArn, EXPIRY_CONDITION, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
+
+export { eksClusterArn } from "./trustModes";
+export type { TrustStatement } from "./trustModes";
 
 /** An IAM policy document, exactly as it is sent to AWS. */
 export interface PolicyDocument {
     Version: "2012-10-17";
     Statement: PolicyStatement[] | TrustStatement[];
-}
-
-/** A statement of a role's trust policy. */
-export interface TrustStatement {
-    Sid: string;
-    Effect: "Allow";
-    Principal: { Federated: string } | { Service: string };
-    Action: string[];
-    Condition: Record<string, Record<string, string>>;
 }
 
 /** ARNs that exist only once other resources do (AgentCore workload identity). */
@@ -31,64 +26,18 @@ export const DENY_ALL_SID = "AgentExpiredDenyAll";
 export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs): PolicyDocument {
     const aws = agent.aws;
     if (!aws) throw new Error(`agent ${agent.name} has no AWS identity (identity.aws); no trust policy to build`);
-    const notAfter = { DateLessThan: { "aws:CurrentTime": agent.expiresAt } };
-    const k8s = agent.kubernetes!; // irsa and podIdentity agents always have one (usesKubernetes)
-    let statement: TrustStatement;
-    switch (aws.trust) {
-        case "irsa": {
-            const issuer = aws.oidcProviderArn!.replace(/^arn:[^:]+:iam::\d*:oidc-provider\//, "");
-            statement = {
-                Sid: "AgentTrustIrsa", Effect: "Allow", Principal: { Federated: aws.oidcProviderArn! },
-                Action: ["sts:AssumeRoleWithWebIdentity"],
-                Condition: {
-                    StringEquals: {
-                        [`${issuer}:sub`]: `system:serviceaccount:${k8s.namespace}:${k8s.serviceAccount}`,
-                        [`${issuer}:aud`]: "sts.amazonaws.com",
-                    },
-                    ...notAfter,
-                },
-            };
-            break;
-        }
-        case "podIdentity":
-            // EKS tags the session with the pod's namespace and service account; the source pins the cluster and account.
-            statement = {
-                Sid: "AgentTrustPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" },
-                Action: ["sts:AssumeRole", "sts:TagSession"],
-                Condition: {
-                    StringEquals: {
-                        "aws:RequestTag/kubernetes-namespace": k8s.namespace,
-                        "aws:RequestTag/kubernetes-service-account": k8s.serviceAccount,
-                        "aws:SourceAccount": aws.accountId!,
-                    },
-                    ArnEquals: { "aws:SourceArn": eksClusterArn(aws.region!, aws.accountId!, aws.clusterName!) },
-                    ...notAfter,
-                },
-            };
-            break;
-        case "rolesAnywhere":
-            statement = {
-                Sid: "AgentTrustRolesAnywhere", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" },
-                Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-                Condition: {
-                    StringEquals: { "aws:PrincipalTag/x509SAN/URI": agent.spiffeId },
-                    ArnEquals: { "aws:SourceArn": aws.trustAnchorArn! },
-                    ...notAfter,
-                },
-            };
-            break;
-        case "agentcore":
-            statement = {
-                Sid: "AgentTrustAgentCore", Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" },
-                Action: ["sts:AssumeRole"],
-                Condition: {
-                    ArnEquals: { "aws:SourceArn": inputs.workloadIdentityArn },
-                    ...notAfter,
-                },
-            };
-            break;
-    }
-    return { Version: "2012-10-17", Statement: [statement] };
+    const k8s = agent.kubernetes; // irsa and podIdentity agents always have one (usesKubernetes)
+    const subject: TrustSubject = {
+        oidcProviderArn: aws.oidcProviderArn,
+        namespace: k8s?.namespace,
+        serviceAccount: k8s?.serviceAccount,
+        accountId: aws.accountId,
+        clusterArn: aws.trust === "podIdentity" ? eksClusterArn(aws.region!, aws.accountId!, aws.clusterName!) : undefined,
+        spiffeId: agent.spiffeId,
+        trustAnchorArn: aws.trustAnchorArn,
+        workloadIdentityArn: inputs.workloadIdentityArn,
+    };
+    return { Version: "2012-10-17", Statement: [trustStatementOf(aws.trust, subject, agent.expiresAt)] };
 }
 
 /**
@@ -97,7 +46,7 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs): Pol
  */
 export function buildPermissionPolicy(grants: readonly GrantExpansion[], expiresAt: string): PolicyDocument | undefined {
     const statements = grants.flatMap((g) => g.statements).map((s): PolicyStatement => ({
-        ...s, Condition: { ...s.Condition, DateLessThan: { "aws:CurrentTime": expiresAt } },
+        ...s, Condition: { ...s.Condition, [EXPIRY_CONDITION.operator]: { [EXPIRY_CONDITION.key]: expiresAt } },
     }));
     return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
 }
@@ -116,11 +65,6 @@ export function roleArnOf(agent: ResolvedAgent): string | undefined {
     const account = aws.accountId ?? fromOidc?.[4];
     const partition = fromOidc?.[1] ?? "aws";
     return account ? `arn:${partition}:iam::${account}:role${ROLE_PATH}${aws.roleName}` : undefined;
-}
-
-/** The ARN of an EKS cluster. */
-export function eksClusterArn(region: string, account: string, cluster: string): string {
-    return `arn:aws:eks:${region}:${account}:cluster/${cluster}`;
 }
 
 /** What a disabled (expired, `onExpiry: disable`) agent's role holds instead of its grants. */

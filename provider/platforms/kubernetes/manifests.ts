@@ -7,6 +7,11 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
     return { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": agent.name };
 }
 
+/**
+ * Marks a service account whose declaration asks for the token to be mounted (`automountToken: true`):
+ * the policy pack refuses token automount on agent service accounts that do not carry it.
+ */
+export const AUTOMOUNT_DECLARED_ANNOTATION = "agentid.dev/automount-token";
 
 /**
  * The agent's ServiceAccount. `roleArn` (IRSA) is placed as given: a string for `agentid show`,
@@ -20,6 +25,7 @@ export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn
         "agentid.dev/expires-at": agent.expiresAt,
         "agentid.dev/spiffe-id": agent.spiffeId,
     };
+    if (k8s.automountToken) annotations[AUTOMOUNT_DECLARED_ANNOTATION] = "declared";
     if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
     return {
         apiVersion: "v1",
