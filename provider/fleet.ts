@@ -5,6 +5,7 @@ import { vendorIdOf } from "./grants/oauthScopes";
 import { oauthProviderNameOf, policyEngineNameOf } from "./spec/names";
 import { formatInstant, parseInstant } from "./spec/clock";
 import { formatDiagnostic } from "./spec/diagnostics";
+import { terminalText } from "./output/terminal";
 import { validateDeclarations, ValidationReport } from "./spec/validate";
 import { stringify } from "yaml";
 import type { AgentDeclaration, FleetSettings } from "./spec/types";
@@ -169,7 +170,8 @@ export function loadFleetReport(args: AgentFleetArgs, now: Date): ValidationRepo
 /** The validation report as the program's error: every problem, file:line:col first. */
 export function renderReport(report: ValidationReport): string {
     const lines = [
-        ...report.missing.map((p) => `${p}: error: no such file or directory`),
+        ...report.missing.map((p) => `${terminalText(p)}: error: no such file or directory`),
+        ...report.unreadable.map((u) => `${terminalText(u.file)}: error: ${u.reason}`),
         ...report.errors.map(formatDiagnostic),
     ];
     return `agentid: ${lines.length} problem${lines.length === 1 ? "" : "s"} in the agent declarations; nothing was changed:\n${lines.map((l) => `  ${l}`).join("\n")}`;

@@ -3,7 +3,7 @@ export { Agent, AgentArgs, AgentidError, ApprovalArgs, GrantArgs, IdentityArgs, 
 export { GRANTS_POLICY_NAME } from "./spec/names";
 export { AgentFleet, AgentFleetArgs, renderReport } from "./fleet";
 export * from "./spec/types";
-export { validateDeclarations, validateTexts, ValidationReport, LoadedAgent } from "./spec/validate";
+export { validateDeclarations, validateTexts, ValidationReport, LoadedAgent, FoundAgent } from "./spec/validate";
 export { checkAgent, RULES } from "./spec/guardrails";
 export { resolveSettings, DEFAULT_SETTINGS } from "./spec/settings";
 export { resolveAgent, expandGrants, ResolvedAgent } from "./spec/resolve";

@@ -1,4 +1,5 @@
 import type { Risk } from "../grants/types";
+import { markdownCell, markdownCode, markdownCodeBlock } from "../output/markdown";
 import { maxRisk } from "../grants/types";
 import { canonicalJson } from "../spec/digest";
 import type { FleetSettings } from "../spec/types";
@@ -154,7 +155,11 @@ function atomTexts(view: AgentView | undefined): string[] {
     return view ? view.grants.flatMap((g) => g.atoms.map((x) => x.text)) : [];
 }
 
-/** A pull-request comment: a summary line, then one section per agent with effective permissions before/after. */
+/**
+ * A pull-request comment: a summary line, then one section per agent with effective permissions
+ * before/after. Every user-supplied text is a code span or inside a fenced block (output/markdown),
+ * so no declaration can add headings, HTML, mentions or rows to the comment.
+ */
 export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     const changes = diffs.flatMap((d) => d.changes);
     if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
@@ -165,15 +170,14 @@ export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     ];
     const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
     for (const diff of diffs) {
-        lines.push(`### ${diff.agent}`, "", "| change | risk | detail |", "|---|---|---|");
-        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${c.detail.replace(/\|/g, "\\|")} |`);
-        lines.push("", "<details><summary>Effective permissions before → after</summary>", "", "```diff");
+        lines.push(`### ${markdownCode(diff.agent)}`, "", "| change | risk | detail |", "|---|---|---|");
+        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${markdownCell(c.detail)} |`);
+        lines.push("", "<details><summary>Effective permissions before → after</summary>", "");
         const before = new Set(diff.before);
         const after = new Set(diff.after);
-        for (const x of [...new Set([...diff.before, ...diff.after])].sort()) {
-            lines.push(`${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
-        }
-        lines.push("```", "", "</details>", "");
+        const permissions = [...new Set([...diff.before, ...diff.after])].sort()
+            .map((x) => `${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
+        lines.push(...markdownCodeBlock(permissions, "diff"), "", "</details>", "");
     }
     return lines.join("\n");
 }

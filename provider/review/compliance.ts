@@ -1,11 +1,12 @@
 import { isExpired } from "../spec/clock";
 import type { AgentView } from "./accessView";
+import { errorsNote, ReviewedAgent } from "./reviewedAgent";
 
 export type Framework = "owasp-nhi" | "owasp-asi" | "maestro" | "nist-ai-rmf";
 export const FRAMEWORKS: Framework[] = ["owasp-nhi", "owasp-asi", "maestro", "nist-ai-rmf"];
 
-/** One agent's result for one check. */
-export interface AgentCheck { agent: string; status: "pass" | "fail"; evidence: string }
+/** One agent's result for one check; `agent` is null when an invalid declaration has no readable name. */
+export interface AgentCheck { agent: string | null; status: "pass" | "fail"; evidence: string; valid?: false }
 
 /** A control: its checks over every agent; it passes when every agent passes. */
 export interface ControlResult {
@@ -125,16 +126,24 @@ export const CONTROLS: Record<Framework, { id: string; title: string; checks: (k
     ],
 };
 
-export function complianceReport(framework: Framework, views: readonly AgentView[], now: Date): { framework: Framework; controls: ControlResult[] } {
+/**
+ * Every control over every agent found. An invalid agent fails every control: its declaration cannot
+ * be applied as written, so nothing in it is evidence.
+ */
+export function complianceReport(framework: Framework, agents: readonly ReviewedAgent[], now: Date): { framework: Framework; controls: ControlResult[] } {
+    const views = agents.flatMap((a) => (a.view ? [a.view] : []));
     return {
         framework,
         controls: CONTROLS[framework].map((control) => {
-            const agents = views.flatMap((v) => control.checks.map((name) => CHECKS[name].check(v, views, now)));
-            // One result per agent: failing if any of the control's checks fails.
-            const perAgent = views.map((v) => {
-                const mine = agents.filter((a) => a.agent === v.name);
+            const perAgent = agents.map((agent): AgentCheck => {
+                if (agent.errors.length > 0) {
+                    const name = agent.view?.name ?? agent.summary.name ?? null;
+                    return { agent: name, status: "fail", valid: false, evidence: `invalid declaration at ${agent.file}:${agent.line} (${errorsNote(agent.errors)}); fix it (agentid validate)` };
+                }
+                const mine = control.checks.map((check) => CHECKS[check].check(agent.view!, views, now));
                 const failed = mine.filter((a) => a.status === "fail");
-                return failed.length > 0 ? fail(v.name, failed.map((f) => f.evidence).join("; ")) : pass(v.name, mine.map((m) => m.evidence).join("; "));
+                // One result per agent: failing if any of the control's checks fails.
+                return failed.length > 0 ? fail(agent.view!.name, failed.map((f) => f.evidence).join("; ")) : pass(agent.view!.name, mine.map((m) => m.evidence).join("; "));
             });
             return {
                 id: control.id, title: control.title,

@@ -1,3 +1,5 @@
+import { terminalText } from "../output/terminal";
+
 /** A path into a declaration: keys and list indexes, e.g. ["spec", "grants", 1, "resources", 0]. */
 export type FieldPath = (string | number)[];
 
@@ -22,7 +24,12 @@ export function formatPath(path: FieldPath): string {
         typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${part}` : part, "");
 }
 
-/** The human line: `file:line:col: error: message (rule)`. */
+/** The human line: `file:line:col: error: message (rule)`; a file name or message can never split it. */
 export function formatDiagnostic(d: Diagnostic): string {
-    return `${d.file}:${d.line}:${d.column}: error: ${d.message} (${d.rule})`;
+    return `${terminalText(d.file)}:${d.line}:${d.column}: error: ${terminalText(d.message)} (${d.rule})`;
+}
+
+/** A diagnostic in JSON documents (`validate --json` and every error that carries diagnostics). */
+export function diagnosticRecord(d: Diagnostic): { file: string; line: number; column: number; agent?: string; path: string; rule: string; message: string } {
+    return { file: d.file, line: d.line, column: d.column, ...(d.agent !== undefined ? { agent: d.agent } : {}), path: formatPath(d.path), rule: d.rule, message: d.message };
 }

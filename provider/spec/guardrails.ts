@@ -22,6 +22,7 @@ export const RULES = [
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "kubernetes-namespace", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "spiffe-id", "identity-shared", "spire-selectors",
     "spire-entry", "expiry-unenforced", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
+    "approver-is-owner", "file-unusable",
 ] as const;
 
 /** IAM tag values (owner team and contact land in tags): at most 256 letters, digits, spaces and `_.:/=+-@`. */
@@ -92,6 +93,13 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
                 add(["spec", "grants", e.index], "approval-required", `grant ${e.index} (${e.connector}, ${e.access}, risk ${e.risk}) needs spec.approval with a ticket and approvers before it can be applied${why}`);
             }
         }
+    }
+    if (settings.independentApproval && spec.approval) {
+        spec.approval.approvers.forEach((approver, i) => {
+            if (approver.toLowerCase() === spec.owner.contact.toLowerCase()) {
+                add(["spec", "approval", "approvers", i], "approver-is-owner", `approver ${approver} is the owner's contact; this fleet requires independent approval — ask someone outside ${spec.owner.team} to approve`);
+            }
+        });
     }
     if (spec.approval?.grantsDigest !== undefined) {
         const digest = grantsDigest(spec.grants);

@@ -1,7 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from "yaml";
+import { Composer, CST, isMap, isPair, isScalar, isSeq, LineCounter, Node, Parser, visit } from "yaml";
 import type { Diagnostic, FieldPath } from "./diagnostics";
+import { collectFiles, FileProblem, readDeclarationFile } from "./files";
 
 /** A 1-based position in a file. */
 export interface Position {
@@ -30,46 +29,26 @@ export interface LoadResult {
     diagnostics: Diagnostic[];
     /** Paths given that do not exist: a usage error for the CLI. */
     missing: string[];
+    /** Files and directories that exist but cannot be read: an environment error for the CLI. */
+    unreadable: FileProblem[];
 }
 
-const DECLARATION_FILE = /\.ya?ml$/i;
-
-/** Expands files and directories (recursively) into sorted `*.yaml` / `*.yml` files. */
-export function collectFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
-    const files = new Set<string>();
-    const missing: string[] = [];
-    const walk = (entry: string) => {
-        const stat = fs.statSync(entry);
-        if (stat.isDirectory()) {
-            for (const child of fs.readdirSync(entry).sort()) {
-                if (!child.startsWith(".") && child !== "node_modules") walk(path.join(entry, child));
-            }
-        } else if (stat.isFile() && DECLARATION_FILE.test(entry)) {
-            files.add(entry);
-        }
-    };
-    for (const given of paths) {
-        if (!fs.existsSync(given)) missing.push(given);
-        else if (fs.statSync(given).isFile()) files.add(given);
-        else walk(given);
-    }
-    return { files: [...files], missing };
-}
+/** How deeply collections may nest in a declaration (agentid's own fields need 6 levels). */
+export const MAX_NESTING_DEPTH = 64;
 
 /** Reads and parses every declaration file under the given paths. */
 export function loadDeclarations(paths: readonly string[]): LoadResult {
-    const { files, missing } = collectFiles(paths);
+    const found = collectFiles(paths);
     const sources: { file: string; text: string }[] = [];
-    const unreadable: Diagnostic[] = [];
-    for (const file of files) {
-        try {
-            sources.push({ file, text: fs.readFileSync(file, "utf8") });
-        } catch (error) {
-            unreadable.push({ file, line: 1, column: 1, path: [], rule: "yaml-syntax", message: `cannot read file: ${(error as Error).message}` });
-        }
+    const unreadable = [...found.unreadable];
+    for (const file of found.files) {
+        const read = readDeclarationFile(file);
+        if ("text" in read) sources.push({ file, text: read.text });
+        else unreadable.push({ file, reason: read.problem });
     }
+    const skipped: Diagnostic[] = found.skipped.map(({ file, reason }) => ({ file, line: 1, column: 1, path: [], rule: "file-unusable", message: reason }));
     const parsed = parseSources(sources);
-    return { ...parsed, files, missing, diagnostics: [...unreadable, ...parsed.diagnostics] };
+    return { ...parsed, files: sources.map((s) => s.file), missing: found.missing, unreadable, diagnostics: [...skipped, ...parsed.diagnostics] };
 }
 
 /** Parses in-memory sources, as if they were files. */
@@ -81,32 +60,58 @@ export function parseSources(sources: readonly { file: string; text: string }[])
         documents.push(...parsed.documents);
         diagnostics.push(...parsed.diagnostics);
     }
-    return { files: sources.map((s) => s.file), documents, diagnostics, missing: [] };
+    return { files: sources.map((s) => s.file), documents, diagnostics, missing: [], unreadable: [] };
 }
 
 /** Parses one file's text (several documents allowed). */
-export function parseText(file: string, text: string): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+export function parseText(file: string, source: string): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+    // A byte-order mark is not part of the first line: dropping it keeps columns as editors show them.
+    const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
     const lineCounter = new LineCounter();
     const documents: SourceDocument[] = [];
     const diagnostics: Diagnostic[] = [];
-    const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    // An empty file parses to an empty stream: nothing declared, nothing wrong.
-    const list = Array.isArray(docs) ? docs : [];
-    list.forEach((doc, index) => {
-        if (doc.errors.length > 0) {
-            for (const error of doc.errors) {
-                const pos = lineCounter.linePos(error.pos[0]);
-                diagnostics.push({ file, line: pos.line, column: pos.col, path: [], rule: "yaml-syntax", message: `invalid YAML: ${firstLine(error.message)}; fix the syntax at this position` });
-            }
+    const syntaxError = (offset: number, message: string) => {
+        const pos = lineCounter.linePos(offset);
+        diagnostics.push({ file, line: pos.line, column: pos.col, path: [], rule: "yaml-syntax", message: `invalid YAML: ${message}` });
+    };
+
+    // The concrete syntax tree is built without recursion; nesting and brackets are checked on it
+    // before the recursive composer ever sees a document.
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+    const structural = new Map<number, { offset: number; message: string }[]>();
+    tokens.filter((t): t is CST.Document => t.type === "document").forEach((token, index) => {
+        const problems = structuralProblems(token);
+        if (problems.length === 0) return;
+        structural.set(index, problems);
+        token.value = undefined; // never composed: too deep to walk safely, or cut short by a bracket
+    });
+
+    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+    const docs = Array.from(composer.compose(tokens));
+    if (docs.length === 0) {
+        for (const error of composer.streamInfo().errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
+    }
+    docs.forEach((doc, index) => {
+        const own = structural.get(index);
+        if (own) {
+            for (const problem of own) syntaxError(problem.offset, problem.message);
             return;
         }
-        if (doc.contents === null) return; // an empty document between `---` separators
+        if (doc.errors.length > 0) {
+            for (const error of doc.errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
+            return;
+        }
+        if (isEmptyDocument(doc.contents)) return; // `---` with nothing after it, or only comments
+        const complexKey = firstComplexKey(doc);
+        if (complexKey !== undefined) {
+            syntaxError(complexKey, "a mapping key must be a plain value, not a list or a mapping (`? [a, b]` keys are not supported); write the key as a string");
+            return;
+        }
         let value: unknown;
         try {
             value = doc.toJS({ maxAliasCount: 100 });
         } catch (error) {
-            const pos = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
-            diagnostics.push({ file, line: pos.line, column: pos.col, path: [], rule: "yaml-syntax", message: `invalid YAML: ${firstLine((error as Error).message)}` });
+            syntaxError(doc.contents?.range?.[0] ?? 0, firstLine((error as Error).message));
             return;
         }
         const root = doc.contents as Node;
@@ -120,6 +125,57 @@ export function parseText(file: string, text: string): { documents: SourceDocume
         });
     });
     return { documents, diagnostics };
+}
+
+/**
+ * What stops a document from being composed: nesting deeper than MAX_NESTING_DEPTH (reported where
+ * the limit is crossed), or flow collections (`[`, `{`) that are never closed (reported where they open).
+ * Walks the syntax tree with an explicit stack, so no input can exhaust the call stack.
+ */
+function structuralProblems(document: CST.Document): { offset: number; message: string }[] {
+    const problems: { offset: number; message: string }[] = [];
+    const stack: { token: CST.Token | undefined; depth: number }[] = [{ token: document.value, depth: 0 }];
+    while (stack.length > 0) {
+        const { token, depth } = stack.pop()!;
+        if (!token || !("items" in token) || !Array.isArray(token.items)) continue;
+        const level = depth + 1;
+        if (level > MAX_NESTING_DEPTH) {
+            return [{ offset: token.offset, message: `collections nest deeper than ${MAX_NESTING_DEPTH} levels here, the limit for agentid declarations (they need 6); flatten the document` }];
+        }
+        if (token.type === "flow-collection" && !token.end.some((t) => t.type === "flow-map-end" || t.type === "flow-seq-end")) {
+            const open = token.start.source;
+            const close = open === "[" ? "]" : "}";
+            problems.push({ offset: token.offset, message: `this "${open}" is never closed; add the matching "${close}"` });
+        }
+        for (const item of token.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+            if (item.value) stack.push({ token: item.value, depth: level });
+            if (item.key) stack.push({ token: item.key, depth: level });
+        }
+    }
+    return problems.sort((a, b) => a.offset - b.offset);
+}
+
+/** A document with nothing but a separator or comments composes to a null scalar with an empty range. */
+function isEmptyDocument(contents: unknown): boolean {
+    if (contents === null || contents === undefined) return true;
+    if (!isScalar(contents) || contents.value !== null) return false;
+    const range = contents.range;
+    return range !== undefined && range !== null && range[0] === range[1];
+}
+
+/** Offset of the first key that is a collection or an alias (JavaScript objects cannot hold them faithfully). */
+function firstComplexKey(doc: { contents: unknown }): number | undefined {
+    let found: number | undefined;
+    visit(doc as Parameters<typeof visit>[0], {
+        Pair(_, pair) {
+            if (pair.key !== null && !isScalar(pair.key)) {
+                found = (pair.key as Node).range?.[0] ?? 0;
+                return visit.BREAK;
+            }
+            return undefined;
+        },
+    });
+    return found;
 }
 
 /** Offset of the field's key (mappings) or item (lists); the deepest existing parent otherwise. */

@@ -4,6 +4,7 @@
  * could exceed a limit or collide after sanitising carry a stable hash suffix, so they stay unique.
  */
 import { createHash } from "crypto";
+import agentSchema = require("../../schema/agent.schema.json");
 
 /** Agent names: 2-40 chars, lowercase letters, digits and '-', starting with a letter. */
 export const AGENT_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -49,9 +50,12 @@ export function isDns1123Subdomain(name: string): boolean {
     return fitsLimit(name, NAME_LIMITS.kubernetesObject);
 }
 
-/** A plausible e-mail address: something@domain.tld, no spaces. */
+/** The schema's e-mail pattern, the one definition: editors, the loader, the components and the policy pack agree. */
+const EMAIL = new RegExp(agentSchema.$defs.email.pattern, "u");
+
+/** An e-mail address and nothing else: local@domain.tld (no display name, `mailto:`, spaces or markup). */
 export function isEmail(text: string): boolean {
-    return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text);
+    return EMAIL.test(text);
 }
 
 /** The prefix of every agent's IAM role and Kubernetes RBAC objects. */

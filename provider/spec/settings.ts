@@ -61,6 +61,7 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
     // A program that names its account and no others trusts no other account: a document cannot add one.
     intersect("trustedAccountIds", code.trustedAccountIds ?? (code.awsAccountId !== undefined ? [] : undefined));
     if (code.oauthClientSharing === "perAgent" || doc.oauthClientSharing === "perAgent") merged.oauthClientSharing = "perAgent";
+    if (code.independentApproval || doc.independentApproval) merged.independentApproval = true;
     for (const key of Object.keys(doc) as (keyof FleetSettings)[]) {
         if (TIGHTENED.includes(key) || code[key] === undefined || doc[key] === undefined) continue;
         if (canonicalJson(code[key]) !== canonicalJson(doc[key])) {

@@ -174,6 +174,8 @@ export interface FleetSettings {
      * (the AWS trust still refuses them). Without it, use `identity.spire`, whose entry expires on its own.
      */
     allowClusterSpiffeIds?: boolean;
+    /** When true, no approver of an agent may be its owner contact: approvals need a second person (default false). */
+    independentApproval?: boolean;
 }
 
 /** A whole `kind: Fleet` document. */

@@ -3,34 +3,54 @@ import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent } from "./guardrails";
 import { sharedOauthScopesOf } from "../grants/oauthSharing";
+import type { ExpansionContext } from "../grants/types";
+import type { FileProblem } from "./files";
 import { sharedIdentityViolations } from "./identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
+import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "./readable";
 import { checkSettings, mergeFleetSettings, ResolvedSettings } from "./settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 
-/** An agent declaration found in a file, with where it starts. */
-export interface LoadedAgent {
-    declaration: AgentDeclaration;
+/**
+ * One Agent document as found in a file, valid or not: what every command lists. A document that
+ * failed the schema is a *partial* agent: no declaration, only what could still be read.
+ */
+export interface FoundAgent {
+    /** The whole declaration, when the document passed the schema (guardrail errors may still make it invalid). */
+    declaration?: AgentDeclaration;
+    /** The fields that could be read, whatever the errors. */
+    summary: AgentSummary;
     file: string;
     line: number;
     column: number;
-    /** True when the agent has no diagnostics. */
+    /** This agent's errors: schema, guardrails, duplicate name. */
+    errors: Diagnostic[];
+    /** True when the agent has no errors. */
     valid: boolean;
+}
+
+/** An Agent document that passed the schema. */
+export interface LoadedAgent extends FoundAgent {
+    declaration: AgentDeclaration;
 }
 
 /** The result of validating declaration files: the `agentid validate --json` shape, plus the data. */
 export interface ValidationReport {
     valid: boolean;
-    /** Number of Agent documents found. */
+    /** Number of Agent documents found (every document that is not a `kind: Fleet`). */
     agents: number;
     errors: Diagnostic[];
-    /** Every Agent document that passed the schema (valid or not by guardrails). */
+    /** Every Agent document found, complete or partial, in file order. */
+    found: FoundAgent[];
+    /** The Agent documents that passed the schema (valid or not by guardrails). */
     declarations: LoadedAgent[];
     /** Fleet settings in force (args, tightened by a `kind: Fleet` document). */
     settings: ResolvedSettings;
     /** Paths that do not exist. */
     missing: string[];
+    /** Files and directories that exist but cannot be read. */
+    unreadable: FileProblem[];
     files: string[];
 }
 
@@ -61,6 +81,7 @@ export function validateDeclarations(paths: readonly string[], options: Validate
         documents: [...fromFiles.documents, ...inMemory.documents],
         diagnostics: [...fromFiles.diagnostics, ...inMemory.diagnostics],
         missing: fromFiles.missing,
+        unreadable: fromFiles.unreadable,
     }, options);
 }
 
@@ -71,21 +92,17 @@ export function validateTexts(sources: readonly { file: string; text: string }[]
 
 function validateLoaded(loaded: LoadResult, options: ValidateOptions): ValidationReport {
     const errors: Diagnostic[] = [...loaded.diagnostics];
-    const agents: { doc: SourceDocument; decl: AgentDeclaration }[] = [];
+    const agents: { doc: SourceDocument; schema: SchemaCheck }[] = [];
     const fleets: { doc: SourceDocument; decl: FleetDeclaration }[] = [];
-    let agentCount = 0;
 
     for (const doc of loaded.documents) {
-        const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
-        const isAgent = value !== null && typeof value === "object" && value.kind === "Agent";
-        if (isAgent) agentCount++;
-        const schemaErrors = schemaViolations(doc.value);
-        if (schemaErrors.length > 0) {
-            const agent = isAgent && typeof value?.metadata?.name === "string" ? value.metadata.name : undefined;
-            errors.push(...schemaErrors.map((v) => place(doc, v, agent)));
-            continue;
-        }
-        if (isAgent) agents.push({ doc, decl: doc.value as AgentDeclaration });
+        const value = doc.value as { kind?: unknown } | null;
+        // Anything that is not a Fleet is taken for an agent, so `kind: agent` or a missing kind is
+        // listed as an invalid agent rather than silently ignored.
+        const isAgent = value === null || typeof value !== "object" || value.kind !== "Fleet";
+        const schema = checkSchema(doc.value);
+        if (isAgent) agents.push({ doc, schema });
+        else if (schema.violations.length > 0) errors.push(...schema.violations.map((v) => place(doc, v)));
         else fleets.push({ doc, decl: doc.value as FleetDeclaration });
     }
 
@@ -103,40 +120,68 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     }
 
     const firstByName = new Map<string, SourceDocument>();
-    const sharedOauthScopes = sharedOauthScopesOf(agents.map((a) => a.decl), settings, options.now);
-    const identityProblems = sharedIdentityViolations(agents.map((a) => a.decl), settings, (i) => `${agents[i].doc.file}:${agents[i].doc.locate([]).line}`);
-    const declarations: LoadedAgent[] = [];
-    agents.forEach(({ doc, decl }, i) => {
-        const name = decl.metadata.name;
-        const before = errors.length;
-        const first = firstByName.get(name);
+    // Identities are compared across the agents that passed the schema; a partial agent's are not known.
+    const complete = agents.filter((a) => a.schema.violations.length === 0);
+    const sharedOauthScopes = sharedOauthScopesOf(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now);
+    const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
+    const found: FoundAgent[] = [];
+    for (const { doc, schema } of agents) {
+        const summary = summaryOf(doc.value);
+        const name = summary.name;
+        const own: Violation[] = [...schema.violations];
+        const first = name === undefined ? undefined : firstByName.get(name);
         if (first) {
             const at = first.locate(["metadata", "name"]);
-            errors.push(place(doc, { path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` }, name));
-        } else {
+            own.push({ path: ["metadata", "name"], rule: "duplicate-name", message: `agent "${name}" is already declared at ${first.file}:${at.line}; agent names are unique across the fleet — rename one` });
+        } else if (name !== undefined) {
             firstByName.set(name, doc);
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const own = [...(first ? [] : identityProblems[i]), ...checkAgent(decl, settings, options.now, { sharedOauthScopes: sharedOauthScopes(name) })];
+        const shared = first || schema.violations.length > 0 ? [] : identityProblems[complete.findIndex((a) => a.doc === doc)];
         const seen = new Set<string>();
-        for (const v of own) {
+        const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
+        for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {
             const key = `${formatPath(v.path)}|${v.rule}`;
-            if (!seen.has(key)) { seen.add(key); errors.push(place(doc, v, name)); }
+            if (!seen.has(key)) { seen.add(key); own.push(v); }
         }
+        const agentErrors = own.map((v) => place(doc, v, name));
+        errors.push(...agentErrors);
         const start = doc.locate([]);
-        declarations.push({ declaration: decl, file: doc.file, line: start.line, column: start.column, valid: errors.length === before });
-    });
+        found.push({
+            ...(schema.violations.length === 0 ? { declaration: doc.value as AgentDeclaration } : {}),
+            summary, file: doc.file, line: start.line, column: start.column, errors: agentErrors, valid: agentErrors.length === 0,
+        });
+    }
 
     return {
-        valid: errors.length === 0 && loaded.missing.length === 0,
-        agents: agentCount,
+        valid: errors.length === 0 && loaded.missing.length === 0 && loaded.unreadable.length === 0,
+        agents: found.length,
         errors,
-        declarations,
+        found,
+        declarations: found.filter((f): f is LoadedAgent => f.declaration !== undefined),
         settings,
         missing: loaded.missing,
+        unreadable: loaded.unreadable,
         files: loaded.files,
     };
+}
+
+/**
+ * The guardrails of one agent. A document that failed the schema is checked on the fields that can
+ * still be read, so a misspelled field does not hide, say, write access without an approval.
+ */
+function guardrailViolations(value: unknown, schema: SchemaCheck, settings: ResolvedSettings, now: Date, fleet: Pick<ExpansionContext, "sharedOauthScopes">): Violation[] {
+    if (schema.violations.length === 0) return checkAgent(value as AgentDeclaration, settings, now, fleet);
+    const input = guardrailInput(value, schema.problems);
+    if (!input) return [];
+    let violations: Violation[];
+    try {
+        violations = checkAgent(input.declaration, settings, now);
+    } catch {
+        return []; // the guardrails assume the schema's shape; the schema errors already say what is wrong
+    }
+    return readableViolations(violations, input, schema.violations.map((v) => v.path));
 }
 
 function place(doc: SourceDocument, violation: Violation, agent?: string): Diagnostic {
@@ -144,12 +189,23 @@ function place(doc: SourceDocument, violation: Violation, agent?: string): Diagn
     return { file: doc.file, line, column, ...(agent !== undefined ? { agent } : {}), path: violation.path, rule: violation.rule, message: violation.message };
 }
 
+/** What the schema said about a document: violations to report, and what each leaves readable. */
+interface SchemaCheck {
+    violations: Violation[];
+    problems: SchemaProblem[];
+}
+
 /** Schema errors as violations with field paths, stable rule ids and a fix in the message. */
 export function schemaViolations(value: unknown): Violation[] {
+    return checkSchema(value).violations;
+}
+
+function checkSchema(value: unknown): SchemaCheck {
     const validate = schemaValidator();
-    if (validate(value)) return [];
+    if (validate(value)) return { violations: [], problems: [] };
     const seen = new Set<string>();
     const violations: Violation[] = [];
+    const problems: SchemaProblem[] = [];
     for (const error of validate.errors ?? []) {
         if (error.keyword === "if") continue; // the kind dispatch; the real error is reported beside it
         const violation = describeSchemaError(error);
@@ -158,8 +214,26 @@ export function schemaViolations(value: unknown): Violation[] {
             seen.add(key);
             violations.push(violation);
         }
+        const problem = problemOf(error, violation.path);
+        if (problem) problems.push(problem);
     }
-    return violations;
+    return { violations, problems };
+}
+
+/** What a schema error leaves readable (see SchemaProblem). */
+function problemOf(error: ErrorObject, path: FieldPath): SchemaProblem | undefined {
+    switch (error.keyword) {
+        case "additionalProperties":
+            return { path, effect: "remove" };
+        case "required":
+            return { path: [...path, String((error.params as { missingProperty: string }).missingProperty)], effect: "unreadable" };
+        case "type":
+        case "enum":
+        case "const":
+            return { path, effect: "unreadable" };
+        default:
+            return undefined;
+    }
 }
 
 function describeSchemaError(error: ErrorObject): Violation {
@@ -177,6 +251,10 @@ function describeSchemaError(error: ErrorObject): Violation {
             return { path: [...path, String(params.additionalProperty)], rule: "unknown-field", message: `unknown field "${params.additionalProperty}" in ${where}; allowed fields: ${allowed.join(", ")}` };
         }
         case "type":
+            if (error.data instanceof Date) {
+                // `%YAML 1.1` reads unquoted dates as timestamps.
+                return { path, rule: "invalid-type", message: `${where} must be a string, but YAML 1.1 (%YAML 1.1) read this unquoted date as a timestamp; quote the date, e.g. "2027-01-15"` };
+            }
             return { path, rule: "invalid-type", message: `${where} must be ${article(String(params.type))}` };
         case "enum":
             return { path, rule: "invalid-value", message: `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
@@ -212,6 +290,9 @@ function patternViolation(path: FieldPath, field: string, where: string, error: 
     }
     if (/grantsDigest$/.test(field)) {
         return { path, rule: "invalid-value", message: `${where} must be sha256:<64 hex digits>; get it from \`agentid digest\`` };
+    }
+    if (error.keyword === "pattern" && (error.params as { pattern?: string }).pattern === "\\S") {
+        return { path, rule: "invalid-value", message: `${where} must not be blank; say it in words` };
     }
     if (error.keyword === "minLength") return { path, rule: "invalid-value", message: `${where} must not be empty` };
     return { path, rule: "invalid-value", message: `${where} ${error.message ?? "is invalid"}` };

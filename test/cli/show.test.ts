@@ -31,7 +31,9 @@ describe("agentid show", () => {
     it("refuses an invalid agent with its errors on stderr and exit 1", async () => {
         const dir = writeFixtures({ "a.yaml": replaceLine(BASE_AGENT, "      access: read", "      access: readwrite") });
         const result = await cli("show", dir, "--agent", "fixture-agent", "--now", NOW, "--json");
-        assert.deepStrictEqual([result.code, result.stdout], [1, ""]);
-        assert.match(result.stderr, /\(approval-required\)\nagentid show: agent "fixture-agent" is invalid/);
+        assert.strictEqual(result.code, 1);
+        const shown = JSON.parse(result.stdout);
+        assert.deepStrictEqual([shown.error.code, shown.agent, shown.errors.map((e: { rule: string }) => e.rule)], ["invalid", "fixture-agent", ["approval-required"]]);
+        assert.match(result.stderr, /\(approval-required\)\nagentid show: error: agent "fixture-agent" is invalid \(1 error\)/);
     });
 });

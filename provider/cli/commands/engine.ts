@@ -1,15 +1,15 @@
 import * as path from "path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { agentOfStep } from "../../engine/grouping";
 import { agentsInState, AgentInState } from "../../engine/fleetState";
 import { refreshTargets } from "../../engine/refresh";
 import { engineEnv, toolchainHint, toolchainRoot, toolchainStatus } from "../../engine/toolchain";
-import { stepRecorder, StepRecord } from "../../engine/workspace";
+import type { stepRecorder, StepRecord } from "../../engine/workspace";
 import { diffFleets } from "../../review/accessDiff";
 import { viewOf } from "../../review/accessView";
 import { formatInstant, isExpired, parseInstant } from "../../spec/clock";
 import { resolveSettings } from "../../spec/settings";
-import { Command, EXIT, Io, ParsedArgs, printJson, requireFlag, stringFlag, UsageError } from "../command";
+import { Command, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, requireFlag, stringFlag } from "../command";
 import { nowFrom } from "../fleetInput";
 
 const STACK_FLAGS = {
@@ -17,19 +17,26 @@ const STACK_FLAGS = {
     cwd: { type: "string" as const, value: "DIR", description: "the Pulumi project folder (default .)" },
 };
 
+/** The Automation API, loaded on first use: it takes most of a second to load, and only these commands need it. */
+async function automation() {
+    const [api, workspace] = await Promise.all([import("@pulumi/pulumi/automation"), import("../../engine/workspace")]);
+    return { LocalWorkspace: api.LocalWorkspace, PulumiCommand: api.PulumiCommand, stepRecorder: workspace.stepRecorder };
+}
+
 /** Selects the user's stack with the engine toolchain on PATH; their backend settings are kept. */
 async function openStack(args: ParsedArgs): Promise<Stack> {
     const status = toolchainStatus();
-    if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new UsageError(toolchainHint(status.missing));
+    if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new EnvironmentError(toolchainHint(status.missing));
     const stackName = requireFlag(args, "stack", "the stack to operate on");
     const workDir = path.resolve(stringFlag(args, "cwd") ?? ".");
     const { PATH } = engineEnv(path.join(toolchainRoot(), "unused-backend"));
     const envVars: Record<string, string> = { PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const { LocalWorkspace, PulumiCommand } = await automation();
     const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
     try {
         return await LocalWorkspace.selectStack({ stackName, workDir }, { envVars, pulumiCommand });
     } catch (error) {
-        throw new UsageError(`cannot select stack "${stackName}" in ${workDir}: ${firstLine(error)}`);
+        throw new EnvironmentError(`cannot select stack "${stackName}" in ${workDir}: ${firstLine(error)}`);
     }
 }
 
@@ -58,7 +65,7 @@ export const planCommand: Command = {
     async run(args, io) {
         const stack = await openStack(args);
         const before = agentsInState(await stack.exportStack());
-        const recorder = stepRecorder();
+        const recorder = (await automation()).stepRecorder();
         const outputs = new Map<string, unknown>();
         io.err(`agentid plan: previewing stack ${stack.name}\n`);
         const report = progress(io, recorder);
@@ -84,9 +91,9 @@ export const planCommand: Command = {
         if (args.flags.json) printJson(io, { agents });
         else {
             for (const a of agents) {
-                io.out(`${a.name}: ${Object.entries(a.ops).map(([op, n]) => `${n} to ${op}`).join(", ") || "no changes"}\n`);
-                for (const s of a.steps) io.out(`    ${s}\n`);
-                for (const c of a.changes) io.out(`    access: ${c.kind} [${c.risk}] ${c.detail}\n`);
+                printLine(io, `${a.name}: ${Object.entries(a.ops).map(([op, n]) => `${n} to ${op}`).join(", ") || "no changes"}`);
+                for (const s of a.steps) printLine(io, `    ${s}`);
+                for (const c of a.changes) printLine(io, `    access: ${c.kind} [${c.risk}] ${c.detail}`);
             }
         }
         return EXIT.ok;
@@ -105,7 +112,7 @@ export const driftCommand: Command = {
         const state = await stack.exportStack();
         const agents = agentsInState(state).map((a) => a.name);
         const target = refreshTargets(state);
-        const recorder = stepRecorder();
+        const recorder = (await automation()).stepRecorder();
         io.err(`agentid drift: refreshing ${target.length} resources of stack ${stack.name} (preview only)\n`);
         if (target.length > 0) {
             await stack.previewRefresh({ target, onEvent: progress(io, recorder) })
@@ -118,7 +125,7 @@ export const driftCommand: Command = {
         }));
         if (args.flags.json) printJson(io, { drifted });
         else {
-            for (const d of drifted) io.out(`${d.agent ?? "(fleet)"}  ${d.resource.split("::").pop()}  ${d.detail}\n`);
+            for (const d of drifted) printLine(io, `${d.agent ?? "(fleet)"}  ${d.resource.split("::").pop()}  ${d.detail}`);
             io.out(drifted.length ? `${drifted.length} resource${drifted.length === 1 ? "" : "s"} drifted\n` : "no drift\n");
         }
         return drifted.length > 0 ? EXIT.findings : EXIT.ok;
@@ -147,14 +154,14 @@ export const reapCommand: Command = {
             const target = toReap.flatMap((a) => [a.urn, ...a.descendants]);
             io.err(`agentid reap: removing ${target.length - toReap.length} resources of ${toReap.map((a) => a.name).join(", ")} (targeted update, now = ${formatInstant(now)})\n`);
             (stack.workspace as LocalWorkspace).envVars.AGENTID_NOW = formatInstant(now);
-            const recorder = stepRecorder();
+            const recorder = (await automation()).stepRecorder();
             await stack.up({ target, onEvent: progress(io, recorder) }).catch((error) => { throw new Error(`targeted update failed: ${firstLine(error)}`); });
         }
         if (args.flags.json) printJson(io, result);
         else {
-            io.out(`${args.flags["dry-run"] ? "would reap" : "reaped"}: ${result.reaped.join(", ") || "none"}\n`);
-            if (result.alreadyReaped.length) io.out(`already reaped: ${result.alreadyReaped.join(", ")}\n`);
-            io.out(`kept: ${kept.join(", ") || "none"}\n`);
+            printLine(io, `${args.flags["dry-run"] ? "would reap" : "reaped"}: ${result.reaped.join(", ") || "none"}`);
+            if (result.alreadyReaped.length) printLine(io, `already reaped: ${result.alreadyReaped.join(", ")}`);
+            printLine(io, `kept: ${kept.join(", ") || "none"}`);
         }
         return EXIT.ok;
     },

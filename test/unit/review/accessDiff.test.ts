@@ -79,7 +79,7 @@ describe("access diff", () => {
     it("renders a pull-request comment with a summary line and before/after permissions", () => {
         const md = renderDiffMarkdown(diffFleets([viewOf(agent("a"), SETTINGS)], [viewOf(agent("a", { grants: [{ connector: "aws.s3", access: "readwrite", resources: [BUCKET] }] }), SETTINGS)]));
         assert.strictEqual(md.split("\n")[0], "**agentid access diff**: 1 change to 1 agent — 0 high, 1 medium, 0 low risk.");
-        assert.match(md, /### a\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \|/);
+        assert.match(md, /### `a`\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \| `aws\.s3: \+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*` \|/);
         assert.match(md, /```diff\n  s3:GetObject on arn:aws:s3:::tickets\/inbound\/\*\n  s3:ListBucket on arn:aws:s3:::tickets \(prefix-scoped\)\n\+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*\n```/);
     });
 });
