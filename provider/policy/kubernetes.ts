@@ -4,7 +4,7 @@
  * allow, and whether their token is mounted into pods.
  */
 import { ESCALATION_VERBS } from "../grants/kubernetesConnector";
-import { AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
+import { APPROVAL_ANNOTATION, AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
 import { hasWildcard } from "../spec/wildcards";
 import { AgentServiceAccount, objectName } from "./agentRoles";
 import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
@@ -56,13 +56,17 @@ export function bindingProblems(stack: StackView, accounts: readonly AgentServic
             out.push({ resource: binding, message: `${prefix}, whose rules are not known at preview (computed from other resources' outputs), so they cannot be reviewed — write them from known values` });
             continue;
         }
-        for (const problem of rulesProblems(role.props.rules)) out.push({ resource: binding, message: `${prefix}: ${problem}` });
+        const approved = bound.every((sa) => typeof annotationsOf(sa.resource)?.[APPROVAL_ANNOTATION] === "string");
+        for (const problem of rulesProblems(role.props.rules, approved)) out.push({ resource: binding, message: `${prefix}: ${problem}` });
     }
     return out;
 }
 
-/** What an agent's RBAC rules may not hold: patterns, escalation verbs, and secrets without names. */
-export function rulesProblems(rules: unknown): string[] {
+/**
+ * What an agent's RBAC rules may not hold: patterns, escalation verbs, and secrets without names — the
+ * last unless the agent carries an approval (the declarations allow it as a high-risk, approved grant).
+ */
+export function rulesProblems(rules: unknown, approved = false): string[] {
     const out: string[] = [];
     (Array.isArray(rules) ? rules : []).forEach((rule: Record<string, unknown>, i) => {
         if (rule === null || typeof rule !== "object") return;
@@ -73,8 +77,8 @@ export function rulesProblems(rules: unknown): string[] {
         }
         const escalation = listOf(rule.verbs).filter((v) => ESCALATION_VERBS.includes(v));
         if (escalation.length > 0) out.push(`${at} grants ${escalation.join(", ")}, which lets the agent raise its own privileges or act as another identity; remove it`);
-        if (listOf(rule.resources).includes("secrets") && listOf(rule.resourceNames).length === 0) {
-            out.push(`${at} reaches every secret of the namespace (other identities' tokens and credentials); name the secrets it needs in resourceNames`);
+        if (listOf(rule.resources).includes("secrets") && listOf(rule.resourceNames).length === 0 && !approved) {
+            out.push(`${at} reaches every secret of the namespace (other identities' tokens and credentials) without an approval (annotation ${APPROVAL_ANNOTATION} on the service account); name the secrets it needs in resourceNames, or declare the grant with spec.approval`);
         }
     });
     return out;
@@ -96,6 +100,11 @@ export function automountProblems(stack: StackView, accounts: readonly AgentServ
         out.push({ resource: r, message: `${labelOf(r)} is an agent service account (${sa.reason}) that mounts a long-lived API token into every pod (${setting}); agents use SPIFFE or IAM credentials — set automountServiceAccountToken: false, or declare identity.kubernetes.automountToken: true` });
     }
     return out;
+}
+
+function annotationsOf(resource: ResourceView | undefined): Record<string, unknown> | undefined {
+    const annotations = (resource?.props.metadata as { annotations?: unknown } | undefined)?.annotations;
+    return annotations !== null && typeof annotations === "object" ? (annotations as Record<string, unknown>) : undefined;
 }
 
 function roleRefLabel(binding: ResourceView): string {

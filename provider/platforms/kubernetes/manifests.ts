@@ -12,6 +12,8 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
  * the policy pack refuses token automount on agent service accounts that do not carry it.
  */
 export const AUTOMOUNT_DECLARED_ANNOTATION = "agentid.dev/automount-token";
+/** The approval ticket of an approved agent: high-risk RBAC (secrets without names) is reviewed, as the declaration requires. */
+export const APPROVAL_ANNOTATION = "agentid.dev/approval";
 
 /**
  * The agent's ServiceAccount. `roleArn` (IRSA) is placed as given: a string for `agentid show`,
@@ -26,6 +28,7 @@ export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn
         "agentid.dev/spiffe-id": agent.spiffeId,
     };
     if (k8s.automountToken) annotations[AUTOMOUNT_DECLARED_ANNOTATION] = "declared";
+    if (agent.approval) annotations[APPROVAL_ANNOTATION] = agent.approval.ticket;
     if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
     return {
         apiVersion: "v1",

@@ -295,9 +295,16 @@ describe("agentid-guardrails policies", () => {
                 `${B}: rule 1 holds "*" in apiGroups, which matches everything; name the exact apiGroups`,
                 `${B}: rule 1 holds "*" in resources, which matches everything; name the exact resources`,
                 `${B}: rule 2 grants bind, escalate, which lets the agent raise its own privileges or act as another identity; remove it`,
-                `${B}: rule 3 reaches every secret of the namespace (other identities' tokens and credentials); name the secrets it needs in resourceNames`,
+                `${B}: rule 3 reaches every secret of the namespace (other identities' tokens and credentials) without an approval (annotation agentid.dev/approval on the service account); name the secrets it needs in resourceNames, or declare the grant with spec.approval`,
             ]);
             assert.deepStrictEqual(kubernetesAccess.check(withRules([{ apiGroups: [""], resources: ["secrets"], resourceNames: ["triage-webhook"], verbs: ["get"] }]), CONFIG), []);
+        });
+
+        it("accepts secrets without names for an approved agent, as the declarations do (high risk, approval required)", () => {
+            const approved = serviceAccount("triage", {}, { ...SA_ANNOTATIONS, "agentid.dev/approval": "SEC-7" });
+            const rules = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }];
+            assert.deepStrictEqual(kubernetesAccess.check([approved, k8sRole("triage-reader", rules), binding], CONFIG), []);
+            assert.strictEqual(kubernetesAccess.check(withRules(rules), CONFIG).length, 1);
         });
 
         it("flags a role the stack does not define and an aggregated ClusterRole", () => {
