@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { grantsDigest } from "../provider/spec/digest";
-import type { AgentDeclaration, AwsTrustMode, FleetSettings, Grant } from "../provider/spec/types";
+import { grantsDigest } from "../provider/declarations/digest";
+import type { AgentDeclaration, AwsTrustMode, FleetSettings, Grant } from "../provider/declarations/types";
 
 /** Settings every generated fleet declares (written as a `kind: Fleet` document). */
 export const BENCH_SETTINGS: FleetSettings = {

@@ -44,7 +44,7 @@ async function settle(): Promise<void> {
 
 async function ours(dir: string, expected: number): Promise<number> {
     process.env.AGENTID_NOW = "2026-12-01T00:00:00Z";
-    const { AgentFleet } = await import("../provider/fleet");
+    const { AgentFleet } = await import("../provider/components/agentFleet");
     const started = process.hrtime.bigint();
     new AgentFleet("bench", { paths: [dir], platforms: { spire: false } });
     if (expected > 0) await registrations(expected); else await settle();

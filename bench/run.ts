@@ -10,7 +10,7 @@ import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { parseAllDocuments } from "yaml";
 import { runCli } from "../provider/cli/main";
-import { collectFiles } from "../provider/spec/files";
+import { collectFiles } from "../provider/declarations/files";
 import { BENCH_NOW, writeFleet } from "./generate";
 import agentSchema = require("../schema/agent.schema.json");
 

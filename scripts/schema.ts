@@ -12,7 +12,7 @@ import * as ts from "typescript";
 type JsonSchema = Record<string, unknown>;
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCES = ["provider/agent.ts", "provider/fleet.ts", "provider/spec/types.ts", "provider/platforms/spire/spireEntry.ts"].map((f) => path.join(ROOT, f));
+const SOURCES = ["provider/components/agent.ts", "provider/components/agentFleet.ts", "provider/declarations/types.ts", "provider/platforms/spire/spireEntry.ts"].map((f) => path.join(ROOT, f));
 
 /** The resources the plugin serves: TypeScript args interface, class, schema token. */
 const RESOURCES = [

@@ -1,7 +1,7 @@
 /** The CLI's shared shape: flags, usage errors (exit 2) and output streams. */
 import { jsonText } from "../output/json";
 import { terminalText } from "../output/terminal";
-import { Diagnostic, diagnosticRecord, formatDiagnostic } from "../spec/diagnostics";
+import { Diagnostic, diagnosticRecord, formatDiagnostic } from "../declarations/diagnostics";
 
 /** Exit codes are a contract: 0 ok, 1 findings, 2 usage or environment error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

@@ -1,5 +1,5 @@
 import type { Deployment } from "@pulumi/pulumi/automation";
-import type { AgentDeclaration, FleetSettings } from "../spec/types";
+import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 
 interface StateResource {
     urn: string;

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { Agent, AgentArgs } from "../agent";
-import { AgentFleet, AgentFleetArgs } from "../fleet";
+import { Agent, AgentArgs } from "../components/agent";
+import { AgentFleet, AgentFleetArgs } from "../components/agentFleet";
 import { checkEntryInputs, diffEntry, EntryInputs, SPIRE_ENTRY_TYPE, SpireEntryOperations } from "../platforms/spire/entryProvider";
 
 /** The package version the plugin reports. */

@@ -4,7 +4,7 @@
  * says so (agentid tags, the `agent-` name, an Agent component, a Pod Identity association), whatever
  * its tags. Every guardrail reads the same answer.
  */
-import { AGENT_PREFIX } from "../spec/names";
+import { AGENT_PREFIX } from "../model/names";
 import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../platforms/aws/trustModes";
 import { conditionsOf, IamStatement, isAllow, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";

@@ -3,9 +3,9 @@
  * `system:serviceaccounts[:<ns>]` groups and `system:serviceaccount:` users), what the bound rules
  * allow, and whether their token is mounted into pods.
  */
-import { ESCALATION_VERBS } from "../grants/kubernetesConnector";
+import { ESCALATION_VERBS } from "../connectors/kubernetes";
 import { APPROVAL_ANNOTATION, AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
-import { hasWildcard } from "../spec/wildcards";
+import { hasWildcard } from "../guardrails/wildcards";
 import { AgentServiceAccount, objectName } from "./agentRoles";
 import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";

@@ -4,10 +4,10 @@
  * resolved to documents where the stack holds them, and judged by the same rules as declarations
  * (wildcards: spec/wildcards; forbidden actions: grants/forbiddenActions).
  */
-import { forbiddenAction } from "../grants/forbiddenActions";
-import { isScopedOauthTokenStatement } from "../grants/saasConnectors";
-import { parseInstant } from "../spec/clock";
-import { isScopingForm, wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
+import { forbiddenAction } from "../guardrails/forbiddenActions";
+import { isScopedOauthTokenStatement } from "../connectors/saas";
+import { parseInstant } from "../declarations/clock";
+import { isScopingForm, wildcardActionProblem, wildcardResourceProblem } from "../guardrails/wildcards";
 import { EXPIRY_CONDITION } from "../platforms/aws/trustModes";
 import { conditionValue, IamStatement, isAllow, isUnknown, labelOf, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, statementLabel, TYPES } from "./resourceView";
 import { StackView } from "./stackView";

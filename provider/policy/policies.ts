@@ -4,9 +4,9 @@
  * rule is the one the declarations obey (wildcards, forbidden actions, trust modes, lifetime).
  * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
-import { iamActions } from "../grants/iamActions";
-import { isEmail } from "../spec/names";
-import { addDays, formatInstant, parseInstant } from "../spec/clock";
+import { iamActions } from "../connectors/iamData";
+import { isEmail } from "../model/names";
+import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import { agentRolesOf, agentServiceAccountsOf } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";

@@ -3,8 +3,8 @@
  * every value that is not known yet (at preview) marked UNKNOWN instead of throwing. `crossguard.ts`
  * builds these views from the engine's resources; tests build them by hand.
  */
-import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../spec/settings";
-import { resolveNow } from "../spec/clock";
+import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../guardrails/fleetSettings";
+import { resolveNow } from "../declarations/clock";
 
 /** A value the engine does not know yet: it depends on outputs of resources not created. */
 export const UNKNOWN: unique symbol = Symbol.for("agentid.policy.unknown");

@@ -3,9 +3,9 @@
  * writes from (TRUST_MODES): exactly the mode's principal, only its actions, every pin with its exact
  * operator and one exact value, one account, and an expiry that matches the role's tag and the lifetime.
  */
-import { accountOfArn } from "../grants/arnGrammar";
-import { addDays, formatInstant, parseInstant } from "../spec/clock";
-import { hasWildcard } from "../spec/wildcards";
+import { accountOfArn } from "../connectors/arnGrammar";
+import { addDays, formatInstant, parseInstant } from "../declarations/clock";
+import { hasWildcard } from "../guardrails/wildcards";
 import { EXPIRY_CONDITION, oidcIssuerOf, TRUST_MODES, TrustMode, trustModeOfPrincipal } from "../platforms/aws/trustModes";
 import { AgentRole } from "./agentRoles";
 import { conditionValue, IamStatement, isAllow, listOf, operatorsWithKey, ResolvedGuardrailConfig, statementLabel } from "./resourceView";

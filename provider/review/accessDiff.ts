@@ -1,8 +1,8 @@
-import type { Risk } from "../grants/types";
+import type { Risk } from "../connectors/types";
 import { markdownCell, markdownCode, markdownCodeBlock } from "../output/markdown";
-import { maxRisk } from "../grants/types";
-import { canonicalJson } from "../spec/digest";
-import type { FleetSettings } from "../spec/types";
+import { maxRisk } from "../connectors/types";
+import { canonicalJson } from "../declarations/digest";
+import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";
 
 /** Change kinds a reviewer must see (the CLI contract). */

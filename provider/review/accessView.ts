@@ -1,12 +1,12 @@
-import { catalog } from "../grants/catalog";
-import { sharedOauthScopesOf } from "../grants/oauthSharing";
-import { isReadVerb, rbacRisk } from "../grants/kubernetesConnector";
-import { ExpansionContext, GrantExpansion, Risk, riskOfAccessLevel } from "../grants/types";
-import { daysUntil, formatInstant, parseInstant } from "../spec/clock";
-import type { ResolvedSettings } from "../spec/settings";
-import { roleNameOf } from "../spec/names";
-import { kubernetesIdentityOf, placeholderContext, spiffeIdOf } from "../spec/resolve";
-import type { AgentDeclaration, Grant } from "../spec/types";
+import { catalog } from "../connectors/catalog";
+import { sharedOauthScopesOf } from "../connectors/oauthSharing";
+import { isReadVerb, rbacRisk } from "../connectors/kubernetes";
+import { ExpansionContext, GrantExpansion, Risk, riskOfAccessLevel } from "../connectors/types";
+import { daysUntil, formatInstant, parseInstant } from "../declarations/clock";
+import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import { roleNameOf } from "../model/names";
+import { kubernetesIdentityOf, placeholderContext, spiffeIdOf } from "../model/resolvedAgent";
+import type { AgentDeclaration, Grant } from "../declarations/types";
 
 /** One thing an agent may do, as reviewers read it: "s3:GetObject on arn:…", "patch deployments in production". */
 export interface PermissionAtom {

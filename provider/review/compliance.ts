@@ -1,4 +1,4 @@
-import { isExpired } from "../spec/clock";
+import { isExpired } from "../declarations/clock";
 import type { AgentView } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";
 

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../spec/diagnostics";
-import type { AgentSummary } from "../spec/readable";
-import type { ValidationReport } from "../spec/validate";
+import type { Diagnostic } from "../declarations/diagnostics";
+import type { AgentSummary } from "../declarations/readable";
+import type { ValidationReport } from "../declarations/validate";
 import { AgentView, fleetViews } from "./accessView";
 
 /**

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startSpireServer, SpireServer } from "../../provider/engine/spireServer";
+import { startSpireServer, SpireServer } from "../servers/spireServer";
 import { refreshTargets } from "../../provider/engine/refresh";
 import { openFleetStack, stepRecorder } from "../../provider/engine/workspace";
 import { announceEngine, requireEngine, scratch } from "./engine";

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { iamActions } from "../../provider/grants/iamActions";
-import { resolveAgent, expandGrants } from "../../provider/spec/resolve";
-import { validateTexts } from "../../provider/spec/validate";
-import { hasWildcard, isScopingForm } from "../../provider/spec/wildcards";
+import { iamActions } from "../../provider/connectors/iamData";
+import { resolveAgent, expandGrants } from "../../provider/model/resolvedAgent";
+import { validateTexts } from "../../provider/declarations/validate";
+import { hasWildcard, isScopingForm } from "../../provider/guardrails/wildcards";
 import { BASE_AGENT, NOW_DATE } from "../helpers/fixtures";
 
 const RUNS = Number(process.env.AGENTID_PROPERTY_RUNS ?? 300);

@@ -1,8 +1,8 @@
 import { markdownCode } from "../../output/markdown";
 import { diffFleetSettings, diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
 import { fleetViews } from "../../review/accessView";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { validateDeclarations, validateTexts, ValidationReport } from "../../spec/validate";
+import { formatDiagnostic } from "../../declarations/diagnostics";
+import { validateDeclarations, validateTexts, ValidationReport } from "../../declarations/validate";
 import { Command, EXIT, InvalidDeclarationsError, printJson, printLine, requireFlag, stringFlag, UsageError } from "../command";
 import { nowFrom, requireReadable } from "../fleetInput";
 import { parseGitBase, sourcesAtRevision } from "../gitSource";

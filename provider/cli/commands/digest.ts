@@ -1,4 +1,4 @@
-import { grantsDigest } from "../../spec/digest";
+import { grantsDigest } from "../../declarations/digest";
 import { Command, EXIT, printJson, requireFlag } from "../command";
 import { findAgent, loadFleet, nowFrom } from "../fleetInput";
 

@@ -7,8 +7,8 @@ import { engineEnv, toolchainHint, toolchainRoot, toolchainStatus } from "../../
 import type { stepRecorder, StepRecord } from "../../engine/workspace";
 import { diffFleets } from "../../review/accessDiff";
 import { viewOf } from "../../review/accessView";
-import { formatInstant, isExpired, parseInstant } from "../../spec/clock";
-import { resolveSettings } from "../../spec/settings";
+import { formatInstant, isExpired, parseInstant } from "../../declarations/clock";
+import { resolveSettings } from "../../guardrails/fleetSettings";
 import { Command, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, requireFlag, stringFlag } from "../command";
 import { nowFrom } from "../fleetInput";
 

@@ -1,5 +1,5 @@
-import { daysUntil, isExpired, parseDuration } from "../../spec/clock";
-import { diagnosticRecord } from "../../spec/diagnostics";
+import { daysUntil, isExpired, parseDuration } from "../../declarations/clock";
+import { diagnosticRecord } from "../../declarations/diagnostics";
 import { Command, EXIT, printJson, printLine, stringFlag, UsageError } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
 

@@ -1,7 +1,7 @@
-import { sharedOauthScopesOf } from "../../grants/oauthSharing";
-import { resolveAgent } from "../../spec/resolve";
+import { sharedOauthScopesOf } from "../../connectors/oauthSharing";
+import { resolveAgent } from "../../model/resolvedAgent";
 import { terminalText } from "../../output/terminal";
-import { buildAgentArtefacts, AgentArtefacts } from "../../review/artefacts";
+import { buildAgentArtefacts, AgentArtefacts } from "../../model/documents";
 import { Command, EXIT, printJson, requireFlag } from "../command";
 import { findAgent, invalidAgent, loadFleet, nowFrom } from "../fleetInput";
 

@@ -1,4 +1,4 @@
-import { diagnosticRecord, formatDiagnostic } from "../../spec/diagnostics";
+import { diagnosticRecord, formatDiagnostic } from "../../declarations/diagnostics";
 import { Command, EXIT, printJson } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
 

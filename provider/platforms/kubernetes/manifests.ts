@@ -1,6 +1,6 @@
-import type { GrantExpansion, RbacRule } from "../../grants/types";
-import { rbacNameOf } from "../../spec/names";
-import type { ResolvedAgent } from "../../spec/resolve";
+import type { GrantExpansion, RbacRule } from "../../connectors/types";
+import { rbacNameOf } from "../../model/names";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
 
 /** Labels on every Kubernetes object of an agent. */
 export function buildLabels(agent: ResolvedAgent): Record<string, string> {

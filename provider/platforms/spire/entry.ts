@@ -1,5 +1,5 @@
-import { parseInstant } from "../../spec/clock";
-import type { ResolvedAgent } from "../../spec/resolve";
+import { parseInstant } from "../../declarations/clock";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
 
 /** A SPIRE registration entry as agentid manages it (the SPIRE server API's Entry, camelCased). */
 export interface SpireEntrySpec {

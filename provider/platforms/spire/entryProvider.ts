@@ -1,5 +1,5 @@
 import type * as provider from "@pulumi/pulumi/provider";
-import { parseInstant } from "../../spec/clock";
+import { parseInstant } from "../../declarations/clock";
 import { DEFAULT_SPIRE_SOCKET, SpireEntryClient, SpireEntryState } from "./client";
 import type { SpireEntrySpec } from "./entry";
 

@@ -1,9 +1,9 @@
 import { recordParents, registeredUnder, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentArgs, AgentidError } from "../../../provider/agent";
-import { DENY_ALL_SID } from "../../../provider/platforms/aws/policies";
-import { grantsDigest } from "../../../provider/spec/digest";
+import { Agent, AgentArgs, AgentidError } from "../../../provider/components/agent";
+import { DENY_ALL_SID } from "../../../provider/platforms/aws/iamDocuments";
+import { grantsDigest } from "../../../provider/declarations/digest";
 import { NOW } from "../../helpers/fixtures";
 
 const ANCHOR = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";

@@ -2,8 +2,8 @@ import { recordParents, registrations, registeredUnder, settled, valueOf } from 
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentidError } from "../../../provider/agent";
-import { AgentFleet } from "../../../provider/fleet";
+import { AgentidError } from "../../../provider/components/agent";
+import { AgentFleet } from "../../../provider/components/agentFleet";
 import { BASE_AGENT, cli, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { catalog } from "../../../provider/grants/catalog";
-import type { ExpansionContext } from "../../../provider/grants/types";
-import { buildPermissionPolicy, buildTrustPolicy } from "../../../provider/platforms/aws/policies";
-import { resolveSettings } from "../../../provider/spec/settings";
-import { resolveAgent } from "../../../provider/spec/resolve";
-import type { Access, AgentDeclaration, AwsTrustMode, Grant } from "../../../provider/spec/types";
+import { catalog } from "../../../provider/connectors/catalog";
+import type { ExpansionContext } from "../../../provider/connectors/types";
+import { buildPermissionPolicy, buildTrustPolicy } from "../../../provider/platforms/aws/iamDocuments";
+import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import { resolveAgent } from "../../../provider/model/resolvedAgent";
+import type { Access, AgentDeclaration, AwsTrustMode, Grant } from "../../../provider/declarations/types";
 
 /**
  * The proof that grants are least privilege: the generated documents are evaluated by an independent

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { buildTrustPolicy } from "../../../provider/platforms/aws/policies";
+import { buildTrustPolicy } from "../../../provider/platforms/aws/iamDocuments";
 import { TRUST_MODES, trustModeOfPrincipal } from "../../../provider/platforms/aws/trustModes";
-import { resolveAgent } from "../../../provider/spec/resolve";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration, AwsTrustMode } from "../../../provider/spec/types";
+import { resolveAgent } from "../../../provider/model/resolvedAgent";
+import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import type { AgentDeclaration, AwsTrustMode } from "../../../provider/declarations/types";
 
 const ACCOUNT = "123456789012";
 const SETTINGS = resolveSettings({

@@ -2,8 +2,8 @@ import { recordParents, registrations, settled } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent } from "../../../provider/agent";
-import { AgentFleet } from "../../../provider/fleet";
+import { Agent } from "../../../provider/components/agent";
+import { AgentFleet } from "../../../provider/components/agentFleet";
 import { GUARDRAILS, kubernetesAccess, ResourceView } from "../../../provider/policy/policies";
 import { NOW } from "../../helpers/fixtures";
 

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration, AgentSpec } from "../../../provider/spec/types";
+import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import type { AgentDeclaration, AgentSpec } from "../../../provider/declarations/types";
 
 const SETTINGS = resolveSettings({ trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", clusterName: "prod" });
 const BUCKET = "arn:aws:s3:::tickets/inbound/*";

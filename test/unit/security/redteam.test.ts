@@ -1,8 +1,8 @@
 import { registrations, settled } from "../../helpers/mocks";
 import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { Agent, AgentArgs } from "../../../provider/agent";
-import { AgentFleet } from "../../../provider/fleet";
+import { Agent, AgentArgs } from "../../../provider/components/agent";
+import { AgentFleet } from "../../../provider/components/agentFleet";
 import { ACCOUNT, agentDoc, ANCHOR, FLEET, naivePolicy, show, simulate, simulateTrust, validate, fleetDir } from "../../helpers/attacks";
 import { NOW } from "../../helpers/fixtures";
 

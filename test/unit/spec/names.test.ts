@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
-import { catalog } from "../../../provider/grants/catalog";
-import { toolActionId } from "../../../provider/grants/cedar";
-import { OAUTH_SCOPES } from "../../../provider/grants/oauthScopes";
+import { catalog } from "../../../provider/connectors/catalog";
+import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
+import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
 import {
     AGENT_NAME_MAX, cedarPolicyNameOf, fitsLimit, GRANTS_POLICY_NAME, isAgentName, isDns1123Label, NAME_LIMITS, oauthProviderNameOf,
     isEmail, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf,
-} from "../../../provider/spec/names";
+} from "../../../provider/model/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {

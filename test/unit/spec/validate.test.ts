@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { RULES } from "../../../provider/spec/guardrails";
-import { formatPath } from "../../../provider/spec/diagnostics";
-import type { FleetSettings } from "../../../provider/spec/types";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { RULES } from "../../../provider/guardrails/agentRules";
+import { formatPath } from "../../../provider/declarations/diagnostics";
+import type { FleetSettings } from "../../../provider/declarations/types";
+import { validateDeclarations } from "../../../provider/declarations/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];

@@ -1,10 +1,10 @@
-import { buildCedarPolicies, CedarPolicy } from "../grants/cedar";
-import type { ExpansionContext, GrantExpansion } from "../grants/types";
-import type { ResolvedSettings } from "../spec/settings";
-import { expandGrants, placeholderContext, ResolvedAgent } from "../spec/resolve";
-import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "../platforms/aws/policies";
+import { buildCedarPolicies, CedarPolicy } from "../platforms/agentcore/cedar";
+import type { ExpansionContext, GrantExpansion } from "../connectors/types";
+import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import { expandGrants, placeholderContext, ResolvedAgent } from "./resolvedAgent";
+import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "../platforms/aws/iamDocuments";
 import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "../platforms/kubernetes/manifests";
-import { rbacNameOf } from "../spec/names";
+import { rbacNameOf } from "./names";
 import { buildSpireEntry, SpireEntrySpec } from "../platforms/spire/entry";
 
 /** What an agent's identity and grants look like once applied: `agentid show` prints it, the component creates it. */

@@ -1,6 +1,6 @@
-import type { Access, Grant } from "../spec/types";
-import type { Violation } from "../spec/diagnostics";
-import type { AccessLevel } from "./iamActions";
+import type { Access, Grant } from "../declarations/types";
+import type { Violation } from "../declarations/diagnostics";
+import type { AccessLevel } from "./iamData";
 
 /** How much a reviewer should care about a grant. */
 export type Risk = "low" | "medium" | "high";

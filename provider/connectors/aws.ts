@@ -1,9 +1,9 @@
-import type { Access, Grant } from "../spec/types";
-import type { Violation } from "../spec/diagnostics";
-import { hasWildcard } from "../spec/wildcards";
+import type { Access, Grant } from "../declarations/types";
+import type { Violation } from "../declarations/diagnostics";
+import { hasWildcard } from "../guardrails/wildcards";
 import { ANY_ARN, arnOf, PARTITION } from "./arnGrammar";
-import { forbiddenAction } from "./forbiddenActions";
-import { iamActions } from "./iamActions";
+import { forbiddenAction } from "../guardrails/forbiddenActions";
+import { iamActions } from "./iamData";
 import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRisk, riskOfAccessLevel } from "./types";
 
 /**

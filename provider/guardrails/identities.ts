@@ -4,10 +4,10 @@
  * DNS name on an SVID each belong to exactly one agent; otherwise one agent's workloads receive another's
  * credentials. The ledger is used per validation (a fleet) and per program (every Agent component).
  */
-import type { FieldPath, Violation } from "./diagnostics";
-import { kubernetesIdentityOf, spiffeIdOf } from "./resolve";
-import type { ResolvedSettings } from "./settings";
-import type { AgentDeclaration } from "./types";
+import type { FieldPath, Violation } from "../declarations/diagnostics";
+import { kubernetesIdentityOf, spiffeIdOf } from "../model/resolvedAgent";
+import type { ResolvedSettings } from "./fleetSettings";
+import type { AgentDeclaration } from "../declarations/types";
 
 /** An identity an agent claims, with where its declaration says so. */
 interface Claim {

@@ -1,8 +1,8 @@
-import type { Access, Grant } from "../spec/types";
-import type { Violation } from "../spec/diagnostics";
-import { isDns1123Label, isDns1123Subdomain } from "../spec/names";
-import { hasWildcard } from "../spec/wildcards";
-import { onlyFields } from "./awsConnectors";
+import type { Access, Grant } from "../declarations/types";
+import type { Violation } from "../declarations/diagnostics";
+import { isDns1123Label, isDns1123Subdomain } from "../model/names";
+import { hasWildcard } from "../guardrails/wildcards";
+import { onlyFields } from "./aws";
 import { Connector, GrantExpansion, RbacRule, Risk } from "./types";
 
 /** The Kubernetes API's resource verbs. `escalate`, `bind` and `impersonate` are privilege escalation. */

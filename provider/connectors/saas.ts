@@ -1,10 +1,10 @@
-import type { Access, Grant } from "../spec/types";
-import type { Violation } from "../spec/diagnostics";
-import { isDns1123Label } from "../spec/names";
-import { hasWildcard } from "../spec/wildcards";
+import type { Access, Grant } from "../declarations/types";
+import type { Violation } from "../declarations/diagnostics";
+import { isDns1123Label } from "../model/names";
+import { hasWildcard } from "../guardrails/wildcards";
 import { OAUTH2_CREDENTIAL_PROVIDER_ARN, WORKLOAD_IDENTITY_ARN } from "./arnGrammar";
-import { onlyFields } from "./awsConnectors";
-import { iamActions } from "./iamActions";
+import { onlyFields } from "./aws";
+import { iamActions } from "./iamData";
 import { OAUTH_SCOPES, scopesOf } from "./oauthScopes";
 import { Connector, GrantExpansion, Risk } from "./types";
 

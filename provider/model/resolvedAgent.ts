@@ -1,10 +1,10 @@
-import { catalog } from "../grants/catalog";
-import type { ExpansionContext, GrantExpansion } from "../grants/types";
-import { formatInstant, isExpired, parseInstant } from "./clock";
-import { grantsDigest } from "./digest";
+import { catalog } from "../connectors/catalog";
+import type { ExpansionContext, GrantExpansion } from "../connectors/types";
+import { formatInstant, isExpired, parseInstant } from "../declarations/clock";
+import { grantsDigest } from "../declarations/digest";
 import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
-import type { ResolvedSettings } from "./settings";
-import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "./types";
+import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "../declarations/types";
 
 /** `active` until `expiresAt`, then `expired`. */
 export type AgentStatus = "active" | "expired";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { toolchainBin } from "./toolchain";
+import { toolchainBin } from "../../provider/engine/toolchain";
 
 /** A running throw-away SPIRE server: sqlite datastore, memory key manager, join-token attestor. */
 export interface SpireServer {

@@ -2,11 +2,11 @@
  * Fleet settings: defaults, how a `kind: Fleet` document combines with settings from code (it may only
  * tighten them), and the checks every setting that reaches a trust policy, a name or a namespace passes.
  */
-import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARNS } from "../grants/arnGrammar";
-import type { FieldPath, Violation } from "./diagnostics";
-import { canonicalJson } from "./digest";
-import { isDns1123Label } from "./names";
-import type { FleetSettings } from "./types";
+import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARNS } from "../connectors/arnGrammar";
+import type { FieldPath, Violation } from "../declarations/diagnostics";
+import { canonicalJson } from "../declarations/digest";
+import { isDns1123Label } from "../model/names";
+import type { FleetSettings } from "../declarations/types";
 import { hasWildcard } from "./wildcards";
 
 /** Fleet settings with every default filled in. */

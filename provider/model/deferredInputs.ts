@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { catalog } from "../grants/catalog";
-import type { FieldPath } from "./diagnostics";
-import type { AgentDeclaration } from "./types";
+import { catalog } from "../connectors/catalog";
+import type { FieldPath } from "../declarations/diagnostics";
+import type { AgentDeclaration } from "../declarations/types";
 
 /**
  * Which resources an agent gets never depends on values known only after apply (ARNs from other

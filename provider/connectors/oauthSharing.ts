@@ -1,6 +1,6 @@
-import { isExpired, parseInstant } from "../spec/clock";
-import type { ResolvedSettings } from "../spec/settings";
-import type { AgentDeclaration } from "../spec/types";
+import { isExpired, parseInstant } from "../declarations/clock";
+import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import type { AgentDeclaration } from "../declarations/types";
 import type { ExpansionContext } from "./types";
 
 /**

@@ -2,15 +2,15 @@
  * The guardrails of an agent declaration: one module, called by the loader (`agentid validate`),
  * the Agent/AgentFleet components and the policy pack. Each rule has a stable id.
  */
-import { catalog } from "../grants/catalog";
-import { addDays, formatInstant, parseInstant } from "./clock";
-import type { FieldPath, Violation } from "./diagnostics";
-import { grantsDigest } from "./digest";
-import { isAgentName, isDns1123Subdomain, isEmail } from "./names";
-import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "./resolve";
-import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./settings";
-import type { ExpansionContext } from "../grants/types";
-import type { AgentDeclaration, FleetSettings } from "./types";
+import { catalog } from "../connectors/catalog";
+import { addDays, formatInstant, parseInstant } from "../declarations/clock";
+import type { FieldPath, Violation } from "../declarations/diagnostics";
+import { grantsDigest } from "../declarations/digest";
+import { isAgentName, isDns1123Subdomain, isEmail } from "../model/names";
+import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
+import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./fleetSettings";
+import type { ExpansionContext } from "../connectors/types";
+import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { hasWildcard } from "./wildcards";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */

@@ -1,5 +1,5 @@
-import type { GrantExpansion, PolicyStatement } from "../../grants/types";
-import type { ResolvedAgent } from "../../spec/resolve";
+import type { GrantExpansion, PolicyStatement } from "../../connectors/types";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
 import { eksClusterArn, EXPIRY_CONDITION, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
 
 export { eksClusterArn } from "./trustModes";

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentidError, agentClock, PlatformSwitches, prevalidated } from "./agent";
-import { vendorIdOf } from "./grants/oauthScopes";
-import { oauthProviderNameOf, policyEngineNameOf } from "./spec/names";
-import { formatInstant, parseInstant } from "./spec/clock";
-import { formatDiagnostic } from "./spec/diagnostics";
-import { terminalText } from "./output/terminal";
-import { validateDeclarations, ValidationReport } from "./spec/validate";
+import { vendorIdOf } from "../connectors/oauthScopes";
+import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
+import { formatInstant, parseInstant } from "../declarations/clock";
+import { formatDiagnostic } from "../declarations/diagnostics";
+import { terminalText } from "../output/terminal";
+import { validateDeclarations, ValidationReport } from "../declarations/validate";
 import { stringify } from "yaml";
-import type { AgentDeclaration, FleetSettings } from "./spec/types";
+import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 
 export interface AgentFleetArgs {
     /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */

@@ -1,9 +1,9 @@
-import type { Grant } from "../spec/types";
-import type { FieldPath, Violation } from "../spec/diagnostics";
-import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
-import { awsConnectors } from "./awsConnectors";
-import { kubernetesConnector } from "./kubernetesConnector";
-import { oauthConnector, toolConnector } from "./saasConnectors";
+import type { Grant } from "../declarations/types";
+import type { FieldPath, Violation } from "../declarations/diagnostics";
+import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../guardrails/wildcards";
+import { awsConnectors } from "./aws";
+import { kubernetesConnector } from "./kubernetes";
+import { oauthConnector, toolConnector } from "./saas";
 import type { Connector, ExpansionContext, GrantExpansion } from "./types";
 
 /**

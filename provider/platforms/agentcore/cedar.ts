@@ -1,6 +1,6 @@
-import { cedarPolicyNameOf, roleNameOf } from "../spec/names";
-import { accountOfArn } from "./arnGrammar";
-import type { GrantExpansion } from "./types";
+import { cedarPolicyNameOf, roleNameOf } from "../../model/names";
+import { accountOfArn } from "../../connectors/arnGrammar";
+import type { GrantExpansion } from "../../connectors/types";
 
 /**
  * Cedar for AgentCore gateways. AgentCore evaluates tool calls with entities in the `AgentCore`

@@ -1,14 +1,14 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
-import { checkAgent } from "./guardrails";
-import { sharedOauthScopesOf } from "../grants/oauthSharing";
-import type { ExpansionContext } from "../grants/types";
+import { checkAgent } from "../guardrails/agentRules";
+import { sharedOauthScopesOf } from "../connectors/oauthSharing";
+import type { ExpansionContext } from "../connectors/types";
 import type { FileProblem } from "./files";
-import { sharedIdentityViolations } from "./identities";
+import { sharedIdentityViolations } from "../guardrails/identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
 import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "./readable";
-import { checkSettings, mergeFleetSettings, ResolvedSettings } from "./settings";
+import { checkSettings, mergeFleetSettings, ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
 import agentSchema = require("../../schema/agent.schema.json");
 

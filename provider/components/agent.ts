@@ -1,20 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { vendorIdOf } from "./grants/oauthScopes";
-import { buildAgentArtefacts, AgentArtefacts } from "./review/artefacts";
-import { buildServiceAccount } from "./platforms/kubernetes/manifests";
-import { buildSpireEntry } from "./platforms/spire/entry";
-import { SpireEntry } from "./platforms/spire/spireEntry";
-import { formatInstant, resolveNow } from "./spec/clock";
-import { formatPath } from "./spec/diagnostics";
-import { checkAgent } from "./spec/guardrails";
-import { programIdentities } from "./spec/identities";
-import { GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "./spec/names";
-import { checkSettings, resolveSettings, ResolvedSettings } from "./spec/settings";
-import { resolveAgent, ResolvedAgent } from "./spec/resolve";
-import { structuralDeclaration } from "./spec/structure";
-import type { Access, AgentDeclaration, AwsTrustMode, FleetSettings, OnExpiry } from "./spec/types";
+import { vendorIdOf } from "../connectors/oauthScopes";
+import { buildAgentArtefacts, AgentArtefacts } from "../model/documents";
+import { buildServiceAccount } from "../platforms/kubernetes/manifests";
+import { buildSpireEntry } from "../platforms/spire/entry";
+import { SpireEntry } from "../platforms/spire/spireEntry";
+import { formatInstant, resolveNow } from "../declarations/clock";
+import { formatPath } from "../declarations/diagnostics";
+import { checkAgent } from "../guardrails/agentRules";
+import { programIdentities } from "../guardrails/identities";
+import { GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "../model/names";
+import { checkSettings, resolveSettings, ResolvedSettings } from "../guardrails/fleetSettings";
+import { resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
+import { structuralDeclaration } from "../model/deferredInputs";
+import type { Access, AgentDeclaration, AwsTrustMode, FleetSettings, OnExpiry } from "../declarations/types";
 
 /** The agent's accountable owner. */
 export interface OwnerArgs {
