@@ -56,8 +56,13 @@ export function generateSchema(): JsonSchema {
         }
         const index = nonNull.getStringIndexType();
         if (index) return { type: "object", additionalProperties: typeSchema(index, nameHint) };
+        // Args derived from the declaration model (`Inputs<Grant>`) are named after the model's interface,
+        // which every property of the mapped type still points to.
+        const properties = checker.getPropertiesOfType(nonNull);
+        const owner = properties[0]?.declarations?.[0]?.parent;
+        const modelName = owner && ts.isInterfaceDeclaration(owner) && properties.every((p) => p.declarations?.[0]?.parent === owner) ? owner.name.text : undefined;
         const symbol = nonNull.getSymbol() ?? nonNull.aliasSymbol;
-        const named = symbol && declarations.has(symbol.getName()) ? symbol.getName() : undefined;
+        const named = modelName && declarations.has(modelName) ? modelName : symbol && declarations.has(symbol.getName()) ? symbol.getName() : undefined;
         const typeName = (named ?? nameHint).replace(/Args$/, "");
         const token = `agentid:index:${typeName}`;
         if (!types[token]) {

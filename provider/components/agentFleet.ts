@@ -1,14 +1,16 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentArgs, AgentidError, agentClock, PlatformSwitches, prevalidated } from "./agent";
-import { vendorIdOf } from "../connectors/oauthScopes";
-import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
+import { catalog } from "../connectors/catalog";
 import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
-import { terminalText } from "../output/terminal";
-import { validateDeclarations, ValidationReport } from "../declarations/validate";
-import { stringify } from "yaml";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
+import { validateDeclarations, ValidationReport } from "../declarations/validate";
+import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
+import { knownAgentcoreArns } from "../model/resolvedAgent";
+import { TYPE_TOKENS } from "../model/tokens";
+import { terminalText } from "../output/terminal";
+import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
+import { Agent, AgentWiring, FleetMember, PlatformSwitches } from "./agent";
+import { AgentidError, programClock } from "./programErrors";
 
 export interface AgentFleetArgs {
     /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */
@@ -17,7 +19,7 @@ export interface AgentFleetArgs {
     agents?: AgentDeclaration[];
     /** Fleet guardrails and defaults; a `kind: Fleet` document may tighten them. */
     settings?: FleetSettings;
-    /** The clock for expiry (RFC 3339); default config `agentid:now`, then the system clock. */
+    /** The clock for expiry (RFC 3339); default AGENTID_NOW, then config `agentid:now`, then the system clock. */
     now?: string;
     /** Platforms to provision (default all). */
     platforms?: PlatformSwitches;
@@ -25,24 +27,16 @@ export interface AgentFleetArgs {
      * OAuth client credentials: by vendor (`github`) for the fleet-shared credential providers, or by
      * `<agent>/<vendor>` when the fleet sets `oauthClientSharing: perAgent` (one client per agent).
      */
-    oauthClients?: Record<string, { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }>;
+    oauthClients?: Record<string, OauthClient>;
     /** The SPIRE server's admin socket for agents' registration entries. */
     spireSocket?: pulumi.Input<string>;
 }
 
-/** One row of `AgentFleet.agents`. */
-export interface FleetMember {
-    status: pulumi.Output<"active" | "expired">;
-    expiresAt: pulumi.Output<string>;
-    spiffeId: pulumi.Output<string>;
-    awsRoleArn: pulumi.Output<string | undefined>;
-    kubernetesServiceAccount: pulumi.Output<string | undefined>;
-}
-
 /**
  * A fleet of agents from declarations: validates every file first and stops the program with the
- * whole report when anything is invalid (nothing is registered), then creates one Agent each,
- * sharing one OAuth2 credential provider per SaaS vendor and one policy engine per gateway.
+ * whole report when anything is invalid (nothing is registered), then creates one Agent each from
+ * its validated declaration, sharing one OAuth2 credential provider per SaaS vendor (unless OAuth
+ * clients are per agent) and one policy engine per gateway.
  */
 export class AgentFleet extends pulumi.ComponentResource {
     /** Every agent by name. */
@@ -53,48 +47,46 @@ export class AgentFleet extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
 
     constructor(name: string, args: AgentFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-        const now = agentClock(args.now);
-        const report = loadFleetReport(args, now);
+        const now = programClock(args.now);
+        const report = validateDeclarations(args.paths ?? [], {
+            now, settings: args.settings,
+            objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
+        });
         if (!report.valid) throw new AgentidError(renderReport(report));
         const declarations = report.declarations.map((d) => d.declaration);
-        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const settings = report.settings;
+        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
         const perAgentClients = settings.oauthClientSharing === "perAgent";
-        const usage = sharedUsage(declarations);
-        if (platforms.aws) requireOauthClients(oauthClientKeys(declarations, perAgentClients), args);
-        super("agentid:index:AgentFleet", name, {}, opts);
+        const grants = declarations.flatMap((d) => d.spec.grants);
+        if (platforms.aws) requireOauthClients(declarations, perAgentClients, args);
+        super(TYPE_TOKENS.fleet, name, {}, opts);
 
-        const shared = platforms.aws
-            ? this.sharedAwsResources(name, { vendors: perAgentClients ? [] : usage.vendors, gateways: usage.gateways }, args)
-            : { oauthProviderArns: {}, policyEngineIds: {} };
+        const parent = { parent: this };
+        const known = knownAgentcoreArns(settings);
+        const oauthProviderArns: Record<string, pulumi.Input<string>> = {};
+        const policyEngineIds: Record<string, pulumi.Input<string>> = {};
+        if (platforms.aws) {
+            for (const vendor of perAgentClients ? [] : catalog.sharedKeys(grants, "oauthClient")) {
+                const created = createOauthProvider(`${name}-oauth-${vendor}`, oauthProviderNameOf(vendor), vendor, args.oauthClients![vendor], parent);
+                oauthProviderArns[vendor] = known?.oauthProvider(oauthProviderNameOf(vendor)) ?? created;
+            }
+            for (const gateway of catalog.sharedKeys(grants, "policyEngine")) {
+                policyEngineIds[gateway] = createPolicyEngine(`${name}-engine-${gateway}`, policyEngineNameOf(gateway), `agentid tool policies for gateway ${gateway}`, parent);
+            }
+        }
 
         this.agents = {};
-        for (const decl of declarations) {
-            const { metadata, spec } = decl;
-            const agentArgs: AgentArgs = {
-                agentName: metadata.name,
-                ...(metadata.labels ? { labels: metadata.labels } : {}),
-                description: spec.description,
-                owner: spec.owner,
-                expiresAt: spec.expiresAt,
-                ...(spec.onExpiry ? { onExpiry: spec.onExpiry } : {}),
-                ...(spec.reviewBy ? { reviewBy: spec.reviewBy } : {}),
-                ...(spec.approval ? { approval: spec.approval } : {}),
-                ...(spec.identity ? { identity: spec.identity } : {}),
-                grants: spec.grants,
-                settings,
-                now: formatInstant(now),
-                platforms,
-                oauthProviderArns: shared.oauthProviderArns,
-                ...(perAgentClients ? { oauthClients: agentClients(metadata.name, args) } : {}),
-                policyEngineIds: shared.policyEngineIds,
+        for (const declaration of declarations) {
+            const agent = declaration.metadata.name;
+            const wiring: AgentWiring = {
+                platforms, oauthProviderArns, policyEngineIds,
+                ...(perAgentClients ? { oauthClients: agentClients(agent, args) } : {}),
                 ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
             };
-            prevalidated.add(agentArgs);
-            this.agents[metadata.name] = new Agent(metadata.name, agentArgs, { parent: this });
+            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), parent);
         }
         // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
-        const expired = declarations.filter((d) => this.agents[d.metadata.name].currentStatus === "expired").map((d) => d.metadata.name);
+        const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
         const summary = Object.fromEntries(declarations.map((d) => [d.metadata.name, {
             status: this.agents[d.metadata.name].currentStatus,
             expiresAt: formatInstant(parseInstant(d.spec.expiresAt)!),
@@ -104,50 +96,11 @@ export class AgentFleet extends pulumi.ComponentResource {
         this.summary = pulumi.output(summary);
         this.registerOutputs({ expired, summary });
     }
-
-    /** One OAuth2 credential provider per vendor and one policy engine per gateway, shared by all agents. */
-    private sharedAwsResources(name: string, { vendors, gateways }: SharedUsage, args: AgentFleetArgs) {
-        const oauthProviderArns: Record<string, pulumi.Input<string>> = {};
-        for (const vendor of vendors) {
-            const client = args.oauthClients![vendor];
-            oauthProviderArns[vendor] = new aws.bedrock.AgentcoreOauth2CredentialProvider(`${name}-oauth-${vendor}`, {
-                name: oauthProviderNameOf(vendor),
-                credentialProviderVendor: vendorIdOf(vendor)!,
-                oauth2ProviderConfig: { [`${vendor}Oauth2ProviderConfig`]: { clientId: client.clientId, clientSecret: client.clientSecret } },
-            }, { parent: this }).credentialProviderArn;
-        }
-        const policyEngineIds: Record<string, pulumi.Input<string>> = {};
-        for (const gateway of gateways) {
-            policyEngineIds[gateway] = new aws.bedrock.AgentcorePolicyEngine(`${name}-engine-${gateway}`, {
-                name: policyEngineNameOf(gateway),
-                description: `agentid tool policies for gateway ${gateway}`,
-            }, { parent: this }).policyEngineId;
-        }
-        return { oauthProviderArns, policyEngineIds };
-    }
-}
-
-interface SharedUsage {
-    /** SaaS vendors used through oauth.<vendor> grants of active agents. */
-    vendors: string[];
-    /** Gateways used through tool.<gateway> grants. */
-    gateways: string[];
-}
-
-function sharedUsage(declarations: AgentDeclaration[]): SharedUsage {
-    const grants = declarations.flatMap((d) => d.spec.grants);
-    const suffixes = (prefix: string) => [...new Set(grants.filter((g) => g.connector.startsWith(prefix)).map((g) => g.connector.slice(prefix.length)))].sort();
-    return { vendors: suffixes("oauth."), gateways: suffixes("tool.") };
 }
 
 /** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */
-function oauthClientKeys(declarations: AgentDeclaration[], perAgent: boolean): string[] {
-    const keys = declarations.flatMap((d) => d.spec.grants.filter((g) => g.connector.startsWith("oauth."))
-        .map((g) => { const vendor = g.connector.slice("oauth.".length); return perAgent ? `${d.metadata.name}/${vendor}` : vendor; }));
-    return [...new Set(keys)].sort();
-}
-
-function requireOauthClients(keys: string[], args: AgentFleetArgs): void {
+function requireOauthClients(declarations: readonly AgentDeclaration[], perAgent: boolean, args: AgentFleetArgs): void {
+    const keys = [...new Set(declarations.flatMap((d) => catalog.sharedKeys(d.spec.grants, "oauthClient").map((vendor) => (perAgent ? `${d.metadata.name}/${vendor}` : vendor))))].sort();
     const missing = keys.filter((k) => !args.oauthClients || !Object.hasOwn(args.oauthClients, k));
     if (missing.length > 0) {
         throw new AgentidError(`agents use SaaS connectors but the fleet has no client credentials for ${missing.join(", ")}: set AgentFleet oauthClients.<${missing[0].includes("/") ? "agent>/<vendor" : "vendor"}> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)`);
@@ -155,16 +108,10 @@ function requireOauthClients(keys: string[], args: AgentFleetArgs): void {
 }
 
 /** One agent's own clients, by vendor, from `<agent>/<vendor>` keys. */
-function agentClients(agent: string, args: AgentFleetArgs): AgentArgs["oauthClients"] {
+function agentClients(agent: string, args: AgentFleetArgs): Record<string, OauthClient> {
     return Object.fromEntries(Object.entries(args.oauthClients ?? {})
         .filter(([key]) => key.startsWith(`${agent}/`))
         .map(([key, client]) => [key.slice(agent.length + 1), client]));
-}
-
-/** Validates files and in-code declarations as one set (names unique across both). */
-export function loadFleetReport(args: AgentFleetArgs, now: Date): ValidationReport {
-    const sources = (args.agents ?? []).map((agent, i) => ({ file: `<AgentFleet agents[${i}]>`, text: stringify(agent) }));
-    return validateDeclarations(args.paths ?? [], { now, settings: args.settings, sources });
 }
 
 /** The validation report as the program's error: every problem, file:line:col first. */

@@ -84,6 +84,8 @@ function serviceConnector(def: AwsServiceDefinition): Connector {
     return {
         name: def.name,
         platform: "aws",
+        reach: "aws",
+        grantKey: resourceKey,
         summary: def.summary,
         example: def.example,
         validate(grant) {
@@ -119,6 +121,8 @@ function dynamodbConnector(): Connector {
     return {
         name: "aws.dynamodb",
         platform: "aws",
+        reach: "aws",
+        grantKey: resourceKey,
         summary: "DynamoDB tables: read = get/query, write = put/update (never delete); a read grant may name table/<t>/index/<i> for Query on that index",
         example,
         validate(grant) {
@@ -163,6 +167,8 @@ function s3Connector(): Connector {
     return {
         name: "aws.s3",
         platform: "aws",
+        reach: "aws",
+        grantKey: resourceKey,
         summary: "S3 objects: read = get + list under the prefix, write = put (never delete); `bucket/prefix` and `bucket/prefix/*` both mean everything under prefix/",
         example,
         // `prefix/*` is the connector's documented scoping form; any other wildcard is refused.
@@ -215,6 +221,8 @@ function iamConnector(): Connector {
     return {
         name: "aws.iam",
         platform: "aws",
+        reach: "aws",
+        grantKey: resourceKey,
         summary: "explicit IAM actions on explicit ARNs; every action must exist and fit its resources; no wildcards, no escalation",
         example: "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1",
         validate(grant) {
@@ -282,6 +290,11 @@ function resourceFit(action: string, arns: readonly string[], path: (string | nu
         path, rule: "action-resource-mismatch",
         message: `"${canonical}" does not apply to ${misfits.map((a) => `"${a}"`).join(", ")}; it accepts ${accepted.join(", ")} (${iamActions.templatesOf(action, accepted).join(" | ")}) — split the grant so each action names resources of its own types`,
     }];
+}
+
+/** AWS grants are the same grant across versions when they name the same resources. */
+function resourceKey(grant: Grant): string {
+    return `${grant.connector}|${[...(grant.resources ?? [])].sort().join(",")}`;
 }
 
 /** Builds the expansion record shared by every AWS connector. */

@@ -4,7 +4,7 @@ import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../
 import { awsConnectors } from "./aws";
 import { kubernetesConnector } from "./kubernetes";
 import { oauthConnector, toolConnector } from "./saas";
-import type { Connector, ExpansionContext, GrantExpansion } from "./types";
+import type { Connector, ExpansionContext, GrantExpansion, SharedResource } from "./types";
 
 /**
  * Every connector agentid knows, each mapping a declared grant to the smallest permission set
@@ -42,6 +42,26 @@ export class ConnectorCatalog {
             return [{ path: ["connector"], rule: "unknown-connector", message: `unknown connector "${grant.connector}"; known connectors: ${this.names().join(", ")}` }];
         }
         return [...wildcardViolations(grant, connector), ...connector.validate(grant)];
+    }
+
+    /** The fleet-shared resources (OAuth clients, policy engines) the grants use, each once. */
+    sharedResources(grants: readonly Grant[]): SharedResource[] {
+        const seen = new Map<string, SharedResource>();
+        for (const grant of grants) {
+            const shared = this.find(grant.connector)?.sharedResource?.(grant);
+            if (shared) seen.set(`${shared.kind}|${shared.key}`, shared);
+        }
+        return [...seen.values()];
+    }
+
+    /** The keys of one kind of shared resource the grants use, sorted. */
+    sharedKeys(grants: readonly Grant[], kind: SharedResource["kind"]): string[] {
+        return this.sharedResources(grants).filter((s) => s.kind === kind).map((s) => s.key).sort();
+    }
+
+    /** Whether any grant fetches tokens for the agent's AgentCore workload identity. */
+    needsWorkloadIdentity(grants: readonly Grant[]): boolean {
+        return grants.some((g) => this.find(g.connector)?.needsWorkloadIdentity === true);
     }
 
     /** Expands valid grants in declared order. */

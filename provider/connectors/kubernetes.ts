@@ -53,6 +53,11 @@ export function kubernetesConnector(): Connector {
     return {
         name: "kubernetes",
         platform: "kubernetes",
+        reach: "kubernetes",
+        grantKey: (grant) => {
+            const sorted = (xs?: string[]) => [...(xs ?? [])].sort().join(",");
+            return `kubernetes|${grant.namespace ?? ""}|${sorted(grant.apiGroups)}|${sorted(grant.resources)}`;
+        },
         summary: "namespaced RBAC: resources + verbs (or access: read = get/list/watch, write = create/update/patch), optionally limited to resourceNames",
         example: "configmaps",
         validate(grant) {

@@ -1,6 +1,7 @@
 import { isExpired, parseInstant } from "../declarations/clock";
 import type { ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AgentDeclaration } from "../declarations/types";
+import { catalog } from "./catalog";
 import type { ExpansionContext } from "./types";
 
 /**
@@ -17,8 +18,9 @@ export function sharedOauthScopesOf(decls: readonly AgentDeclaration[], settings
         const expiresAt = parseInstant(decl.spec.expiresAt);
         if (!expiresAt || isExpired(expiresAt, now)) continue; // an expired agent's role can fetch nothing
         for (const grant of decl.spec.grants) {
-            if (!grant.connector.startsWith("oauth.")) continue;
-            const vendor = grant.connector.slice("oauth.".length);
+            const shared = catalog.find(grant.connector)?.sharedResource?.(grant);
+            if (shared?.kind !== "oauthClient") continue;
+            const vendor = shared.key;
             const users = byVendor.get(vendor) ?? [];
             users.push({ agent: decl.metadata.name, scopes: [...(grant.scopes ?? [])] });
             byVendor.set(vendor, users);

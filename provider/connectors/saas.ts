@@ -32,6 +32,10 @@ export function oauthConnector(): Connector {
     return {
         name: "oauth.",
         platform: "aws",
+        reach: "saas",
+        needsWorkloadIdentity: true,
+        grantKey: (grant) => grant.connector,
+        sharedResource: (grant) => ({ kind: "oauthClient", key: grant.connector.slice("oauth.".length) }),
         summary: `SaaS through an AgentCore OAuth2 credential provider: oauth.{${Object.keys(OAUTH_SCOPES).join(",")}} with scopes`,
         validate(grant) {
             const vendor = grant.connector.slice("oauth.".length);
@@ -86,6 +90,14 @@ export function toolConnector(): Connector {
     return {
         name: "tool.",
         platform: "aws",
+        reach: "tools",
+        grantKey: (grant) => grant.connector,
+        sharedResource: (grant) => ({ kind: "policyEngine", key: grant.connector.slice("tool.".length) }),
+        requiredSettings(grant, settings) {
+            const gateway = grant.connector.slice("tool.".length);
+            if (settings.gateways && Object.hasOwn(settings.gateways, gateway)) return [];
+            return [{ path: ["connector"], rule: "missing-setting", message: `gateway "${gateway}" has no ARN: add it to the fleet's gateways (kind: Fleet spec.gateways.${gateway}: arn:aws:bedrock-agentcore:…:gateway/…)` }];
+        },
         summary: "tools behind an AgentCore gateway: tool.<gateway> with tools (access read by default; write needs approval)",
         validate(grant) {
             const gateway = grant.connector.slice("tool.".length);

@@ -1,4 +1,4 @@
-import type { Access, Grant } from "../declarations/types";
+import type { Access, FleetSettings, Grant } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
 import type { AccessLevel } from "./iamData";
 
@@ -76,12 +76,26 @@ export interface GrantExpansion {
 /** The platform a connector's grants live on: `aws` grants need the agent's IAM role (identity.aws). */
 export type ConnectorPlatform = "aws" | "kubernetes";
 
+/** What a grant reaches, as reviewers group it: AWS resources, Kubernetes objects, SaaS scopes, gateway tools. */
+export type ReachCategory = "aws" | "kubernetes" | "saas" | "tools";
+
+/** A resource the agents of a fleet share: one OAuth client (and provider) per vendor, one policy engine per gateway. */
+export interface SharedResource {
+    kind: "oauthClient" | "policyEngine";
+    /** The vendor or gateway. */
+    key: string;
+}
+
 /** One entry of the connector catalog. */
 export interface Connector {
     /** Exact name (`aws.s3`) or a family prefix (`oauth.`, `tool.`). */
     readonly name: string;
     /** Where the grant is enforced; `aws` needs identity.aws (IAM statements, OAuth tokens, Cedar on the role's sessions). */
     readonly platform: ConnectorPlatform;
+    /** How reviewers group what the grant reaches (inventory, compliance). */
+    readonly reach: ReachCategory;
+    /** True when tokens are fetched for the agent's AgentCore workload identity (SaaS connectors). */
+    readonly needsWorkloadIdentity?: boolean;
     /** One line for `--help` and errors. */
     readonly summary: string;
     /** A valid resource for this connector, shown in errors (and standing in for values known only after apply). */
@@ -93,6 +107,12 @@ export interface Connector {
     readonly withoutScopingForm?: (resource: string) => string;
     /** Connector-specific checks; paths are relative to the grant. */
     validate(grant: Grant): Violation[];
+    /** What the grant needs from the fleet's settings (a gateway's ARN); paths relative to the grant. */
+    requiredSettings?(grant: Grant, settings: FleetSettings): Violation[];
+    /** What identifies the grant across two versions of a declaration: `diff` matches grants by it. */
+    grantKey(grant: Grant): string;
+    /** The fleet-shared resource the grant uses, if any. */
+    sharedResource?(grant: Grant): SharedResource;
     /** The smallest set of permissions that does the declared job. Only called on valid grants. */
     expand(grant: Grant, index: number, context: ExpansionContext): GrantExpansion;
 }

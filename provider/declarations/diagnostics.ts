@@ -26,7 +26,9 @@ export function formatPath(path: FieldPath): string {
 
 /** The human line: `file:line:col: error: message (rule)`; a file name or message can never split it. */
 export function formatDiagnostic(d: Diagnostic): string {
-    return `${terminalText(d.file)}:${d.line}:${d.column}: error: ${terminalText(d.message)} (${d.rule})`;
+    // Declarations written in code have no lines: the field path says where.
+    const where = d.line === 0 ? `${terminalText(d.file)} ${formatPath(d.path) || "(document)"}` : `${terminalText(d.file)}:${d.line}:${d.column}`;
+    return `${where}: error: ${terminalText(d.message)} (${d.rule})`;
 }
 
 /** A diagnostic in JSON documents (`validate --json` and every error that carries diagnostics). */

@@ -90,6 +90,8 @@ const READS: Record<string, FieldPath[]> = {
     "approver-is-owner": [["spec", "owner", "contact"], ["spec", "approval", "approvers"]],
     "spire-selectors": [["spec", "identity"], ["spec", "grants"]],
     "spire-entry": [["spec", "identity"]],
+    "action-resource-mismatch": [["spec", "grants"]],
+    "trust-setting": [["spec", "identity"]],
 };
 
 /**

@@ -1,6 +1,8 @@
 /**
- * The declaration model: what a platform team writes in `agents/*.yaml` (or passes to the
- * components in TypeScript). Plain data; `schema/agent.schema.json` describes the same shape.
+ * The declaration model — the one source of agentid's data shapes. YAML declarations are this data;
+ * the components' args are these types with `pulumi.Input` leaves (components/inputs.ts); the
+ * package schema is generated from them (scripts/schema.ts) and `schema/agent.schema.json` is checked
+ * against them (test/unit/schema.test.ts). The JSDoc here is what every language's users read.
  */
 
 /** `apiVersion` of every declaration this release reads. */
@@ -81,8 +83,11 @@ export interface SpireIdentity {
 export interface Identity {
     /** SPIFFE ID; default `spiffe://<trustDomain>/agents/<name>`. */
     spiffeId?: string;
+    /** A Kubernetes service account (implied by irsa/podIdentity trust and by kubernetes grants). */
     kubernetes?: KubernetesIdentity;
+    /** An IAM role with short-lived credentials (needed by AWS, SaaS and tool grants). */
     aws?: AwsIdentity;
+    /** A SPIRE registration entry issuing the agent's SVIDs. */
     spire?: SpireIdentity;
 }
 
@@ -94,11 +99,11 @@ export interface Grant {
     access?: Access;
     /** Explicit IAM actions (`aws.iam` only). */
     actions?: string[];
-    /** ARNs (AWS), resource kinds (kubernetes) or connector-specific names. */
+    /** ARNs (AWS connectors) or resource kinds (kubernetes); in a program they may come from other resources. */
     resources?: string[];
     /** Kubernetes object names the grant is limited to (RBAC resourceNames). */
     resourceNames?: string[];
-    /** Kubernetes namespace of the grant. */
+    /** Kubernetes namespace of the grant (default the fleet's namespace). */
     namespace?: string;
     /** Kubernetes verbs. */
     verbs?: string[];
@@ -112,15 +117,21 @@ export interface Grant {
 
 /** `spec` of an Agent declaration. */
 export interface AgentSpec {
+    /** What the agent does, in one sentence. */
     description: string;
+    /** Who owns the agent: a team and a reachable contact. */
     owner: Owner;
-    /** RFC 3339 date-time or full date (midnight UTC). */
+    /** When every credential stops: an RFC 3339 date-time or a date (midnight UTC), at most the fleet's lifetime (default 90 days) ahead. */
     expiresAt: string;
+    /** What expiry does: `delete` (default) removes every resource; `disable` keeps the identities and removes every grant. */
     onExpiry?: OnExpiry;
     /** Recertification date; not after `expiresAt`. */
     reviewBy?: string;
+    /** The approval write-level and high-risk grants require. */
     approval?: Approval;
+    /** The identities the agent gets (AWS role, Kubernetes service account, SPIRE entry); its SPIFFE ID by default. */
     identity?: Identity;
+    /** What the agent may do: at least one grant. */
     grants: Grant[];
 }
 

@@ -59,8 +59,10 @@ export interface ValidateOptions {
     now: Date;
     /** Fleet settings from code (AgentFleet args); a `kind: Fleet` document may tighten them. */
     settings?: FleetSettings;
-    /** In-memory declarations validated together with the files (names unique across both). */
+    /** In-memory declaration texts validated together with the files (names unique across both). */
     sources?: readonly { file: string; text: string }[];
+    /** Declarations written in code, as objects (AgentFleet `agents`): diagnostics name the label and the field path. */
+    objects?: readonly { label: string; value: unknown }[];
 }
 
 let compiled: ValidateFunction | undefined;
@@ -74,16 +76,19 @@ export function schemaValidator(): ValidateFunction {
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
 export function validateDeclarations(paths: readonly string[], options: ValidateOptions): ValidationReport {
     const fromFiles = loadDeclarations(paths);
-    if (!options.sources?.length) return validateLoaded(fromFiles, options);
-    const inMemory = parseSources(options.sources);
+    const inMemory = parseSources(options.sources ?? []);
+    const inCode = (options.objects ?? []).map(({ label, value }): SourceDocument => ({ file: label, index: 0, value, locate: () => IN_CODE }));
     return validateLoaded({
         files: [...fromFiles.files, ...inMemory.files],
-        documents: [...fromFiles.documents, ...inMemory.documents],
+        documents: [...fromFiles.documents, ...inMemory.documents, ...inCode],
         diagnostics: [...fromFiles.diagnostics, ...inMemory.diagnostics],
         missing: fromFiles.missing,
         unreadable: fromFiles.unreadable,
     }, options);
 }
+
+/** Objects have no lines: their diagnostics name the field path instead (see formatDiagnostic). */
+const IN_CODE = { line: 0, column: 0 };
 
 /** The same checks on in-memory sources (tests, editors, the policy pack). */
 export function validateTexts(sources: readonly { file: string; text: string }[], options: ValidateOptions): ValidationReport {

@@ -1,5 +1,6 @@
 import type { Deployment } from "@pulumi/pulumi/automation";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
+import { TYPE_TOKENS } from "../model/tokens";
 
 interface StateResource {
     urn: string;
@@ -31,7 +32,7 @@ export function agentsInState(deployment: Deployment): AgentInState[] {
         }
         return false;
     };
-    return resources.filter((r) => r.type === "agentid:index:Agent").map((agent) => ({
+    return resources.filter((r) => r.type === TYPE_TOKENS.agent).map((agent) => ({
         name: String(agent.outputs?.agentName ?? agent.urn.split("::").pop()),
         urn: agent.urn,
         ...(typeof agent.outputs?.expiresAt === "string" ? { expiresAt: agent.outputs.expiresAt } : {}),

@@ -218,12 +218,7 @@ function checkGrantPlacement(decl: AgentDeclaration, settings: ResolvedSettings,
     // The fleet's default namespace is checked once, with the fleet's settings.
     for (const [i, grant] of decl.spec.grants.entries()) {
         const connector = catalog.find(grant.connector);
-        if (grant.connector.startsWith("tool.") && connector) {
-            const gateway = grant.connector.slice("tool.".length);
-            if (!settings.gateways || !Object.hasOwn(settings.gateways, gateway)) {
-                add(["spec", "grants", i, "connector"], "missing-setting", `gateway "${gateway}" has no ARN: add it to the fleet's gateways (kind: Fleet spec.gateways.${gateway}: arn:aws:bedrock-agentcore:…:gateway/…)`);
-            }
-        }
+        for (const v of connector?.requiredSettings?.(grant, settings) ?? []) add(["spec", "grants", i, ...v.path], v.rule, v.message);
         if (connector?.platform === "kubernetes" && grant.namespace !== undefined) {
             for (const v of namespaceViolations(grant.namespace, settings, ["spec", "grants", i, "namespace"])) {
                 if (v.rule === "kubernetes-namespace") add(v.path, v.rule, v.message); // the name's format is the connector's check

@@ -15,8 +15,10 @@ export interface ResolvedAgent {
     labels: Record<string, string>;
     description: string;
     owner: Owner;
-    /** Canonical `2027-02-28T00:00:00Z`. */
+    /** Canonical `2027-02-28T00:00:00Z` (as declared when it is not a real date: such an agent is invalid). */
     expiresAt: string;
+    /** The instant of `expiresAt`; undefined when it is not a real date. */
+    expires: Date | undefined;
     onExpiry: OnExpiry;
     reviewBy?: string;
     approval?: Approval;
@@ -73,14 +75,17 @@ export function spiffeIdOf(decl: AgentDeclaration, settings: ResolvedSettings): 
 
 /** Whether any grant needs an AgentCore workload identity (SaaS tokens are fetched for it), or the trust is AgentCore's. */
 export function needsWorkloadIdentity(spec: AgentDeclaration["spec"]): boolean {
-    return spec.identity?.aws?.trust === "agentcore" || spec.grants.some((g) => g.connector.startsWith("oauth."));
+    return spec.identity?.aws?.trust === "agentcore" || catalog.needsWorkloadIdentity(spec.grants);
 }
 
-/** Applies fleet defaults to a declaration that passed validation. */
+/**
+ * Applies fleet defaults to a declaration that passed the schema: the one resolved agent the components,
+ * `show` and the review commands read. Documents are only built for agents that passed every guardrail.
+ */
 export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): ResolvedAgent {
     const { spec, metadata } = decl;
     const identity = spec.identity ?? {};
-    const expiresAt = parseInstant(spec.expiresAt)!;
+    const expiresAt = parseInstant(spec.expiresAt);
     const name = metadata.name;
     const k8s = kubernetesIdentityOf(decl, settings);
     return {
@@ -88,11 +93,12 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
         labels: { ...(metadata.labels ?? {}) },
         description: spec.description,
         owner: { ...spec.owner },
-        expiresAt: formatInstant(expiresAt),
+        expiresAt: expiresAt ? formatInstant(expiresAt) : spec.expiresAt,
+        expires: expiresAt,
         onExpiry: spec.onExpiry ?? "delete",
         ...(spec.reviewBy !== undefined ? { reviewBy: spec.reviewBy } : {}),
         ...(spec.approval ? { approval: spec.approval } : {}),
-        status: isExpired(expiresAt, now) ? "expired" : "active",
+        status: expiresAt && isExpired(expiresAt, now) ? "expired" : "active",
         spiffeId: spiffeIdOf(decl, settings),
         ...(k8s ? {
             kubernetes: {
@@ -131,33 +137,46 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
     };
 }
 
+/** The fleet's AgentCore ARNs, when it names its account and region: what AWS will call the resources agentid creates. */
+export function knownAgentcoreArns(settings: ResolvedSettings): AgentcoreArns | undefined {
+    return settings.awsAccountId && settings.awsRegion ? agentcoreArns(settings.awsRegion, settings.awsAccountId) : undefined;
+}
+
+/** AgentCore ARNs in one region and account (or placeholders). */
+export interface AgentcoreArns {
+    oauthProvider(name: string): string;
+    workloadIdentity(name: string): string;
+}
+
+function agentcoreArns(region: string, account: string): AgentcoreArns {
+    return {
+        oauthProvider: (name) => `arn:aws:bedrock-agentcore:${region}:${account}:token-vault/default/oauth2credentialprovider/${name}`,
+        workloadIdentity: (name) => `arn:aws:bedrock-agentcore:${region}:${account}:workload-identity-directory/default/workload-identity/${name}`,
+    };
+}
+
 /**
  * ARNs of the AgentCore resources an agent uses, as the component creates them: real when the fleet
  * names its account and region, `<region>`/`<account>` placeholders otherwise (never `${…}`, which IAM
  * would read as a policy variable).
  */
 export function placeholderContext(agent: string, settings: ResolvedSettings): ExpansionContext {
-    const region = settings.awsRegion ?? "<region>";
-    const account = settings.awsAccountId ?? "<account>";
+    const arns = knownAgentcoreArns(settings) ?? agentcoreArns(settings.awsRegion ?? "<region>", settings.awsAccountId ?? "<account>");
     const providerOwner = settings.oauthClientSharing === "perAgent" ? agent : undefined;
     return {
         agent,
         defaultNamespace: settings.defaultNamespace,
-        oauthProviderArn: (vendor) => `arn:aws:bedrock-agentcore:${region}:${account}:token-vault/default/oauth2credentialprovider/${oauthProviderNameOf(vendor, providerOwner)}`,
-        workloadIdentityArn: `arn:aws:bedrock-agentcore:${region}:${account}:workload-identity-directory/default/workload-identity/${workloadIdentityNameOf(agent)}`,
+        oauthProviderArn: (vendor) => arns.oauthProvider(oauthProviderNameOf(vendor, providerOwner)),
+        workloadIdentityArn: arns.workloadIdentity(workloadIdentityNameOf(agent)),
     };
-}
-
-/** The catalog's expansion of an agent's grants; ARNs that exist only after an update are placeholders unless given. */
-export function expandGrants(agent: ResolvedAgent, settings: ResolvedSettings, context?: Partial<ExpansionContext>): GrantExpansion[] {
-    return catalog.expand(agent.grants, { ...placeholderContext(agent.name, settings), ...context });
 }
 
 /** The shortest lifetime SPIRE entries accept (seconds). */
 export const MIN_SVID_TTL = 60;
 
 /** A lifetime in seconds cut to what is left before `expiresAt` (never below SPIRE's minimum). */
-export function lifetimeWithin(ttl: number, expiresAt: Date, now: Date): number {
+export function lifetimeWithin(ttl: number, expiresAt: Date | undefined, now: Date): number {
+    if (!expiresAt) return ttl;
     const left = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
     return left >= ttl ? ttl : Math.max(MIN_SVID_TTL, left);
 }

@@ -5,6 +5,7 @@
  */
 import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../guardrails/fleetSettings";
 import { resolveNow } from "../declarations/clock";
+import { TYPE_TOKENS } from "../model/tokens";
 
 /** A value the engine does not know yet: it depends on outputs of resources not created. */
 export const UNKNOWN: unique symbol = Symbol.for("agentid.policy.unknown");
@@ -51,7 +52,7 @@ export interface Guardrail {
 
 /** Resource types the guardrails read. */
 export const TYPES = {
-    agent: "agentid:index:Agent",
+    agent: TYPE_TOKENS.agent,
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

@@ -89,7 +89,7 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
     toolScoping: {
         describe: "tools and SaaS scopes granted explicitly (Cedar permits per tool, vendor-validated scopes)",
         check: (v) => {
-            const tools = v.grants.filter((g) => g.connector.startsWith("tool.") || g.connector.startsWith("oauth."));
+            const tools = v.grants.filter((g) => g.reach === "tools" || g.reach === "saas");
             const admin = tools.flatMap((g) => g.atoms).filter((a) => a.risk === "high");
             if (admin.length > 0) return fail(v.name, `admin-level SaaS scope(s): ${admin.map((a) => a.text).join("; ")}`);
             return pass(v.name, tools.length ? `${tools.flatMap((g) => g.atoms).length} explicit tool/scope grant(s)` : "no tools or SaaS access");

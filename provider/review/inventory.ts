@@ -4,6 +4,7 @@ import { csvRow } from "../output/csv";
 import { markdownCell } from "../output/markdown";
 import { daysUntil, formatInstant, isExpired } from "../declarations/clock";
 import { diagnosticRecord } from "../declarations/diagnostics";
+import type { ReachCategory } from "../connectors/types";
 import type { AgentView } from "./accessView";
 import { daysLeft } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";
@@ -31,7 +32,7 @@ export function inventoryOf(agents: readonly ReviewedAgent[], now: Date): Invent
         const v = agent.view;
         if (!v) return partialEntry(agent, now);
         const left = daysLeft(v, now);
-        const atoms = (prefix: (c: string) => boolean) => v.grants.filter((g) => prefix(g.connector)).flatMap((g) => g.atoms.map((a) => a.text));
+        const atoms = (reach: ReachCategory) => v.grants.filter((g) => g.reach === reach).flatMap((g) => g.atoms.map((a) => a.text));
         return {
             name: v.name,
             description: v.description,
@@ -41,10 +42,10 @@ export function inventoryOf(agents: readonly ReviewedAgent[], now: Date): Invent
             status: v.expires ? (isExpired(v.expires, now) ? "expired" : "active") : "unknown",
             identities: v.identities,
             reach: {
-                aws: atoms((c) => c.startsWith("aws.")),
-                kubernetes: atoms((c) => c === "kubernetes"),
-                saas: atoms((c) => c.startsWith("oauth.")),
-                tools: atoms((c) => c.startsWith("tool.")),
+                aws: atoms("aws"),
+                kubernetes: atoms("kubernetes"),
+                saas: atoms("saas"),
+                tools: atoms("tools"),
             },
             valid: errors.length === 0,
             errors,

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { iamActions } from "../../provider/connectors/iamData";
-import { resolveAgent, expandGrants } from "../../provider/model/resolvedAgent";
+import { catalog } from "../../provider/connectors/catalog";
+import { placeholderContext, resolveAgent } from "../../provider/model/resolvedAgent";
 import { validateTexts } from "../../provider/declarations/validate";
 import { hasWildcard, isScopingForm } from "../../provider/guardrails/wildcards";
 import { BASE_AGENT, NOW_DATE } from "../helpers/fixtures";
@@ -76,7 +77,7 @@ describe("loader properties", () => {
             if (!report.valid) return;
             accepted++;
             const agent = resolveAgent(report.declarations[0].declaration, report.settings, NOW_DATE);
-            for (const expansion of expandGrants(agent, report.settings)) {
+            for (const expansion of catalog.expand(agent.grants, placeholderContext(agent.name, report.settings))) {
                 for (const statement of expansion.statements) {
                     for (const action of statement.Action) {
                         assert.ok(!hasWildcard(action), `wildcard action ${action}`);

@@ -16,7 +16,7 @@ describe("package schema", () => {
         assert.deepStrictEqual(Object.keys(resources), ["agentid:index:Agent", "agentid:index:AgentFleet", "agentid:spire:Entry"]);
         assert.deepStrictEqual([resources["agentid:index:Agent"].isComponent, resources["agentid:spire:Entry"].isComponent], [true, undefined]);
         assert.strictEqual(resources["agentid:index:Agent"].inputProperties.expiresAt.description,
-            "When every credential stops: RFC 3339 date-time or a date (midnight UTC). Plain: it decides which resources exist.");
+            "When every credential stops: an RFC 3339 date-time or a date (midnight UTC), at most the fleet's lifetime (default 90 days) ahead.");
         assert.match(resources["agentid:index:Agent"].description, /An AI agent's identity as code/);
     });
 });

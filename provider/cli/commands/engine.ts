@@ -11,6 +11,7 @@ import { formatInstant, isExpired, parseInstant } from "../../declarations/clock
 import { resolveSettings } from "../../guardrails/fleetSettings";
 import { Command, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, requireFlag, stringFlag } from "../command";
 import { nowFrom } from "../fleetInput";
+import { TYPE_TOKENS } from "../../model/tokens";
 
 const STACK_FLAGS = {
     stack: { type: "string" as const, value: "NAME", description: "the stack to operate on" },
@@ -63,6 +64,7 @@ export const planCommand: Command = {
     flags: STACK_FLAGS,
     takesPaths: false,
     async run(args, io) {
+        const now = nowFrom(args);
         const stack = await openStack(args);
         const before = agentsInState(await stack.exportStack());
         const recorder = (await automation()).stepRecorder();
@@ -73,10 +75,10 @@ export const planCommand: Command = {
             onEvent: (event) => {
                 report(event);
                 const post = event.resOutputsEvent?.metadata;
-                if (post?.type === "agentid:index:Agent") outputs.set(post.urn.split("::").pop()!, (post.new as { outputs?: Record<string, unknown> } | undefined)?.outputs?.source);
+                if (post?.type === TYPE_TOKENS.agent) outputs.set(post.urn.split("::").pop()!, (post.new as { outputs?: Record<string, unknown> } | undefined)?.outputs?.source);
             },
         }).catch((error) => { throw new Error(`preview failed: ${firstLine(error)}`); });
-        const names = [...new Set([...before.map((a) => a.name), ...recorder.steps.filter((s) => s.type === "agentid:index:Agent").map((s) => s.name)])].sort();
+        const names = [...new Set([...before.map((a) => a.name), ...recorder.steps.filter((s) => s.type === TYPE_TOKENS.agent).map((s) => s.name)])].sort();
         const agents = names.map((name) => {
             const steps = recorder.steps.filter((s) => agentOfStep(s, names) === name && s.op !== "same");
             const ops: Record<string, number> = {};
@@ -84,7 +86,7 @@ export const planCommand: Command = {
             const baseSource = before.find((a) => a.name === name)?.source;
             const headText = outputs.get(name);
             const headSource = typeof headText === "string" ? JSON.parse(headText) as AgentInState["source"] : undefined;
-            const view = (s?: AgentInState["source"]) => (s?.declaration ? [viewOf(s.declaration, resolveSettings(s.settings))] : []);
+            const view = (s?: AgentInState["source"]) => (s?.declaration ? [viewOf(s.declaration, resolveSettings(s.settings), now)] : []);
             const changes = diffFleets(view(baseSource), view(headSource)).flatMap((d) => d.changes).map(({ agent: _a, ...c }) => c);
             return { name, ops, steps: steps.map((s) => `${s.op} ${s.type} ${s.name}`), changes };
         });

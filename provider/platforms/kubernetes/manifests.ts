@@ -32,7 +32,7 @@ export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn
     if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
     return {
         apiVersion: "v1",
-        kind: "ServiceAccount",
+        kind: "ServiceAccount" as const,
         metadata: { name: k8s.serviceAccount, namespace: k8s.namespace, labels: buildLabels(agent), annotations },
         automountServiceAccountToken: k8s.automountToken,
     };
@@ -51,12 +51,12 @@ export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[
     return [...byNamespace].map(([namespace, rules]) => ({
         namespace,
         role: {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" as const,
             metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
             rules,
         },
         roleBinding: {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" as const,
             metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacNameOf(agent.name) },
             subjects: [{ kind: "ServiceAccount", name: k8s.serviceAccount, namespace: k8s.namespace }],
@@ -69,7 +69,7 @@ export function buildClusterSpiffeId(agent: ResolvedAgent) {
     const k8s = agent.kubernetes!;
     return {
         apiVersion: "spire.spiffe.io/v1alpha1",
-        kind: "ClusterSPIFFEID",
+        kind: "ClusterSPIFFEID" as const,
         metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent) },
         spec: {
             spiffeIDTemplate: agent.spiffeId,

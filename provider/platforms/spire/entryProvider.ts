@@ -4,7 +4,6 @@ import { DEFAULT_SPIRE_SOCKET, SpireEntryClient, SpireEntryState } from "./clien
 import type { SpireEntrySpec } from "./entry";
 
 /** Type token of the native SPIRE registration entry. */
-export const SPIRE_ENTRY_TYPE = "agentid:spire:Entry";
 
 /** Inputs of `agentid:spire:Entry`, as the engine sends them (camelCase). */
 export interface EntryInputs {

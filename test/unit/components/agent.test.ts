@@ -1,7 +1,8 @@
 import { recordParents, registeredUnder, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentArgs, AgentidError } from "../../../provider/components/agent";
+import { Agent, AgentArgs } from "../../../provider/components/agent";
+import { AgentidError } from "../../../provider/components/programErrors";
 import { DENY_ALL_SID } from "../../../provider/platforms/aws/iamDocuments";
 import { grantsDigest } from "../../../provider/declarations/digest";
 import { NOW } from "../../helpers/fixtures";

@@ -2,7 +2,7 @@ import { recordParents, registrations, registeredUnder, settled, valueOf } from 
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentidError } from "../../../provider/components/agent";
+import { AgentidError } from "../../../provider/components/programErrors";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 import { BASE_AGENT, cli, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
@@ -67,7 +67,7 @@ describe("AgentFleet", () => {
     it("validates in-code declarations together with files, catching duplicate names across both", () => {
         const dir = writeFixtures({ "a.yaml": BASE_AGENT });
         const inCode = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "fixture-agent" }, spec: { description: "d", owner: { team: "t", contact: "t@example.com" }, expiresAt: "2027-01-01", identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] } } as const;
-        assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]>:4:3: error: agent "fixture-agent" is already declared/);
+        assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]> metadata\.name: error: agent "fixture-agent" is already declared/);
     });
 
     it("reports a missing declaration path", () => {
