@@ -8,7 +8,9 @@ import { validateCommand } from "./commands/validate";
 import { diffCommand } from "./commands/diff";
 import { inventoryCommand } from "./commands/inventory";
 import { reportCommand } from "./commands/report";
-import { driftCommand, planCommand, reapCommand } from "./commands/engine";
+import { driftCommand } from "./commands/drift";
+import { planCommand } from "./commands/plan";
+import { reapCommand } from "./commands/reap";
 
 /** Every command, in the order `agentid --help` lists them. */
 export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, planCommand, driftCommand, reapCommand];

@@ -33,6 +33,11 @@ export interface PlatformSwitches {
     spire?: boolean;
 }
 
+/** Every platform is on unless switched off. */
+export function platformsOf(switches: PlatformSwitches = {}): Required<PlatformSwitches> {
+    return { aws: switches.aws ?? true, kubernetes: switches.kubernetes ?? true, spire: switches.spire ?? true };
+}
+
 /** How an agent is wired into its program: platforms, shared resources and credentials. */
 export interface AgentWiring {
     /** Platforms to provision (default all). */
@@ -126,7 +131,7 @@ export class Agent extends pulumi.ComponentResource {
                 : `agent ${agentName} expired at ${structure.expiresAt} (onExpiry: disable): identities kept, every grant removed`, this);
         }
 
-        const platforms = { aws: wiring.platforms?.aws ?? true, kubernetes: wiring.platforms?.kubernetes ?? true, spire: wiring.platforms?.spire ?? true };
+        const platforms = platformsOf(wiring.platforms);
         const parent = { parent: this };
         let roleArn: pulumi.Input<string> | undefined;
         if (structure.aws && platforms.aws) {

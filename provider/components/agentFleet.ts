@@ -9,7 +9,7 @@ import { knownAgentcoreArns } from "../model/resolvedAgent";
 import { TYPE_TOKENS } from "../model/tokens";
 import { terminalText } from "../output/terminal";
 import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
-import { Agent, AgentWiring, FleetMember, PlatformSwitches } from "./agent";
+import { Agent, AgentWiring, FleetMember, PlatformSwitches, platformsOf } from "./agent";
 import { AgentidError, programClock } from "./programErrors";
 
 export interface AgentFleetArgs {
@@ -55,7 +55,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         if (!report.valid) throw new AgentidError(renderReport(report));
         const declarations = report.declarations.map((d) => d.declaration);
         const settings = report.settings;
-        const platforms = { aws: args.platforms?.aws ?? true, kubernetes: args.platforms?.kubernetes ?? true, spire: args.platforms?.spire ?? true };
+        const platforms = platformsOf(args.platforms);
         const perAgentClients = settings.oauthClientSharing === "perAgent";
         const grants = declarations.flatMap((d) => d.spec.grants);
         if (platforms.aws) requireOauthClients(declarations, perAgentClients, args);

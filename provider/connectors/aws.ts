@@ -4,7 +4,7 @@ import { hasWildcard } from "../guardrails/wildcards";
 import { ANY_ARN, arnOf, PARTITION } from "./arnGrammar";
 import { forbiddenAction } from "../guardrails/forbiddenActions";
 import { iamActions } from "./iamData";
-import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRisk, riskOfAccessLevel } from "./types";
+import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRisk, riskOfAccessLevel } from "./contract";
 
 /**
  * The AWS connectors. Each accepts ARNs by its service's grammar — partition, region, account and

@@ -4,7 +4,7 @@ import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../
 import { awsConnectors } from "./aws";
 import { kubernetesConnector } from "./kubernetes";
 import { oauthConnector, toolConnector } from "./saas";
-import type { Connector, ExpansionContext, GrantExpansion, SharedResource } from "./types";
+import type { Connector, ExpansionContext, GrantExpansion, SharedResource } from "./contract";
 
 /**
  * Every connector agentid knows, each mapping a declared grant to the smallest permission set

@@ -3,7 +3,7 @@ import type { Violation } from "../declarations/diagnostics";
 import { isDns1123Label, isDns1123Subdomain } from "../model/names";
 import { hasWildcard } from "../guardrails/wildcards";
 import { onlyFields } from "./aws";
-import { Connector, GrantExpansion, RbacRule, Risk } from "./types";
+import { Connector, GrantExpansion, RbacRule, Risk } from "./contract";
 
 /** The Kubernetes API's resource verbs. `escalate`, `bind` and `impersonate` are privilege escalation. */
 export const KUBERNETES_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] as const;

@@ -2,7 +2,7 @@ import { isExpired, parseInstant } from "../declarations/clock";
 import type { ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AgentDeclaration } from "../declarations/types";
 import { catalog } from "./catalog";
-import type { ExpansionContext } from "./types";
+import type { ExpansionContext } from "./contract";
 
 /**
  * Who can obtain which SaaS scopes. AgentCore's GetResourceOauth2Token takes the scopes in the request and

@@ -6,7 +6,7 @@ import { OAUTH2_CREDENTIAL_PROVIDER_ARN, WORKLOAD_IDENTITY_ARN } from "./arnGram
 import { onlyFields } from "./aws";
 import { iamActions } from "./iamData";
 import { OAUTH_SCOPES, scopesOf } from "./oauthScopes";
-import { Connector, GrantExpansion, Risk } from "./types";
+import { Connector, GrantExpansion, Risk } from "./contract";
 
 /** The only action an agent needs to fetch a SaaS token for itself. */
 export const OAUTH_TOKEN_ACTION = "bedrock-agentcore:GetResourceOauth2Token";

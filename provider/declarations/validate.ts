@@ -3,7 +3,7 @@ import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { checkAgent } from "../guardrails/agentRules";
 import { sharedOauthScopesOf } from "../connectors/oauthSharing";
-import type { ExpansionContext } from "../connectors/types";
+import type { ExpansionContext } from "../connectors/contract";
 import type { FileProblem } from "./files";
 import { sharedIdentityViolations } from "../guardrails/identities";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";

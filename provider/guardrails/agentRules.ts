@@ -9,7 +9,7 @@ import { grantsDigest } from "../declarations/digest";
 import { isAgentName, isDns1123Subdomain, isEmail } from "../model/names";
 import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
 import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./fleetSettings";
-import type { ExpansionContext } from "../connectors/types";
+import type { ExpansionContext } from "../connectors/contract";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { hasWildcard } from "./wildcards";
 

@@ -21,6 +21,9 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
     oauthClientSharing: "fleet",
 };
 
+/** AWS role sessions of agents: IAM's range is 900-43200 s; agents get at most an hour. */
+export const AWS_SESSION_SECONDS = { min: 900, max: 3600, default: 3600 } as const;
+
 /** No fleet may let an agent live longer than this, whatever its settings say. */
 export const MAX_LIFETIME_CEILING_DAYS = 365;
 

@@ -1,5 +1,5 @@
 import { buildCedarPolicies, CedarPolicy } from "../platforms/agentcore/cedar";
-import type { ExpansionContext, GrantExpansion } from "../connectors/types";
+import type { ExpansionContext, GrantExpansion } from "../connectors/contract";
 import type { Input } from "@pulumi/pulumi";
 import type { ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AwsTrustMode } from "../declarations/types";

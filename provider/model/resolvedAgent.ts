@@ -1,9 +1,9 @@
 import { catalog } from "../connectors/catalog";
-import type { ExpansionContext, GrantExpansion } from "../connectors/types";
+import type { ExpansionContext, GrantExpansion } from "../connectors/contract";
 import { formatInstant, isExpired, parseInstant } from "../declarations/clock";
 import { grantsDigest } from "../declarations/digest";
 import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
-import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import { AWS_SESSION_SECONDS, ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "../declarations/types";
 
 /** `active` until `expiresAt`, then `expired`. */
@@ -114,7 +114,7 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
                 trustAnchorArn: identity.aws.trustAnchorArn ?? settings.trustAnchorArn,
                 oidcProviderArn: identity.aws.oidcProviderArn ?? settings.oidcProviderArn,
                 clusterName: identity.aws.clusterName ?? settings.clusterName,
-                maxSessionDuration: identity.aws.maxSessionDuration ?? 3600,
+                maxSessionDuration: identity.aws.maxSessionDuration ?? AWS_SESSION_SECONDS.default,
                 permissionsBoundaryArn: identity.aws.permissionsBoundaryArn ?? settings.permissionsBoundaryArn,
                 accountId: settings.awsAccountId,
                 region: settings.awsRegion,

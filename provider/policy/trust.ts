@@ -9,9 +9,10 @@ import { hasWildcard } from "../guardrails/wildcards";
 import { EXPIRY_CONDITION, oidcIssuerOf, TRUST_MODES, TrustMode, trustModeOfPrincipal } from "../platforms/aws/trustModes";
 import { AgentRole } from "./agentRoles";
 import { conditionValue, IamStatement, isAllow, listOf, operatorsWithKey, ResolvedGuardrailConfig, statementLabel } from "./resourceView";
+import { AWS_SESSION_SECONDS } from "../guardrails/fleetSettings";
 
 /** Sessions of an agent role last at most an hour. */
-export const MAX_SESSION_SECONDS = 3600;
+const MAX_SESSION_SECONDS = AWS_SESSION_SECONDS.max;
 
 /** The principal of every mode, for messages. */
 const PRINCIPALS = Object.values(TRUST_MODES).map((m) => `${m.principal.kind === "Service" ? m.principal.service : "an IAM OIDC provider"} (${m.mode})`).join(", ");

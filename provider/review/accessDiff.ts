@@ -1,6 +1,6 @@
-import type { Risk } from "../connectors/types";
+import type { Risk } from "../connectors/contract";
 import { markdownCell, markdownCode, markdownCodeBlock } from "../output/markdown";
-import { maxRisk } from "../connectors/types";
+import { maxRisk } from "../connectors/contract";
 import { canonicalJson } from "../declarations/digest";
 import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";

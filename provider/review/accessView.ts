@@ -1,7 +1,7 @@
 import { catalog } from "../connectors/catalog";
 import { sharedOauthScopesOf } from "../connectors/oauthSharing";
 import { isReadVerb, rbacRisk } from "../connectors/kubernetes";
-import { ExpansionContext, GrantExpansion, ReachCategory, Risk, riskOfAccessLevel } from "../connectors/types";
+import { ExpansionContext, GrantExpansion, ReachCategory, Risk, riskOfAccessLevel } from "../connectors/contract";
 import { daysUntil } from "../declarations/clock";
 import type { ResolvedSettings } from "../guardrails/fleetSettings";
 import { placeholderContext, resolveAgent } from "../model/resolvedAgent";

@@ -1,6 +1,7 @@
 import { isExpired } from "../declarations/clock";
 import type { AgentView } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";
+import { AWS_SESSION_SECONDS } from "../guardrails/fleetSettings";
 
 export type Framework = "owasp-nhi" | "owasp-asi" | "maestro" | "nist-ai-rmf";
 export const FRAMEWORKS: Framework[] = ["owasp-nhi", "owasp-asi", "maestro", "nist-ai-rmf"];
@@ -55,7 +56,7 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
         check: (v) => {
             const session = v.identities.aws?.maxSessionDuration ?? 0;
             const svid = v.identities.spire?.x509SvidTtl ?? 0;
-            if (session > 3600 || svid > 3600) return fail(v.name, `session ${session}s / SVID ${svid}s exceeds one hour`);
+            if (session > AWS_SESSION_SECONDS.max || svid > AWS_SESSION_SECONDS.max) return fail(v.name, `session ${session}s / SVID ${svid}s exceeds one hour`);
             return pass(v.name, `no access keys; ${v.identities.aws ? `AWS sessions ≤ ${session}s via ${v.identities.aws.trust}` : "no AWS credentials"}${v.identities.spire ? `; SVID ${svid}s` : ""}`);
         },
     },

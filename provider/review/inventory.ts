@@ -4,7 +4,7 @@ import { csvRow } from "../output/csv";
 import { markdownCell } from "../output/markdown";
 import { daysUntil, formatInstant, isExpired } from "../declarations/clock";
 import { diagnosticRecord } from "../declarations/diagnostics";
-import type { ReachCategory } from "../connectors/types";
+import type { ReachCategory } from "../connectors/contract";
 import type { AgentView } from "./accessView";
 import { daysLeft } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startSpireServer, SpireServer } from "../servers/spireServer";
-import { refreshTargets } from "../../provider/engine/refresh";
+import { refreshTargets } from "../../provider/engine/stackState";
 import { openFleetStack, stepRecorder } from "../../provider/engine/workspace";
 import { announceEngine, requireEngine, scratch } from "./engine";
 

@@ -1,6 +1,6 @@
 import { cedarPolicyNameOf, roleNameOf } from "../../model/names";
 import { accountOfArn } from "../../connectors/arnGrammar";
-import type { GrantExpansion } from "../../connectors/types";
+import type { GrantExpansion } from "../../connectors/contract";
 
 /**
  * Cedar for AgentCore gateways. AgentCore evaluates tool calls with entities in the `AgentCore`

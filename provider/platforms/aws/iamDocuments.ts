@@ -1,4 +1,4 @@
-import type { GrantExpansion, PolicyStatement } from "../../connectors/types";
+import type { GrantExpansion, PolicyStatement } from "../../connectors/contract";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
 import { eksClusterArn, EXPIRY_CONDITION, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
 

@@ -1,4 +1,4 @@
-import type { GrantExpansion, RbacRule } from "../../connectors/types";
+import type { GrantExpansion, RbacRule } from "../../connectors/contract";
 import { rbacNameOf } from "../../model/names";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
 

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { catalog } from "../../../provider/connectors/catalog";
 import { iamActions } from "../../../provider/connectors/iamData";
-import type { ExpansionContext } from "../../../provider/connectors/types";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 const CONTEXT: ExpansionContext = {
     agent: "a1", defaultNamespace: "agents",

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { buildCedarPolicies, buildCedarSchema, toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { catalog } from "../../../provider/connectors/catalog";
-import type { ExpansionContext } from "../../../provider/connectors/types";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 const GATEWAY = "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/support-tools-a1b2c3";
 const OTHER_GATEWAY = "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/finance-tools-x9y8z7";

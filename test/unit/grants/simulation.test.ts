@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { catalog } from "../../../provider/connectors/catalog";
-import type { ExpansionContext } from "../../../provider/connectors/types";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 import { buildPermissionPolicy, buildTrustPolicy } from "../../../provider/platforms/aws/iamDocuments";
 import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
 import { resolveAgent } from "../../../provider/model/resolvedAgent";

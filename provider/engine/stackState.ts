@@ -2,10 +2,15 @@ import type { Deployment } from "@pulumi/pulumi/automation";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { TYPE_TOKENS } from "../model/tokens";
 
+/** A resource as a stack's exported state records it (the fields agentid reads). */
 interface StateResource {
     urn: string;
     type: string;
+    id?: string;
     parent?: string;
+    custom?: boolean;
+    provider?: string;
+    inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
 }
 
@@ -40,4 +45,20 @@ export function agentsInState(deployment: Deployment): AgentInState[] {
         ...(typeof agent.outputs?.source === "string" ? { source: JSON.parse(agent.outputs.source) as AgentInState["source"] } : {}),
         descendants: resources.filter((r) => isUnder(r, agent.urn)).map((r) => r.urn),
     }));
+}
+
+/**
+ * URNs worth refreshing: every custom resource except those of a Kubernetes provider that renders
+ * YAML to a directory. Rendered manifests are never read back (the v4.25.0 provider fails such a
+ * read with "unreachable cluster"), so they cannot drift; everything else can.
+ */
+export function refreshTargets(deployment: Deployment): string[] {
+    const resources = (deployment.deployment?.resources ?? []) as StateResource[];
+    const renderProviders = new Set(resources
+        .filter((r) => r.type === "pulumi:providers:kubernetes" && r.inputs?.renderYamlToDirectory)
+        .map((r) => `${r.urn}::${r.id ?? ""}`));
+    return resources
+        .filter((r) => r.custom !== false && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack")
+        .filter((r) => !(r.provider && renderProviders.has(r.provider)))
+        .map((r) => r.urn);
 }
