@@ -12,6 +12,7 @@ import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, 
 import type { ExpansionContext } from "../connectors/contract";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { hasWildcard } from "./wildcards";
+import { TRUST_MODES } from "../platforms/aws/trustModes";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [
@@ -157,14 +158,8 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             add(at("permissionsBoundaryArn"), "trust-setting", `the fleet bounds every agent with ${settings.permissionsBoundaryArn}; an agent may not replace it with ${aws.permissionsBoundaryArn} — remove identity.aws.permissionsBoundaryArn`);
         }
         if (aws.clusterName !== undefined) for (const v of clusterNameViolations(aws.clusterName, at("clusterName"))) add(v.path, v.rule, v.message);
-        // What each trust mode pins, and whether the agent may set it itself or only the fleet.
-        const needs: Record<string, [keyof FleetSettings, string, boolean][]> = {
-            rolesAnywhere: [["trustAnchorArn", "a Roles Anywhere trust anchor ARN", true]],
-            irsa: [["oidcProviderArn", "the EKS cluster's IAM OIDC provider ARN", true]],
-            podIdentity: [["clusterName", "the EKS cluster name", true], ["awsAccountId", "the fleet's AWS account (the trust pins the cluster's ARN)", false], ["awsRegion", "the cluster's region", false]],
-            agentcore: [],
-        };
-        for (const [key, what, perAgent] of needs[aws.trust]) {
+        // What the trust mode pins, and whether the agent may set it itself or only the fleet.
+        for (const { setting: key, what, perAgent } of TRUST_MODES[aws.trust].needs) {
             const own = perAgent ? aws[key as "trustAnchorArn" | "oidcProviderArn" | "clusterName"] : undefined;
             if (own === undefined && settings[key] === undefined) {
                 add(["spec", "identity", "aws"], "missing-setting", `trust ${aws.trust} needs ${what}: set ${perAgent ? `identity.aws.${key} or ` : ""}the fleet's ${key}`);

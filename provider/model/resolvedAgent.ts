@@ -5,6 +5,7 @@ import { grantsDigest } from "../declarations/digest";
 import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
 import { AWS_SESSION_SECONDS, ResolvedSettings } from "../guardrails/fleetSettings";
 import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "../declarations/types";
+import { TRUST_MODES } from "../platforms/aws/trustModes";
 
 /** `active` until `expiresAt`, then `expired`. */
 export type AgentStatus = "active" | "expired";
@@ -52,7 +53,7 @@ export interface ResolvedAgent {
 /** Whether an agent gets a Kubernetes service account: declared, implied by its AWS trust, or needed by its grants. */
 export function usesKubernetes(spec: AgentDeclaration["spec"]): boolean {
     const identity = spec.identity ?? {};
-    return identity.kubernetes !== undefined || identity.aws?.trust === "irsa" || identity.aws?.trust === "podIdentity"
+    return identity.kubernetes !== undefined || (identity.aws !== undefined && TRUST_MODES[identity.aws.trust].runsInKubernetes)
         || spec.grants.some((g) => catalog.find(g.connector)?.platform === "kubernetes");
 }
 
@@ -75,7 +76,7 @@ export function spiffeIdOf(decl: AgentDeclaration, settings: ResolvedSettings): 
 
 /** Whether any grant needs an AgentCore workload identity (SaaS tokens are fetched for it), or the trust is AgentCore's. */
 export function needsWorkloadIdentity(spec: AgentDeclaration["spec"]): boolean {
-    return spec.identity?.aws?.trust === "agentcore" || catalog.needsWorkloadIdentity(spec.grants);
+    return (spec.identity?.aws !== undefined && TRUST_MODES[spec.identity.aws.trust].needsWorkloadIdentity) || catalog.needsWorkloadIdentity(spec.grants);
 }
 
 /**

@@ -6,7 +6,7 @@ import { loadFleet, nowFrom } from "../fleetInput";
 export const reportCommand: Command = {
     name: "report",
     summary: "control-by-control compliance evidence per agent (OWASP NHI/ASI, MAESTRO, NIST AI RMF)",
-    usage: "report PATH… --framework owasp-asi|owasp-nhi|maestro|nist-ai-rmf [--now ISO] [--json]",
+    usage: `report PATH… --framework ${FRAMEWORKS.join("|")} [--now ISO] [--json]`,
     example: "agentid report agents/ --framework owasp-nhi --json > evidence.json",
     flags: { framework: { type: "string", value: "NAME", description: FRAMEWORKS.join(", ") } },
     takesPaths: true,

@@ -1,6 +1,6 @@
 import type { GrantExpansion, PolicyStatement } from "../../connectors/contract";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
-import { eksClusterArn, EXPIRY_CONDITION, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
+import { eksClusterArn, EXPIRY_CONDITION, TRUST_MODES, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
 
 export { eksClusterArn } from "./trustModes";
 export type { TrustStatement } from "./trustModes";
@@ -32,7 +32,7 @@ export function buildTrustPolicy(agent: ResolvedAgent, inputs: TrustInputs): Pol
         namespace: k8s?.namespace,
         serviceAccount: k8s?.serviceAccount,
         accountId: aws.accountId,
-        clusterArn: aws.trust === "podIdentity" ? eksClusterArn(aws.region!, aws.accountId!, aws.clusterName!) : undefined,
+        clusterArn: aws.clusterName && aws.region && aws.accountId ? eksClusterArn(aws.region, aws.accountId, aws.clusterName) : undefined,
         spiffeId: agent.spiffeId,
         trustAnchorArn: aws.trustAnchorArn,
         workloadIdentityArn: inputs.workloadIdentityArn,
@@ -61,7 +61,7 @@ export const ROLE_PATH = "/agents/";
 export function roleArnOf(agent: ResolvedAgent): string | undefined {
     const aws = agent.aws;
     if (!aws) return undefined;
-    const fromOidc = aws.trust === "irsa" && aws.oidcProviderArn ? aws.oidcProviderArn.split(":") : undefined;
+    const fromOidc = TRUST_MODES[aws.trust].principal.kind === "Federated" && aws.oidcProviderArn ? aws.oidcProviderArn.split(":") : undefined;
     const account = aws.accountId ?? fromOidc?.[4];
     const partition = fromOidc?.[1] ?? "aws";
     return account ? `arn:${partition}:iam::${account}:role${ROLE_PATH}${aws.roleName}` : undefined;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentArtefacts, DocumentValues } from "../../model/documents";
 import { GRANTS_POLICY_NAME } from "../../model/names";
+import { TRUST_MODES } from "./trustModes";
 
 /**
  * The agent's IAM role with its trust, its one inline policy, exclusive management of its policies and
@@ -25,7 +26,7 @@ export function createAgentRole(resourceName: string, structure: AgentArtefacts,
     new aws.iam.RolePoliciesExclusive(`${resourceName}-policies-exclusive`, { roleName: role.name, policyNames: policy ? [policy.name] : [] }, opts);
     new aws.iam.RolePolicyAttachmentsExclusive(`${resourceName}-attachments-exclusive`, { roleName: role.name, policyArns: [] }, opts);
     const serviceAccount = structure.kubernetes?.manifests.find((m): m is Extract<typeof m, { kind: "ServiceAccount" }> => m.kind === "ServiceAccount");
-    if (structure.effect === "active" && shape.trust === "podIdentity" && serviceAccount) {
+    if (structure.effect === "active" && TRUST_MODES[shape.trust].associatesServiceAccount && serviceAccount) {
         new aws.eks.PodIdentityAssociation(`${resourceName}-pod-identity`, {
             clusterName: documents.value((_, agent) => agent.aws!.clusterName!),
             namespace: serviceAccount.metadata.namespace,

@@ -49,12 +49,29 @@ export type TrustPrincipal =
     | { kind: "Service"; service: string }
     | { kind: "Federated"; accepts(arn: string): boolean; example: string };
 
+/** A fleet setting a mode's trust needs, and whether an agent may set it itself (identity.aws.<key>). */
+export interface TrustNeed {
+    setting: "trustAnchorArn" | "oidcProviderArn" | "clusterName" | "awsAccountId" | "awsRegion";
+    what: string;
+    perAgent: boolean;
+}
+
 export interface TrustMode {
     mode: AwsTrustMode;
     sid: string;
     principal: TrustPrincipal;
     actions: string[];
     pins: TrustPin[];
+    /** What the declaration or the fleet must name for the pins. */
+    needs: TrustNeed[];
+    /** The workload runs as a Kubernetes service account (the agent gets one). */
+    runsInKubernetes: boolean;
+    /** The role is trusted through an AgentCore workload identity (the agent gets one). */
+    needsWorkloadIdentity: boolean;
+    /** EKS associates the role with the service account (an eks.PodIdentityAssociation). */
+    associatesServiceAccount: boolean;
+    /** The service account names the role (annotation `eks.amazonaws.com/role-arn`, IRSA's web identity). */
+    annotatesServiceAccount: boolean;
 }
 
 /** Every agent trust and permission statement ends at the agent's expiry. */
@@ -78,6 +95,8 @@ export const TRUST_MODES: Record<AwsTrustMode, TrustMode> = {
         sid: "AgentTrustIrsa",
         principal: { kind: "Federated", accepts: exact((arn) => SETTING_ARNS.oidcProviderArn.pattern.test(arn)), example: SETTING_ARNS.oidcProviderArn.example },
         actions: ["sts:AssumeRoleWithWebIdentity"],
+        needs: [{ setting: "oidcProviderArn", what: "the EKS cluster's IAM OIDC provider ARN", perAgent: true }],
+        runsInKubernetes: true, needsWorkloadIdentity: false, associatesServiceAccount: false, annotatesServiceAccount: true,
         pins: [
             {
                 operator: "StringEquals", key: (issuer) => `${issuer}:sub`, what: "the service account (token subject)",
@@ -96,6 +115,12 @@ export const TRUST_MODES: Record<AwsTrustMode, TrustMode> = {
         sid: "AgentTrustPodIdentity",
         principal: { kind: "Service", service: "pods.eks.amazonaws.com" },
         actions: ["sts:AssumeRole", "sts:TagSession"],
+        needs: [
+            { setting: "clusterName", what: "the EKS cluster name", perAgent: true },
+            { setting: "awsAccountId", what: "the fleet's AWS account (the trust pins the cluster's ARN)", perAgent: false },
+            { setting: "awsRegion", what: "the cluster's region", perAgent: false },
+        ],
+        runsInKubernetes: true, needsWorkloadIdentity: false, associatesServiceAccount: true, annotatesServiceAccount: false,
         // EKS tags the session with the pod's namespace and service account; the source pins the cluster and account.
         pins: [
             { operator: "StringEquals", key: () => "aws:RequestTag/kubernetes-namespace", what: "the pod's namespace", value: (s) => s.namespace!, accepts: exact(isDns1123Label), example: "agents" },
@@ -109,6 +134,8 @@ export const TRUST_MODES: Record<AwsTrustMode, TrustMode> = {
         sid: "AgentTrustRolesAnywhere",
         principal: { kind: "Service", service: "rolesanywhere.amazonaws.com" },
         actions: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        needs: [{ setting: "trustAnchorArn", what: "a Roles Anywhere trust anchor ARN", perAgent: true }],
+        runsInKubernetes: false, needsWorkloadIdentity: false, associatesServiceAccount: false, annotatesServiceAccount: false,
         pins: [
             { operator: "StringEquals", key: () => "aws:PrincipalTag/x509SAN/URI", what: "the SPIFFE ID (certificate URI SAN)", value: (s) => s.spiffeId!, accepts: exact((v) => SPIFFE_ID.test(v)), example: "spiffe://example.org/agents/support-triage" },
             { operator: "ArnEquals", key: () => "aws:SourceArn", what: "the trust anchor", value: (s) => s.trustAnchorArn!, accepts: exact((v) => SETTING_ARNS.trustAnchorArn.pattern.test(v)), example: SETTING_ARNS.trustAnchorArn.example },
@@ -119,6 +146,8 @@ export const TRUST_MODES: Record<AwsTrustMode, TrustMode> = {
         sid: "AgentTrustAgentCore",
         principal: { kind: "Service", service: "bedrock-agentcore.amazonaws.com" },
         actions: ["sts:AssumeRole"],
+        needs: [],
+        runsInKubernetes: false, needsWorkloadIdentity: true, associatesServiceAccount: false, annotatesServiceAccount: false,
         // The workload identity's ARN names its account, so the one pin fixes account and identity.
         pins: [
             { operator: "ArnEquals", key: () => "aws:SourceArn", what: "the AgentCore workload identity (and with it the account)", value: (s) => s.workloadIdentityArn!, accepts: exact((v) => WORKLOAD_IDENTITY_ARN.test(v)), example: "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-research-assistant" },

@@ -1,6 +1,7 @@
 import type { GrantExpansion, RbacRule } from "../../connectors/contract";
 import { rbacNameOf } from "../../model/names";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
+import { TRUST_MODES } from "../aws/trustModes";
 
 /** Labels on every Kubernetes object of an agent. */
 export function buildLabels(agent: ResolvedAgent): Record<string, string> {
@@ -29,7 +30,7 @@ export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn
     };
     if (k8s.automountToken) annotations[AUTOMOUNT_DECLARED_ANNOTATION] = "declared";
     if (agent.approval) annotations[APPROVAL_ANNOTATION] = agent.approval.ticket;
-    if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
+    if (roleArn !== undefined && agent.aws && TRUST_MODES[agent.aws.trust].annotatesServiceAccount) annotations["eks.amazonaws.com/role-arn"] = roleArn;
     return {
         apiVersion: "v1",
         kind: "ServiceAccount" as const,
