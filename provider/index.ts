@@ -7,10 +7,10 @@ export { Agent, AgentArgs, AgentWiring, ApprovalArgs, GrantArgs, IdentityArgs, O
 export { AgentFleet, AgentFleetArgs } from "./components/agentFleet";
 export { AgentidError } from "./components/programErrors";
 export * from "./declarations/types";
-export { validateDeclarations, validateTexts, ValidationReport, FoundAgent, LoadedAgent, ValidateOptions } from "./declarations/validate";
+export { validateDeclarations, validateTexts, ValidationReport, FoundAgent, LoadedAgent, ValidateOptions } from "./guardrails/validate";
 export type { Diagnostic } from "./declarations/diagnostics";
 export { grantsDigest } from "./declarations/digest";
-export { resolveSettings, ResolvedSettings } from "./guardrails/fleetSettings";
+export { resolveSettings, ResolvedSettings } from "./model/settings";
 export { resolveAgent, ResolvedAgent } from "./model/resolvedAgent";
-export { buildAgentArtefacts, AgentArtefacts } from "./model/documents";
+export { buildAgentArtefacts, AgentArtefacts } from "./platforms/documents";
 export { SpireEntry, SpireEntryArgs } from "./platforms/spire/spireEntry";

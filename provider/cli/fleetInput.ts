@@ -1,5 +1,5 @@
 import { resolveNow } from "../declarations/clock";
-import { FoundAgent, validateDeclarations, ValidationReport } from "../declarations/validate";
+import { FoundAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
 import { EnvironmentError, InvalidDeclarationsError, ParsedArgs, stringFlag, UsageError } from "./command";
 
 /** The clock from `--now`, as a usage error when malformed. */

@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentDeclaration, AgentSpec, Approval, FleetSettings, Grant, Identity, Owner } from "../declarations/types";
-import { resolveSettings, ResolvedSettings } from "../guardrails/fleetSettings";
+import { resolveSettings, ResolvedSettings } from "../model/settings";
 import { oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
 import { TYPE_TOKENS } from "../model/tokens";

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkAgent } from "../guardrails/agentRules";
-import { checkSettings, ResolvedSettings } from "../guardrails/fleetSettings";
+import { checkSettings } from "../guardrails/fleetSettings";
+import { ResolvedSettings } from "../model/settings";
 import { programIdentities } from "../guardrails/identities";
 import { readableViolations } from "../declarations/readable";
 import type { AgentDeclaration } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
-import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../model/documents";
+import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../platforms/documents";
 import { resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
 import type { Inputs } from "./inputs";
 import { structuralDeclaration } from "./inputs";

@@ -3,7 +3,7 @@ import { catalog } from "../connectors/catalog";
 import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
-import { validateDeclarations, ValidationReport } from "../declarations/validate";
+import { validateDeclarations, ValidationReport } from "../guardrails/validate";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
 import { TYPE_TOKENS } from "../model/tokens";

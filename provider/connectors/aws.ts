@@ -1,8 +1,8 @@
 import type { Access, Grant } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
-import { hasWildcard } from "../guardrails/wildcards";
+import { hasWildcard } from "./wildcards";
 import { ANY_ARN, arnOf, PARTITION } from "./arnGrammar";
-import { forbiddenAction } from "../guardrails/forbiddenActions";
+import { forbiddenAction } from "./forbiddenActions";
 import { iamActions } from "./iamData";
 import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRisk, riskOfAccessLevel } from "./contract";
 

@@ -1,6 +1,6 @@
 import type { Grant } from "../declarations/types";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
-import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "../guardrails/wildcards";
+import { hasWildcard, wildcardActionProblem, wildcardResourceProblem } from "./wildcards";
 import { awsConnectors } from "./aws";
 import { kubernetesConnector } from "./kubernetes";
 import { oauthConnector, toolConnector } from "./saas";

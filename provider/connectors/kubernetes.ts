@@ -1,7 +1,7 @@
 import type { Access, Grant } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
-import { isDns1123Label, isDns1123Subdomain } from "../model/names";
-import { hasWildcard } from "../guardrails/wildcards";
+import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
+import { hasWildcard } from "./wildcards";
 import { onlyFields } from "./aws";
 import { Connector, GrantExpansion, RbacRule, Risk } from "./contract";
 

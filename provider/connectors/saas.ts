@@ -1,7 +1,7 @@
 import type { Access, Grant } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
-import { isDns1123Label } from "../model/names";
-import { hasWildcard } from "../guardrails/wildcards";
+import { isDns1123Label } from "../declarations/names";
+import { hasWildcard } from "./wildcards";
 import { OAUTH2_CREDENTIAL_PROVIDER_ARN, WORKLOAD_IDENTITY_ARN } from "./arnGrammar";
 import { onlyFields } from "./aws";
 import { iamActions } from "./iamData";

@@ -6,13 +6,14 @@ import { catalog } from "../connectors/catalog";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { grantsDigest } from "../declarations/digest";
-import { isAgentName, isDns1123Subdomain, isEmail } from "../model/names";
+import { isAgentName, isDns1123Subdomain, isEmail } from "../declarations/names";
 import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
-import { clusterNameViolations, MAX_LIFETIME_CEILING_DAYS, namespaceViolations, ResolvedSettings, trustSettingViolations } from "./fleetSettings";
+import { clusterNameViolations, namespaceViolations, trustSettingViolations } from "./fleetSettings";
+import { MAX_LIFETIME_CEILING_DAYS, ResolvedSettings } from "../model/settings";
 import type { ExpansionContext } from "../connectors/contract";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
-import { hasWildcard } from "./wildcards";
-import { TRUST_MODES } from "../platforms/aws/trustModes";
+import { hasWildcard } from "../connectors/wildcards";
+import { TRUST_MODES } from "../model/trustModes";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [

@@ -1,40 +1,15 @@
 /**
- * Fleet settings: defaults, how a `kind: Fleet` document combines with settings from code (it may only
+ * Fleet settings as rules: how a `kind: Fleet` document combines with settings from code (it may only
  * tighten them), and the checks every setting that reaches a trust policy, a name or a namespace passes.
+ * Defaults and fixed limits are in model/settings.ts.
  */
 import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARNS } from "../connectors/arnGrammar";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { canonicalJson } from "../declarations/digest";
-import { isDns1123Label } from "../model/names";
+import { isDns1123Label } from "../declarations/names";
 import type { FleetSettings } from "../declarations/types";
-import { hasWildcard } from "./wildcards";
-
-/** Fleet settings with every default filled in. */
-export type ResolvedSettings = Required<Pick<FleetSettings, "trustDomain" | "maxLifetimeDays" | "defaultNamespace" | "x509SvidTtl" | "jwtSvidTtl" | "oauthClientSharing">> & FleetSettings;
-
-export const DEFAULT_SETTINGS: ResolvedSettings = {
-    trustDomain: "example.org",
-    maxLifetimeDays: 90,
-    defaultNamespace: "agents",
-    x509SvidTtl: 900,
-    jwtSvidTtl: 300,
-    oauthClientSharing: "fleet",
-};
-
-/** AWS role sessions of agents: IAM's range is 900-43200 s; agents get at most an hour. */
-export const AWS_SESSION_SECONDS = { min: 900, max: 3600, default: 3600 } as const;
-
-/** No fleet may let an agent live longer than this, whatever its settings say. */
-export const MAX_LIFETIME_CEILING_DAYS = 365;
-
-/** Namespaces of the cluster itself: agents are never placed or granted there unless the fleet lists them. */
-export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"];
-
-/** Fills in defaults; explicit `undefined` keeps the default. */
-export function resolveSettings(settings: FleetSettings = {}): ResolvedSettings {
-    const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-    return { ...DEFAULT_SETTINGS, ...defined };
-}
+import { hasWildcard } from "../connectors/wildcards";
+import { MAX_LIFETIME_CEILING_DAYS, resolveSettings, ResolvedSettings, SYSTEM_NAMESPACES } from "../model/settings";
 
 /** Settings a Fleet document may only tighten when the program sets them too; every other one must agree. */
 const TIGHTENED: readonly (keyof FleetSettings)[] = ["maxLifetimeDays", "x509SvidTtl", "jwtSvidTtl", "allowedNamespaces", "trustedAccountIds", "oauthClientSharing"];

@@ -6,7 +6,7 @@
  */
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { kubernetesIdentityOf, spiffeIdOf } from "../model/resolvedAgent";
-import type { ResolvedSettings } from "./fleetSettings";
+import type { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration } from "../declarations/types";
 
 /** An identity an agent claims, with where its declaration says so. */

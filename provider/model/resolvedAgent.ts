@@ -3,9 +3,9 @@ import type { ExpansionContext, GrantExpansion } from "../connectors/contract";
 import { formatInstant, isExpired, parseInstant } from "../declarations/clock";
 import { grantsDigest } from "../declarations/digest";
 import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
-import { AWS_SESSION_SECONDS, ResolvedSettings } from "../guardrails/fleetSettings";
+import { AWS_SESSION_SECONDS, ResolvedSettings } from "./settings";
 import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "../declarations/types";
-import { TRUST_MODES } from "../platforms/aws/trustModes";
+import { TRUST_MODES } from "./trustModes";
 
 /** `active` until `expiresAt`, then `expired`. */
 export type AgentStatus = "active" | "expired";

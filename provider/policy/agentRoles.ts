@@ -5,7 +5,7 @@
  * its tags. Every guardrail reads the same answer.
  */
 import { AGENT_PREFIX } from "../model/names";
-import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../platforms/aws/trustModes";
+import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../model/trustModes";
 import { conditionsOf, IamStatement, isAllow, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 

@@ -4,7 +4,7 @@
  * and each finding is reported on the resource it is about.
  */
 import type { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../guardrails/fleetSettings";
+import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../model/settings";
 import { GUARDRAILS } from "./policies";
 import { Guardrail, GuardrailConfig, ResourceView, UNKNOWN } from "./resourceView";
 

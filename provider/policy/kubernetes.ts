@@ -5,7 +5,7 @@
  */
 import { ESCALATION_VERBS } from "../connectors/kubernetes";
 import { APPROVAL_ANNOTATION, AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
-import { hasWildcard } from "../guardrails/wildcards";
+import { hasWildcard } from "../connectors/wildcards";
 import { AgentServiceAccount, objectName } from "./agentRoles";
 import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";

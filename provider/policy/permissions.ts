@@ -4,11 +4,11 @@
  * resolved to documents where the stack holds them, and judged by the same rules as declarations
  * (wildcards: spec/wildcards; forbidden actions: grants/forbiddenActions).
  */
-import { forbiddenAction } from "../guardrails/forbiddenActions";
+import { forbiddenAction } from "../connectors/forbiddenActions";
 import { isScopedOauthTokenStatement } from "../connectors/saas";
 import { parseInstant } from "../declarations/clock";
-import { isScopingForm, wildcardActionProblem, wildcardResourceProblem } from "../guardrails/wildcards";
-import { EXPIRY_CONDITION } from "../platforms/aws/trustModes";
+import { isScopingForm, wildcardActionProblem, wildcardResourceProblem } from "../connectors/wildcards";
+import { EXPIRY_CONDITION } from "../model/trustModes";
 import { conditionValue, IamStatement, isAllow, isUnknown, labelOf, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, statementLabel, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 

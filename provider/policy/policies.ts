@@ -5,7 +5,7 @@
  * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
 import { iamActions } from "../connectors/iamData";
-import { isEmail } from "../model/names";
+import { isEmail } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import { agentRolesOf, agentServiceAccountsOf } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";

@@ -3,7 +3,7 @@
  * every value that is not known yet (at preview) marked UNKNOWN instead of throwing. `crossguard.ts`
  * builds these views from the engine's resources; tests build them by hand.
  */
-import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../guardrails/fleetSettings";
+import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../model/settings";
 import { resolveNow } from "../declarations/clock";
 import { TYPE_TOKENS } from "../model/tokens";
 

@@ -5,11 +5,11 @@
  */
 import { accountOfArn } from "../connectors/arnGrammar";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
-import { hasWildcard } from "../guardrails/wildcards";
-import { EXPIRY_CONDITION, oidcIssuerOf, TRUST_MODES, TrustMode, trustModeOfPrincipal } from "../platforms/aws/trustModes";
+import { hasWildcard } from "../connectors/wildcards";
+import { EXPIRY_CONDITION, oidcIssuerOf, TRUST_MODES, TrustMode, trustModeOfPrincipal } from "../model/trustModes";
 import { AgentRole } from "./agentRoles";
 import { conditionValue, IamStatement, isAllow, listOf, operatorsWithKey, ResolvedGuardrailConfig, statementLabel } from "./resourceView";
-import { AWS_SESSION_SECONDS } from "../guardrails/fleetSettings";
+import { AWS_SESSION_SECONDS } from "../model/settings";
 
 /** Sessions of an agent role last at most an hour. */
 const MAX_SESSION_SECONDS = AWS_SESSION_SECONDS.max;

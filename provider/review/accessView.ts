@@ -1,9 +1,9 @@
 import { catalog } from "../connectors/catalog";
-import { sharedOauthScopesOf } from "../connectors/oauthSharing";
+import { sharedOauthScopesOf } from "../model/oauthSharing";
 import { isReadVerb, rbacRisk } from "../connectors/kubernetes";
 import { ExpansionContext, GrantExpansion, ReachCategory, Risk, riskOfAccessLevel } from "../connectors/contract";
 import { daysUntil } from "../declarations/clock";
-import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import type { ResolvedSettings } from "../model/settings";
 import { placeholderContext, resolveAgent } from "../model/resolvedAgent";
 import type { AgentDeclaration } from "../declarations/types";
 

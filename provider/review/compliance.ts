@@ -1,7 +1,7 @@
 import { isExpired } from "../declarations/clock";
 import type { AgentView } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";
-import { AWS_SESSION_SECONDS } from "../guardrails/fleetSettings";
+import { AWS_SESSION_SECONDS } from "../model/settings";
 
 
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../declarations/diagnostics";
 import type { AgentSummary } from "../declarations/readable";
-import type { ValidationReport } from "../declarations/validate";
+import type { ValidationReport } from "../guardrails/validate";
 import { AgentView, fleetViews } from "./accessView";
 
 /**

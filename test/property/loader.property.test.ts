@@ -4,8 +4,8 @@ import { stringify } from "yaml";
 import { iamActions } from "../../provider/connectors/iamData";
 import { catalog } from "../../provider/connectors/catalog";
 import { placeholderContext, resolveAgent } from "../../provider/model/resolvedAgent";
-import { validateTexts } from "../../provider/declarations/validate";
-import { hasWildcard, isScopingForm } from "../../provider/guardrails/wildcards";
+import { validateTexts } from "../../provider/guardrails/validate";
+import { hasWildcard, isScopingForm } from "../../provider/connectors/wildcards";
 import { BASE_AGENT, NOW_DATE } from "../helpers/fixtures";
 
 const RUNS = Number(process.env.AGENTID_PROPERTY_RUNS ?? 300);

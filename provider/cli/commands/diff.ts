@@ -2,7 +2,7 @@ import { markdownCode } from "../../output/markdown";
 import { diffFleetSettings, diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
 import { fleetViews } from "../../review/accessView";
 import { formatDiagnostic } from "../../declarations/diagnostics";
-import { validateDeclarations, validateTexts, ValidationReport } from "../../declarations/validate";
+import { validateDeclarations, validateTexts, ValidationReport } from "../../guardrails/validate";
 import { Command, EXIT, InvalidDeclarationsError, printJson, printLine, requireFlag, stringFlag, UsageError } from "../command";
 import { nowFrom, requireReadable } from "../fleetInput";
 import { parseGitBase, sourcesAtRevision } from "../gitSource";

@@ -1,7 +1,7 @@
 import type { StepRecord } from "../../engine/workspace";
 import { agentOfStep } from "../../engine/grouping";
 import { agentsInState, AgentInState } from "../../engine/stackState";
-import { resolveSettings } from "../../guardrails/fleetSettings";
+import { resolveSettings } from "../../model/settings";
 import { TYPE_TOKENS } from "../../model/tokens";
 import { diffFleets } from "../../review/accessDiff";
 import { viewOf } from "../../review/accessView";

@@ -1,7 +1,7 @@
-import { sharedOauthScopesOf } from "../../connectors/oauthSharing";
+import { sharedOauthScopesOf } from "../../model/oauthSharing";
 import { resolveAgent } from "../../model/resolvedAgent";
 import { terminalText } from "../../output/terminal";
-import { buildAgentArtefacts, AgentArtefacts } from "../../model/documents";
+import { buildAgentArtefacts, AgentArtefacts } from "../../platforms/documents";
 import { Command, EXIT, printJson, requireFlag } from "../command";
 import { findAgent, invalidAgent, loadFleet, nowFrom } from "../fleetInput";
 

@@ -1,9 +1,9 @@
 import type { GrantExpansion, PolicyStatement } from "../../connectors/contract";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
-import { eksClusterArn, EXPIRY_CONDITION, TRUST_MODES, TrustStatement, trustStatementOf, TrustSubject } from "./trustModes";
+import { eksClusterArn, EXPIRY_CONDITION, TRUST_MODES, TrustStatement, trustStatementOf, TrustSubject } from "../../model/trustModes";
 
-export { eksClusterArn } from "./trustModes";
-export type { TrustStatement } from "./trustModes";
+export { eksClusterArn } from "../../model/trustModes";
+export type { TrustStatement } from "../../model/trustModes";
 
 /** An IAM policy document, exactly as it is sent to AWS. */
 export interface PolicyDocument {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentArtefacts, DocumentValues } from "../../model/documents";
+import type { AgentArtefacts, DocumentValues } from "../documents";
 import { GRANTS_POLICY_NAME } from "../../model/names";
-import { TRUST_MODES } from "./trustModes";
+import { TRUST_MODES } from "../../model/trustModes";
 
 /**
  * The agent's IAM role with its trust, its one inline policy, exclusive management of its policies and

@@ -1,7 +1,7 @@
 import type { GrantExpansion, RbacRule } from "../../connectors/contract";
 import { rbacNameOf } from "../../model/names";
 import type { ResolvedAgent } from "../../model/resolvedAgent";
-import { TRUST_MODES } from "../aws/trustModes";
+import { TRUST_MODES } from "../../model/trustModes";
 
 /** Labels on every Kubernetes object of an agent. */
 export function buildLabels(agent: ResolvedAgent): Record<string, string> {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentArtefacts, DocumentValues, KubernetesManifest } from "../../model/documents";
+import type { AgentArtefacts, DocumentValues, KubernetesManifest } from "../documents";
 
 type Kind<K extends KubernetesManifest["kind"]> = Extract<KubernetesManifest, { kind: K }>;
 

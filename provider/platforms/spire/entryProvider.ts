@@ -2,7 +2,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { parseInstant } from "../../declarations/clock";
 import { DEFAULT_SPIRE_SOCKET, SpireEntryClient, SpireEntryState } from "./client";
 import type { SpireEntrySpec } from "./entry";
-import { DEFAULT_SETTINGS } from "../../guardrails/fleetSettings";
+import { DEFAULT_SETTINGS } from "../../model/settings";
 
 /** Type token of the native SPIRE registration entry. */
 

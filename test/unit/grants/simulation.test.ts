@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { catalog } from "../../../provider/connectors/catalog";
 import type { ExpansionContext } from "../../../provider/connectors/contract";
 import { buildPermissionPolicy, buildTrustPolicy } from "../../../provider/platforms/aws/iamDocuments";
-import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import { resolveSettings } from "../../../provider/model/settings";
 import { resolveAgent } from "../../../provider/model/resolvedAgent";
 import type { Access, AgentDeclaration, AwsTrustMode, Grant } from "../../../provider/declarations/types";
 

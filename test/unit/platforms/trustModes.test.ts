@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { buildTrustPolicy } from "../../../provider/platforms/aws/iamDocuments";
-import { TRUST_MODES, trustModeOfPrincipal } from "../../../provider/platforms/aws/trustModes";
+import { TRUST_MODES, trustModeOfPrincipal } from "../../../provider/model/trustModes";
 import { resolveAgent } from "../../../provider/model/resolvedAgent";
-import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import { resolveSettings } from "../../../provider/model/settings";
 import type { AgentDeclaration, AwsTrustMode } from "../../../provider/declarations/types";
 
 const ACCOUNT = "123456789012";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { CONFIG_SCHEMA, defaultEnforcement, stackPolicies, toResourceView } from "../../../provider/policy/crossguard";
 import { GUARDRAILS, UNKNOWN } from "../../../provider/policy/policies";
-import { MAX_LIFETIME_CEILING_DAYS } from "../../../provider/guardrails/fleetSettings";
+import { MAX_LIFETIME_CEILING_DAYS } from "../../../provider/model/settings";
 import { doc, READ, TAGS, TRUST } from "./stacks";
 
 /** The proxy @pulumi/policy puts around every resource's props (exported by the module, not by its typings). */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
 import { NOW_DATE } from "../../helpers/fixtures";
-import { resolveSettings } from "../../../provider/guardrails/fleetSettings";
+import { resolveSettings } from "../../../provider/model/settings";
 import type { AgentDeclaration, AgentSpec } from "../../../provider/declarations/types";
 
 const SETTINGS = resolveSettings({ trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", clusterName: "prod" });

@@ -4,7 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { complianceReport, FRAMEWORKS } from "../../../provider/review/compliance";
 import { inventoryOf, renderBackstage, renderInventoryCsv } from "../../../provider/review/inventory";
 import { reviewedAgents } from "../../../provider/review/reviewedAgent";
-import { validateDeclarations, validateTexts } from "../../../provider/declarations/validate";
+import { validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
 import { cli, NOW, NOW_DATE } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");

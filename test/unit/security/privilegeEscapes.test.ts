@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { validateDeclarations } from "../../../provider/declarations/validate";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { ACCOUNT, agentDoc, ANCHOR, FLEET, fleetDir, naivePolicy, show, simulate, simulateTrust, validate } from "../../helpers/attacks";
 import { cli, NOW } from "../../helpers/fixtures";
 

@@ -4,10 +4,8 @@ import fc from "fast-check";
 import { catalog } from "../../../provider/connectors/catalog";
 import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
-import {
-    AGENT_NAME_MAX, cedarPolicyNameOf, fitsLimit, GRANTS_POLICY_NAME, isAgentName, isDns1123Label, NAME_LIMITS, oauthProviderNameOf,
-    isEmail, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf,
-} from "../../../provider/model/names";
+import { cedarPolicyNameOf, GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
+import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail } from "../../../provider/declarations/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {

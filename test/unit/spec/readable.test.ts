@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { summaryOf } from "../../../provider/declarations/readable";
-import { validateTexts } from "../../../provider/declarations/validate";
+import { validateTexts } from "../../../provider/guardrails/validate";
 import { agentWith, NOW_DATE } from "../../helpers/fixtures";
 
 const errorsOf = (text: string) => validateTexts([{ file: "a.yaml", text }], { now: NOW_DATE }).errors.map((e) => [e.rule, e.line, e.column]);

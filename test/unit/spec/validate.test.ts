@@ -4,7 +4,7 @@ import * as path from "path";
 import { RULES } from "../../../provider/guardrails/agentRules";
 import { formatPath } from "../../../provider/declarations/diagnostics";
 import type { FleetSettings } from "../../../provider/declarations/types";
-import { validateDeclarations } from "../../../provider/declarations/validate";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];

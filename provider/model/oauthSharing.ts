@@ -1,8 +1,8 @@
 import { isExpired, parseInstant } from "../declarations/clock";
-import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import type { ResolvedSettings } from "./settings";
 import type { AgentDeclaration } from "../declarations/types";
-import { catalog } from "./catalog";
-import type { ExpansionContext } from "./contract";
+import { catalog } from "../connectors/catalog";
+import type { ExpansionContext } from "../connectors/contract";
 
 /**
  * Who can obtain which SaaS scopes. AgentCore's GetResourceOauth2Token takes the scopes in the request and

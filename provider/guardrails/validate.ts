@@ -1,15 +1,16 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
-import type { Diagnostic, FieldPath, Violation } from "./diagnostics";
-import { formatPath } from "./diagnostics";
-import { checkAgent } from "../guardrails/agentRules";
-import { sharedOauthScopesOf } from "../connectors/oauthSharing";
+import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
+import { formatPath } from "../declarations/diagnostics";
+import { checkAgent } from "./agentRules";
+import { sharedOauthScopesOf } from "../model/oauthSharing";
 import type { ExpansionContext } from "../connectors/contract";
-import type { FileProblem } from "./files";
-import { sharedIdentityViolations } from "../guardrails/identities";
-import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "./load";
-import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "./readable";
-import { checkSettings, mergeFleetSettings, ResolvedSettings } from "../guardrails/fleetSettings";
-import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "./types";
+import type { FileProblem } from "../declarations/files";
+import { sharedIdentityViolations } from "./identities";
+import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "../declarations/load";
+import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "../declarations/readable";
+import { checkSettings, mergeFleetSettings } from "./fleetSettings";
+import { ResolvedSettings } from "../model/settings";
+import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "../declarations/types";
 import agentSchema = require("../../schema/agent.schema.json");
 
 /**

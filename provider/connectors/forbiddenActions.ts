@@ -1,4 +1,4 @@
-import { iamActions } from "../connectors/iamData";
+import { iamActions } from "./iamData";
 
 /**
  * IAM actions no agent may hold through `aws.iam`, whatever its approval: each lets an agent raise its

@@ -1,14 +1,14 @@
-import { buildCedarPolicies, CedarPolicy } from "../platforms/agentcore/cedar";
+import { buildCedarPolicies, CedarPolicy } from "./agentcore/cedar";
 import type { ExpansionContext, GrantExpansion } from "../connectors/contract";
 import type { Input } from "@pulumi/pulumi";
-import type { ResolvedSettings } from "../guardrails/fleetSettings";
+import type { ResolvedSettings } from "../model/settings";
 import type { AwsTrustMode } from "../declarations/types";
 import { catalog } from "../connectors/catalog";
-import { placeholderContext, ResolvedAgent } from "./resolvedAgent";
-import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "../platforms/aws/iamDocuments";
-import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "../platforms/kubernetes/manifests";
-import { rbacNameOf } from "./names";
-import { buildSpireEntry, SpireEntrySpec } from "../platforms/spire/entry";
+import { placeholderContext, ResolvedAgent } from "../model/resolvedAgent";
+import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, PolicyDocument, roleArnOf, ROLE_PATH } from "./aws/iamDocuments";
+import { buildClusterSpiffeId, buildRbac, buildServiceAccount } from "./kubernetes/manifests";
+import { rbacNameOf } from "../model/names";
+import { buildSpireEntry, SpireEntrySpec } from "./spire/entry";
 
 /**
  * ARNs and fleet facts the documents use beyond the agent itself; anything not given falls back to the

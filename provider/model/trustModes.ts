@@ -4,10 +4,10 @@
  * from it and the policy pack checks any role's trust against it, so the builder and the checker
  * cannot drift apart.
  */
-import { AWS_ACCOUNT_ID, EKS_CLUSTER_ARN, SETTING_ARNS, WORKLOAD_IDENTITY_ARN } from "../../connectors/arnGrammar";
-import { isDns1123Label, isDns1123Subdomain } from "../../model/names";
-import type { AwsTrustMode } from "../../declarations/types";
-import { hasWildcard } from "../../guardrails/wildcards";
+import { AWS_ACCOUNT_ID, EKS_CLUSTER_ARN, SETTING_ARNS, WORKLOAD_IDENTITY_ARN } from "../connectors/arnGrammar";
+import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
+import type { AwsTrustMode } from "../declarations/types";
+import { hasWildcard } from "../connectors/wildcards";
 
 /** A statement of a role's trust policy. */
 export interface TrustStatement {
