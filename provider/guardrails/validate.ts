@@ -1,4 +1,4 @@
-import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import type { ErrorObject } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
 import { formatPath } from "../declarations/diagnostics";
 import { checkAgent } from "./agentRules";
@@ -11,7 +11,7 @@ import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summar
 import { checkSettings, mergeFleetSettings } from "./fleetSettings";
 import { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "../declarations/types";
-import agentSchema = require("../../schema/agent.schema.json");
+import { schemaValidator } from "../declarations/schemaValidator";
 
 /**
  * One Agent document as found in a file, valid or not: what every command lists. A document that
@@ -64,14 +64,6 @@ export interface ValidateOptions {
     sources?: readonly { file: string; text: string }[];
     /** Declarations written in code, as objects (AgentFleet `agents`): diagnostics name the label and the field path. */
     objects?: readonly { label: string; value: unknown }[];
-}
-
-let compiled: ValidateFunction | undefined;
-
-/** The JSON Schema, compiled once per process. */
-export function schemaValidator(): ValidateFunction {
-    compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(agentSchema);
-    return compiled;
 }
 
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
