@@ -31,6 +31,7 @@ export class AgentDocuments {
     readonly structure: AgentArtefacts;
     readonly known: boolean;
     private realAgent?: pulumi.Output<ResolvedAgent>;
+    private readonly built = new Map<string, AgentArtefacts>();
 
     /**
      * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
@@ -66,13 +67,26 @@ export class AgentDocuments {
     with(arns: DocumentArns = {}): DocumentValues {
         const plainArns = plainOnly(arns);
         if (this.known && plainArns) {
-            const documents = buildAgentArtefacts(this.agent, this.settings, contextOf(plainArns));
+            const documents = this.plainDocuments(plainArns);
             return { value: (pick) => pick(documents, this.agent) };
         }
         let built: pulumi.Output<{ documents: AgentArtefacts; agent: ResolvedAgent }> | undefined;
         const documents = () => (built ??= pulumi.all([this.resolved(), pulumi.output(arns as pulumi.Input<DocumentArns>)]).apply(([agent, resolvedArns]) =>
             ({ documents: buildAgentArtefacts(agent, this.settings, contextOf(resolvedArns as ResolvedArns)), agent })));
         return { value: (pick) => documents().apply(({ documents: d, agent }) => pick(d, agent)) };
+    }
+
+    /** Documents for known ARNs, built once per distinct set: the structure itself when the ARNs are the ones names give. */
+    private plainDocuments(arns: ResolvedArns): AgentArtefacts {
+        const key = JSON.stringify(arns);
+        let documents = this.built.get(key);
+        if (!documents) {
+            documents = buildAgentArtefacts(this.agent, this.settings, contextOf(arns));
+            // At fleet scale, building one agent's documents four times is measurable: keep one copy when equal.
+            if (JSON.stringify(documents) === JSON.stringify(this.structure)) documents = this.structure;
+            this.built.set(key, documents);
+        }
+        return documents;
     }
 
     /** A value of the resolved agent (no documents needed). */
