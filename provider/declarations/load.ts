@@ -67,30 +67,26 @@ export function parseSources(sources: readonly { file: string; text: string }[])
 export function parseText(file: string, source: string): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
     // A byte-order mark is not part of the first line: dropping it keeps columns as editors show them.
     const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
-    const lineCounter = new LineCounter();
+    const { docs, structural, lineCounter, errors } = composeText(text);
     const documents: SourceDocument[] = [];
     const diagnostics: Diagnostic[] = [];
     const syntaxError = (offset: number, message: string) => {
         const pos = lineCounter.linePos(offset);
         diagnostics.push({ file, line: pos.line, column: pos.col, path: [], rule: "yaml-syntax", message: `invalid YAML: ${message}` });
     };
-
-    // The concrete syntax tree is built without recursion; nesting and brackets are checked on it
-    // before the recursive composer ever sees a document.
-    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-    const structural = new Map<number, { offset: number; message: string }[]>();
-    tokens.filter((t): t is CST.Document => t.type === "document").forEach((token, index) => {
-        const problems = structuralProblems(token);
-        if (problems.length === 0) return;
-        structural.set(index, problems);
-        token.value = undefined; // never composed: too deep to walk safely, or cut short by a bracket
-    });
-
-    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: "error" });
-    const docs = Array.from(composer.compose(tokens));
     if (docs.length === 0) {
-        for (const error of composer.streamInfo().errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
+        for (const error of errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
     }
+    // Positions are wanted only when there is something to report: the syntax trees are not kept for
+    // them (at fleet scale they would outlive the program's registrations); the text is composed again
+    // the first time a field of one of its documents is located.
+    let recomposed: ComposedText | undefined;
+    const locateIn = (index: number, fieldPath: FieldPath) => {
+        recomposed ??= composeText(text);
+        const offset = locateOffset(recomposed.docs[index].contents as Node, fieldPath);
+        const pos = recomposed.lineCounter.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
     docs.forEach((doc, index) => {
         const own = structural.get(index);
         if (own) {
@@ -114,17 +110,32 @@ export function parseText(file: string, source: string): { documents: SourceDocu
             syntaxError(doc.contents?.range?.[0] ?? 0, firstLine((error as Error).message));
             return;
         }
-        const root = doc.contents as Node;
-        documents.push({
-            file, index, value,
-            locate(fieldPath) {
-                const offset = locateOffset(root, fieldPath);
-                const pos = lineCounter.linePos(offset);
-                return { line: pos.line, column: pos.col };
-            },
-        });
+        documents.push({ file, index, value, locate: (fieldPath) => locateIn(index, fieldPath) });
     });
     return { documents, diagnostics };
+}
+
+type ComposedText = ReturnType<typeof composeText>;
+
+/**
+ * The documents of a text, composed; documents too deep or with an unclosed bracket are not composed
+ * (their problems are returned instead). The same text always gives the same documents.
+ */
+function composeText(text: string) {
+    const lineCounter = new LineCounter();
+    // The concrete syntax tree is built without recursion; nesting and brackets are checked on it
+    // before the recursive composer ever sees a document.
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+    const structural = new Map<number, { offset: number; message: string }[]>();
+    tokens.filter((t): t is CST.Document => t.type === "document").forEach((token, index) => {
+        const problems = structuralProblems(token);
+        if (problems.length === 0) return;
+        structural.set(index, problems);
+        token.value = undefined; // never composed: too deep to walk safely, or cut short by a bracket
+    });
+    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+    const docs = Array.from(composer.compose(tokens));
+    return { docs, structural, lineCounter, errors: docs.length === 0 ? composer.streamInfo().errors : [] };
 }
 
 /**
