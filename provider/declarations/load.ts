@@ -110,7 +110,10 @@ export function parseText(file: string, source: string): { documents: SourceDocu
             syntaxError(doc.contents?.range?.[0] ?? 0, firstLine((error as Error).message));
             return;
         }
-        documents.push({ file, index, value, locate: (fieldPath) => locateIn(index, fieldPath) });
+        // Where the document starts is wanted for every agent (inventories, reports): kept from this pass.
+        const startOffset = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+        const start = { line: startOffset.line, column: startOffset.col };
+        documents.push({ file, index, value, locate: (fieldPath) => (fieldPath.length === 0 ? { ...start } : locateIn(index, fieldPath)) });
     });
     return { documents, diagnostics };
 }

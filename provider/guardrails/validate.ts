@@ -122,6 +122,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     const complete = agents.filter((a) => a.schema.violations.length === 0);
     const sharedOauthScopes = sharedOauthScopesOf(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now);
     const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
+    const completeIndex = new Map(complete.map((a, i) => [a.doc, i]));
     const found: FoundAgent[] = [];
     for (const { doc, schema } of agents) {
         const summary = summaryOf(doc.value);
@@ -136,7 +137,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const shared = first || schema.violations.length > 0 ? [] : identityProblems[complete.findIndex((a) => a.doc === doc)];
+        const shared = first || schema.violations.length > 0 ? [] : identityProblems[completeIndex.get(doc)!];
         const seen = new Set<string>();
         const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
         for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {
