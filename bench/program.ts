@@ -5,7 +5,7 @@
  *   node program.js record <fleet-dir> <graph.json>     same, and write every registered resource
  *   node program.js baseline <graph.jsonl>              the same graph written out directly, read a line at a time
  *
- * Prints one JSON line: {ms, maxRssKb, resources}.
+ * Prints one JSON line: {ms, cpuMs, maxRssKb, resources} (cpuMs: user + system CPU over the same span as ms).
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,10 +42,15 @@ async function settle(): Promise<void> {
     }
 }
 
+/** CPU time (user + system) since `from`, ms. */
+const cpuSince = (from: NodeJS.CpuUsage) => { const used = process.cpuUsage(from); return (used.user + used.system) / 1000; };
+let cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+
 async function ours(dir: string, expected: number): Promise<number> {
     process.env.AGENTID_NOW = "2026-12-01T00:00:00Z";
     const { AgentFleet } = await import("../provider/components/agentFleet");
     const started = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
     new AgentFleet("bench", { paths: [dir], platforms: { spire: false } });
     if (expected > 0) await registrations(expected); else await settle();
     return Number(process.hrtime.bigint() - started) / 1e6;
@@ -91,6 +96,7 @@ async function baseline(graphFile: string): Promise<number> {
         "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": k8s.rbac.v1.RoleBinding as never,
     };
     const started = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
     const fleet = new pulumi.ComponentResource("agentid:index:AgentFleet", "bench", {}, {});
     let parent: pulumi.ComponentResource = fleet;
     // A hand-written program wires the same references the component does: the role's name and ARN
@@ -144,7 +150,8 @@ async function main() {
         fs.writeFileSync(process.argv[4], ordered.map((r) => JSON.stringify(r)).join("\n") + "\n");
     } else if (mode === "baseline") ms = await baseline(process.argv[3]);
     else throw new Error(`unknown mode ${mode}`);
-    process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, resources: registered }) + "\n");
+    const cpuMs = cpuSince(cpuStart);
+    process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssKb: process.resourceUsage().maxRSS, resources: registered }) + "\n");
     process.exit(0);
 }
 
