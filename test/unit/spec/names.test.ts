@@ -25,23 +25,25 @@ describe("generated names within the limits their APIs document", () => {
     const longest = `a${"b".repeat(AGENT_NAME_MAX - 2)}c`;
     const gateway = `g${"w".repeat(61)}z`; // a 63-character DNS label
     const tool = `${"t".repeat(64)}/${"x".repeat(128)}`;
-    // [name kind, generated name, the limit] — every row cites the API's documented rule (NAME_LIMITS.*.source).
-    const table: [keyof typeof NAME_LIMITS, string][] = [
-        ["iamRole", roleNameOf(longest)],
-        ["iamInlinePolicy", GRANTS_POLICY_NAME],
-        ["workloadIdentity", workloadIdentityNameOf("ab")],
-        ["workloadIdentity", workloadIdentityNameOf(longest)],
-        ["oauthCredentialProvider", oauthProviderNameOf("salesforce")],
-        ["oauthCredentialProvider", oauthProviderNameOf("salesforce", longest)],
-        ["agentcorePolicyEngine", policyEngineNameOf(gateway)],
-        ["agentcorePolicyEngine", policyEngineNameOf(gateway, longest)],
-        ["agentcorePolicy", cedarPolicyNameOf(longest, gateway, tool)],
-        ["agentcorePolicy", cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
-        ["kubernetesObject", rbacNameOf(longest)],
-        ["kubernetesLabelValue", longest],
+    // [name kind, what is named, the generated name] — every row cites the API's documented rule (NAME_LIMITS.*.source).
+    // Names are generated inside each test, not at load, so that mutation testing attributes them to it.
+    const table: [keyof typeof NAME_LIMITS, string, () => string][] = [
+        ["iamRole", "role of the longest agent name", () => roleNameOf(longest)],
+        ["iamInlinePolicy", "grants policy", () => GRANTS_POLICY_NAME],
+        ["workloadIdentity", "workload identity of a 2-character agent", () => workloadIdentityNameOf("ab")],
+        ["workloadIdentity", "workload identity of the longest agent name", () => workloadIdentityNameOf(longest)],
+        ["oauthCredentialProvider", "fleet's salesforce provider", () => oauthProviderNameOf("salesforce")],
+        ["oauthCredentialProvider", "longest agent's own salesforce provider", () => oauthProviderNameOf("salesforce", longest)],
+        ["agentcorePolicyEngine", "fleet's engine for a 63-character gateway", () => policyEngineNameOf(gateway)],
+        ["agentcorePolicyEngine", "longest agent's engine for a 63-character gateway", () => policyEngineNameOf(gateway, longest)],
+        ["agentcorePolicy", "longest agent, gateway and tool", () => cedarPolicyNameOf(longest, gateway, tool)],
+        ["agentcorePolicy", "the sample's support-triage crm/lookupCustomer", () => cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
+        ["kubernetesObject", "RBAC objects of the longest agent name", () => rbacNameOf(longest)],
+        ["kubernetesLabelValue", "the longest agent name as a label", () => longest],
     ];
-    for (const [kind, name] of table) {
-        it(`${kind}: "${name}" — ${NAME_LIMITS[kind].source}`, () => {
+    for (const [kind, what, generate] of table) {
+        it(`${kind}: ${what} — ${NAME_LIMITS[kind].source}`, () => {
+            const name = generate();
             assert.ok(fitsLimit(name, NAME_LIMITS[kind]), `${name} (${name.length} characters) breaks ${NAME_LIMITS[kind].source}`);
         });
     }
