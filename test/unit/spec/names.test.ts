@@ -3,7 +3,7 @@ import { catalog } from "../../../provider/grants/catalog";
 import { toolActionId } from "../../../provider/grants/cedar";
 import { OAUTH_SCOPES } from "../../../provider/grants/oauthScopes";
 import {
-    AGENT_NAME_MAX, cedarPolicyNameOf, fitsLimit, GRANTS_POLICY_NAME, isAgentName, isDns1123Label, NAME_LIMITS, oauthProviderNameOf,
+    AGENT_NAME_MAX, cedarPolicyNameOf, fitsLimit, GRANTS_POLICY_NAME, hashedName, isAgentName, isDns1123Label, isEmail, NAME_LIMITS, oauthProviderNameOf,
     policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf,
 } from "../../../provider/spec/names";
 
@@ -14,6 +14,24 @@ describe("names", () => {
         assert.strictEqual(isAgentName(`${longest}c`), false);
         assert.strictEqual(roleNameOf(longest).length, 46);
         assert.ok(roleNameOf(longest).length <= NAME_LIMITS.iamRole.max);
+    });
+
+    it("accepts agent names of 2-40 lowercase letters, digits and '-', starting with a letter, not ending with '-'", () => {
+        assert.deepStrictEqual(["ab", "a", "a-", "a1", "1a", "aB", "a".repeat(40), "a".repeat(41)].map(isAgentName), [true, false, false, true, false, false, true, false]);
+    });
+
+    it("takes an e-mail address as something@domain.tld without spaces", () => {
+        assert.deepStrictEqual(["a@b.co", "a@b", "a b@c.de", "@b.co", "a@@b.co", "a@b.co "].map(isEmail), [true, false, false, false, false, false]);
+    });
+
+    it("checks both ends of a length limit", () => {
+        assert.deepStrictEqual(["ab", "abc", "a".repeat(255), "a".repeat(256)].map((n) => fitsLimit(n, NAME_LIMITS.workloadIdentity)), [false, true, true, false]);
+        assert.strictEqual(fitsLimit("", NAME_LIMITS.kubernetesLabelValue), true);
+    });
+
+    it("hashes names into [A-Za-z][A-Za-z0-9_]*: leading non-letters dropped, nothing left becomes n, the label cut to fit", () => {
+        assert.deepStrictEqual([hashedName(["9-lives"], 20), hashedName(["123"], 20), hashedName(["a", "b"], 48), hashedName(["x"], 12, "long-label-here")],
+            ["lives_a197c01e", "n_2f22ba47", "a_b_0473ef2d", "lon_cd65ea2c"]);
     });
 
     it("accepts DNS-1123 labels only", () => {
