@@ -8,6 +8,8 @@ import { BASE_AGENT, NOW_DATE } from "../helpers/fixtures";
 import { rawIamActions } from "../helpers/iamData";
 
 const RUNS = Number(process.env.AGENTID_PROPERTY_RUNS ?? 300);
+// Mutation testing fixes the seed (AGENTID_PROPERTY_SEED) so that every mutant meets the same inputs.
+if (process.env.AGENTID_PROPERTY_SEED) fc.configureGlobal({ seed: Number(process.env.AGENTID_PROPERTY_SEED) });
 
 /** Values that tempt the guardrails: wildcards, near-misses, real ARNs and actions. */
 const tricky = fc.constantFrom(
