@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { accountOfArn, ANY_ARN, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME } from "../../../provider/grants/arnGrammar";
 import { s3Scope } from "../../../provider/grants/awsConnectors";
 import { catalog } from "../../../provider/grants/catalog";
 import type { ExpansionContext } from "../../../provider/grants/types";
@@ -89,6 +90,15 @@ describe("AWS connector checks", () => {
             `"s3:ListBucket" does not apply to "arn:aws:s3:::bkt/k"; it accepts accesspoint, bucket (arn:\${Partition}:s3:\${Region}:\${Account}:accesspoint/\${AccessPointName} | arn:\${Partition}:s3:::\${BucketName}) — split the grant so each action names resources of its own types`,
         ]);
         assert.deepStrictEqual(problems({ connector: "aws.iam", actions: ["dynamodb:Query"], resources: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t`, `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t/index/i`] }), []);
+    });
+
+    it("read an ARN's account, and know accounts, regions, cluster names and ARNs by their grammar", () => {
+        assert.deepStrictEqual([accountOfArn(`arn:aws:sqs:us-east-1:${ACCOUNT}:q`), accountOfArn("arn:aws:s3:::bkt"), accountOfArn("arn:aws:iam::aws:policy/P"), accountOfArn("not-an-arn")], [ACCOUNT, "", "aws", ""]);
+        assert.deepStrictEqual([ACCOUNT, "12345678901", "1234567890123", "12345678901a"].map((a) => AWS_ACCOUNT_ID.test(a)), [true, false, false, false]);
+        assert.deepStrictEqual(["us-east-1", "us-gov-west-1", "eu-central-2", "useast1", "us-east", "us-east-123", "US-EAST-1"].map((r) => AWS_REGION.test(r)), [true, true, true, false, false, false, false]);
+        assert.deepStrictEqual(["prod", "0-a_b", "-prod", "a".repeat(100), "a".repeat(101), "a.b"].map((n) => EKS_CLUSTER_NAME.test(n)), [true, true, false, true, false, false]);
+        assert.deepStrictEqual([`arn:aws:sqs:us-east-1:${ACCOUNT}:q`, "arn:aws:s3:::bkt/k", "arn:aws:iam::aws:policy/P", "arn:aws-cn:s3:::b", "arn:aws:sqs:us-east-1:12345:q", "arn:aws:sqs:useast1::q", "arn:aws:sqs:::", "arn:AWS:s3:::b", "s3:::b"].map((a) => ANY_ARN.test(a)),
+            [true, true, true, true, false, false, false, false, false]);
     });
 
     it("rate risk from IAM access levels and keep the higher of two", () => {
