@@ -13,7 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { AgentFleet } from "./fleet";
+import { AgentFleet } from "./components/agentFleet";
 
 const config = new pulumi.Config("agentid");
 const projectRoot = path.resolve(__dirname, "..", "..");

@@ -9,9 +9,9 @@ import * as path from "path";
 import { runCli } from "../provider/cli/main";
 import { groupStepsByAgent } from "../provider/engine/grouping";
 import { toolchainHint, toolchainStatus, pulumiVersion } from "../provider/engine/toolchain";
-import { startSpireServer, SpireServer } from "../provider/engine/spireServer";
+import { startSpireServer, SpireServer } from "../test/servers/spireServer";
 import { openFleetStack, stepRecorder, PACKAGE_ROOT } from "../provider/engine/workspace";
-import { validateDeclarations } from "../provider/spec/validate";
+import { validateDeclarations } from "../provider/guardrails/validate";
 
 const AGENTS = path.join(PACKAGE_ROOT, "agents");
 const OUT = path.join(PACKAGE_ROOT, "out");

@@ -1,7 +1,8 @@
-import type { Risk } from "../grants/types";
-import { maxRisk } from "../grants/types";
-import { canonicalJson } from "../spec/digest";
-import type { FleetSettings } from "../spec/types";
+import type { Risk } from "../connectors/contract";
+import { markdownCell, markdownCode, markdownCodeBlock } from "../output/markdown";
+import { maxRisk } from "../connectors/contract";
+import { canonicalJson } from "../declarations/digest";
+import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";
 
 /** Change kinds a reviewer must see (the CLI contract). */
@@ -118,6 +119,7 @@ const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, a
     trustedAccountIds: (b, a) => (((a as string[] | undefined) ?? []).some((x) => !((b as string[] | undefined) ?? []).includes(x)) ? "looser" : "tighter"),
     permissionsBoundaryArn: (b, a) => (b !== undefined && a === undefined ? "looser" : b === undefined ? "tighter" : "looser"),
     oauthClientSharing: (b, a) => ((b ?? "fleet") === "perAgent" && (a ?? "fleet") === "fleet" ? "looser" : "tighter"),
+    allowClusterSpiffeIds: (b, a) => (a === true && b !== true ? "looser" : "tighter"),
     // Trust settings decide who can become an agent: any change is as serious as a loosening.
     trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
     trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",
@@ -153,7 +155,11 @@ function atomTexts(view: AgentView | undefined): string[] {
     return view ? view.grants.flatMap((g) => g.atoms.map((x) => x.text)) : [];
 }
 
-/** A pull-request comment: a summary line, then one section per agent with effective permissions before/after. */
+/**
+ * A pull-request comment: a summary line, then one section per agent with effective permissions
+ * before/after. Every user-supplied text is a code span or inside a fenced block (output/markdown),
+ * so no declaration can add headings, HTML, mentions or rows to the comment.
+ */
 export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     const changes = diffs.flatMap((d) => d.changes);
     if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
@@ -164,15 +170,14 @@ export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     ];
     const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
     for (const diff of diffs) {
-        lines.push(`### ${diff.agent}`, "", "| change | risk | detail |", "|---|---|---|");
-        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${c.detail.replace(/\|/g, "\\|")} |`);
-        lines.push("", "<details><summary>Effective permissions before → after</summary>", "", "```diff");
+        lines.push(`### ${markdownCode(diff.agent)}`, "", "| change | risk | detail |", "|---|---|---|");
+        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${markdownCell(c.detail)} |`);
+        lines.push("", "<details><summary>Effective permissions before → after</summary>", "");
         const before = new Set(diff.before);
         const after = new Set(diff.after);
-        for (const x of [...new Set([...diff.before, ...diff.after])].sort()) {
-            lines.push(`${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
-        }
-        lines.push("```", "", "</details>", "");
+        const permissions = [...new Set([...diff.before, ...diff.after])].sort()
+            .map((x) => `${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
+        lines.push(...markdownCodeBlock(permissions, "diff"), "", "</details>", "");
     }
     return lines.join("\n");
 }

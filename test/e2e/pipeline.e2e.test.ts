@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startSpireServer, SpireServer } from "../../provider/engine/spireServer";
+import { startSpireServer, SpireServer } from "../servers/spireServer";
 import { engineEnv } from "../../provider/engine/toolchain";
 import { openFleetStack } from "../../provider/engine/workspace";
 import { cli } from "../helpers/fixtures";

@@ -11,14 +11,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { buildCedarPolicies, CedarPolicy } from "../../provider/grants/cedar";
-import { catalog } from "../../provider/grants/catalog";
-import { OAUTH_SCOPES } from "../../provider/grants/oauthScopes";
-import type { ExpansionContext, GrantExpansion, PolicyStatement } from "../../provider/grants/types";
-import { buildPermissionPolicy, buildTrustPolicy, PolicyDocument, TrustStatement } from "../../provider/platforms/aws/policies";
-import { resolveAgent } from "../../provider/spec/resolve";
-import { resolveSettings } from "../../provider/spec/settings";
-import type { AgentDeclaration, AwsTrustMode, Grant } from "../../provider/spec/types";
+import { buildCedarPolicies, CedarPolicy } from "../../provider/platforms/agentcore/cedar";
+import { catalog } from "../../provider/connectors/catalog";
+import { OAUTH_SCOPES } from "../../provider/connectors/oauthScopes";
+import type { ExpansionContext, GrantExpansion, PolicyStatement } from "../../provider/connectors/contract";
+import { buildPermissionPolicy, buildTrustPolicy, PolicyDocument, TrustStatement } from "../../provider/platforms/aws/iamDocuments";
+import { resolveAgent } from "../../provider/model/resolvedAgent";
+import { resolveSettings } from "../../provider/model/settings";
+import type { AgentDeclaration, AwsTrustMode, Grant } from "../../provider/declarations/types";
 
 export const GOLDEN_DIR = path.resolve(__dirname, "..", "..", "..", "test", "golden");
 

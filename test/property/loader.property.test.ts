@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { RULES } from "../../provider/spec/guardrails";
-import { resolveAgent, expandGrants } from "../../provider/spec/resolve";
-import { ValidationReport, validateTexts } from "../../provider/spec/validate";
+import { RULES } from "../../provider/guardrails/agentRules";
+import { catalog } from "../../provider/connectors/catalog";
+import { placeholderContext, resolveAgent } from "../../provider/model/resolvedAgent";
+import { ValidationReport, validateTexts } from "../../provider/guardrails/validate";
 import { BASE_AGENT, NOW_DATE } from "../helpers/fixtures";
 import { rawIamActions } from "../helpers/iamData";
 
@@ -116,7 +117,10 @@ describe("loader properties", () => {
             assertWellFormed(report, text);
             if (!report.valid) refused++;
             // An accepted mutant is still one agent whose grants expand without error.
-            else if (report.agents > 0) expandGrants(resolveAgent(report.declarations[0].declaration, report.settings, NOW_DATE), report.settings);
+            else if (report.agents > 0) {
+                const agent = resolveAgent(report.declarations[0].declaration, report.settings, NOW_DATE);
+                catalog.expand(agent.grants, placeholderContext(agent.name, report.settings));
+            }
         }), { numRuns: RUNS });
         assert.ok(refused > RUNS / 2, `only ${refused} of ${RUNS} mutants were refused`);
     });
@@ -130,7 +134,7 @@ describe("loader properties", () => {
             if (!report.valid) return;
             accepted++;
             const agent = resolveAgent(report.declarations[0].declaration, report.settings, NOW_DATE);
-            for (const expansion of expandGrants(agent, report.settings)) {
+            for (const expansion of catalog.expand(agent.grants, placeholderContext(agent.name, report.settings))) {
                 for (const statement of expansion.statements) {
                     for (const action of statement.Action) {
                         assert.ok(!WILDCARD.test(action), `wildcard action ${action}`);

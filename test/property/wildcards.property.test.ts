@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { validateTexts } from "../../provider/spec/validate";
+import { validateTexts } from "../../provider/guardrails/validate";
 import { NOW_DATE } from "../helpers/fixtures";
 
 /**

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { catalog } from "../../provider/grants/catalog";
-import { OAUTH_SCOPES } from "../../provider/grants/oauthScopes";
+import { catalog } from "../../provider/connectors/catalog";
+import { OAUTH_SCOPES } from "../../provider/connectors/oauthScopes";
 import {
     cedarPoliciesOf, expand, GoldenGrant, KUBERNETES_GRANTS, parseCedar, parseKubernetes, parsePermissions, parseScopes, parseTrust,
     PERMISSION_GRANTS, permissionPolicyOf, policyFromPermissions, readGolden, renderGolden, Representative, TOOL_GRANTS, TRUST_MODES, trustPolicyOf,

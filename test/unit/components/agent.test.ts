@@ -1,9 +1,10 @@
 import { recordParents, registeredBy, registeredUnder, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentArgs, AgentidError } from "../../../provider/agent";
-import { DENY_ALL_SID } from "../../../provider/platforms/aws/policies";
-import { grantsDigest } from "../../../provider/spec/digest";
+import { Agent, AgentArgs } from "../../../provider/components/agent";
+import { AgentidError } from "../../../provider/components/programErrors";
+import { DENY_ALL_SID } from "../../../provider/platforms/aws/iamDocuments";
+import { grantsDigest } from "../../../provider/declarations/digest";
 import { NOW } from "../../helpers/fixtures";
 
 const ANCHOR = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
@@ -125,7 +126,7 @@ describe("Agent", () => {
     });
 
     it("creates a ClusterSPIFFEID selecting the agent's service account when asked", async () => {
-        const p = await provision("spiffe-agent", args({ identity: { kubernetes: { clusterSpiffeId: true } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] }));
+        const p = await provision("spiffe-agent", args({ settings: { allowClusterSpiffeIds: true }, identity: { kubernetes: { clusterSpiffeId: true } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] }));
         const crd = p.one("kubernetes:spire.spiffe.io/v1alpha1:ClusterSPIFFEID").inputs;
         assert.deepStrictEqual(crd.spec.spiffeIDTemplate, "spiffe://example.org/agents/spiffe-agent");
         assert.deepStrictEqual(crd.spec.workloadSelectorTemplates, ["k8s:sa:spiffe-agent"]);
@@ -226,6 +227,16 @@ describe("Agent", () => {
         assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_crm_lookup_51612c89", "tool_agent_kb_search_eb6f9454"]);
         assert.match(policies.find((x) => x.name.startsWith("tool_agent_crm_lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
         assert.strictEqual(p.byType("aws:iam/rolePolicy:RolePolicy").length, 0);
+    });
+
+    it("gives tools whose names differ only around the slash their own policies", async () => {
+        const p = await provision("twin-tools", args({
+            settings: { trustAnchorArn: ANCHOR, gateways: { helpdesk: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/helpdesk-1" } },
+            grants: [{ connector: "tool.helpdesk", tools: ["crm/a-b", "crm-a/b"] }],
+        }));
+        const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy");
+        assert.strictEqual(new Set(policies.map((r) => r.name)).size, 2);
+        assert.strictEqual(new Set(policies.map((r) => r.inputs.name)).size, 2);
     });
 
     it("refuses invalid args before registering anything, naming the field and rule", () => {

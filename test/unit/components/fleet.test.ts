@@ -2,8 +2,8 @@ import { recordParents, Registered, registeredBy, registrations, valueOf } from 
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentidError } from "../../../provider/agent";
-import { AgentFleet } from "../../../provider/fleet";
+import { AgentidError } from "../../../provider/components/programErrors";
+import { AgentFleet } from "../../../provider/components/agentFleet";
 import { execFile } from "child_process";
 import { BASE_AGENT, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
@@ -104,7 +104,7 @@ describe("AgentFleet", () => {
         for (const agent of shown) {
             const mine = registered.filter((r) => r.name.startsWith(`${agent.name}-`));
             assert.deepStrictEqual(registeredDocuments(mine), shownDocuments(agent), agent.name);
-            assert.strictEqual(JSON.stringify(agent).includes("${"), false, `${agent.name}: show prints real ARNs when the fleet names its account and region`);
+            assert.doesNotMatch(JSON.stringify(agent), /<region>|<account>|\$\{/, `${agent.name}: show prints real ARNs when the fleet names its account and region`);
         }
         // The fleet's shared OAuth providers are exactly the vendors the agents' documents use.
         const vendors = [...new Set(shown.flatMap((a) => a.aws?.oauthProviders ?? []))].sort();
@@ -131,7 +131,7 @@ describe("AgentFleet", () => {
     it("validates in-code declarations together with files, catching duplicate names across both", () => {
         const dir = writeFixtures({ "a.yaml": BASE_AGENT });
         const inCode = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "fixture-agent" }, spec: { description: "d", owner: { team: "t", contact: "t@example.com" }, expiresAt: "2027-01-01", identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] } } as const;
-        assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]>:4:3: error: agent "fixture-agent" is already declared/);
+        assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]> metadata\.name: error: agent "fixture-agent" is already declared/);
     });
 
     it("reports a missing declaration path", () => {

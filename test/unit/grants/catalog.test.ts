@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { catalog } from "../../../provider/grants/catalog";
-import { iamActions } from "../../../provider/grants/iamActions";
-import type { ExpansionContext } from "../../../provider/grants/types";
+import { catalog } from "../../../provider/connectors/catalog";
+import { iamActions } from "../../../provider/connectors/iamData";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 const CONTEXT: ExpansionContext = {
     agent: "a1", defaultNamespace: "agents",

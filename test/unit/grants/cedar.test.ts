@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
-import { buildCedarPolicies, buildCedarSchema } from "../../../provider/grants/cedar";
-import { catalog } from "../../../provider/grants/catalog";
-import type { ExpansionContext } from "../../../provider/grants/types";
+import { buildCedarPolicies, buildCedarSchema } from "../../../provider/platforms/agentcore/cedar";
+import { catalog } from "../../../provider/connectors/catalog";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 /**
  * Cedar tool policies judged by cedar-wasm against a schema written here from AgentCore's documentation

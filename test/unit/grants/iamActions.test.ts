@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { iamActions } from "../../../provider/grants/iamActions";
+import { iamActions } from "../../../provider/connectors/iamData";
 
 /** agentid's reader of iam-data: names, access levels, resource types and ARN templates. */
 describe("IAM action catalog", () => {
@@ -26,9 +26,8 @@ describe("IAM action catalog", () => {
             ["Read", "List", "Tagging", "Permissions management", undefined]);
     });
 
-    it("treats anything but Read and List as a write, unknown actions included; IAM and STS writes as identity writes", () => {
+    it("treats anything but Read and List as a write, unknown actions included", () => {
         assert.deepStrictEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:PutObjectTagging", "nope:Nope"].map((a) => iamActions.isWrite(a)), [false, false, true, true, true]);
-        assert.deepStrictEqual(["iam:PassRole", "IAM:createuser", "sts:AssumeRole", "iam:GetRole", "s3:PutObject"].map((a) => iamActions.isIdentityWrite(a)), [true, true, true, false, false]);
     });
 
     it("lists an action's resource types, none for actions that only take \"*\"", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { catalog } from "../../../provider/grants/catalog";
-import { isReadVerb, kubernetesEscalation, rbacRisk } from "../../../provider/grants/kubernetesConnector";
-import type { Grant } from "../../../provider/spec/types";
+import { catalog } from "../../../provider/connectors/catalog";
+import { isReadVerb, kubernetesEscalation, rbacRisk } from "../../../provider/connectors/kubernetes";
+import type { Grant } from "../../../provider/declarations/types";
 
 const problems = (grant: Omit<Grant, "connector">) => catalog.validate({ connector: "kubernetes", ...grant }).map((v) => [v.path.join("."), v.rule, v.message]);
 

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { agentSessionPattern, buildCedarSchema, toolActionId } from "../../../provider/grants/cedar";
-import { sharedOauthScopesOf } from "../../../provider/grants/oauthSharing";
-import { sharedIdentityViolations } from "../../../provider/spec/identities";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration } from "../../../provider/spec/types";
+import { agentSessionPattern, buildCedarSchema, toolActionId } from "../../../provider/platforms/agentcore/cedar";
+import { sharedOauthScopesOf } from "../../../provider/model/oauthSharing";
+import { sharedIdentityViolations } from "../../../provider/guardrails/identities";
+import { resolveSettings } from "../../../provider/model/settings";
+import type { AgentDeclaration } from "../../../provider/declarations/types";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 function agent(name: string, spec: Record<string, unknown> = {}): AgentDeclaration {

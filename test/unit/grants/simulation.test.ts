@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { catalog } from "../../../provider/grants/catalog";
+import { catalog } from "../../../provider/connectors/catalog";
 import {
     ACCOUNT, CONTEXT, EXPIRES_AT, GoldenPermission, GoldenTrust, parsePermissions, parseTrust, permissionPolicyOf, TRUST_SETTINGS, trustPolicyOf,
 } from "../../golden/golden";

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { catalog } from "../../../provider/grants/catalog";
-import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, eksClusterArn, roleArnOf } from "../../../provider/platforms/aws/policies";
+import { catalog } from "../../../provider/connectors/catalog";
+import { buildAwsTags, buildDenyAllPolicy, buildPermissionPolicy, buildTrustPolicy, eksClusterArn, roleArnOf } from "../../../provider/platforms/aws/iamDocuments";
 import { buildClusterSpiffeId, buildLabels, buildRbac, buildServiceAccount } from "../../../provider/platforms/kubernetes/manifests";
-import { placeholderContext, resolveAgent } from "../../../provider/spec/resolve";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration, FleetSettings } from "../../../provider/spec/types";
+import { placeholderContext, resolveAgent } from "../../../provider/model/resolvedAgent";
+import { resolveSettings } from "../../../provider/model/settings";
+import type { AgentDeclaration, FleetSettings } from "../../../provider/declarations/types";
 
 /** The pure builders of IAM documents and Kubernetes manifests, beyond what the golden tables pin. */
 

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration, AgentSpec } from "../../../provider/spec/types";
+import { NOW_DATE } from "../../helpers/fixtures";
+import { resolveSettings } from "../../../provider/model/settings";
+import type { AgentDeclaration, AgentSpec } from "../../../provider/declarations/types";
 
 const SETTINGS = resolveSettings({ trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", clusterName: "prod" });
 const BUCKET = "arn:aws:s3:::tickets/inbound/*";
@@ -17,7 +18,7 @@ function agent(name: string, spec: Partial<AgentSpec> = {}): AgentDeclaration {
     };
 }
 const diff = (base: AgentDeclaration[], head: AgentDeclaration[]) =>
-    diffFleets(base.map((d) => viewOf(d, SETTINGS)), head.map((d) => viewOf(d, SETTINGS))).flatMap((d) => d.changes).map((c) => [c.kind, c.risk, c.detail]);
+    diffFleets(base.map((d) => viewOf(d, SETTINGS, NOW_DATE)), head.map((d) => viewOf(d, SETTINGS, NOW_DATE))).flatMap((d) => d.changes).map((c) => [c.kind, c.risk, c.detail]);
 
 describe("access diff", () => {
     it("reports nothing for identical fleets", () => assert.deepStrictEqual(diff([agent("a")], [agent("a")]), []));
@@ -77,9 +78,9 @@ describe("access diff", () => {
     });
 
     it("renders a pull-request comment with a summary line and before/after permissions", () => {
-        const md = renderDiffMarkdown(diffFleets([viewOf(agent("a"), SETTINGS)], [viewOf(agent("a", { grants: [{ connector: "aws.s3", access: "readwrite", resources: [BUCKET] }] }), SETTINGS)]));
+        const md = renderDiffMarkdown(diffFleets([viewOf(agent("a"), SETTINGS, NOW_DATE)], [viewOf(agent("a", { grants: [{ connector: "aws.s3", access: "readwrite", resources: [BUCKET] }] }), SETTINGS, NOW_DATE)]));
         assert.strictEqual(md.split("\n")[0], "**agentid access diff**: 1 change to 1 agent — 0 high, 1 medium, 0 low risk.");
-        assert.match(md, /### a\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \|/);
+        assert.match(md, /### `a`\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \| `aws\.s3: \+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*` \|/);
         assert.match(md, /```diff\n  s3:GetObject on arn:aws:s3:::tickets\/inbound\/\*\n  s3:ListBucket on arn:aws:s3:::tickets \(prefix-scoped\)\n\+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*\n```/);
     });
 });

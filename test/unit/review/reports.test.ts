@@ -1,23 +1,22 @@
 import * as assert from "assert";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { viewOf } from "../../../provider/review/accessView";
 import { complianceReport, FRAMEWORKS } from "../../../provider/review/compliance";
 import { inventoryOf, renderBackstage, renderInventoryCsv } from "../../../provider/review/inventory";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { reviewedAgents } from "../../../provider/review/reviewedAgent";
+import { validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
 import { cli, NOW, NOW_DATE } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
-/** The sample fleet's access views, built inside each test (not at load, where no test would own the work). */
+/** The sample fleet's reviewed agents, built inside each test (not at load, where no test would own the work). */
 function sampleViews() {
-    const fleet = validateDeclarations([AGENTS], { now: NOW_DATE });
-    return fleet.declarations.map((d) => viewOf(d.declaration, fleet.settings));
+    return reviewedAgents(validateDeclarations([AGENTS], { now: NOW_DATE }), NOW_DATE);
 }
 
 describe("inventory", () => {
     it("lists every agent with owner, days left, identities and reach counts", () => {
         const entries = inventoryOf(sampleViews(), NOW_DATE);
-        assert.deepStrictEqual(entries.map((e) => [e.name, e.owner.team, e.daysLeft, e.reach.aws.length, e.reach.kubernetes.length, e.reach.saas.length, e.reach.tools.length]), [
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.owner.team, e.daysLeft, e.reach!.aws.length, e.reach!.kubernetes.length, e.reach!.saas.length, e.reach!.tools.length]), [
             ["billing-reconciler", "billing-eng", 89, 10, 0, 0, 0],
             ["billing-reporter", "billing-eng", 45, 4, 0, 0, 0],
             ["ops-responder", "sre", 9, 1, 3, 0, 0],
@@ -32,7 +31,7 @@ describe("inventory", () => {
 
     it("writes one CSV row per agent under a header", () => {
         const lines = renderInventoryCsv(inventoryOf(sampleViews(), NOW_DATE)).trimEnd().split("\n");
-        assert.strictEqual(lines[0], "name,owner_team,owner_contact,expires_at,days_left,status,identities,aws,kubernetes,saas,tools");
+        assert.strictEqual(lines[0], "name,owner_team,owner_contact,expires_at,days_left,status,identities,aws,kubernetes,saas,tools,valid,errors");
         assert.strictEqual(lines.length, 6);
         assert.match(lines[3], /^ops-responder,sre,sre@example.com,2026-12-10T00:00:00Z,9,active,/);
     });
@@ -43,10 +42,24 @@ describe("inventory", () => {
         assert.deepStrictEqual([docs[0].apiVersion, docs[0].kind, docs[0].metadata.name, docs[0].spec], ["backstage.io/v1alpha1", "Resource", "billing-reconciler", { type: "ai-agent", owner: "billing-eng", lifecycle: "production" }]);
     });
 
+    it("marks invalid agents: Backstage tags them, and writes a comment instead of an entity for one that failed the schema", () => {
+        const text = (name: string, extra: string) => `apiVersion: agentid/v1\nkind: Agent\nmetadata: { name: ${name} }\nspec:\n  description: d\n  owner: { team: t, contact: t@example.com }\n  expiresAt: 2027-01-15\n${extra}  grants: [{ connector: kubernetes, resources: [configmaps], verbs: [${name === "writer" ? "patch" : "get"}] }]\n`;
+        const report = validateTexts([
+            { file: "a.yaml", text: text("broken", "  colour: red\n") },
+            { file: "b.yaml", text: text("writer", "") },
+        ], { now: NOW_DATE });
+        const entries = inventoryOf(reviewedAgents(report, NOW_DATE), NOW_DATE);
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.valid, e.errors.map((x) => x.rule)]), [["broken", false, ["unknown-field"]], ["writer", false, ["approval-required"]]]);
+        const output = renderBackstage(entries);
+        assert.strictEqual(output.split("\n")[0], "# agentid: agent broken is not exported: its declaration is invalid (1 error: unknown-field); run agentid validate");
+        const docs = parseAllDocuments(output).map((d) => d.toJS()).filter((d) => d !== null);
+        assert.deepStrictEqual(docs.map((d) => [d.metadata.name, d.metadata.tags, d.metadata.annotations["agentid.dev/invalid"]]), [["writer", ["ai-agent", "invalid"], "1 error: approval-required"]]);
+    });
+
     it("prints the inventory JSON contract", async () => {
         const result = await cli("inventory", AGENTS, "--now", NOW, "--json");
         const { agents } = JSON.parse(result.stdout);
-        assert.deepStrictEqual(Object.keys(agents[0]), ["name", "description", "owner", "expiresAt", "daysLeft", "status", "identities", "reach"]);
+        assert.deepStrictEqual(Object.keys(agents[0]), ["name", "description", "owner", "expiresAt", "daysLeft", "status", "identities", "reach", "valid", "errors"]);
     });
 });
 

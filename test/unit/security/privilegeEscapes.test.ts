@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { ACCOUNT, agentDoc, ANCHOR, FLEET, fleetDir, naivePolicy, show, simulate, simulateTrust, validate } from "../../helpers/attacks";
 import { cli, NOW } from "../../helpers/fixtures";
 
@@ -176,6 +176,8 @@ describe("attack: one identity, two agents", () => {
             // the same selector set as vm-agent's under the same parent, and not its own service account
             ["own-k8s", "spec.identity.spire.selectors", "identity-shared"],
             ["own-k8s", "spec.identity.spire.selectors", "spire-selectors"],
+            // [k8s:ns:agents] lies within vm-agent's set: vm-agent's pods would receive whole-ns's SVID too
+            ["whole-ns", "spec.identity.spire.selectors", "identity-shared"],
             ["whole-ns", "spec.identity.spire.selectors", "spire-selectors"],
         ]);
     });
@@ -205,9 +207,10 @@ describe("attack: credentials that outlive the agent", () => {
 
     it("removes the ClusterSPIFFEID of a disabled agent, so no pod receives its SPIFFE ID", async () => {
         const doc = agentDoc("retired", { expiresAt: "2026-11-20", onExpiry: "disable", identity: { aws: { trust: "rolesAnywhere" }, kubernetes: { clusterSpiffeId: true } } });
-        const active = await show([doc], "retired", "2026-11-01T00:00:00Z");
+        const fleet = { ...FLEET, spec: { ...FLEET.spec, allowClusterSpiffeIds: true } };
+        const active = await show([doc], "retired", "2026-11-01T00:00:00Z", fleet);
         assert.ok(active.kubernetes.manifests.some((m: { kind: string }) => m.kind === "ClusterSPIFFEID"));
-        const disabled = await show([doc], "retired", NOW);
+        const disabled = await show([doc], "retired", NOW, fleet);
         assert.deepStrictEqual(disabled.kubernetes.manifests.map((m: { kind: string }) => m.kind), ["ServiceAccount"]);
     });
 
@@ -216,11 +219,12 @@ describe("attack: credentials that outlive the agent", () => {
             expiresAt: "2026-12-01T00:05:00Z",
             identity: { aws: { trust: "rolesAnywhere" }, kubernetes: { clusterSpiffeId: true }, spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:ending"] } },
         });
-        const shown = await show([doc], "ending", NOW);
+        const fleet = { ...FLEET, spec: { ...FLEET.spec, allowClusterSpiffeIds: true } };
+        const shown = await show([doc], "ending", NOW, fleet);
         assert.deepStrictEqual([shown.spire.entry.x509SvidTtl, shown.spire.entry.jwtSvidTtl], [300, 300]);
         const cluster = shown.kubernetes.manifests.find((m: { kind: string }) => m.kind === "ClusterSPIFFEID");
         assert.deepStrictEqual([cluster.spec.ttl, cluster.spec.jwtTtl], ["300s", "300s"]);
-        const later = await show([doc], "ending", "2026-11-30T00:00:00Z");
+        const later = await show([doc], "ending", "2026-11-30T00:00:00Z", fleet);
         assert.deepStrictEqual([later.spire.entry.x509SvidTtl, later.spire.entry.jwtSvidTtl], [900, 300]);
     });
 });
@@ -246,7 +250,7 @@ describe("attack: OAuth and tool lookups by inherited keys", () => {
     });
 
     it("reports the effective scopes of agents sharing the fleet's OAuth client, and flags the excess", async () => {
-        const reader = agentDoc("reader", { identity: { aws: { trust: "agentcore" } }, grants: [{ connector: "oauth.github", scopes: ["read:org"] }] });
+        const reader = agentDoc("reader", { identity: { aws: { trust: "agentcore" } }, approval: APPROVAL, grants: [{ connector: "oauth.github", scopes: ["read:org"] }] });
         const writer = agentDoc("writer", { identity: { aws: { trust: "agentcore" } }, approval: APPROVAL, grants: [{ connector: "oauth.github", scopes: ["repo", "read:org"] }] });
         const shown = await show([reader, writer], "reader");
         assert.deepStrictEqual(shown.grants[0].oauth, { vendor: "github", scopes: ["read:org"], effectiveScopes: ["read:org", "repo"], sharedWith: ["writer"] });
@@ -258,7 +262,7 @@ describe("attack: OAuth and tool lookups by inherited keys", () => {
     });
 
     it("lists effective scopes in the inventory and reports a co-user's new scope as widening every sharer's access", async () => {
-        const reader = agentDoc("reader", { identity: { aws: { trust: "agentcore" } }, grants: [{ connector: "oauth.github", scopes: ["read:org"] }] });
+        const reader = agentDoc("reader", { identity: { aws: { trust: "agentcore" } }, approval: APPROVAL, grants: [{ connector: "oauth.github", scopes: ["read:org"] }] });
         const writer = (scopes: string[]) => agentDoc("writer", { identity: { aws: { trust: "agentcore" } }, approval: APPROVAL, grants: [{ connector: "oauth.github", scopes }] });
         const inventory = JSON.parse((await cli("inventory", fleetDir([reader, writer(["repo"])]), "--now", NOW, "--json")).stdout);
         assert.deepStrictEqual(inventory.agents.find((a: { name: string }) => a.name === "reader").reach.saas,
@@ -305,6 +309,13 @@ describe("attack: Kubernetes grants that escape the agent's own service account"
         const shown = await show([doc], "one-secret");
         assert.deepStrictEqual(shown.kubernetes.manifests[1].rules, [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["smtp-relay"], verbs: ["get"] }]);
         assert.strictEqual(shown.grants[0].risk, "low");
+    });
+
+    it("lets token creation be limited to named service accounts (the name is in the request's URL), still high risk", async () => {
+        const doc = agentDoc("minter", { identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["serviceaccounts/token"], resourceNames: ["reporting"], verbs: ["create"] }] });
+        const verdict = await validate([doc]);
+        assert.deepStrictEqual(verdict.rules, ["approval-required"]);
+        assert.match(verdict.errors[0].message, /risk high/);
     });
 
     it("refuses resourceNames on verbs RBAC cannot limit by name", async () => {

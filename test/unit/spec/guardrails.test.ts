@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { checkAgent } from "../../../provider/spec/guardrails";
-import { resolveSettings } from "../../../provider/spec/settings";
-import type { AgentDeclaration, FleetSettings } from "../../../provider/spec/types";
+import { checkAgent } from "../../../provider/guardrails/agentRules";
+import { resolveSettings } from "../../../provider/model/settings";
+import type { AgentDeclaration, FleetSettings } from "../../../provider/declarations/types";
 
 /** The branches of each guardrail (test/unit/spec/validate.test.ts has one file-level fixture per rule). */
 
@@ -42,7 +42,7 @@ describe("guardrails, branch by branch", () => {
         assert.deepStrictEqual(check({ owner: { team: "team#1", contact: "a@example.com" } }), [["spec.owner.team", "tag-value"]]);
         assert.deepStrictEqual(check({ owner: { team: "Équipe ops_1:/=+-@", contact: "a@example.com" } }), []);
         assert.deepStrictEqual(check({ owner: { team: "t".repeat(257), contact: "a@example.com" } }), [["spec.owner.team", "tag-value"]]);
-        assert.deepStrictEqual(check({ owner: { team: "t", contact: "<a@example.com>" } }), [["spec.owner.contact", "tag-value"]]);
+        assert.deepStrictEqual(check({ owner: { team: "t", contact: "<a@example.com>" } }), [["spec.owner.contact", "contact-email"], ["spec.owner.contact", "tag-value"]]);
         assert.deepStrictEqual(check({ owner: { team: "t", contact: "nobody" } }), [["spec.owner.contact", "contact-email"]]);
     });
 

@@ -1,7 +1,6 @@
 import * as assert from "assert";
-import {
-    checkSettings, clusterNameViolations, DEFAULT_SETTINGS, mergeFleetSettings, namespaceViolations, resolveSettings, trustSettingViolations,
-} from "../../../provider/spec/settings";
+import { checkSettings, clusterNameViolations, mergeFleetSettings, namespaceViolations, trustSettingViolations } from "../../../provider/guardrails/fleetSettings";
+import { DEFAULT_SETTINGS, resolveSettings } from "../../../provider/model/settings";
 
 const ACCOUNT = "123456789012";
 const OTHER = "210987654321";
@@ -39,9 +38,9 @@ describe("fleet settings", () => {
             const code = { trustDomain: "acme.internal", awsAccountId: ACCOUNT, awsRegion: "us-east-1" };
             assert.deepStrictEqual(mergeFleetSettings(code, code).violations, []);
             assert.deepStrictEqual(mergeFleetSettings(code, { trustDomain: "evil.example", awsAccountId: OTHER, awsRegion: "eu-west-1" }).violations, [
-                { path: ["spec", "trustDomain"], rule: "fleet-setting", message: `the Fleet document sets trustDomain "evil.example" but the program sets "acme.internal"; a document may not change the fleet's trustDomain — make them agree` },
-                { path: ["spec", "awsAccountId"], rule: "fleet-setting", message: `the Fleet document sets awsAccountId "${OTHER}" but the program sets "${ACCOUNT}"; a document may not change the fleet's awsAccountId — make them agree` },
-                { path: ["spec", "awsRegion"], rule: "fleet-setting", message: `the Fleet document sets awsRegion "eu-west-1" but the program sets "us-east-1"; a document may not change the fleet's awsRegion — make them agree` },
+                { path: ["spec", "trustDomain"], rule: "fleet-setting", message: `the Fleet document sets trustDomain "evil.example" but the program sets "acme.internal"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
+                { path: ["spec", "awsAccountId"], rule: "fleet-setting", message: `the Fleet document sets awsAccountId "${OTHER}" but the program sets "${ACCOUNT}"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
+                { path: ["spec", "awsRegion"], rule: "fleet-setting", message: `the Fleet document sets awsRegion "eu-west-1" but the program sets "us-east-1"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
             ]);
             assert.deepStrictEqual(mergeFleetSettings({}, { trustDomain: "acme.internal" }).violations, []);
         });
@@ -68,7 +67,7 @@ describe("fleet settings", () => {
         it("accepts a complete, valid fleet", () => {
             assert.deepStrictEqual(checkSettings({
                 maxLifetimeDays: 90, awsAccountId: ACCOUNT, awsRegion: "eu-central-1", trustedAccountIds: [OTHER], defaultNamespace: "agents", allowedNamespaces: ["agents"],
-                trustAnchorArn: ANCHOR, oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X`, permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                trustAnchorArn: ANCHOR, oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X`, permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/agent-boundary`,
                 clusterName: "prod_1", gateways: { helpdesk: `arn:aws:bedrock-agentcore:us-east-1:${OTHER}:gateway/helpdesk-1` },
             }), []);
         });
@@ -88,7 +87,9 @@ describe("fleet settings", () => {
             assert.deepStrictEqual(check("gateway", "arn:aws:s3:::bucket"), [
                 `gateway ARN "arn:aws:s3:::bucket" is not an AgentCore gateway ARN; expected the form arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/support-tools-a1b2c3d4e5`,
             ]);
-            assert.deepStrictEqual(check("permissionsBoundaryArn", "arn:aws:iam::aws:policy/ReadOnlyAccess"), [], "AWS managed policies live in account \"aws\"");
+            assert.deepStrictEqual(check("permissionsBoundaryArn", "arn:aws:iam::aws:policy/ReadOnlyAccess"), [
+                `permissionsBoundaryArn "arn:aws:iam::aws:policy/ReadOnlyAccess" is an AWS managed policy; a boundary must be the platform team's own policy (AWS managed ones such as AdministratorAccess bound nothing an agent holds)`,
+            ]);
         });
 
         it("knows EKS cluster names", () => {

@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
-import { RULES } from "../../../provider/spec/guardrails";
-import { formatPath } from "../../../provider/spec/diagnostics";
-import type { FleetSettings } from "../../../provider/spec/types";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { RULES } from "../../../provider/guardrails/agentRules";
+import { formatPath } from "../../../provider/declarations/diagnostics";
+import type { FleetSettings } from "../../../provider/declarations/types";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];
@@ -17,6 +18,8 @@ interface RuleCase {
     title: string;
     rule: string;
     files: Record<string, string>;
+    /** Symbolic links to create beside the files: name → target. */
+    links?: Record<string, string>;
     /** Fleet settings from code (AgentFleet args). */
     settings?: FleetSettings;
     at: { file: string; line: number; column: number; path: string };
@@ -31,7 +34,7 @@ const CASES: RuleCase[] = [
     {
         title: "broken YAML is reported at its position", rule: "yaml-syntax",
         files: { "agent.yaml": line(BASE_AGENT, "  name: fixture-agent", "  name: [unclosed") },
-        at: { file: "agent.yaml", line: 5, column: 1, path: "" }, says: "invalid YAML",
+        at: { file: "agent.yaml", line: 4, column: 9, path: "" }, says: `invalid YAML: this "[" is never closed; add the matching "]"`,
     },
     {
         title: "a missing field is reported at its parent", rule: "required-field",
@@ -147,6 +150,11 @@ const CASES: RuleCase[] = [
         at: { file: "agent.yaml", line: 13, column: 7, path: "spec.identity.spire.parentId" }, says: "is the agent's own SPIFFE ID",
     },
     {
+        title: "a ClusterSPIFFEID, which has no expiry, without the Fleet's consent", rule: "expiry-unenforced",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { clusterSpiffeId: true }") },
+        at: { file: "agent.yaml", line: 12, column: 19, path: "spec.identity.kubernetes.clusterSpiffeId" }, says: "a ClusterSPIFFEID has no expiry",
+    },
+    {
         title: "a wildcard trust anchor", rule: "trust-setting",
         files: { "agent.yaml": line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*") },
         at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.aws.trustAnchorArn" }, says: "holds a wildcard",
@@ -160,7 +168,7 @@ const CASES: RuleCase[] = [
         title: "a Fleet document changing the program's trust domain", rule: "fleet-setting",
         files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  trustDomain: other.org\n", "agent.yaml": BASE_AGENT },
         settings: { trustDomain: "example.org" },
-        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document may not change the fleet's trustDomain",
+        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document beside the agents may tighten the program's settings, never replace them",
     },
     {
         title: "an action IAM does not have", rule: "unknown-action",
@@ -227,12 +235,27 @@ const CASES: RuleCase[] = [
         files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: one }\nspec: {}\n---\napiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: two }\nspec: {}\n" },
         at: { file: "fleet.yaml", line: 7, column: 1, path: "kind" }, says: "only one kind: Fleet document is allowed",
     },
+    {
+        title: "an approver who is the owner's contact when the fleet requires independent approval", rule: "approver-is-owner",
+        files: {
+            "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: strict }\nspec: { independentApproval: true }\n",
+            "agent.yaml": line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", "  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers:\n      - security@example.com\n      - Platform@example.com"),
+        },
+        at: { file: "agent.yaml", line: 15, column: 9, path: "spec.approval.approvers[1]" }, says: "this fleet requires independent approval",
+    },
+    {
+        title: "a dangling symbolic link among the declarations", rule: "file-unusable",
+        files: { "agent.yaml": BASE_AGENT },
+        links: { "gone.yaml": "deleted.yaml" },
+        at: { file: "gone.yaml", line: 1, column: 1, path: "" }, says: `a dangling symbolic link (its target "deleted.yaml" does not exist)`,
+    },
 ];
 
 describe("validateDeclarations: one fixture per rule", () => {
     for (const c of CASES) {
         it(`reports ${c.rule}: ${c.title}`, () => {
             const dir = writeFixtures(c.files);
+            for (const [name, target] of Object.entries(c.links ?? {})) fs.symlinkSync(target, path.join(dir, name));
             const report = validateDeclarations([dir], { now: NOW_DATE, ...(c.settings ? { settings: c.settings } : {}) });
             assert.strictEqual(report.valid, false);
             const found = report.errors.filter((e) => e.rule === c.rule);

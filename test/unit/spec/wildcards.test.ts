@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { hasWildcard, isScopingForm, SCOPING_FORMS, wildcardActionProblem, wildcardParts, wildcardResourceProblem } from "../../../provider/spec/wildcards";
+import { hasWildcard, isScopingForm, SCOPING_FORMS, wildcardActionProblem, wildcardParts, wildcardResourceProblem } from "../../../provider/connectors/wildcards";
 
 /** The wildcard module's own answers and messages (the property and attack suites judge it from outside). */
 describe("wildcards", () => {
