@@ -44,4 +44,27 @@ describe("parseText", () => {
         assert.deepStrictEqual(doc.locate(["metadata", "name"]), { line: 3, column: 3 });
         assert.deepStrictEqual(doc.locate([]), { line: 1, column: 1 });
     });
+
+    it("refuses the first key that is a collection or an alias, where it starts, and composes the rest", () => {
+        const cases: [string, number, number][] = [
+            ["a: 1\n? [x, y]\n: 2\n", 2, 3],
+            ["a: 1\n? { x: 1 }\n: 2\n", 2, 3],
+            ["a: 1\n? - x\n: 2\n", 2, 3],
+            ["a: &k key\nb:\n  *k : 2\n", 3, 3],
+            ["outer:\n  inner:\n    ? [deep]\n    : 1\n? [later]\n: 2\n", 3, 7],
+            ["m: { [x]: 1 }\n", 1, 6],
+        ];
+        for (const [text, line, column] of cases) {
+            const { documents, diagnostics } = parseText("keys.yaml", `${text}---\nkind: Agent\n`);
+            assert.deepStrictEqual(diagnostics.map((d) => [d.line, d.column, d.rule]), [[line, column, "yaml-syntax"]], text);
+            assert.match(diagnostics[0].message, /a mapping key must be a plain value, not a list or a mapping/);
+            assert.deepStrictEqual(documents.map((d) => d.value), [{ kind: "Agent" }], text);
+        }
+    });
+
+    it("accepts scalar keys however they are written", () => {
+        const { documents, diagnostics } = parseText("keys.yaml", "? plain\n: 1\n\"quoted\": 2\n&anchored a: 3\n!!str tagged: 4\n? |\n  block\n: 5\n");
+        assert.deepStrictEqual(diagnostics, []);
+        assert.deepStrictEqual(documents[0].value, { plain: 1, quoted: 2, a: 3, tagged: 4, "block\n": 5 });
+    });
 });
