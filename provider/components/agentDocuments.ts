@@ -39,7 +39,8 @@ export class AgentDocuments {
      */
     constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
         private readonly now: Date, options: { validated: boolean; where: string }) {
-        const structural = structuralDeclaration(declaration);
+        // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
+        const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
         if (!options.validated) {
             const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now)];
