@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { grantsDigest } from "../provider/spec/digest";
-import type { AgentDeclaration, AwsTrustMode, FleetSettings, Grant } from "../provider/spec/types";
+import { grantsDigest } from "../provider/declarations/digest";
+import type { AgentDeclaration, AwsTrustMode, FleetSettings, Grant } from "../provider/declarations/types";
 
 /** Settings every generated fleet declares (written as a `kind: Fleet` document). */
 export const BENCH_SETTINGS: FleetSettings = {
@@ -12,6 +12,8 @@ export const BENCH_SETTINGS: FleetSettings = {
     oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH",
     trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/bench",
     clusterName: "bench",
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-1",
 };
 export const BENCH_NOW = "2026-12-01T00:00:00Z";
 

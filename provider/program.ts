@@ -15,8 +15,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { AgentidError } from "./agent";
-import { AgentFleet } from "./fleet";
+import { AgentFleet } from "./components/agentFleet";
+import { AgentidError } from "./components/programErrors";
 
 const config = new pulumi.Config("agentid");
 const projectRoot = path.resolve(__dirname, "..", "..");

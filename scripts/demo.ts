@@ -10,14 +10,14 @@ import * as path from "path";
 import { runCli } from "../provider/cli/main";
 import { groupStepsByAgent } from "../provider/engine/grouping";
 import { ENGINE_TOOLS, toolchainHint, toolchainStatus, pulumiVersion } from "../provider/engine/toolchain";
-import { startSpireServer, SpireServer } from "../provider/engine/spireServer";
 import { openFleetStack, stepRecorder, PACKAGE_ROOT } from "../provider/engine/workspace";
+import { validateDeclarations } from "../provider/guardrails/validate";
+import { resolveAgent } from "../provider/model/resolvedAgent";
+import { buildAgentArtefacts } from "../provider/platforms/documents";
 import { buildAccessMatrix, describeResource } from "../provider/platforms/kubernetes/accessMatrix";
 import { renderAccessReview, reviewAccess } from "../provider/platforms/kubernetes/accessReview";
-import { buildAgentArtefacts } from "../provider/review/artefacts";
-import { resolveAgent } from "../provider/spec/resolve";
-import { validateDeclarations } from "../provider/spec/validate";
 import { KUBE_CLUSTER_TOOLS, KubeApiServer, startKubeApiServer } from "../test/servers/kubeApiServer";
+import { startSpireServer, SpireServer } from "../test/servers/spireServer";
 
 const AGENTS = path.join(PACKAGE_ROOT, "agents");
 const OUT = path.join(PACKAGE_ROOT, "out");

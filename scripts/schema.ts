@@ -12,7 +12,7 @@ import * as ts from "typescript";
 type JsonSchema = Record<string, unknown>;
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCES = ["provider/agent.ts", "provider/fleet.ts", "provider/spec/types.ts", "provider/platforms/spire/spireEntry.ts"].map((f) => path.join(ROOT, f));
+const SOURCES = ["provider/components/agent.ts", "provider/components/agentFleet.ts", "provider/declarations/types.ts", "provider/platforms/spire/spireEntry.ts"].map((f) => path.join(ROOT, f));
 
 /** The resources the plugin serves: TypeScript args interface, class, schema token. */
 const RESOURCES = [
@@ -56,8 +56,13 @@ export function generateSchema(): JsonSchema {
         }
         const index = nonNull.getStringIndexType();
         if (index) return { type: "object", additionalProperties: typeSchema(index, nameHint) };
+        // Args derived from the declaration model (`Inputs<Grant>`) are named after the model's interface,
+        // which every property of the mapped type still points to.
+        const properties = checker.getPropertiesOfType(nonNull);
+        const owner = properties[0]?.declarations?.[0]?.parent;
+        const modelName = owner && ts.isInterfaceDeclaration(owner) && properties.every((p) => p.declarations?.[0]?.parent === owner) ? owner.name.text : undefined;
         const symbol = nonNull.getSymbol() ?? nonNull.aliasSymbol;
-        const named = symbol && declarations.has(symbol.getName()) ? symbol.getName() : undefined;
+        const named = modelName && declarations.has(modelName) ? modelName : symbol && declarations.has(symbol.getName()) ? symbol.getName() : undefined;
         const typeName = (named ?? nameHint).replace(/Args$/, "");
         const token = `agentid:index:${typeName}`;
         if (!types[token]) {

@@ -1,10 +1,52 @@
 /** The CLI's shared shape: flags, usage errors (exit 2) and output streams. */
+import { jsonText } from "../output/json";
+import { terminalText } from "../output/terminal";
+import { Diagnostic, diagnosticRecord, formatDiagnostic } from "../declarations/diagnostics";
 
 /** Exit codes are a contract: 0 ok, 1 findings, 2 usage or environment error. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** A mistake in how the command was called; printed with a pointer to `--help`, exit 2. */
-export class UsageError extends Error {}
+/** `error.code` in the JSON error document: what kind of failure, for scripts. */
+export type ErrorCode = "usage" | "environment" | "invalid";
+
+/**
+ * A failure the CLI reports: a human message on stderr and, with `--json`, the document
+ * `{"error":{"code","message"}, …known}` on stdout. `known` holds whatever the command learnt first.
+ */
+export class CliError extends Error {
+    constructor(
+        readonly code: ErrorCode,
+        readonly exitCode: number,
+        message: string,
+        /** Fields added to the JSON error document. */
+        readonly known: Record<string, unknown> = {},
+        /** Lines printed on stderr before the message (diagnostics). */
+        readonly details: readonly string[] = [],
+    ) {
+        super(message);
+    }
+}
+
+/** A mistake in how the command was called (flags, values, names); printed with a pointer to `--help`, exit 2. */
+export class UsageError extends CliError {
+    constructor(message: string, known: Record<string, unknown> = {}) {
+        super("usage", EXIT.usage, message, known);
+    }
+}
+
+/** Something around the command failed (a path, a file, git, the engine), exit 2. */
+export class EnvironmentError extends CliError {
+    constructor(message: string, known: Record<string, unknown> = {}) {
+        super("environment", EXIT.usage, message, known);
+    }
+}
+
+/** The declarations an answer depends on have errors, so there is no answer (exit 1, the errors with it). */
+export class InvalidDeclarationsError extends CliError {
+    constructor(message: string, errors: readonly Diagnostic[], known: Record<string, unknown> = {}) {
+        super("invalid", EXIT.findings, message, { ...known, errors: errors.map(diagnosticRecord) }, errors.map(formatDiagnostic));
+    }
+}
 
 export type FlagType = "boolean" | "string";
 
@@ -13,6 +55,8 @@ export interface FlagSpec {
     description: string;
     /** Placeholder in help, e.g. ISO or NAME. */
     value?: string;
+    /** Flags that cannot be given together with this one. */
+    conflictsWith?: string[];
 }
 
 export interface ParsedArgs {
@@ -45,7 +89,10 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
     help: { type: "boolean", description: "show this help" },
 };
 
-/** Parses `--flag value`, `--flag=value` and booleans; unknown flags are usage errors. */
+/**
+ * Parses `--flag value`, `--flag=value` and booleans. Usage errors: unknown flags, a flag given twice,
+ * an empty value, a missing value, and flags that conflict.
+ */
 export function parseArgs(argv: readonly string[], command: Command): ParsedArgs {
     const specs = { ...COMMON_FLAGS, ...command.flags };
     const positionals: string[] = [];
@@ -61,13 +108,20 @@ export function parseArgs(argv: readonly string[], command: Command): ParsedArgs
         const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
         const spec = specs[name];
         if (!spec) throw new UsageError(`unknown flag --${name} for "agentid ${command.name}"`);
+        if (name in flags) throw new UsageError(`--${name} is given twice; give it once`);
         if (spec.type === "boolean") {
             if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
             flags[name] = true;
         } else {
             const value = inline ?? argv[++i];
             if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value (${spec.value ?? "VALUE"})`);
+            if (value.trim() === "") throw new UsageError(`--${name} needs a value (${spec.value ?? "VALUE"}), not an empty one`);
             flags[name] = value;
+        }
+    }
+    for (const [name, spec] of Object.entries(specs)) {
+        for (const other of spec.conflictsWith ?? []) {
+            if (name in flags && other in flags) throw new UsageError(`--${name} and --${other} cannot be used together; give one of them`);
         }
     }
     return { positionals, flags };
@@ -96,7 +150,15 @@ export function requireFlag(args: ParsedArgs, name: string, hint: string): strin
     return value;
 }
 
-/** Prints JSON, always one document with a trailing newline. */
+/**
+ * Prints JSON, always one document with a trailing newline. Control and bidirectional characters
+ * are written as \u escapes (the same JSON, but safe to print on a terminal).
+ */
 export function printJson(io: Io, value: unknown): void {
-    io.out(JSON.stringify(value, null, 2) + "\n");
+    io.out(`${jsonText(value)}\n`);
+}
+
+/** One human line on stdout; user text in it cannot add lines or control the terminal. */
+export function printLine(io: Io, text: string): void {
+    io.out(`${terminalText(text)}\n`);
 }

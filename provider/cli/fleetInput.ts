@@ -1,6 +1,6 @@
-import { resolveNow } from "../spec/clock";
-import { validateDeclarations, ValidationReport } from "../spec/validate";
-import { ParsedArgs, stringFlag, UsageError } from "./command";
+import { resolveNow } from "../declarations/clock";
+import { FoundAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { EnvironmentError, InvalidDeclarationsError, ParsedArgs, stringFlag, UsageError } from "./command";
 
 /** The clock from `--now`, as a usage error when malformed. */
 export function nowFrom(args: ParsedArgs): Date {
@@ -11,21 +11,40 @@ export function nowFrom(args: ParsedArgs): Date {
     }
 }
 
-/** Validates the declaration paths a command was given; a missing path is a usage error. */
+/** Validates the declaration paths a command was given; a missing or unreadable path is an environment error. */
 export function loadFleet(paths: string[], now: Date): ValidationReport {
-    const report = validateDeclarations(paths, { now });
+    return requireReadable(validateDeclarations(paths, { now }));
+}
+
+/** The report, or an environment error naming every path that does not exist or cannot be read. */
+export function requireReadable(report: ValidationReport): ValidationReport {
     if (report.missing.length > 0) {
-        throw new UsageError(`no such file or directory: ${report.missing.join(", ")}`);
+        throw new EnvironmentError(`no such file or directory: ${report.missing.join(", ")}`, { missing: report.missing });
+    }
+    if (report.unreadable.length > 0) {
+        throw new EnvironmentError(`cannot read ${report.unreadable.map((u) => `${u.file} (${u.reason})`).join(", ")}`, { unreadable: report.unreadable });
     }
     return report;
 }
 
-/** The one declaration named by `--agent`, or a usage error listing the names there are. */
-export function findDeclaration(report: ValidationReport, name: string) {
-    const found = report.declarations.find((d) => d.declaration.metadata.name === name);
+/**
+ * The one agent named by `--agent`, valid or not; a usage error listing the names there are when
+ * none matches. An agent whose document failed the schema is found, and refused as invalid.
+ */
+export function findAgent(report: ValidationReport, name: string, command: string): FoundAgent & { declaration: NonNullable<FoundAgent["declaration"]> } {
+    const found = report.found.find((f) => f.summary.name === name);
     if (!found) {
-        const names = report.declarations.map((d) => d.declaration.metadata.name);
-        throw new UsageError(`no agent named "${name}" in the given paths${names.length ? `; agents there: ${names.join(", ")}` : ""}`);
+        const names = report.found.flatMap((f) => (f.summary.name === undefined ? [] : [f.summary.name]));
+        throw new UsageError(`no agent named "${name}" in the given paths${names.length ? `; agents there: ${names.join(", ")}` : ""}`, { agents: names });
     }
-    return found;
+    if (!found.declaration) throw invalidAgent(found, name, command);
+    return found as FoundAgent & { declaration: NonNullable<FoundAgent["declaration"]> };
+}
+
+/** The error for an agent that exists but is invalid: its diagnostics, exit 1. */
+export function invalidAgent(found: FoundAgent, name: string, command: string): InvalidDeclarationsError {
+    return new InvalidDeclarationsError(
+        `agent "${name}" is invalid (${found.errors.length} error${found.errors.length === 1 ? "" : "s"}); fix the errors above (agentid validate) before agentid ${command}`,
+        found.errors, { agent: name },
+    );
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { driftedFields } from "./refresh";
+import { driftedFields } from "./driftedFields";
 import { engineEnv, toolchainRoot } from "./toolchain";
 
 /** Where the agentid package lives (the root of this repository or of the installed package). */

@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { Agent, AgentArgs } from "../agent";
-import { AgentFleet, AgentFleetArgs } from "../fleet";
-import { checkEntryInputs, diffEntry, EntryInputs, SPIRE_ENTRY_TYPE, SpireEntryOperations } from "../platforms/spire/entryProvider";
+import { Agent, AgentArgs } from "../components/agent";
+import { AgentFleet, AgentFleetArgs } from "../components/agentFleet";
+import { checkEntryInputs, diffEntry, EntryInputs, SpireEntryOperations } from "../platforms/spire/entryProvider";
+import { TYPE_TOKENS } from "../model/tokens";
 
 /** The package version the plugin reports. */
 export const PROVIDER_VERSION = "0.1.0";
@@ -24,7 +25,7 @@ export class AgentidProvider implements provider.Provider {
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
-        if (type === "agentid:index:Agent") {
+        if (type === TYPE_TOKENS.agent) {
             const agent = new Agent(name, inputs as unknown as AgentArgs, options);
             return {
                 urn: agent.urn,
@@ -35,7 +36,7 @@ export class AgentidProvider implements provider.Provider {
                 },
             };
         }
-        if (type === "agentid:index:AgentFleet") {
+        if (type === TYPE_TOKENS.fleet) {
             const fleet = new AgentFleet(name, inputs as unknown as AgentFleetArgs, options);
             return { urn: fleet.urn, state: { expired: fleet.expired, summary: fleet.summary } };
         }
@@ -76,6 +77,6 @@ export class AgentidProvider implements provider.Provider {
 
     private expectEntry(urn: pulumi.URN | string): void {
         const type = urn.split("::")[2]?.split("$").pop();
-        if (type !== SPIRE_ENTRY_TYPE) throw new Error(`pulumi-resource-agentid serves ${SPIRE_ENTRY_TYPE}; it does not manage ${type}`);
+        if (type !== TYPE_TOKENS.spireEntry) throw new Error(`pulumi-resource-agentid serves ${TYPE_TOKENS.spireEntry}; it does not manage ${type}`);
     }
 }

@@ -1,106 +1,87 @@
 /**
- * The agentid-guardrails policies, as plain functions over resources: the same guardrail module as
- * the loader (wildcards, IAM action levels, e-mail, lifetime). `index.ts` wraps them in a
- * CrossGuard PolicyPack; tests call these directly, so no policy server starts under mocha.
+ * The agentid-guardrails policies, as plain functions over a stack's resources. They apply to any
+ * stack, including stacks written by hand: agent roles are recognised by what they trust, and every
+ * rule is the one the declarations obey (wildcards, forbidden actions, trust modes, lifetime).
+ * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
-import { iamActions } from "../grants/iamActions";
-import { addDays, parseInstant } from "../spec/clock";
-import { isEmail } from "../spec/names";
-import { wildcardActionProblem, wildcardResourceProblem } from "../spec/wildcards";
+import { iamActions } from "../connectors/iamData";
+import { isEmail } from "../declarations/names";
+import { addDays, formatInstant, parseInstant } from "../declarations/clock";
+import { agentRolesOf, agentServiceAccountsOf } from "./agentRoles";
+import { automountProblems, bindingProblems } from "./kubernetes";
+import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
+import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
+import { StackView } from "./stackView";
+import { trustProblems } from "./trust";
 
-/** What a policy sees of one resource. */
-export interface ResourceView {
-    type: string;
-    name: string;
-    urn: string;
-    props: Record<string, unknown>;
-    /** URN of the parent resource, if any. */
-    parent?: string;
+export { UNKNOWN } from "./resourceView";
+export type { Guardrail, GuardrailConfig, GuardrailViolation, ResourceView } from "./resourceView";
+
+/** A string map property (tags, annotations): UNKNOWN when any of it is not known yet. */
+function labelsOf(value: unknown): Record<string, unknown> | Unknown {
+    if (containsUnknown(value)) return UNKNOWN;
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
-
-/** Policy configuration (the pack's config schema). */
-export interface GuardrailConfig {
-    /** Longest allowed agent lifetime in days (default 90). */
-    maxLifetimeDays?: number;
-    /** The clock for the lifetime check (RFC 3339; default now). */
-    now?: string;
-}
-
-export interface Guardrail {
-    name: string;
-    description: string;
-    /** Violations (messages) for the whole stack. */
-    check(resources: readonly ResourceView[], config: GuardrailConfig): string[];
-}
-
-const ROLE = "aws:iam/role:Role";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
-const AGENT = "agentid:index:Agent";
-
-type Statement = { Sid?: string; Effect?: string; Action?: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, unknown>> };
-type PolicyJson = { Statement?: Statement | Statement[] };
-
-function parsePolicy(value: unknown): Statement[] {
-    const doc = (typeof value === "string" ? JSON.parse(value) : value) as PolicyJson | undefined;
-    if (!doc?.Statement) return [];
-    return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-}
-
-const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const tagsOf = (r: ResourceView) => (r.props.tags ?? {}) as Record<string, string>;
-const isAgentRole = (r: ResourceView) => r.type === ROLE && (tagsOf(r)["agentid:name"] !== undefined || /^agent-/.test(String(r.props.name ?? "")));
-const roleLabel = (r: ResourceView) => `role ${String(r.props.name ?? r.name)}`;
+const tagsOf = (r: ResourceView) => labelsOf(r.props.tags);
+const annotationsOf = (r: ResourceView) => labelsOf((r.props.metadata as { annotations?: unknown } | undefined)?.annotations);
+const tag = (r: ResourceView, key: string): string | undefined => {
+    const tags = tagsOf(r);
+    return tags !== UNKNOWN && typeof tags[key] === "string" ? (tags[key] as string) : undefined;
+};
+const violation = (r: ResourceView, message: string): GuardrailViolation => ({ urn: r.urn, message });
+const notKnown = (what: string) => `its ${what} are not known at preview (computed from other resources' outputs), so its owner and expiry cannot be reviewed — write them from known values`;
 
 /** Every agent (role or service account) has an owner and an expiry within the allowed lifetime. */
 export const ownerAndExpiry: Guardrail = {
     name: "agent-owner-and-expiry",
-    description: "Every agent identity carries an owner team, a reachable contact and an expiry within the allowed lifetime.",
+    description: "Every agent identity (IAM role or Kubernetes service account) carries an owner team, a reachable contact and an expiry within the allowed lifetime.",
     check(resources, config) {
-        const now = config.now ? parseInstant(config.now)! : new Date();
-        const latest = addDays(now, config.maxLifetimeDays ?? 90);
-        const out: string[] = [];
-        for (const r of resources) {
-            let owner: { team?: string; contact?: string; expires?: string } | undefined;
-            if (isAgentRole(r)) {
-                const t = tagsOf(r);
-                owner = { team: t["agentid:owner-team"], contact: t["agentid:owner-contact"], expires: t["agentid:expires-at"] };
-            } else if (r.type === SERVICE_ACCOUNT) {
-                const a = ((r.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {});
-                if (a["agentid.dev/expires-at"] === undefined && a["agentid.dev/owner-team"] === undefined) continue;
-                owner = { team: a["agentid.dev/owner-team"], contact: a["agentid.dev/owner-contact"], expires: a["agentid.dev/expires-at"] };
+        const { now, maxLifetimeDays } = resolveGuardrailConfig(config);
+        const latest = addDays(now, maxLifetimeDays);
+        const stack = new StackView(resources);
+        const roles = agentRolesOf(stack);
+        const identities = [
+            ...roles.map(({ role, reason }) => ({ r: role, why: reason, labels: tagsOf(role), kind: "tags", key: (field: string) => `agentid:${field}`, where: "tag" })),
+            ...agentServiceAccountsOf(stack, roles).flatMap(({ resource, reason }) => (resource
+                ? [{ r: resource, why: reason, labels: annotationsOf(resource), kind: "annotations", key: (field: string) => `agentid.dev/${field}`, where: "annotation" }]
+                : [])),
+        ];
+        const out: GuardrailViolation[] = [];
+        for (const id of identities) {
+            const label = `${labelOf(id.r)} is an agent identity (${id.why})`;
+            if (id.labels === UNKNOWN) {
+                // An Agent's tags and annotations may hold ARNs of its own resources: checked once known, at update.
+                if (!stack.underAgent(id.r)) out.push(violation(id.r, `${label}, but ${notKnown(id.kind)}`));
+                continue;
             }
-            if (!owner) continue;
-            const label = r.type === ROLE ? roleLabel(r) : `service account ${r.name}`;
-            if (!owner.team) out.push(`${label} has no owner team (tag agentid:owner-team)`);
-            if (!owner.contact || !isEmail(owner.contact)) out.push(`${label} has no owner contact e-mail (tag agentid:owner-contact)`);
-            const expires = owner.expires ? parseInstant(owner.expires) : undefined;
-            if (!expires) out.push(`${label} has no expiry (tag agentid:expires-at)`);
-            else if (expires.getTime() > latest.getTime()) out.push(`${label} expires ${owner.expires}, more than ${config.maxLifetimeDays ?? 90} days from now`);
+            const [team, contact, expires] = ["owner-team", "owner-contact", "expires-at"].map((field) => (id.labels as Record<string, unknown>)[id.key(field)]);
+            const where = (field: string) => `${id.where} ${id.key(field)}`;
+            if (typeof team !== "string" || team === "") out.push(violation(id.r, `${label} without an owner team; add ${where("owner-team")} naming the team that answers for it`));
+            if (typeof contact !== "string" || !isEmail(contact)) out.push(violation(id.r, `${label} without an owner contact e-mail; add ${where("owner-contact")} with a reachable address such as team@example.com`));
+            const ends = typeof expires === "string" ? parseInstant(expires) : undefined;
+            if (!ends) {
+                out.push(violation(id.r, `${label} without an expiry${expires !== undefined ? ` it can read (${JSON.stringify(expires)})` : ""}; add ${where("expires-at")} with an RFC 3339 date-time on or before ${formatInstant(latest)}`));
+            } else if (ends.getTime() > latest.getTime()) {
+                out.push(violation(id.r, `${label} that expires ${expires}, more than ${maxLifetimeDays} days after now (${formatInstant(now)}); set ${where("expires-at")} on or before ${formatInstant(latest)}`));
+            }
         }
         return out;
     },
 };
 
-/** No policy on an agent role holds wildcards or IAM/STS write actions. */
+/** Nothing an agent role is granted, by any route, holds wildcards, NotAction/NotResource or forbidden actions. */
 export const leastPrivilege: Guardrail = {
     name: "agent-least-privilege",
-    description: "Policies of agent roles allow no wildcard actions or resources and no IAM/STS write actions.",
+    description: "Agent roles get exact actions on exact resources until their expiry, by every route (inline, RolePolicy, attachments, managed ARNs): no wildcards, no NotAction/NotResource, no IAM/STS, permissions-management or escalation actions, no unreviewable policies.",
     check(resources) {
-        const agentRoles = new Set(resources.filter(isAgentRole).map((r) => String(r.props.name)));
-        const out: string[] = [];
-        for (const r of resources.filter((x) => x.type === ROLE_POLICY && agentRoles.has(String(x.props.role)))) {
-            for (const s of parsePolicy(r.props.policy).filter((x) => x.Effect === "Allow")) {
-                for (const action of list(s.Action)) {
-                    const problem = wildcardActionProblem(action);
-                    if (problem) out.push(`policy ${r.name} on role ${String(r.props.role)}: ${problem}`);
-                    else if (iamActions.isIdentityWrite(action)) {
-                        out.push(`policy ${r.name} on role ${String(r.props.role)}: ${action} is an IAM/STS write action`);
-                    }
-                }
-                for (const resource of list(s.Resource)) {
-                    const problem = wildcardResourceProblem(resource);
-                    if (problem) out.push(`policy ${r.name} on role ${String(r.props.role)}: ${problem}`);
+        const stack = new StackView(resources);
+        const out: GuardrailViolation[] = [];
+        for (const { role } of agentRolesOf(stack)) {
+            for (const source of permissionSourcesOf(role, stack)) {
+                const defer = stack.underAgent(source.holder);
+                for (const problem of sourceProblems(source, tag(role, "agentid:expires-at"), defer)) {
+                    const on = source.holder === role ? labelOf(role) : `${labelOf(source.holder)} on agent role ${labelOf(role)}`;
+                    out.push(violation(source.holder, `${on}: ${problem}`));
                 }
             }
         }
@@ -108,83 +89,91 @@ export const leastPrivilege: Guardrail = {
     },
 };
 
-/** Agent roles' trust pins one subject and the expiry; sessions last at most an hour. */
+/** Agent roles trust exactly their mode's principal, pinned to one workload, until the agent's expiry. */
 export const pinnedTrust: Guardrail = {
     name: "agent-trust-pinned",
-    description: "Agent roles trust exactly one workload subject, until the agent's expiry, for sessions of at most one hour.",
-    check(resources) {
-        const out: string[] = [];
-        for (const r of resources.filter(isAgentRole)) {
-            const duration = Number(r.props.maxSessionDuration ?? 3600);
-            if (duration > 3600) out.push(`${roleLabel(r)} allows sessions of ${duration}s; agents get at most 3600s`);
-            const statements = parsePolicy(r.props.assumeRolePolicy).filter((s) => s.Effect === "Allow");
-            if (statements.length === 0) out.push(`${roleLabel(r)} has no trust statement`);
-            for (const s of statements) {
-                const c = s.Condition ?? {};
-                const statement = `${roleLabel(r)}: trust statement${s.Sid ? ` ${s.Sid}` : ""}`;
-                if (!c.DateLessThan?.["aws:CurrentTime"]) out.push(`${statement} has no DateLessThan aws:CurrentTime expiry condition`);
-                const pins = Object.entries({ ...c.StringEquals, ...c.ArnEquals }).filter(([key, value]) =>
-                    /:sub$|x509SAN\/URI$|kubernetes-service-account$|aws:SourceArn$/.test(key) && typeof value === "string" && !value.includes("*"));
-                if (pins.length === 0) out.push(`${statement} does not pin one subject (sub, SPIFFE URI SAN, service account or source ARN)`);
-            }
-        }
-        return out;
+    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour.",
+    check(resources, config) {
+        const resolved = resolveGuardrailConfig(config);
+        const stack = new StackView(resources);
+        return agentRolesOf(stack).flatMap((agent) => trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
+            .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)));
     },
+};
+
+/** Long-term credentials: what a stack with workload identities never needs. */
+const STATIC_CREDENTIALS: Record<string, string> = {
+    "aws:iam/accessKey:AccessKey": "a long-term IAM access key",
+    "aws:iam/userLoginProfile:UserLoginProfile": "a static console password",
+    "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "a long-term service-specific credential (a Bedrock API key, or a CodeCommit or Keyspaces password)",
+    "aws:iam/signingCertificate:SigningCertificate": "a long-term X.509 signing certificate of an IAM user",
+    "aws:iam/sshKey:SshKey": "a long-term SSH key of an IAM user (CodeCommit)",
 };
 
 /** Static credentials anywhere in the stack. */
 export const noStaticCredentials: Guardrail = {
     name: "no-static-credentials",
-    description: "No IAM access keys, console passwords or long-lived Kubernetes service-account token Secrets anywhere in the stack.",
+    description: "No long-term credentials anywhere in the stack: IAM access keys, console passwords, service-specific credentials (Bedrock API keys), signing certificates, SSH keys, or Kubernetes service-account token Secrets.",
     check(resources) {
-        const out: string[] = [];
+        const out: GuardrailViolation[] = [];
         for (const r of resources) {
-            if (r.type === "aws:iam/accessKey:AccessKey") out.push(`${r.name}: aws.iam.AccessKey is a static credential; use a workload identity`);
-            if (r.type === "aws:iam/userLoginProfile:UserLoginProfile") out.push(`${r.name}: aws.iam.UserLoginProfile is a static console password`);
-            if (r.type === "kubernetes:core/v1:Secret" && r.props.type === "kubernetes.io/service-account-token") {
-                out.push(`${r.name}: a kubernetes.io/service-account-token Secret is a long-lived token; use projected tokens or SPIFFE`);
+            const what = STATIC_CREDENTIALS[r.type];
+            if (what) out.push(violation(r, `${labelOf(r)} is ${what}; it does not expire with an agent and can be copied — use a workload identity (IRSA, Pod Identity, Roles Anywhere or AgentCore) with short-lived credentials`));
+            if (r.type === TYPES.secret && r.props.type === "kubernetes.io/service-account-token") {
+                out.push(violation(r, `${labelOf(r)} is a kubernetes.io/service-account-token Secret, a token that never expires; use projected service-account tokens or SPIFFE SVIDs`));
             }
         }
         return out;
     },
 };
 
-/** Roles that look like agents but are not managed by an Agent component. */
+/** Agent roles not managed by an Agent component. */
 export const noShadowAgents: Guardrail = {
     name: "no-shadow-agents",
-    description: "Every IAM role tagged or named as an agent is declared through an agentid Agent.",
+    description: "Every agent role (recognised by its trust, agentid tags or agent- name) is declared through an agentid Agent.",
     check(resources) {
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const underAgent = (r: ResourceView) => {
-            for (let p = r.parent; p; p = byUrn.get(p)?.parent) if (byUrn.get(p)?.type === AGENT || p.includes(`$${AGENT}::`) || p.split("::")[2]?.endsWith(AGENT)) return true;
-            return false;
-        };
-        return resources.filter((r) => isAgentRole(r) && !underAgent(r)).map((r) => `${roleLabel(r)} is tagged or named as an agent but is not managed by an agentid Agent (shadow agent)`);
+        const stack = new StackView(resources);
+        return agentRolesOf(stack).filter(({ role }) => !stack.underAgent(role)).map(({ role, reason }) =>
+            violation(role, `${labelOf(role)} is an agent role (${reason}) that no agentid Agent declares (a shadow agent); declare it in the fleet's agents/ so it gets an owner, least privilege and an expiry`));
     },
 };
 
-/** Write-level grants need an approval whose digest matches the grants. */
+/** Write-level permissions need an approval whose digest matches the grants. */
 export const approvedWrites: Guardrail = {
     name: "agent-write-approved",
-    description: "Agent roles with write-level permissions carry an approval whose digest matches their grants.",
+    description: "Agent roles with write-level permissions (by any route) carry an approval whose digest matches their grants.",
     check(resources) {
-        const policiesByRole = new Map<string, Statement[]>();
-        for (const r of resources.filter((x) => x.type === ROLE_POLICY)) {
-            policiesByRole.set(String(r.props.role), [...(policiesByRole.get(String(r.props.role)) ?? []), ...parsePolicy(r.props.policy)]);
-        }
-        const out: string[] = [];
-        for (const role of resources.filter(isAgentRole)) {
-            const writes = (policiesByRole.get(String(role.props.name)) ?? []).filter((s) => s.Effect === "Allow")
-                .flatMap((s) => list(s.Action)).filter((a) => iamActions.isWrite(a));
+        const stack = new StackView(resources);
+        const out: GuardrailViolation[] = [];
+        for (const { role } of agentRolesOf(stack)) {
+            const writes = [...new Set(allowedActions(permissionSourcesOf(role, stack)).filter((a) => iamActions.isWrite(a)))];
             if (writes.length === 0) continue;
-            const t = tagsOf(role);
-            if (!t["agentid:approval"]) out.push(`${roleLabel(role)} holds write actions (${writes.join(", ")}) without an approval (tag agentid:approval)`);
-            else if (t["agentid:approved-digest"] && t["agentid:approved-digest"] !== t["agentid:grants-digest"]) {
-                out.push(`${roleLabel(role)}: approval ${t["agentid:approval"]} was for ${t["agentid:approved-digest"]}, the grants are now ${t["agentid:grants-digest"]}`);
+            if (tagsOf(role) === UNKNOWN) {
+                if (!stack.underAgent(role)) out.push(violation(role, `${labelOf(role)} holds write actions (${writes.join(", ")}), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`));
+                continue;
+            }
+            const approval = tag(role, "agentid:approval");
+            const approved = tag(role, "agentid:approved-digest");
+            const digest = tag(role, "agentid:grants-digest");
+            if (!approval) {
+                out.push(violation(role, `${labelOf(role)} holds write actions (${writes.join(", ")}) without an approval; declare spec.approval (tag agentid:approval) with the ticket and approvers`));
+            } else if (approved && approved !== digest) {
+                out.push(violation(role, `${labelOf(role)}: approval ${approval} was for grants ${approved}, but the grants are now ${digest ?? "untagged"}; renew the approval for the current grants (agentid digest)`));
             }
         }
         return out;
     },
 };
 
-export const GUARDRAILS: Guardrail[] = [ownerAndExpiry, leastPrivilege, pinnedTrust, noStaticCredentials, noShadowAgents, approvedWrites];
+/** Kubernetes access of agent service accounts: namespaced, reviewable, no escalation, no mounted tokens. */
+export const kubernetesAccess: Guardrail = {
+    name: "agent-kubernetes-access",
+    description: "Agent service accounts get namespaced Roles with exact rules — no ClusterRoleBindings, no \"*\", no escalate/bind/impersonate, no secrets without resourceNames, no roles the stack does not define — and mount no token unless declared.",
+    check(resources) {
+        const stack = new StackView(resources);
+        const accounts = agentServiceAccountsOf(stack, agentRolesOf(stack));
+        return [...bindingProblems(stack, accounts), ...automountProblems(stack, accounts)].map(({ resource, message }) => violation(resource, message));
+    },
+};
+
+export const GUARDRAILS: Guardrail[] = [ownerAndExpiry, leastPrivilege, pinnedTrust, noStaticCredentials, noShadowAgents, approvedWrites, kubernetesAccess];

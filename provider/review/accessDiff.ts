@@ -1,10 +1,16 @@
-import type { Risk } from "../grants/types";
-import { maxRisk } from "../grants/types";
+import type { Risk } from "../connectors/contract";
+import { markdownCell, markdownCode, markdownCodeBlock } from "../output/markdown";
+import { maxRisk } from "../connectors/contract";
+import { canonicalJson } from "../declarations/digest";
+import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";
 
 /** Change kinds a reviewer must see (the CLI contract). */
 export type ChangeKind = "added" | "removed" | "grant-added" | "grant-removed" | "access-widened" | "access-narrowed"
-    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed";
+    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed" | "fleet-setting-changed";
+
+/** The pseudo-agent fleet-wide changes are reported under. */
+export const FLEET_CHANGES = "(fleet)";
 
 export interface AccessChange {
     agent: string;
@@ -81,7 +87,8 @@ function diffAgent(agent: string, b: AgentView | undefined, a: AgentView | undef
     if (b.owner.team !== a.owner.team || b.owner.contact !== a.owner.contact) {
         add("owner-changed", "medium", `${b.owner.team} <${b.owner.contact}> → ${a.owner.team} <${a.owner.contact}>`);
     }
-    for (const detail of identityChanges(b, a)) add("identity-changed", "medium", detail);
+    // Who the agent is decides which workloads receive its credentials: any change there is high risk.
+    for (const detail of identityChanges(b, a)) add("identity-changed", "high", detail);
     return changes;
 }
 
@@ -101,11 +108,58 @@ function identityChanges(b: AgentView, a: AgentView): string[] {
     return out;
 }
 
+type SettingsDirection = "looser" | "tighter" | "changed";
+
+/** How a change of one Fleet setting moves the guardrails; anything not listed is a plain change. */
+const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, after: unknown) => SettingsDirection>> = {
+    maxLifetimeDays: (b, a) => (Number(a) > Number(b) ? "looser" : "tighter"),
+    x509SvidTtl: (b, a) => (Number(a) > Number(b) ? "looser" : "tighter"),
+    jwtSvidTtl: (b, a) => (Number(a) > Number(b) ? "looser" : "tighter"),
+    allowedNamespaces: (b, a) => widens(b as string[] | undefined, a as string[] | undefined),
+    trustedAccountIds: (b, a) => (((a as string[] | undefined) ?? []).some((x) => !((b as string[] | undefined) ?? []).includes(x)) ? "looser" : "tighter"),
+    permissionsBoundaryArn: (b, a) => (b !== undefined && a === undefined ? "looser" : b === undefined ? "tighter" : "looser"),
+    oauthClientSharing: (b, a) => ((b ?? "fleet") === "perAgent" && (a ?? "fleet") === "fleet" ? "looser" : "tighter"),
+    allowClusterSpiffeIds: (b, a) => (a === true && b !== true ? "looser" : "tighter"),
+    // Trust settings decide who can become an agent: any change is as serious as a loosening.
+    trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
+    trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",
+};
+
+/** Namespace lists: undefined means "any but system namespaces", the loosest. */
+function widens(before: string[] | undefined, after: string[] | undefined): SettingsDirection {
+    if (after === undefined) return before === undefined ? "tighter" : "looser";
+    if (before === undefined) return "tighter";
+    return after.some((x) => !before.includes(x)) ? "looser" : "tighter";
+}
+
+/**
+ * Changes to the Fleet settings between two versions: a change that loosens a guardrail (or moves trust)
+ * is high risk, one that tightens is low, any other medium. Reported under the agent name "(fleet)".
+ */
+export function diffFleetSettings(base: FleetSettings, head: FleetSettings): AgentDiff | undefined {
+    const changes: AccessChange[] = [];
+    const keys = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort() as (keyof FleetSettings)[];
+    for (const key of keys) {
+        const b = base[key];
+        const a = head[key];
+        if (canonicalJson(b) === canonicalJson(a)) continue;
+        const direction = SETTING_DIRECTION[key]?.(b, a) ?? "changed";
+        const risk: Risk = direction === "looser" ? "high" : direction === "tighter" ? "low" : "medium";
+        const show = (v: unknown) => (v === undefined ? "(unset)" : typeof v === "string" ? v : canonicalJson(v));
+        changes.push({ agent: FLEET_CHANGES, kind: "fleet-setting-changed", risk, detail: `${key}: ${show(b)} → ${show(a)}${direction === "looser" ? " (loosens a guardrail or moves trust)" : ""}` });
+    }
+    return changes.length > 0 ? { agent: FLEET_CHANGES, changes, before: [], after: [] } : undefined;
+}
+
 function atomTexts(view: AgentView | undefined): string[] {
     return view ? view.grants.flatMap((g) => g.atoms.map((x) => x.text)) : [];
 }
 
-/** A pull-request comment: a summary line, then one section per agent with effective permissions before/after. */
+/**
+ * A pull-request comment: a summary line, then one section per agent with effective permissions
+ * before/after. Every user-supplied text is a code span or inside a fenced block (output/markdown),
+ * so no declaration can add headings, HTML, mentions or rows to the comment.
+ */
 export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     const changes = diffs.flatMap((d) => d.changes);
     if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
@@ -116,15 +170,14 @@ export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
     ];
     const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
     for (const diff of diffs) {
-        lines.push(`### ${diff.agent}`, "", "| change | risk | detail |", "|---|---|---|");
-        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${c.detail.replace(/\|/g, "\\|")} |`);
-        lines.push("", "<details><summary>Effective permissions before → after</summary>", "", "```diff");
+        lines.push(`### ${markdownCode(diff.agent)}`, "", "| change | risk | detail |", "|---|---|---|");
+        for (const c of diff.changes) lines.push(`| ${c.kind} | ${icon[c.risk]} | ${markdownCell(c.detail)} |`);
+        lines.push("", "<details><summary>Effective permissions before → after</summary>", "");
         const before = new Set(diff.before);
         const after = new Set(diff.after);
-        for (const x of [...new Set([...diff.before, ...diff.after])].sort()) {
-            lines.push(`${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
-        }
-        lines.push("```", "", "</details>", "");
+        const permissions = [...new Set([...diff.before, ...diff.after])].sort()
+            .map((x) => `${before.has(x) && after.has(x) ? " " : after.has(x) ? "+" : "-"} ${x}`);
+        lines.push(...markdownCodeBlock(permissions, "diff"), "", "</details>", "");
     }
     return lines.join("\n");
 }

@@ -1,11 +1,11 @@
-import { catalog } from "../grants/catalog";
-import { isReadVerb, rbacRisk } from "../grants/kubernetesConnector";
-import { GrantExpansion, Risk, riskOfAccessLevel } from "../grants/types";
-import { daysUntil, formatInstant, parseInstant } from "../spec/clock";
-import { placeholderContext, ResolvedSettings } from "../spec/guardrails";
-import { roleNameOf } from "../spec/names";
-import { spiffeIdOf, usesKubernetes } from "../spec/resolve";
-import type { AgentDeclaration, Grant } from "../spec/types";
+import { catalog } from "../connectors/catalog";
+import { sharedOauthScopesOf } from "../model/oauthSharing";
+import { isReadVerb, rbacRisk } from "../connectors/kubernetes";
+import { ExpansionContext, GrantExpansion, ReachCategory, Risk, riskOfAccessLevel } from "../connectors/contract";
+import { daysUntil } from "../declarations/clock";
+import type { ResolvedSettings } from "../model/settings";
+import { placeholderContext, resolveAgent } from "../model/resolvedAgent";
+import type { AgentDeclaration } from "../declarations/types";
 
 /** One thing an agent may do, as reviewers read it: "s3:GetObject on arn:…", "patch deployments in production". */
 export interface PermissionAtom {
@@ -19,10 +19,12 @@ export interface PermissionAtom {
 export interface GrantView {
     key: string;
     connector: string;
+    /** How reviewers group it: aws, kubernetes, saas, tools (the connector's reach). */
+    reach?: ReachCategory;
     atoms: PermissionAtom[];
 }
 
-/** What reviewers, inventories and compliance reports read about an agent. */
+/** What reviewers, inventories and compliance reports read about an agent: the resolved agent, as reviewers read it. */
 export interface AgentView {
     name: string;
     description: string;
@@ -44,59 +46,53 @@ export interface AgentView {
 }
 
 /**
- * The view of a declaration that passed the schema. Grants the catalog cannot expand (an invalid
- * declaration) are shown by their declared fields, so a diff still says what changed.
+ * The view of a declaration that passed the schema, from the resolved agent (no default is applied here).
+ * Grants the catalog cannot expand (an invalid declaration) are shown by their declared fields.
  */
-export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings): AgentView {
-    const { spec, metadata } = decl;
-    const identity = spec.identity ?? {};
-    const context = placeholderContext(metadata.name, settings);
+export function viewOf(decl: AgentDeclaration, settings: ResolvedSettings, now: Date, fleetContext?: Partial<ExpansionContext>): AgentView {
+    const agent = resolveAgent(decl, settings, now);
+    const context = { ...placeholderContext(agent.name, settings), ...fleetContext };
     const expansions: GrantExpansion[] = [];
-    const grants = spec.grants.map((grant, index) => {
-        try {
-            if (catalog.validate(grant).length > 0) throw new Error("invalid grant");
-            const [expansion] = catalog.expand([grant], context);
-            expansion.index = index;
-            expansions.push(expansion);
-            return { key: grantKey(grant), connector: grant.connector, atoms: atomsOf(expansion) };
-        } catch {
-            return { key: grantKey(grant), connector: grant.connector, atoms: [{ text: `${grant.connector} ${JSON.stringify(grant)}`, risk: "medium" as Risk, write: true }] };
+    const grants = agent.grants.map((grant, index): GrantView => {
+        const connector = catalog.find(grant.connector);
+        const key = connector?.grantKey(grant) ?? grant.connector;
+        if (!connector || catalog.validate(grant).length > 0) {
+            return { key, connector: grant.connector, atoms: [{ text: `${grant.connector} ${JSON.stringify(grant)}`, risk: "medium", write: true }] };
         }
+        const expansion = connector.expand(grant, index, context);
+        expansions.push(expansion);
+        return { key, connector: grant.connector, reach: connector.reach, atoms: atomsOf(expansion) };
     });
-    const expires = parseInstant(spec.expiresAt);
-    const namespace = identity.kubernetes?.namespace ?? settings.defaultNamespace;
     return {
-        name: metadata.name,
-        description: spec.description,
-        owner: { ...spec.owner },
-        expiresAt: expires ? formatInstant(expires) : spec.expiresAt,
-        expires,
-        onExpiry: spec.onExpiry ?? "delete",
-        ...(spec.reviewBy ? { reviewBy: spec.reviewBy } : {}),
-        labels: { ...(metadata.labels ?? {}) },
+        name: agent.name,
+        description: agent.description,
+        owner: { ...agent.owner },
+        expiresAt: agent.expiresAt,
+        expires: agent.expires,
+        onExpiry: agent.onExpiry,
+        ...(agent.reviewBy ? { reviewBy: agent.reviewBy } : {}),
+        labels: { ...agent.labels },
         identities: {
-            spiffeId: spiffeIdOf(decl, settings),
-            ...(identity.aws ? { aws: { roleName: roleNameOf(metadata.name), trust: identity.aws.trust, maxSessionDuration: identity.aws.maxSessionDuration ?? 3600 } } : {}),
-            ...(usesKubernetes(spec) ? { kubernetes: `${namespace}/${identity.kubernetes?.serviceAccount ?? metadata.name}` } : {}),
-            ...(identity.spire ? { spire: { parentId: identity.spire.parentId, selectors: [...identity.spire.selectors].sort(), x509SvidTtl: identity.spire.x509SvidTtl ?? settings.x509SvidTtl } } : {}),
+            spiffeId: agent.spiffeId,
+            ...(agent.aws ? { aws: { roleName: agent.aws.roleName, trust: agent.aws.trust, maxSessionDuration: agent.aws.maxSessionDuration } } : {}),
+            ...(agent.kubernetes ? { kubernetes: `${agent.kubernetes.namespace}/${agent.kubernetes.serviceAccount}` } : {}),
+            ...(agent.spire ? { spire: { parentId: agent.spire.parentId, selectors: [...agent.spire.selectors].sort(), x509SvidTtl: agent.svid.x509SvidTtl } } : {}),
         },
         grants,
-        ...(spec.approval ? { approval: { ticket: spec.approval.ticket, ...(spec.approval.grantsDigest ? { grantsDigest: spec.approval.grantsDigest } : {}) } } : {}),
+        ...(agent.approval ? { approval: { ticket: agent.approval.ticket, ...(agent.approval.grantsDigest ? { grantsDigest: agent.approval.grantsDigest } : {}) } } : {}),
         expansions,
     };
+}
+
+/** Views of a whole fleet: each agent with the SaaS scopes it really can obtain (connectors/oauthSharing.ts). */
+export function fleetViews(declarations: readonly AgentDeclaration[], settings: ResolvedSettings, now: Date): AgentView[] {
+    const shared = sharedOauthScopesOf(declarations, settings, now);
+    return declarations.map((d) => viewOf(d, settings, now, { sharedOauthScopes: shared(d.metadata.name) }));
 }
 
 /** Days left until expiry (negative once expired). */
 export function daysLeft(view: AgentView, now: Date): number | undefined {
     return view.expires ? daysUntil(view.expires, now) : undefined;
-}
-
-/** Grants are matched across versions by what they reach, not by position. */
-function grantKey(grant: Grant): string {
-    const sorted = (xs?: string[]) => [...(xs ?? [])].sort().join(",");
-    if (grant.connector === "kubernetes") return `kubernetes|${grant.namespace ?? ""}|${sorted(grant.apiGroups)}|${sorted(grant.resources)}`;
-    if (grant.connector.startsWith("oauth.") || grant.connector.startsWith("tool.")) return grant.connector;
-    return `${grant.connector}|${sorted(grant.resources)}`;
 }
 
 function atomsOf(e: GrantExpansion): PermissionAtom[] {
@@ -107,7 +103,13 @@ function atomsOf(e: GrantExpansion): PermissionAtom[] {
             return { text: `${verb} ${resource}${rule.apiGroups.some((g) => g) ? ` (${rule.apiGroups.join(",")})` : ""} in namespace ${e.rbac!.namespace}`, risk, write };
         })));
     }
-    if (e.oauth) return e.oauth.scopes.map((scope) => ({ text: `${e.oauth!.vendor} scope ${scope}`, risk: e.risk, write: e.access !== "read" }));
+    if (e.oauth) {
+        const { vendor, scopes, effectiveScopes, sharedWith } = e.oauth;
+        return effectiveScopes.map((scope) => ({
+            text: `${vendor} scope ${scope}${scopes.includes(scope) ? "" : ` (through the OAuth client shared with ${sharedWith.join(", ")})`}`,
+            risk: e.risk, write: e.access !== "read" || !scopes.includes(scope),
+        }));
+    }
     if (e.tools) return e.tools.tools.map((tool) => ({ text: `tool ${tool} on gateway ${e.tools!.gateway}`, risk: e.risk, write: e.access !== "read" }));
     const levels = new Map(e.actions.map((a) => [a.action, a.accessLevel]));
     return e.statements.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => {

@@ -1,11 +1,12 @@
-import { isExpired } from "../spec/clock";
+import { isExpired } from "../declarations/clock";
 import type { AgentView } from "./accessView";
+import { errorsNote, ReviewedAgent } from "./reviewedAgent";
+import { AWS_SESSION_SECONDS } from "../model/settings";
 
-export type Framework = "owasp-nhi" | "owasp-asi" | "maestro" | "nist-ai-rmf";
-export const FRAMEWORKS: Framework[] = ["owasp-nhi", "owasp-asi", "maestro", "nist-ai-rmf"];
 
-/** One agent's result for one check. */
-export interface AgentCheck { agent: string; status: "pass" | "fail"; evidence: string }
+
+/** One agent's result for one check; `agent` is null when an invalid declaration has no readable name. */
+export interface AgentCheck { agent: string | null; status: "pass" | "fail"; evidence: string; valid?: false }
 
 /** A control: its checks over every agent; it passes when every agent passes. */
 export interface ControlResult {
@@ -54,7 +55,7 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
         check: (v) => {
             const session = v.identities.aws?.maxSessionDuration ?? 0;
             const svid = v.identities.spire?.x509SvidTtl ?? 0;
-            if (session > 3600 || svid > 3600) return fail(v.name, `session ${session}s / SVID ${svid}s exceeds one hour`);
+            if (session > AWS_SESSION_SECONDS.max || svid > AWS_SESSION_SECONDS.max) return fail(v.name, `session ${session}s / SVID ${svid}s exceeds one hour`);
             return pass(v.name, `no access keys; ${v.identities.aws ? `AWS sessions ≤ ${session}s via ${v.identities.aws.trust}` : "no AWS credentials"}${v.identities.spire ? `; SVID ${svid}s` : ""}`);
         },
     },
@@ -88,7 +89,7 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
     toolScoping: {
         describe: "tools and SaaS scopes granted explicitly (Cedar permits per tool, vendor-validated scopes)",
         check: (v) => {
-            const tools = v.grants.filter((g) => g.connector.startsWith("tool.") || g.connector.startsWith("oauth."));
+            const tools = v.grants.filter((g) => g.reach === "tools" || g.reach === "saas");
             const admin = tools.flatMap((g) => g.atoms).filter((a) => a.risk === "high");
             if (admin.length > 0) return fail(v.name, `admin-level SaaS scope(s): ${admin.map((a) => a.text).join("; ")}`);
             return pass(v.name, tools.length ? `${tools.flatMap((g) => g.atoms).length} explicit tool/scope grant(s)` : "no tools or SaaS access");
@@ -96,8 +97,8 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
     },
 };
 
-/** Framework controls, each evidenced by one or more checks. */
-export const CONTROLS: Record<Framework, { id: string; title: string; checks: (keyof typeof CHECKS)[] }[]> = {
+/** Framework controls, each evidenced by one or more checks: adding a framework is adding an entry here. */
+export const CONTROLS = {
     "owasp-nhi": [
         { id: "NHI1", title: "Improper Offboarding", checks: ["offboarding", "ownership"] },
         { id: "NHI2", title: "Secret Leakage", checks: ["shortLivedCredentials"] },
@@ -123,18 +124,30 @@ export const CONTROLS: Record<Framework, { id: string; title: string; checks: (k
         { id: "MEASURE", title: "Privilege measured and proven minimal", checks: ["leastPrivilege", "toolScoping"] },
         { id: "MANAGE", title: "Access removed on expiry, credentials short-lived", checks: ["offboarding", "shortLivedCredentials"] },
     ],
-};
+} satisfies Record<string, { id: string; title: string; checks: (keyof typeof CHECKS)[] }[]>;
 
-export function complianceReport(framework: Framework, views: readonly AgentView[], now: Date): { framework: Framework; controls: ControlResult[] } {
+/** A compliance framework `agentid report` evidences. */
+export type Framework = keyof typeof CONTROLS;
+export const FRAMEWORKS = Object.keys(CONTROLS) as Framework[];
+
+/**
+ * Every control over every agent found. An invalid agent fails every control: its declaration cannot
+ * be applied as written, so nothing in it is evidence.
+ */
+export function complianceReport(framework: Framework, agents: readonly ReviewedAgent[], now: Date): { framework: Framework; controls: ControlResult[] } {
+    const views = agents.flatMap((a) => (a.view ? [a.view] : []));
     return {
         framework,
         controls: CONTROLS[framework].map((control) => {
-            const agents = views.flatMap((v) => control.checks.map((name) => CHECKS[name].check(v, views, now)));
-            // One result per agent: failing if any of the control's checks fails.
-            const perAgent = views.map((v) => {
-                const mine = agents.filter((a) => a.agent === v.name);
+            const perAgent = agents.map((agent): AgentCheck => {
+                if (agent.errors.length > 0) {
+                    const name = agent.view?.name ?? agent.summary.name ?? null;
+                    return { agent: name, status: "fail", valid: false, evidence: `invalid declaration at ${agent.file}:${agent.line} (${errorsNote(agent.errors)}); fix it (agentid validate)` };
+                }
+                const mine = control.checks.map((check) => CHECKS[check].check(agent.view!, views, now));
                 const failed = mine.filter((a) => a.status === "fail");
-                return failed.length > 0 ? fail(v.name, failed.map((f) => f.evidence).join("; ")) : pass(v.name, mine.map((m) => m.evidence).join("; "));
+                // One result per agent: failing if any of the control's checks fails.
+                return failed.length > 0 ? fail(agent.view!.name, failed.map((f) => f.evidence).join("; ")) : pass(agent.view!.name, mine.map((m) => m.evidence).join("; "));
             });
             return {
                 id: control.id, title: control.title,

@@ -8,13 +8,13 @@ describe("agentid expired", () => {
     it("lists an agent expiring within the window with its days left", async () => {
         const result = await cli("expired", AGENTS, "--now", "2026-12-01T00:00:00Z", "--json");
         assert.strictEqual(result.code, 0);
-        assert.deepStrictEqual(JSON.parse(result.stdout), { expired: [], expiring: [{ name: "ops-responder", expiresAt: "2026-12-10T00:00:00Z", daysLeft: 9 }] });
+        assert.deepStrictEqual(JSON.parse(result.stdout), { expired: [], expiring: [{ name: "ops-responder", expiresAt: "2026-12-10T00:00:00Z", daysLeft: 9, valid: true }], invalid: [] });
     });
 
     it("treats an agent as expired exactly at expiresAt", async () => {
         const result = await cli("expired", AGENTS, "--now", "2026-12-10T00:00:00Z", "--within", "1d", "--json");
         assert.deepStrictEqual(JSON.parse(result.stdout).expired, [
-            { name: "ops-responder", expiresAt: "2026-12-10T00:00:00Z", owner: { team: "sre", contact: "sre@example.com" }, onExpiry: "delete" },
+            { name: "ops-responder", expiresAt: "2026-12-10T00:00:00Z", owner: { team: "sre", contact: "sre@example.com" }, onExpiry: "delete", valid: true },
         ]);
     });
 

@@ -18,8 +18,9 @@ describe("agentid show", () => {
         });
         assert.strictEqual(shown.aws.roleName, "agent-support-triage");
         assert.deepStrictEqual(shown.kubernetes.manifests.map((m: { kind: string }) => m.kind), ["ServiceAccount", "Role", "RoleBinding"]);
-        assert.deepStrictEqual(shown.spire.entry.expiresAt, Date.parse("2027-02-15T00:00:00Z") / 1000);
-        assert.deepStrictEqual(shown.cedar.map((c: { name: string }) => c.name), ["support_triage_support_tools_crm___lookupCustomer", "support_triage_support_tools_kb___searchArticles"]);
+        // The entry stops one SVID lifetime and one SPIRE pruning period early: no SVID outlives the agent.
+        assert.deepStrictEqual(shown.spire.entry.expiresAt, Date.parse("2027-02-15T00:00:00Z") / 1000 - 900 - 300);
+        assert.deepStrictEqual(shown.cedar.map((c: { name: string }) => c.name), ["support_triage_crm_lookupCustomer_fbd62f43", "support_triage_kb_searchArticles_87a7ccb6"]);
     });
 
     it("shows an expired agent with onExpiry: delete as having no artefacts", async () => {
@@ -30,7 +31,9 @@ describe("agentid show", () => {
     it("refuses an invalid agent with its errors on stderr and exit 1", async () => {
         const dir = writeFixtures({ "a.yaml": replaceLine(BASE_AGENT, "      access: read", "      access: readwrite") });
         const result = await cli("show", dir, "--agent", "fixture-agent", "--now", NOW, "--json");
-        assert.deepStrictEqual([result.code, result.stdout], [1, ""]);
-        assert.match(result.stderr, /\(approval-required\)\nagentid show: agent "fixture-agent" is invalid/);
+        assert.strictEqual(result.code, 1);
+        const shown = JSON.parse(result.stdout);
+        assert.deepStrictEqual([shown.error.code, shown.agent, shown.errors.map((e: { rule: string }) => e.rule)], ["invalid", "fixture-agent", ["approval-required"]]);
+        assert.match(result.stderr, /\(approval-required\)\nagentid show: error: agent "fixture-agent" is invalid \(1 error\)/);
     });
 });

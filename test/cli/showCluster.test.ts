@@ -17,7 +17,7 @@ describe("agentid show --kubeconfig (errors; the API server's answers are in tes
         const dir = writeFixtures({ kubeconfig: UNREACHABLE });
         const result = await cli("show", AGENTS, "--agent", "support-triage", "--now", NOW, "--kubeconfig", path.join(dir, "kubeconfig"), "--json");
         assert.strictEqual(result.code, 2);
-        assert.strictEqual(result.stdout, "");
+        assert.deepStrictEqual(JSON.parse(result.stdout), { error: { code: "environment", message: "Kubernetes API server not reachable at https://127.0.0.1:1 (ECONNREFUSED)" } });
         assert.strictEqual(result.stderr, "agentid show: error: Kubernetes API server not reachable at https://127.0.0.1:1 (ECONNREFUSED)\n");
     });
 

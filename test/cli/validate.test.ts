@@ -51,9 +51,11 @@ describe("agentid validate", () => {
         assert.match(result.stdout, /a\.yaml:\d+:\d+: error: invalid YAML: .* \(yaml-syntax\)/);
     });
 
-    it("keeps stdout to one JSON document when paths are invalid", async () => {
+    it("prints one JSON error document when paths are invalid", async () => {
         const result = await cli("validate", "/nonexistent", "--json");
-        assert.deepStrictEqual([result.code, result.stdout], [2, ""]);
+        assert.deepStrictEqual([result.code, JSON.parse(result.stdout)], [2, {
+            error: { code: "environment", message: "no such file or directory: /nonexistent" }, missing: ["/nonexistent"],
+        }]);
     });
 });
 

@@ -7,8 +7,8 @@ import { openFleetStack, stepRecorder, StepRecord } from "../../provider/engine/
 import { buildAccessMatrix } from "../../provider/platforms/kubernetes/accessMatrix";
 import { AccessReview, renderAccessReview, reviewAccess } from "../../provider/platforms/kubernetes/accessReview";
 import type { KubernetesApiError } from "../../provider/platforms/kubernetes/apiClient";
-import { resolveAgent } from "../../provider/spec/resolve";
-import { validateDeclarations } from "../../provider/spec/validate";
+import { resolveAgent } from "../../provider/model/resolvedAgent";
+import { validateDeclarations } from "../../provider/guardrails/validate";
 import { cli } from "../helpers/fixtures";
 import { clusterSpiffeIdCrd, KUBE_CLUSTER_TOOLS, KubeApiServer, startKubeApiServer } from "../servers/kubeApiServer";
 import { announceEngine, requireEngine, scratch } from "./engine";
@@ -16,6 +16,12 @@ import { announceEngine, requireEngine, scratch } from "./engine";
 const NOW = "2026-12-01T00:00:00Z";
 const AFTER_LAMBDA = "2026-12-06T00:00:00Z";
 
+/** kappa's ClusterSPIFFEID has no expiry of its own: the fleet accepts that (reap removes it). */
+const fleet = `apiVersion: agentid/v1
+kind: Fleet
+metadata: { name: e2e-k8s }
+spec: { allowClusterSpiffeIds: true }
+`;
 const kappa = (verbs: string) => `apiVersion: agentid/v1
 kind: Agent
 metadata: { name: kappa }
@@ -100,6 +106,7 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
         work = scratch("e2e-k8s");
         agentsDir = path.join(work, "agents");
         fs.mkdirSync(agentsDir);
+        fs.writeFileSync(path.join(agentsDir, "fleet.yaml"), fleet);
         fs.writeFileSync(path.join(agentsDir, "kappa.yaml"), kappa("get, list"));
         fs.writeFileSync(path.join(agentsDir, "lambda.yaml"), lambda);
         server = await startKubeApiServer();
@@ -247,7 +254,7 @@ describe("e2e: Kubernetes on a real API server (RBAC, drift, faults, reap)", fun
                 const errorLines = result.stderr.split("\n").filter((l) => l.startsWith(`agentid ${command[0]}: error:`));
                 assert.deepStrictEqual([result.code, result.stdout, errorLines.length], [2, "", 1], result.stderr);
                 console.log(`    ${errorLines[0]}`);
-            assert.match(errorLines[0], /unreachable|connection refused/);
+                assert.match(errorLines[0], /unreachable|connection refused/);
             }
         } finally {
             await stopping;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startSpireServer, SpireServer } from "../../provider/engine/spireServer";
+import { startSpireServer, SpireServer } from "../servers/spireServer";
 import { engineEnv } from "../../provider/engine/toolchain";
 import { openFleetStack } from "../../provider/engine/workspace";
 import { cli } from "../helpers/fixtures";
@@ -17,7 +17,7 @@ spec:
   expiresAt: ${expiresAt}
   identity:
     kubernetes: { namespace: agents }
-    spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:sa:${name}"] }
+    spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:${name}"] }
   grants:
     - connector: kubernetes
       namespace: ops
@@ -79,7 +79,7 @@ describe("e2e: plan, drift and reap on the real engine", function () {
         const shown = JSON.parse(await spire.cli("entry", "show", "-spiffeID", "spiffe://example.org/agents/zeta", "-output", "json")) as { entries: { id: string; expires_at: string }[] };
         const entry = shown.entries[0];
         await spire.cli("entry", "update", "-entryID", entry.id, "-spiffeID", "spiffe://example.org/agents/zeta", "-parentID", "spiffe://example.org/node/a",
-            "-selector", "k8s:sa:zeta", "-x509SVIDTTL", "7200", "-jwtSVIDTTL", "300", "-entryExpiry", entry.expires_at, "-hint", "zeta");
+            "-selector", "k8s:ns:agents", "-selector", "k8s:sa:zeta", "-x509SVIDTTL", "7200", "-jwtSVIDTTL", "300", "-entryExpiry", entry.expires_at, "-hint", "zeta");
         const result = await run("drift");
         assert.strictEqual(result.code, 1, result.stderr);
         assert.deepStrictEqual(JSON.parse(result.stdout), { drifted: [{

@@ -1,3 +1,4 @@
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -55,4 +56,24 @@ export async function cli(...argv: string[]): Promise<{ code: number; stdout: st
     let stderr = "";
     const code = await runCli(argv, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
     return { code, stdout, stderr };
+}
+
+const BIN = path.join(__dirname, "../../provider/cli/main.js");
+
+/** Runs the CLI as a real process (as a given user id when asked and running as root). */
+export function agentid(args: readonly string[], options: { uid?: number; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, ...(options.uid !== undefined ? { uid: options.uid } : {}), stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => { stdout += d; });
+        child.stderr.on("data", (d) => { stderr += d; });
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+/** The fixture agent with each exact line replaced (`from` → `to`; null deletes). */
+export function agentWith(...edits: [string, string | null][]): string {
+    return edits.reduce((text, [from, to]) => replaceLine(text, from, to), BASE_AGENT);
 }

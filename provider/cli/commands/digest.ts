@@ -1,6 +1,6 @@
-import { grantsDigest } from "../../spec/digest";
+import { grantsDigest } from "../../declarations/digest";
 import { Command, EXIT, printJson, requireFlag } from "../command";
-import { findDeclaration, loadFleet, nowFrom } from "../fleetInput";
+import { findAgent, loadFleet, nowFrom } from "../fleetInput";
 
 export const digestCommand: Command = {
     name: "digest",
@@ -11,7 +11,7 @@ export const digestCommand: Command = {
     takesPaths: true,
     async run(args, io) {
         const name = requireFlag(args, "agent", "the agent whose grants to digest");
-        const found = findDeclaration(loadFleet(args.positionals, nowFrom(args)), name);
+        const found = findAgent(loadFleet(args.positionals, nowFrom(args)), name, "digest");
         const digest = grantsDigest(found.declaration.spec.grants);
         if (args.flags.json) printJson(io, { name, grantsDigest: digest });
         else io.out(`${digest}\n`);

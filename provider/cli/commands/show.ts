@@ -1,11 +1,12 @@
+import { sharedOauthScopesOf } from "../../model/oauthSharing";
+import { resolveAgent } from "../../model/resolvedAgent";
+import { terminalText } from "../../output/terminal";
+import { buildAgentArtefacts, AgentArtefacts } from "../../platforms/documents";
 import { buildAccessMatrix } from "../../platforms/kubernetes/accessMatrix";
 import { AccessReview, renderAccessReview, reviewAccess } from "../../platforms/kubernetes/accessReview";
 import { KubernetesApi, readKubeconfig } from "../../platforms/kubernetes/apiClient";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { resolveAgent } from "../../spec/resolve";
-import { buildAgentArtefacts, AgentArtefacts } from "../../review/artefacts";
 import { Command, EXIT, printJson, requireFlag, stringFlag, UsageError } from "../command";
-import { findDeclaration, loadFleet, nowFrom } from "../fleetInput";
+import { findAgent, invalidAgent, loadFleet, nowFrom } from "../fleetInput";
 
 export const showCommand: Command = {
     name: "show",
@@ -22,14 +23,11 @@ export const showCommand: Command = {
         const name = requireFlag(args, "agent", "the agent to show");
         const now = nowFrom(args);
         const report = loadFleet(args.positionals, now);
-        const found = findDeclaration(report, name);
-        if (!found.valid) {
-            for (const e of report.errors.filter((x) => x.agent === name)) io.err(formatDiagnostic(e) + "\n");
-            io.err(`agentid show: agent "${name}" is invalid; fix the errors above (agentid validate)\n`);
-            return EXIT.findings;
-        }
+        const found = findAgent(report, name, "show");
+        if (!found.valid) throw invalidAgent(found, name, "show");
+        const shared = sharedOauthScopesOf(report.declarations.map((d) => d.declaration), report.settings, now);
         const agent = resolveAgent(found.declaration, report.settings, now);
-        const artefacts = buildAgentArtefacts(agent, report.settings);
+        const artefacts = buildAgentArtefacts(agent, report.settings, { sharedOauthScopes: shared(name) });
         const kubeconfig = stringFlag(args, "kubeconfig");
         if (kubeconfig === undefined && stringFlag(args, "context") !== undefined) throw new UsageError("--context needs --kubeconfig FILE");
         let apiServer: AccessReview | undefined;
@@ -39,7 +37,7 @@ export const showCommand: Command = {
             else io.err(`agentid show: agent "${name}" has no Kubernetes identity: nothing to ask the API server\n`);
         }
         if (args.flags.json) printJson(io, apiServer ? { ...artefacts, apiServer } : artefacts);
-        else io.out(renderArtefacts(artefacts) + (apiServer ? "\n" + renderAccessReview(apiServer) : ""));
+        else io.out(renderArtefacts(artefacts) + (apiServer ? "\n" + renderAccessReview(apiServer).split("\n").map(terminalText).join("\n") : ""));
         return apiServer && apiServer.disagreements > 0 ? EXIT.findings : EXIT.ok;
     },
 };
@@ -47,19 +45,20 @@ export const showCommand: Command = {
 /** The human view: owner and expiry first, then each grant's reach, then the documents. */
 export function renderArtefacts(a: AgentArtefacts): string {
     const lines = [
-        `agent ${a.name} (${a.status}${a.effect !== "active" ? `, ${a.effect}` : ""})`,
-        `  owner       ${a.owner.team} <${a.owner.contact}>`,
+        `agent ${terminalText(a.name)} (${a.status}${a.effect !== "active" ? `, ${a.effect}` : ""})`,
+        `  owner       ${terminalText(a.owner.team)} <${terminalText(a.owner.contact)}>`,
         `  expires     ${a.expiresAt}`,
         `  spiffe id   ${a.spiffeId}`,
         `  digest      ${a.grantsDigest}`,
         "", "grants:",
         ...a.grants.flatMap((g) => [
             `  [${g.index}] ${g.connector} ${g.access} — risk ${g.risk}${g.needsApproval ? ", needs approval" : ""}`,
-            ...g.reach.map((r) => `      ${r}`),
+            ...g.reach.map((r) => `      ${terminalText(r)}`),
             ...g.actions.map((x) => `      · ${x.action} (${x.accessLevel})`),
         ]),
     ];
     if (a.effect === "deleted") lines.push("", "expired with onExpiry: delete — no resources remain");
+    for (const warning of a.warnings ?? []) lines.push("", `warning: ${warning}`);
     if (a.aws) {
         lines.push("", `aws role /agents/${a.aws.roleName} (max session ${a.aws.maxSessionDuration}s)`,
             "  trust policy:", indent(JSON.stringify(a.aws.trustPolicy, null, 2), 4));
@@ -73,7 +72,8 @@ export function renderArtefacts(a: AgentArtefacts): string {
     }
     if (a.spire) lines.push("", "spire entry:", indent(JSON.stringify(a.spire.entry, null, 2), 2));
     if (a.cedar) lines.push("", "cedar:", ...a.cedar.map((c) => indent(c.statement, 2)));
-    return lines.join("\n") + "\n";
+    // Fields are escaped above, so every line break left is one of ours; JSON leaves C1 and bidi characters raw.
+    return lines.join("\n").split("\n").map(terminalText).join("\n") + "\n";
 }
 
 function indent(text: string, spaces: number): string {

@@ -1,4 +1,4 @@
-import { formatDiagnostic, formatPath } from "../../spec/diagnostics";
+import { diagnosticRecord, formatDiagnostic } from "../../declarations/diagnostics";
 import { Command, EXIT, printJson } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
 
@@ -15,10 +15,7 @@ export const validateCommand: Command = {
             printJson(io, {
                 valid: report.valid,
                 agents: report.agents,
-                errors: report.errors.map((e) => ({
-                    file: e.file, line: e.line, column: e.column, ...(e.agent !== undefined ? { agent: e.agent } : {}),
-                    path: formatPath(e.path), rule: e.rule, message: e.message,
-                })),
+                errors: report.errors.map(diagnosticRecord),
             });
         } else {
             for (const error of report.errors) io.out(formatDiagnostic(error) + "\n");

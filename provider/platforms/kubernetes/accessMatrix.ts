@@ -1,6 +1,6 @@
-import { ESCALATION_VERBS, KUBERNETES_VERBS, verbsForAccess } from "../../grants/kubernetesConnector";
-import type { ResolvedSettings } from "../../spec/guardrails";
-import type { ResolvedAgent } from "../../spec/resolve";
+import { ESCALATION_VERBS, KUBERNETES_VERBS, verbsForAccess } from "../../connectors/kubernetes";
+import type { ResolvedSettings } from "../../model/settings";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
 
 /** Why a row is in the matrix. Only `declared` rows of an active agent are expected to be allowed. */
 export type AccessReason = "declared" | "other verb" | "escalation" | "other resource" | "other namespace" | "cluster scope";

@@ -1,5 +1,7 @@
-import type { GrantExpansion, RbacRule } from "../../grants/types";
-import type { ResolvedAgent } from "../../spec/resolve";
+import type { GrantExpansion, RbacRule } from "../../connectors/contract";
+import { rbacNameOf } from "../../model/names";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
+import { TRUST_MODES } from "../../model/trustModes";
 
 /** Labels on every Kubernetes object of an agent. */
 export function buildLabels(agent: ResolvedAgent): Record<string, string> {
@@ -13,10 +15,13 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
  */
 export const AUTHORITATIVE_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
 
-/** Name of the agent's Role, RoleBinding and ClusterSPIFFEID. */
-export function rbacNameOf(agent: string): string {
-    return `agent-${agent}`;
-}
+/**
+ * Marks a service account whose declaration asks for the token to be mounted (`automountToken: true`):
+ * the policy pack refuses token automount on agent service accounts that do not carry it.
+ */
+export const AUTOMOUNT_DECLARED_ANNOTATION = "agentid.dev/automount-token";
+/** The approval ticket of an approved agent: high-risk RBAC (secrets without names) is reviewed, as the declaration requires. */
+export const APPROVAL_ANNOTATION = "agentid.dev/approval";
 
 /**
  * The agent's ServiceAccount. `roleArn` (IRSA) is placed as given: a string for `agentid show`,
@@ -31,10 +36,12 @@ export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn
         "agentid.dev/expires-at": agent.expiresAt,
         "agentid.dev/spiffe-id": agent.spiffeId,
     };
-    if (roleArn !== undefined && agent.aws?.trust === "irsa") annotations["eks.amazonaws.com/role-arn"] = roleArn;
+    if (k8s.automountToken) annotations[AUTOMOUNT_DECLARED_ANNOTATION] = "declared";
+    if (agent.approval) annotations[APPROVAL_ANNOTATION] = agent.approval.ticket;
+    if (roleArn !== undefined && agent.aws && TRUST_MODES[agent.aws.trust].annotatesServiceAccount) annotations["eks.amazonaws.com/role-arn"] = roleArn;
     return {
         apiVersion: "v1",
-        kind: "ServiceAccount",
+        kind: "ServiceAccount" as const,
         metadata: { name: k8s.serviceAccount, namespace: k8s.namespace, labels: buildLabels(agent), annotations },
         automountServiceAccountToken: k8s.automountToken,
     };
@@ -49,16 +56,16 @@ export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[
         rules.push(...grant.rbac.rules);
         byNamespace.set(grant.rbac.namespace, rules);
     }
-    const k8s = agent.kubernetes ?? { namespace: "agents", serviceAccount: agent.name };
+    const k8s = agent.kubernetes!;
     return [...byNamespace].map(([namespace, rules]) => ({
         namespace,
         role: {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" as const,
             metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             rules,
         },
         roleBinding: {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" as const,
             metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacNameOf(agent.name) },
             subjects: [{ kind: "ServiceAccount", name: k8s.serviceAccount, namespace: k8s.namespace }],
@@ -71,15 +78,15 @@ export function buildClusterSpiffeId(agent: ResolvedAgent) {
     const k8s = agent.kubernetes!;
     return {
         apiVersion: "spire.spiffe.io/v1alpha1",
-        kind: "ClusterSPIFFEID",
+        kind: "ClusterSPIFFEID" as const,
         metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
         spec: {
             spiffeIDTemplate: agent.spiffeId,
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": k8s.namespace } },
             podSelector: {},
             workloadSelectorTemplates: [`k8s:sa:${k8s.serviceAccount}`],
-            ttl: `${agent.spire?.x509SvidTtl ?? 900}s`,
-            jwtTtl: `${agent.spire?.jwtSvidTtl ?? 300}s`,
+            ttl: `${agent.svid.x509SvidTtl}s`,
+            jwtTtl: `${agent.svid.jwtSvidTtl}s`,
             hint: agent.name,
         },
     };

@@ -1,5 +1,5 @@
-import { parseInstant } from "../../spec/clock";
-import type { ResolvedAgent } from "../../spec/resolve";
+import { parseInstant } from "../../declarations/clock";
+import type { ResolvedAgent } from "../../model/resolvedAgent";
 
 /** A SPIRE registration entry as agentid manages it (the SPIRE server API's Entry, camelCased). */
 export interface SpireEntrySpec {
@@ -8,7 +8,7 @@ export interface SpireEntrySpec {
     selectors: { type: string; value: string }[];
     x509SvidTtl: number;
     jwtSvidTtl: number;
-    /** Unix seconds: SPIRE stops issuing SVIDs for the entry after this. */
+    /** Unix seconds: SPIRE stops issuing SVIDs for the entry after this (see entryExpiryOf). */
     expiresAt: number;
     dnsNames: string[];
     hint: string;
@@ -22,16 +22,28 @@ export function parseSelector(selector: string): { type: string; value: string }
     return { type: selector.slice(0, colon), value: selector.slice(colon + 1) };
 }
 
-/** The agent's registration entry: its SPIFFE ID, short SVID TTLs, expiry = the agent's. */
+/** SPIRE deletes expired entries on this cadence (pkg/server/registration/manager.go), not when signing. */
+export const SPIRE_PRUNING_SECONDS = 300;
+
+/**
+ * When the entry stops: early enough that the last SVID SPIRE can sign — at the entry's expiry plus one
+ * pruning period, valid for its TTL — ends by the agent's expiry.
+ */
+export function entryExpiryOf(agent: ResolvedAgent): number {
+    const agentEnd = Math.floor(parseInstant(agent.expiresAt)!.getTime() / 1000);
+    return agentEnd - Math.max(agent.svid.x509SvidTtl, agent.svid.jwtSvidTtl) - SPIRE_PRUNING_SECONDS;
+}
+
+/** The agent's registration entry: its SPIFFE ID, short SVID TTLs, and an expiry no SVID outlives the agent by. */
 export function buildSpireEntry(agent: ResolvedAgent): SpireEntrySpec {
     const spire = agent.spire!;
     return {
         spiffeId: agent.spiffeId,
         parentId: spire.parentId,
         selectors: spire.selectors.map(parseSelector),
-        x509SvidTtl: spire.x509SvidTtl,
-        jwtSvidTtl: spire.jwtSvidTtl,
-        expiresAt: Math.floor(parseInstant(agent.expiresAt)!.getTime() / 1000),
+        x509SvidTtl: agent.svid.x509SvidTtl,
+        jwtSvidTtl: agent.svid.jwtSvidTtl,
+        expiresAt: entryExpiryOf(agent),
         dnsNames: [...spire.dnsNames],
         hint: agent.name,
         admin: false,

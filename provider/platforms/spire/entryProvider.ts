@@ -1,10 +1,10 @@
 import type * as provider from "@pulumi/pulumi/provider";
-import { parseInstant } from "../../spec/clock";
+import { parseInstant } from "../../declarations/clock";
 import { DEFAULT_SPIRE_SOCKET, SpireEntryClient, SpireEntryState } from "./client";
 import type { SpireEntrySpec } from "./entry";
+import { DEFAULT_SETTINGS } from "../../model/settings";
 
 /** Type token of the native SPIRE registration entry. */
-export const SPIRE_ENTRY_TYPE = "agentid:spire:Entry";
 
 /** Inputs of `agentid:spire:Entry`, as the engine sends them (camelCase). */
 export interface EntryInputs {
@@ -54,8 +54,8 @@ export function checkEntryInputs(news: Record<string, unknown>): { inputs: Entry
         }
         return value as number;
     };
-    const x509SvidTtl = ttl("x509SvidTtl", 900);
-    const jwtSvidTtl = ttl("jwtSvidTtl", 300);
+    const x509SvidTtl = ttl("x509SvidTtl", DEFAULT_SETTINGS.x509SvidTtl);
+    const jwtSvidTtl = ttl("jwtSvidTtl", DEFAULT_SETTINGS.jwtSvidTtl);
     const expiresAt = str("expiresAt");
     if (expiresAt === undefined || !parseInstant(expiresAt)) fail("expiresAt", "expiresAt must be an RFC 3339 date-time such as 2027-02-28T00:00:00Z");
     for (const key of ["admin", "downstream"]) {

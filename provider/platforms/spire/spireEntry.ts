@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SPIRE_ENTRY_TYPE } from "./entryProvider";
+import { formatInstant } from "../../declarations/clock";
+import type { AgentArtefacts, DocumentValues } from "../documents";
+import { TYPE_TOKENS } from "../../model/tokens";
 
 export interface SpireEntryArgs {
     /** The workload's SPIFFE ID; changing it replaces the entry. */
@@ -32,6 +34,22 @@ export class SpireEntry extends pulumi.CustomResource {
     public readonly revisionNumber!: pulumi.Output<number>;
 
     constructor(name: string, args: SpireEntryArgs, opts?: pulumi.CustomResourceOptions) {
-        super(SPIRE_ENTRY_TYPE, name, { ...args, entryId: undefined, revisionNumber: undefined }, opts);
+        super(TYPE_TOKENS.spireEntry, name, { ...args, entryId: undefined, revisionNumber: undefined }, opts);
     }
+}
+
+/** The agent's registration entry: identity from the documents, lifetimes from the structure. */
+export function createSpireEntry(resourceName: string, structure: AgentArtefacts, documents: DocumentValues, socketPath: pulumi.Input<string> | undefined, opts: pulumi.CustomResourceOptions): SpireEntry {
+    const entry = structure.spire!.entry;
+    return new SpireEntry(`${resourceName}-spire`, {
+        spiffeId: documents.value((d) => d.spire!.entry.spiffeId),
+        parentId: documents.value((d) => d.spire!.entry.parentId),
+        selectors: documents.value((d) => d.spire!.entry.selectors),
+        x509SvidTtl: entry.x509SvidTtl,
+        jwtSvidTtl: entry.jwtSvidTtl,
+        expiresAt: formatInstant(new Date(entry.expiresAt * 1000)),
+        dnsNames: documents.value((d) => d.spire!.entry.dnsNames),
+        hint: entry.hint,
+        ...(socketPath !== undefined ? { socketPath } : {}),
+    }, opts);
 }

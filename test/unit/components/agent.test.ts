@@ -1,9 +1,10 @@
-import { recordParents, registeredUnder, settled, valueOf } from "../../helpers/mocks";
+import { recordParents, registeredBy, registeredUnder, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { Agent, AgentArgs, AgentidError } from "../../../provider/agent";
-import { DENY_ALL_SID } from "../../../provider/platforms/aws/policies";
-import { grantsDigest } from "../../../provider/spec/digest";
+import { Agent, AgentArgs } from "../../../provider/components/agent";
+import { AgentidError } from "../../../provider/components/programErrors";
+import { DENY_ALL_SID } from "../../../provider/platforms/aws/iamDocuments";
+import { grantsDigest } from "../../../provider/declarations/digest";
 import { NOW } from "../../helpers/fixtures";
 
 const ANCHOR = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
@@ -24,9 +25,7 @@ function args(overrides: Partial<AgentArgs> = {}): AgentArgs {
 /** Creates an agent, waits for every registration, returns them with their parents. */
 async function provision(name: string, a: AgentArgs) {
     const parents = recordParents();
-    const agent = new Agent(name, a, parents.options);
-    await settled();
-    const resources = registeredUnder(name);
+    const { result: agent, registered: resources } = await registeredBy(() => new Agent(name, a, parents.options));
     const byType = (type: string) => resources.filter((r) => r.type === type);
     const one = (type: string) => {
         const found = byType(type);
@@ -97,19 +96,26 @@ describe("Agent", () => {
     });
 
     it("associates a podIdentity role with the cluster's service account", async () => {
-        const p = await provision("pod-agent", args({ identity: { aws: { trust: "podIdentity" } } }));
+        const p = await provision("pod-agent", args({
+            identity: { aws: { trust: "podIdentity" } },
+            settings: { clusterName: "prod", awsAccountId: "123456789012", awsRegion: "us-east-1" },
+        }));
         const association = p.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs;
         assert.deepStrictEqual(association, { clusterName: "prod", namespace: "agents", serviceAccount: "pod-agent", roleArn: "arn:aws:iam::123456789012:role/agents/agent-pod-agent" });
         const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Condition.StringEquals, { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "pod-agent" });
+        assert.deepStrictEqual(trust.Condition, {
+            StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "pod-agent", "aws:SourceAccount": "123456789012" },
+            ArnEquals: { "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:cluster/prod" },
+            DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" },
+        });
         assert.strictEqual(p.byType("kubernetes:core/v1:ServiceAccount").length, 1);
     });
 
     it("gives an agentcore agent a workload identity and trusts only it", async () => {
         const p = await provision("core-agent", args({ identity: { aws: { trust: "agentcore" } } }));
-        assert.deepStrictEqual(p.one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity").inputs, { name: "core-agent" });
+        assert.deepStrictEqual(p.one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity").inputs, { name: "agent-core-agent" });
         const trust = JSON.parse(p.one("aws:iam/role:Role").inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/core-agent" });
+        assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-core-agent" });
     });
 
     it("creates only Kubernetes objects for a Kubernetes-only agent", async () => {
@@ -127,7 +133,7 @@ describe("Agent", () => {
     });
 
     it("creates a ClusterSPIFFEID selecting the agent's service account when asked", async () => {
-        const p = await provision("spiffe-agent", args({ identity: { kubernetes: { clusterSpiffeId: true } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] }));
+        const p = await provision("spiffe-agent", args({ settings: { allowClusterSpiffeIds: true }, identity: { kubernetes: { clusterSpiffeId: true } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] }));
         const crd = p.one("kubernetes:spire.spiffe.io/v1alpha1:ClusterSPIFFEID").inputs;
         assert.deepStrictEqual(crd.spec.spiffeIDTemplate, "spiffe://example.org/agents/spiffe-agent");
         assert.deepStrictEqual(crd.spec.workloadSelectorTemplates, ["k8s:sa:spiffe-agent"]);
@@ -161,14 +167,21 @@ describe("Agent", () => {
         assert.strictEqual(await valueOf(p.agent.status), "expired");
     });
 
-    it("reads the clock from config agentid:now", async () => {
-        pulumi.runtime.setConfig("agentid:now", "2027-03-01T00:00:00Z");
+    it("reads the clock from config agentid:now, so a stack's config decides expiry", async () => {
+        const { now: _ignored, ...rest } = args();
+        // AGENTID_NOW (what `agentid reap --now` sets) wins over config: this test is about config alone.
+        const exported = process.env.AGENTID_NOW;
+        delete process.env.AGENTID_NOW;
         try {
-            const { now: _ignored, ...rest } = args();
-            const p = await provision("clock-agent", rest);
-            assert.deepStrictEqual(p.types, ["agentid:index:Agent"]);
+            // The two clocks straddle expiresAt (2027-01-15), so the system clock cannot satisfy both.
+            pulumi.runtime.setConfig("agentid:now", "2026-12-01T00:00:00Z");
+            const active = await provision("clock-before", rest);
+            pulumi.runtime.setConfig("agentid:now", "2027-01-15T00:00:00Z");
+            const expired = await provision("clock-after", rest);
+            assert.deepStrictEqual([await valueOf(active.agent.status), active.types.length, await valueOf(expired.agent.status), expired.types], ["active", 5, "expired", ["agentid:index:Agent"]]);
         } finally {
             pulumi.runtime.setConfig("agentid:now", "");
+            if (exported !== undefined) process.env.AGENTID_NOW = exported;
         }
     });
 
@@ -183,7 +196,8 @@ describe("Agent", () => {
         };
         assert.deepStrictEqual(role(before, "stable-a"), role(after, "stable-b"));
         assert.deepStrictEqual(before.resources.map((r) => r.name.replace("stable-a", "X")), after.resources.map((r) => r.name.replace("stable-b", "X")));
-        assert.notDeepStrictEqual(before.one("aws:iam/rolePolicy:RolePolicy").inputs.policy, after.one("aws:iam/rolePolicy:RolePolicy").inputs.policy.replace("stable-b", "stable-a"));
+        const sids = (p: typeof before) => JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
+        assert.deepStrictEqual([sids(before), sids(after)], [["Grant0S3Objects", "Grant0S3List0"], ["Grant0S3Objects", "Grant0S3List0", "Grant1SqsRead"]]);
     });
 
     it("takes grant resources from other resources' outputs", async () => {
@@ -203,9 +217,10 @@ describe("Agent", () => {
         assert.deepStrictEqual(policy.Statement, [{
             Sid: "Grant0OauthGithub", Effect: "Allow", Action: ["bedrock-agentcore:GetResourceOauth2Token"],
             Resource: [
-                "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/oauth-agent-github",
-                "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/oauth-agent",
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/agentid-oauth-agent-github",
+                "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-oauth-agent",
             ],
+            Condition: { DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" } },
         }]);
     });
 
@@ -216,9 +231,19 @@ describe("Agent", () => {
         }));
         assert.strictEqual(p.byType("aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine").length, 1);
         const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy").map((r) => r.inputs);
-        assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_helpdesk_crm___lookup", "tool_agent_helpdesk_kb___search"]);
-        assert.match(policies.find((x) => x.name.endsWith("crm___lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
+        assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_crm_lookup_51612c89", "tool_agent_kb_search_eb6f9454"]);
+        assert.match(policies.find((x) => x.name.startsWith("tool_agent_crm_lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
         assert.strictEqual(p.byType("aws:iam/rolePolicy:RolePolicy").length, 0);
+    });
+
+    it("gives tools whose names differ only around the slash their own policies", async () => {
+        const p = await provision("twin-tools", args({
+            settings: { trustAnchorArn: ANCHOR, gateways: { helpdesk: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/helpdesk-1" } },
+            grants: [{ connector: "tool.helpdesk", tools: ["crm/a-b", "crm-a/b"] }],
+        }));
+        const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy");
+        assert.strictEqual(new Set(policies.map((r) => r.name)).size, 2);
+        assert.strictEqual(new Set(policies.map((r) => r.inputs.name)).size, 2);
     });
 
     it("refuses invalid args before registering anything, naming the field and rule", () => {

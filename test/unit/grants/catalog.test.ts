@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { catalog } from "../../../provider/grants/catalog";
-import { iamActions } from "../../../provider/grants/iamActions";
-import type { ExpansionContext } from "../../../provider/grants/types";
+import { catalog } from "../../../provider/connectors/catalog";
+import { iamActions } from "../../../provider/connectors/iamData";
+import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 const CONTEXT: ExpansionContext = {
     agent: "a1", defaultNamespace: "agents",
@@ -56,13 +56,14 @@ describe("connector catalog", () => {
             { connector: "kubernetes", resources: ["deployments"], apiGroups: ["apps"], verbs: ["patch"] },
             { connector: "kubernetes", resources: ["pods"], verbs: ["delete"] },
         ], CONTEXT).map((e) => [e.access, e.risk, e.rbac!.namespace]);
-        assert.deepStrictEqual(risks, [["read", "low", "agents"], ["read", "high", "agents"], ["write", "medium", "agents"], ["write", "high", "agents"]]);
+        // Patching deployments runs pods as any service account of the namespace: escalation class, high.
+        assert.deepStrictEqual(risks, [["read", "low", "agents"], ["read", "high", "agents"], ["write", "high", "agents"], ["write", "high", "agents"]]);
     });
 
     it("scopes OAuth token retrieval to the vendor's provider and the agent's workload identity", () => {
         const [e] = catalog.expand([{ connector: "oauth.slack", scopes: ["channels:read", "chat:write"] }], CONTEXT);
         assert.deepStrictEqual(e.statements[0].Resource, [CONTEXT.oauthProviderArn("slack"), CONTEXT.workloadIdentityArn]);
-        assert.deepStrictEqual([e.access, e.risk, e.oauth], ["readwrite", "medium", { vendor: "slack", scopes: ["channels:read", "chat:write"] }]);
+        assert.deepStrictEqual([e.access, e.risk, e.oauth], ["readwrite", "medium", { vendor: "slack", scopes: ["channels:read", "chat:write"], effectiveScopes: ["channels:read", "chat:write"], sharedWith: [] }]);
     });
 
     it("names every connector in its unknown-connector message", () => {

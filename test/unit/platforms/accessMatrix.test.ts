@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { buildAccessMatrix, describeResource, AccessCheck } from "../../../provider/platforms/kubernetes/accessMatrix";
 import { renderAccessReview } from "../../../provider/platforms/kubernetes/accessReview";
-import { resolveSettings } from "../../../provider/spec/guardrails";
-import { resolveAgent } from "../../../provider/spec/resolve";
-import type { AgentDeclaration, Grant } from "../../../provider/spec/types";
+import { resolveSettings } from "../../../provider/model/settings";
+import { resolveAgent } from "../../../provider/model/resolvedAgent";
+import type { AgentDeclaration, Grant } from "../../../provider/declarations/types";
 import { NOW_DATE } from "../../helpers/fixtures";
 
 const settings = resolveSettings({ defaultNamespace: "agents" });

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
-import { resolveSettings } from "../../../provider/spec/guardrails";
-import type { AgentDeclaration, AgentSpec } from "../../../provider/spec/types";
+import { NOW_DATE } from "../../helpers/fixtures";
+import { resolveSettings } from "../../../provider/model/settings";
+import type { AgentDeclaration, AgentSpec } from "../../../provider/declarations/types";
 
 const SETTINGS = resolveSettings({ trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", clusterName: "prod" });
 const BUCKET = "arn:aws:s3:::tickets/inbound/*";
@@ -17,14 +18,14 @@ function agent(name: string, spec: Partial<AgentSpec> = {}): AgentDeclaration {
     };
 }
 const diff = (base: AgentDeclaration[], head: AgentDeclaration[]) =>
-    diffFleets(base.map((d) => viewOf(d, SETTINGS)), head.map((d) => viewOf(d, SETTINGS))).flatMap((d) => d.changes).map((c) => [c.kind, c.risk, c.detail]);
+    diffFleets(base.map((d) => viewOf(d, SETTINGS, NOW_DATE)), head.map((d) => viewOf(d, SETTINGS, NOW_DATE))).flatMap((d) => d.changes).map((c) => [c.kind, c.risk, c.detail]);
 
 describe("access diff", () => {
     it("reports nothing for identical fleets", () => assert.deepStrictEqual(diff([agent("a")], [agent("a")]), []));
 
     it("reports an added agent at least medium, high when it reaches high-risk permissions", () => {
         assert.deepStrictEqual(diff([], [agent("a")]), [["added", "medium", "new agent owned by support, expires 2027-01-15T00:00:00Z, 2 permissions"]]);
-        const admin = agent("b", { grants: [{ connector: "aws.iam", actions: ["s3:PutBucketPolicy"], resources: ["arn:aws:s3:::tickets"] }] });
+        const admin = agent("b", { grants: [{ connector: "kubernetes", resources: ["secrets"], verbs: ["get"] }] });
         assert.strictEqual(diff([], [admin])[0][1], "high");
     });
 
@@ -42,7 +43,7 @@ describe("access diff", () => {
         // The service account existed only for that grant, so it goes too.
         assert.deepStrictEqual(diff([base], [agent("a")]), [
             ["grant-removed", "low", "kubernetes: get pods in namespace agents"],
-            ["identity-changed", "medium", "Kubernetes service account agents/a → none"],
+            ["identity-changed", "high", "Kubernetes service account agents/a → none"],
         ]);
     });
 
@@ -67,19 +68,19 @@ describe("access diff", () => {
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { expiresAt: "2027-01-05" })]), [["expiry-shortened", "low", "2027-01-15T00:00:00Z → 2027-01-05T00:00:00Z (-10 days)"]]);
     });
 
-    it("reports owner and identity changes as medium", () => {
+    it("reports an owner change as medium and identity changes as high", () => {
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { owner: { team: "sre", contact: "sre@example.com" } })]),
             [["owner-changed", "medium", "support <support@example.com> → sre <sre@example.com>"]]);
         assert.deepStrictEqual(diff([agent("a")], [agent("a", { identity: { aws: { trust: "podIdentity" } } })]), [
-            ["identity-changed", "medium", "AWS trust rolesAnywhere (session 3600s) → podIdentity (session 3600s)"],
-            ["identity-changed", "medium", "Kubernetes service account none → agents/a"],
+            ["identity-changed", "high", "AWS trust rolesAnywhere (session 3600s) → podIdentity (session 3600s)"],
+            ["identity-changed", "high", "Kubernetes service account none → agents/a"],
         ]);
     });
 
     it("renders a pull-request comment with a summary line and before/after permissions", () => {
-        const md = renderDiffMarkdown(diffFleets([viewOf(agent("a"), SETTINGS)], [viewOf(agent("a", { grants: [{ connector: "aws.s3", access: "readwrite", resources: [BUCKET] }] }), SETTINGS)]));
+        const md = renderDiffMarkdown(diffFleets([viewOf(agent("a"), SETTINGS, NOW_DATE)], [viewOf(agent("a", { grants: [{ connector: "aws.s3", access: "readwrite", resources: [BUCKET] }] }), SETTINGS, NOW_DATE)]));
         assert.strictEqual(md.split("\n")[0], "**agentid access diff**: 1 change to 1 agent — 0 high, 1 medium, 0 low risk.");
-        assert.match(md, /### a\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \|/);
+        assert.match(md, /### `a`\n\n\| change \| risk \| detail \|\n\|---\|---\|---\|\n\| access-widened \| 🟠 medium \| `aws\.s3: \+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*` \|/);
         assert.match(md, /```diff\n  s3:GetObject on arn:aws:s3:::tickets\/inbound\/\*\n  s3:ListBucket on arn:aws:s3:::tickets \(prefix-scoped\)\n\+ s3:PutObject on arn:aws:s3:::tickets\/inbound\/\*\n```/);
     });
 });

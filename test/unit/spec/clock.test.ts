@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { daysUntil, formatInstant, isExpired, parseDuration, parseInstant, resolveNow } from "../../../provider/spec/clock";
+import { daysUntil, formatInstant, isExpired, parseDuration, parseInstant, resolveNow } from "../../../provider/declarations/clock";
 
 describe("clock", () => {
     it("reads a full date as midnight UTC", () => {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
-import { canonicalJson, grantsDigest } from "../../../provider/spec/digest";
+import { canonicalJson, grantsDigest } from "../../../provider/declarations/digest";
 
 describe("grants digest", () => {
     it("sorts keys, keeps array order and drops whitespace", () => {

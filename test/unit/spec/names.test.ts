@@ -1,5 +1,12 @@
 import * as assert from "assert";
-import { AGENT_NAME_MAX, IAM_ROLE_NAME_MAX, isAgentName, isDns1123Label, roleNameOf } from "../../../provider/spec/names";
+import Ajv2020 from "ajv/dist/2020";
+import fc from "fast-check";
+import { catalog } from "../../../provider/connectors/catalog";
+import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
+import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
+import { cedarPolicyNameOf, GRANTS_POLICY_NAME, hashedName, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
+import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail } from "../../../provider/declarations/names";
+import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {
     it("keeps the longest allowed agent name's IAM role within IAM's 64 characters", () => {
@@ -7,10 +14,98 @@ describe("names", () => {
         assert.strictEqual(isAgentName(longest), true);
         assert.strictEqual(isAgentName(`${longest}c`), false);
         assert.strictEqual(roleNameOf(longest).length, 46);
-        assert.ok(roleNameOf(longest).length <= IAM_ROLE_NAME_MAX);
+        assert.ok(roleNameOf(longest).length <= NAME_LIMITS.iamRole.max);
+    });
+
+    it("accepts agent names of 2-40 lowercase letters, digits and '-', starting with a letter, not ending with '-'", () => {
+        assert.deepStrictEqual(["ab", "a", "a-", "a1", "1a", "aB", "a".repeat(40), "a".repeat(41)].map(isAgentName), [true, false, false, true, false, false, true, false]);
+    });
+
+    it("checks both ends of a length limit", () => {
+        assert.deepStrictEqual(["ab", "abc", "a".repeat(255), "a".repeat(256)].map((n) => fitsLimit(n, NAME_LIMITS.workloadIdentity)), [false, true, true, false]);
+        assert.strictEqual(fitsLimit("", NAME_LIMITS.kubernetesLabelValue), true);
+    });
+
+    it("hashes names into [A-Za-z][A-Za-z0-9_]*: leading non-letters dropped, nothing left becomes n, the label cut to fit", () => {
+        assert.deepStrictEqual([hashedName(["9-lives"], 20), hashedName(["123"], 20), hashedName(["a", "b"], 48), hashedName(["x"], 12, "long-label-here")],
+            ["lives_a197c01e", "n_2f22ba47", "a_b_0473ef2d", "lon_cd65ea2c"]);
     });
 
     it("accepts DNS-1123 labels only", () => {
         assert.deepStrictEqual(["agents", "a-1", "A", "-a", "a-", "a".repeat(64)].map(isDns1123Label), [true, true, false, false, false, false]);
+    });
+
+    it("accepts e-mail addresses only: no mailto:, display names, markup or spaces", () => {
+        const cases: [string, boolean][] = [
+            ["team@example.com", true], ["a.b+tag@sub.example.org", true], ["o'neil@example.ie", true],
+            ["mailto:team@example.com", false], ["<script>@x.yz", false], ["Team <team@example.com>", false],
+            ["team @example.com", false], ["team@example", false], ["a..b@example.com", false], ["team@-x.com", false],
+            ["team@example.com\n", false], [`${"a".repeat(65)}@example.com`, false],
+        ];
+        assert.deepStrictEqual(cases.map(([text]) => [text, isEmail(text)]), cases);
+    });
+
+    it("agrees with the schema's e-mail definition on every input (one definition)", () => {
+        const schemaSays = new Ajv2020({ strict: true }).compile({ ...agentSchema.$defs.email, $schema: undefined });
+        const near = fc.string({ unit: fc.constantFrom(..."aZ09.@-_+<>: '\"\n".split(""), "mailto:", "example.com", "\u00e9"), maxLength: 30 });
+        fc.assert(fc.property(fc.oneof(near, fc.string({ unit: "binary", maxLength: 30 })), (text) => {
+            assert.strictEqual(isEmail(text), schemaSays(text), JSON.stringify(text));
+        }), { numRuns: 2000 });
+    });
+});
+
+describe("generated names within the limits their APIs document", () => {
+    const longest = `a${"b".repeat(AGENT_NAME_MAX - 2)}c`;
+    const gateway = `g${"w".repeat(61)}z`; // a 63-character DNS label
+    const tool = `${"t".repeat(64)}/${"x".repeat(128)}`;
+    // [name kind, what is named, the generated name] — every row cites the API's documented rule (NAME_LIMITS.*.source).
+    // Names are generated inside each test, not at load, so that mutation testing attributes them to it.
+    const table: [keyof typeof NAME_LIMITS, string, () => string][] = [
+        ["iamRole", "role of the longest agent name", () => roleNameOf(longest)],
+        ["iamInlinePolicy", "grants policy", () => GRANTS_POLICY_NAME],
+        ["workloadIdentity", "workload identity of a 2-character agent", () => workloadIdentityNameOf("ab")],
+        ["workloadIdentity", "workload identity of the longest agent name", () => workloadIdentityNameOf(longest)],
+        ["oauthCredentialProvider", "fleet's salesforce provider", () => oauthProviderNameOf("salesforce")],
+        ["oauthCredentialProvider", "longest agent's own salesforce provider", () => oauthProviderNameOf("salesforce", longest)],
+        ["agentcorePolicyEngine", "fleet's engine for a 63-character gateway", () => policyEngineNameOf(gateway)],
+        ["agentcorePolicyEngine", "longest agent's engine for a 63-character gateway", () => policyEngineNameOf(gateway, longest)],
+        ["agentcorePolicy", "longest agent, gateway and tool", () => cedarPolicyNameOf(longest, gateway, tool)],
+        ["agentcorePolicy", "the sample's support-triage crm/lookupCustomer", () => cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
+        ["kubernetesObject", "RBAC objects of the longest agent name", () => rbacNameOf(longest)],
+        ["kubernetesLabelValue", "the longest agent name as a label", () => longest],
+    ];
+    for (const [kind, what, generate] of table) {
+        it(`${kind}: ${what} — ${NAME_LIMITS[kind].source}`, () => {
+            const name = generate();
+            assert.ok(fitsLimit(name, NAME_LIMITS[kind]), `${name} (${name.length} characters) breaks ${NAME_LIMITS[kind].source}`);
+        });
+    }
+
+    it("names the sample's 49-character Cedar policy within 48, keeping it readable", () => {
+        assert.strictEqual(cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer"), "support_triage_crm_lookupCustomer_fbd62f43");
+    });
+
+    it("keeps names distinct where sanitising would merge them", () => {
+        assert.notStrictEqual(policyEngineNameOf("b-c", "a"), policyEngineNameOf("c", "a-b"));
+        assert.notStrictEqual(cedarPolicyNameOf("a", "g", "crm/look-up"), cedarPolicyNameOf("a", "g", "crm/look_up"));
+        assert.notStrictEqual(cedarPolicyNameOf("a", "g1", "crm/x"), cedarPolicyNameOf("a", "g2", "crm/x"));
+        // Provider names split at their last '-': unique because no vendor name holds one.
+        assert.deepStrictEqual(Object.keys(OAUTH_SCOPES).filter((vendor) => vendor.includes("-")), []);
+    });
+
+    it("shortens deterministically: the same inputs give the same name", () => {
+        assert.strictEqual(cedarPolicyNameOf(longest, gateway, tool), cedarPolicyNameOf(longest, gateway, tool));
+        assert.strictEqual(cedarPolicyNameOf(longest, gateway, tool).length, 48);
+    });
+});
+
+describe("Cedar action ids", () => {
+    it("are unambiguous: a target may not hold __ or end in _, so the first ___ is always the separator", () => {
+        const tools = ["crm/lookup", "crm/_lookup", "c_rm/lookup", "crm/look___up"];
+        const ids = tools.map(toolActionId);
+        assert.strictEqual(new Set(ids).size, tools.length);
+        for (const [i, id] of ids.entries()) assert.strictEqual(id.slice(0, id.indexOf("___")), tools[i].split("/")[0]);
+        const refused = catalog.validate({ connector: "tool.helpdesk", tools: ["crm_/lookup", "c__rm/lookup"] });
+        assert.deepStrictEqual(refused.map((v) => [v.path, v.rule]), [[["tools", 0], "connector-field"], [["tools", 1], "connector-field"]]);
     });
 });

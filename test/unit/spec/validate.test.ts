@@ -1,8 +1,10 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
-import { RULES } from "../../../provider/spec/guardrails";
-import { formatPath } from "../../../provider/spec/diagnostics";
-import { validateDeclarations } from "../../../provider/spec/validate";
+import { RULES } from "../../../provider/guardrails/agentRules";
+import { formatPath } from "../../../provider/declarations/diagnostics";
+import type { FleetSettings } from "../../../provider/declarations/types";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];
@@ -16,6 +18,10 @@ interface RuleCase {
     title: string;
     rule: string;
     files: Record<string, string>;
+    /** Symbolic links to create beside the files: name → target. */
+    links?: Record<string, string>;
+    /** Fleet settings from code (AgentFleet args). */
+    settings?: FleetSettings;
     at: { file: string; line: number; column: number; path: string };
     /** A fragment the message must contain: the field and the fix. */
     says: string;
@@ -28,7 +34,7 @@ const CASES: RuleCase[] = [
     {
         title: "broken YAML is reported at its position", rule: "yaml-syntax",
         files: { "agent.yaml": line(BASE_AGENT, "  name: fixture-agent", "  name: [unclosed") },
-        at: { file: "agent.yaml", line: 5, column: 1, path: "" }, says: "invalid YAML",
+        at: { file: "agent.yaml", line: 4, column: 9, path: "" }, says: `invalid YAML: this "[" is never closed; add the matching "]"`,
     },
     {
         title: "a missing field is reported at its parent", rule: "required-field",
@@ -98,7 +104,71 @@ const CASES: RuleCase[] = [
     {
         title: "an IAM write action", rule: "iam-sensitive-action",
         files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - iam:PassRole", "      resources:", "        - arn:aws:iam::123456789012:role/x") },
-        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "agents may not hold IAM/STS write actions",
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes identities or their permissions (IAM, Write); agents may not hold it, with or without approval",
+    },
+    {
+        title: "a resource-policy write through aws.iam", rule: "permissions-management",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - s3:PutBucketPolicy", "      resources:", "        - arn:aws:s3:::bucket") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes who may access a resource",
+    },
+    {
+        title: "changing the code of a function that runs with its own role", rule: "escalation-action",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - lambda:UpdateFunctionCode", "      resources:", "        - arn:aws:lambda:us-east-1:123456789012:function:refunds") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "changes the code or configuration of compute",
+    },
+    {
+        title: "an action on a resource type it does not apply to", rule: "action-resource-mismatch",
+        files: { "agent.yaml": withGrants("    - connector: aws.iam", "      actions:", "        - s3:GetObject", "      resources:", "        - arn:aws:dynamodb:us-east-1:123456789012:table/ledger") },
+        at: { file: "agent.yaml", line: 18, column: 11, path: "spec.grants[0].actions[0]" }, says: "it accepts accesspointobject, object",
+    },
+    {
+        title: "a grant in a system namespace", rule: "kubernetes-namespace",
+        files: { "agent.yaml": withGrants("    - connector: kubernetes", "      namespace: kube-system", "      resources: [configmaps]", "      verbs: [get]") },
+        at: { file: "agent.yaml", line: 17, column: 7, path: "spec.grants[0].namespace" }, says: "belongs to the cluster itself",
+    },
+    {
+        title: "the bare trust domain as an agent's SPIFFE ID", rule: "spiffe-id",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spiffeId: spiffe://example.org") },
+        at: { file: "agent.yaml", line: 12, column: 5, path: "spec.identity.spiffeId" }, says: "is the trust domain itself",
+    },
+    {
+        title: "two agents on one service account", rule: "identity-shared",
+        files: {
+            "a.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { serviceAccount: shared }"),
+            "b.yaml": line(line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { serviceAccount: shared }"), "  name: fixture-agent", "  name: second-agent"),
+        },
+        at: { file: "b.yaml", line: 12, column: 5, path: "spec.identity.kubernetes" }, says: `service account agents/shared already belongs to agent "fixture-agent"`,
+    },
+    {
+        title: "SPIRE selectors that do not pin a service account", rule: "spire-selectors",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spire:\n      parentId: spiffe://example.org/node/a\n      selectors: [\"k8s:ns:agents\"]") },
+        at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.spire.selectors" }, says: "must pin one namespace and one service account",
+    },
+    {
+        title: "a SPIRE parent that is the agent itself", rule: "spire-entry",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    spire:\n      parentId: spiffe://example.org/agents/fixture-agent\n      selectors: [\"unix:uid:1000\"]") },
+        at: { file: "agent.yaml", line: 13, column: 7, path: "spec.identity.spire.parentId" }, says: "is the agent's own SPIFFE ID",
+    },
+    {
+        title: "a ClusterSPIFFEID, which has no expiry, without the Fleet's consent", rule: "expiry-unenforced",
+        files: { "agent.yaml": line(BASE_AGENT, "  identity:", "  identity:\n    kubernetes: { clusterSpiffeId: true }") },
+        at: { file: "agent.yaml", line: 12, column: 19, path: "spec.identity.kubernetes.clusterSpiffeId" }, says: "a ClusterSPIFFEID has no expiry",
+    },
+    {
+        title: "a wildcard trust anchor", rule: "trust-setting",
+        files: { "agent.yaml": line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*") },
+        at: { file: "agent.yaml", line: 14, column: 7, path: "spec.identity.aws.trustAnchorArn" }, says: "holds a wildcard",
+    },
+    {
+        title: "an owner team AWS cannot carry as a tag", rule: "tag-value",
+        files: { "agent.yaml": line(BASE_AGENT, "    team: platform", "    team: \"platform, inc\"") },
+        at: { file: "agent.yaml", line: 8, column: 5, path: "spec.owner.team" }, says: "cannot be an AWS tag value",
+    },
+    {
+        title: "a Fleet document changing the program's trust domain", rule: "fleet-setting",
+        files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  trustDomain: other.org\n", "agent.yaml": BASE_AGENT },
+        settings: { trustDomain: "example.org" },
+        at: { file: "fleet.yaml", line: 5, column: 3, path: "spec.trustDomain" }, says: "a document beside the agents may tighten the program's settings, never replace them",
     },
     {
         title: "an action IAM does not have", rule: "unknown-action",
@@ -165,13 +235,28 @@ const CASES: RuleCase[] = [
         files: { "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: one }\nspec: {}\n---\napiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: two }\nspec: {}\n" },
         at: { file: "fleet.yaml", line: 7, column: 1, path: "kind" }, says: "only one kind: Fleet document is allowed",
     },
+    {
+        title: "an approver who is the owner's contact when the fleet requires independent approval", rule: "approver-is-owner",
+        files: {
+            "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: strict }\nspec: { independentApproval: true }\n",
+            "agent.yaml": line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", "  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers:\n      - security@example.com\n      - Platform@example.com"),
+        },
+        at: { file: "agent.yaml", line: 15, column: 9, path: "spec.approval.approvers[1]" }, says: "this fleet requires independent approval",
+    },
+    {
+        title: "a dangling symbolic link among the declarations", rule: "file-unusable",
+        files: { "agent.yaml": BASE_AGENT },
+        links: { "gone.yaml": "deleted.yaml" },
+        at: { file: "gone.yaml", line: 1, column: 1, path: "" }, says: `a dangling symbolic link (its target "deleted.yaml" does not exist)`,
+    },
 ];
 
 describe("validateDeclarations: one fixture per rule", () => {
     for (const c of CASES) {
         it(`reports ${c.rule}: ${c.title}`, () => {
             const dir = writeFixtures(c.files);
-            const report = validateDeclarations([dir], { now: NOW_DATE });
+            for (const [name, target] of Object.entries(c.links ?? {})) fs.symlinkSync(target, path.join(dir, name));
+            const report = validateDeclarations([dir], { now: NOW_DATE, ...(c.settings ? { settings: c.settings } : {}) });
             assert.strictEqual(report.valid, false);
             const found = report.errors.filter((e) => e.rule === c.rule);
             assert.strictEqual(found.length, 1, `expected one ${c.rule}, got: ${JSON.stringify(report.errors, null, 1)}`);

@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkAgent } from "../guardrails/agentRules";
+import { checkSettings } from "../guardrails/fleetSettings";
+import { ResolvedSettings } from "../model/settings";
+import { programIdentities } from "../guardrails/identities";
+import { readableViolations } from "../declarations/readable";
+import type { AgentDeclaration } from "../declarations/types";
+import type { Violation } from "../declarations/diagnostics";
+import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../platforms/documents";
+import { placeholderContext, resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
+import type { Inputs } from "./inputs";
+import { structuralDeclaration } from "./inputs";
+import { invalidAgentError } from "./programErrors";
+
+/** ARNs of resources created beside the agent's documents: known strings, or Outputs of those resources. */
+export interface DocumentArns {
+    workloadIdentityArn?: pulumi.Input<string>;
+    oauthProviderArns?: Record<string, pulumi.Input<string>>;
+    roleArn?: pulumi.Input<string>;
+}
+
+
+/**
+ * The one accessor the component reads an agent's documents through, handling known and unknown inputs
+ * once. `structure` — which resources exist — is built from plain fields (values known only after apply
+ * replaced by stand-ins), so previews show every resource. Values come from the same pure builders as
+ * `agentid show`: plain when every input and ARN is known, an Output (validated when it resolves) otherwise.
+ */
+export class AgentDocuments {
+    readonly agent: ResolvedAgent;
+    readonly structure: AgentArtefacts;
+    readonly known: boolean;
+    private realAgent?: pulumi.Output<ResolvedAgent>;
+    private readonly built = new Map<string, AgentArtefacts>();
+
+    /**
+     * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
+     * per-agent guardrails when AgentFleet already ran them with the whole fleet.
+     */
+    constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
+        private readonly now: Date, options: { validated: boolean; where: string }) {
+        // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
+        const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
+        this.known = structural.deferred.length === 0;
+        if (!options.validated) {
+            const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now)];
+            // A plain value is judged now; one beside an Output too, unless its rule reads a stand-in.
+            const judged = this.known ? violations : readableViolations(violations, { declaration: structural.declaration, unreadable: structural.deferred }, []);
+            if (judged.length > 0) throw invalidAgentError(structural.declaration.metadata.name, judged);
+        }
+        // One identity, one agent across the whole program: fleets and standalone agents alike.
+        if (this.known) {
+            const shared = programIdentities.add(structural.declaration, settings, options.where);
+            if (shared.length > 0) throw invalidAgentError(structural.declaration.metadata.name, shared);
+        }
+        this.agent = resolveAgent(structural.declaration, settings, now);
+        this.structure = buildAgentArtefacts(this.agent, settings);
+    }
+
+    /** The declaration as it will be applied: plain when known, an Output once its inputs resolve. */
+    source(): pulumi.Input<string> {
+        return this.known
+            ? JSON.stringify({ declaration: this.declaration, settings: this.settings })
+            : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => JSON.stringify({ declaration: decl, settings: this.settings }));
+    }
+
+    /** The documents with these ARNs. */
+    with(arns: DocumentArns = {}): DocumentValues {
+        const plainArns = plainOnly(arns);
+        if (this.known && plainArns) {
+            const documents = this.plainDocuments(plainArns);
+            return { value: (pick) => pick(documents, this.agent) };
+        }
+        let built: pulumi.Output<{ documents: AgentArtefacts; agent: ResolvedAgent }> | undefined;
+        const documents = () => (built ??= pulumi.all([this.resolved(), pulumi.output(arns as pulumi.Input<DocumentArns>)]).apply(([agent, resolvedArns]) =>
+            ({ documents: buildAgentArtefacts(agent, this.settings, contextOf(resolvedArns as ResolvedArns)), agent })));
+        return { value: (pick) => documents().apply(({ documents: d, agent }) => pick(d, agent)) };
+    }
+
+    /** Documents for known ARNs: the structure itself when they are the ARNs names give (the usual case), built otherwise. */
+    private plainDocuments(arns: ResolvedArns): AgentArtefacts {
+        // At fleet scale, building every agent's documents once per platform is measurable (bench/README.md).
+        if (this.namedArns(arns)) return this.structure;
+        const key = JSON.stringify(arns);
+        let documents = this.built.get(key);
+        if (!documents) this.built.set(key, (documents = buildAgentArtefacts(this.agent, this.settings, contextOf(arns))));
+        return documents;
+    }
+
+    /** Whether every ARN given is the one the structure was built with. */
+    private namedArns(arns: ResolvedArns): boolean {
+        const named = placeholderContext(this.agent.name, this.settings);
+        return (arns.workloadIdentityArn === undefined || arns.workloadIdentityArn === named.workloadIdentityArn)
+            && (arns.roleArn === undefined || arns.roleArn === this.structure.aws?.roleArn)
+            && Object.entries(arns.oauthProviderArns ?? {}).every(([vendor, arn]) => arn === named.oauthProviderArn(vendor));
+    }
+
+    /** A value of the resolved agent (no documents needed). */
+    agentValue<T>(pick: (agent: ResolvedAgent) => T): pulumi.Input<T> {
+        return this.known ? pick(this.agent) : this.resolved().apply(pick);
+    }
+
+    /** The real agent once every input resolves, judged by the guardrails then. */
+    private resolved(): pulumi.Output<ResolvedAgent> {
+        return (this.realAgent ??= this.known ? pulumi.output(this.agent) : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => {
+            const violations = checkAgent(decl, this.settings, this.now);
+            if (violations.length > 0) throw invalidAgentError(decl.metadata.name, violations);
+            return resolveAgent(decl, this.settings, this.now);
+        }));
+    }
+}
+
+interface ResolvedArns {
+    workloadIdentityArn?: string;
+    oauthProviderArns?: Record<string, string>;
+    roleArn?: string;
+}
+
+/** The ARNs when none is an Output or a Promise. */
+function plainOnly(arns: DocumentArns): ResolvedArns | undefined {
+    const values = [arns.workloadIdentityArn, arns.roleArn, ...Object.values(arns.oauthProviderArns ?? {})];
+    return values.every((v) => v === undefined || typeof v === "string") ? (arns as ResolvedArns) : undefined;
+}
+
+function contextOf(arns: ResolvedArns): DocumentContext {
+    return {
+        ...(arns.workloadIdentityArn ? { workloadIdentityArn: arns.workloadIdentityArn } : {}),
+        ...(arns.oauthProviderArns ? { oauthProviderArn: (vendor: string) => arns.oauthProviderArns![vendor] } : {}),
+        ...(arns.roleArn ? { roleArn: arns.roleArn } : {}),
+    };
+}

@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import { catalog } from "../connectors/catalog";
+import { formatInstant, parseInstant } from "../declarations/clock";
+import { formatDiagnostic } from "../declarations/diagnostics";
+import type { AgentDeclaration, FleetSettings } from "../declarations/types";
+import { validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
+import { knownAgentcoreArns } from "../model/resolvedAgent";
+import { TYPE_TOKENS } from "../model/tokens";
+import { terminalText } from "../output/terminal";
+import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
+import { Agent, AgentWiring, FleetMember, PlatformSwitches, platformsOf } from "./agent";
+import { AgentidError, programClock } from "./programErrors";
+
+export interface AgentFleetArgs {
+    /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */
+    paths?: string[];
+    /** Declarations written in code, validated exactly like files. */
+    agents?: AgentDeclaration[];
+    /** Fleet guardrails and defaults; a `kind: Fleet` document may tighten them. */
+    settings?: FleetSettings;
+    /** The clock for expiry (RFC 3339); default AGENTID_NOW, then config `agentid:now`, then the system clock. */
+    now?: string;
+    /** Platforms to provision (default all). */
+    platforms?: PlatformSwitches;
+    /**
+     * OAuth client credentials: by vendor (`github`) for the fleet-shared credential providers, or by
+     * `<agent>/<vendor>` when the fleet sets `oauthClientSharing: perAgent` (one client per agent).
+     */
+    oauthClients?: Record<string, OauthClient>;
+    /** The SPIRE server's admin socket for agents' registration entries. */
+    spireSocket?: pulumi.Input<string>;
+}
+
+/**
+ * A fleet of agents from declarations: validates every file first and stops the program with the
+ * whole report when anything is invalid (nothing is registered), then creates one Agent each from
+ * its validated declaration, sharing one OAuth2 credential provider per SaaS vendor (unless OAuth
+ * clients are per agent) and one policy engine per gateway.
+ */
+export class AgentFleet extends pulumi.ComponentResource {
+    /** Every agent by name. */
+    public readonly agents: Record<string, Agent>;
+    /** Names of agents that have expired. */
+    public readonly expired: pulumi.Output<string[]>;
+    /** Owner, expiry and identities per agent. */
+    public readonly summary: pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
+
+    constructor(name: string, args: AgentFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+        const now = programClock(args.now);
+        const report = validateDeclarations(args.paths ?? [], {
+            now, settings: args.settings,
+            objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
+        });
+        if (!report.valid) throw new AgentidError(renderReport(report));
+        const declarations = report.declarations.map((d) => d.declaration);
+        const settings = report.settings;
+        const platforms = platformsOf(args.platforms);
+        const perAgentClients = settings.oauthClientSharing === "perAgent";
+        const grants = declarations.flatMap((d) => d.spec.grants);
+        if (platforms.aws) requireOauthClients(declarations, perAgentClients, args);
+        super(TYPE_TOKENS.fleet, name, {}, opts);
+
+        const parent = { parent: this };
+        const known = knownAgentcoreArns(settings);
+        const oauthProviderArns: Record<string, pulumi.Input<string>> = {};
+        const policyEngineIds: Record<string, pulumi.Input<string>> = {};
+        if (platforms.aws) {
+            for (const vendor of perAgentClients ? [] : catalog.sharedKeys(grants, "oauthClient")) {
+                const created = createOauthProvider(`${name}-oauth-${vendor}`, oauthProviderNameOf(vendor), vendor, args.oauthClients![vendor], parent);
+                oauthProviderArns[vendor] = known?.oauthProvider(oauthProviderNameOf(vendor)) ?? created;
+            }
+            for (const gateway of catalog.sharedKeys(grants, "policyEngine")) {
+                policyEngineIds[gateway] = createPolicyEngine(`${name}-engine-${gateway}`, policyEngineNameOf(gateway), `agentid tool policies for gateway ${gateway}`, parent);
+            }
+        }
+
+        this.agents = {};
+        for (const declaration of declarations) {
+            const agent = declaration.metadata.name;
+            const wiring: AgentWiring = {
+                platforms, oauthProviderArns, policyEngineIds,
+                ...(perAgentClients ? { oauthClients: agentClients(agent, args) } : {}),
+                ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
+            };
+            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), parent);
+        }
+        // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
+        const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
+        const summary = Object.fromEntries(declarations.map((d) => [d.metadata.name, {
+            status: this.agents[d.metadata.name].currentStatus,
+            expiresAt: formatInstant(parseInstant(d.spec.expiresAt)!),
+            owner: `${d.spec.owner.team} <${d.spec.owner.contact}>`,
+        }]));
+        this.expired = pulumi.output(expired);
+        this.summary = pulumi.output(summary);
+        this.registerOutputs({ expired, summary });
+    }
+}
+
+/** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */
+function requireOauthClients(declarations: readonly AgentDeclaration[], perAgent: boolean, args: AgentFleetArgs): void {
+    const keys = [...new Set(declarations.flatMap((d) => catalog.sharedKeys(d.spec.grants, "oauthClient").map((vendor) => (perAgent ? `${d.metadata.name}/${vendor}` : vendor))))].sort();
+    const missing = keys.filter((k) => !args.oauthClients || !Object.hasOwn(args.oauthClients, k));
+    if (missing.length > 0) {
+        throw new AgentidError(`agents use SaaS connectors but the fleet has no client credentials for ${missing.join(", ")}: set AgentFleet oauthClients.<${missing[0].includes("/") ? "agent>/<vendor" : "vendor"}> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)`);
+    }
+}
+
+/** One agent's own clients, by vendor, from `<agent>/<vendor>` keys. */
+function agentClients(agent: string, args: AgentFleetArgs): Record<string, OauthClient> {
+    return Object.fromEntries(Object.entries(args.oauthClients ?? {})
+        .filter(([key]) => key.startsWith(`${agent}/`))
+        .map(([key, client]) => [key.slice(agent.length + 1), client]));
+}
+
+/** The validation report as the program's error: every problem, file:line:col first. */
+export function renderReport(report: ValidationReport): string {
+    const lines = [
+        ...report.missing.map((p) => `${terminalText(p)}: error: no such file or directory`),
+        ...report.unreadable.map((u) => `${terminalText(u.file)}: error: ${u.reason}`),
+        ...report.errors.map(formatDiagnostic),
+    ];
+    return `agentid: ${lines.length} problem${lines.length === 1 ? "" : "s"} in the agent declarations; nothing was changed:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+}

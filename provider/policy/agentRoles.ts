@@ -1,0 +1,126 @@
+/**
+ * Which IAM roles and Kubernetes service accounts are agents'. A role is an agent role because of what
+ * it trusts — EKS Pod Identity, IAM Roles Anywhere, AgentCore, or a web identity (OIDC) — or because it
+ * says so (agentid tags, the `agent-` name, an Agent component, a Pod Identity association), whatever
+ * its tags. Every guardrail reads the same answer.
+ */
+import { AGENT_PREFIX } from "../model/names";
+import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../model/trustModes";
+import { conditionsOf, IamStatement, isAllow, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
+import { StackView } from "./stackView";
+
+/** An agent role and why it is one. */
+export interface AgentRole {
+    role: ResourceView;
+    /** e.g. "it trusts pods.eks.amazonaws.com". */
+    reason: string;
+    trust: PolicyDocumentView;
+}
+
+const AGENT_SERVICES = Object.values(TRUST_MODES).flatMap((m) => (m.principal.kind === "Service" ? [m.principal.service] : []));
+
+/** Why a trust policy is meant for a workload (an agent), or undefined. */
+export function workloadTrustReason(statements: readonly IamStatement[]): string | undefined {
+    for (const s of statements.filter(isAllow)) {
+        const principal = s.Principal as Record<string, unknown> | undefined;
+        const services = principal !== null && typeof principal === "object" ? listOf(principal.Service) : [];
+        const service = services.find((v) => AGENT_SERVICES.includes(v));
+        if (service !== undefined) return `it trusts ${service}`;
+        const federated = principal !== null && typeof principal === "object" ? listOf(principal.Federated).find((v) => !v.includes(":saml-provider/")) : undefined;
+        if (federated !== undefined) return `it trusts web identities from ${federated}`;
+        if (listOf(s.Action).some((a) => a.toLowerCase() === "sts:assumerolewithwebidentity")) return "it allows sts:AssumeRoleWithWebIdentity";
+        const key = Object.values(conditionsOf(s)).flatMap((block) => (block !== null && typeof block === "object" ? Object.keys(block) : []))
+            .find((k) => WORKLOAD_CONDITION_KEY.test(k));
+        if (key !== undefined) return `its trust reads the workload condition key ${key}`;
+    }
+    return undefined;
+}
+
+/** Every agent role of the stack, in stack order. */
+export function agentRolesOf(stack: StackView): AgentRole[] {
+    const associations = stack.ofType(TYPES.podIdentityAssociation);
+    const out: AgentRole[] = [];
+    for (const role of stack.ofType(TYPES.role)) {
+        const trust = readPolicyDocument(role.props.assumeRolePolicy);
+        const tags = role.props.tags as Record<string, unknown> | undefined;
+        const association = associations.find((a) => stack.refersToRole(a, "roleArn", a.props.roleArn, role));
+        const name = role.props.name;
+        const reason = (trust.kind === "known" ? workloadTrustReason(trust.statements) : undefined)
+            ?? (tags !== null && typeof tags === "object" && tags["agentid:name"] !== undefined ? "it is tagged agentid:name" : undefined)
+            ?? (typeof name === "string" && name.startsWith(AGENT_PREFIX) ? `it is named ${AGENT_PREFIX}…` : undefined)
+            ?? (association !== undefined ? `pods assume it through Pod Identity association "${association.name}"` : undefined)
+            ?? (stack.underAgent(role) ? "an agentid Agent declares it" : undefined);
+        if (reason !== undefined) out.push({ role, reason, trust });
+    }
+    return out;
+}
+
+/** A Kubernetes service account an agent runs as, and the resource declaring it when it is in the stack. */
+export interface AgentServiceAccount {
+    namespace: string;
+    name: string;
+    reason: string;
+    resource?: ResourceView;
+}
+
+const AGENTID_ANNOTATION = /^agentid\.dev\//;
+
+/** The namespace and name of a Kubernetes object ("default" when no namespace is given). */
+export function objectName(r: ResourceView): { namespace: string; name: string } | undefined {
+    const metadata = r.props.metadata as { name?: unknown; namespace?: unknown } | undefined;
+    const name = typeof metadata?.name === "string" ? metadata.name : undefined;
+    if (name === undefined) return undefined;
+    return { namespace: typeof metadata?.namespace === "string" ? metadata.namespace : "default", name };
+}
+
+/**
+ * Every service account an agent runs as: those agentid declares or annotates, those an IAM role trusts
+ * (IRSA subject, Pod Identity session tags, `eks.amazonaws.com/role-arn`), and those bound by a Pod
+ * Identity association — whether or not the stack declares the account itself.
+ */
+export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRole[]): AgentServiceAccount[] {
+    const found = new Map<string, AgentServiceAccount>();
+    const add = (namespace: unknown, name: unknown, reason: string) => {
+        if (typeof namespace !== "string" || typeof name !== "string") return;
+        const key = `${namespace}/${name}`;
+        if (!found.has(key)) found.set(key, { namespace, name, reason });
+    };
+    for (const sa of stack.ofType(TYPES.serviceAccount)) {
+        const id = objectName(sa);
+        const metadata = sa.props.metadata as { annotations?: Record<string, unknown>; labels?: Record<string, unknown> } | undefined;
+        const annotations = Object.keys(metadata?.annotations ?? {});
+        if (!id) continue;
+        if (stack.underAgent(sa)) add(id.namespace, id.name, "an agentid Agent declares it");
+        else if (annotations.some((a) => AGENTID_ANNOTATION.test(a))) add(id.namespace, id.name, "it carries agentid.dev annotations");
+        else if (metadata?.labels?.["app.kubernetes.io/managed-by"] === "agentid") add(id.namespace, id.name, "it is labelled app.kubernetes.io/managed-by: agentid");
+        else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)");
+    }
+    for (const { role, trust } of roles) {
+        if (trust.kind !== "known") continue;
+        for (const s of trust.statements.filter(isAllow)) {
+            for (const block of Object.values(conditionsOf(s))) {
+                if (block === null || typeof block !== "object") continue;
+                const entries = Object.entries(block).map(([k, v]) => [k.toLowerCase(), listOf(v)] as const);
+                for (const [key, values] of entries) {
+                    if (!key.endsWith(":sub")) continue;
+                    for (const v of values) {
+                        const m = IRSA_SUBJECT.exec(v);
+                        if (m) add(m[1], m[2], `IAM role "${role.name}" trusts its tokens`);
+                    }
+                }
+                const ns = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1];
+                const sa = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1];
+                if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`);
+            }
+        }
+    }
+    for (const a of stack.ofType(TYPES.podIdentityAssociation)) {
+        add(a.props.namespace, a.props.serviceAccount, `Pod Identity association "${a.name}" gives it an IAM role`);
+    }
+    for (const sa of stack.ofType(TYPES.serviceAccount)) {
+        const id = objectName(sa);
+        const entry = id && found.get(`${id.namespace}/${id.name}`);
+        if (entry) entry.resource = sa;
+    }
+    return [...found.values()];
+}

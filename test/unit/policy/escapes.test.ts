@@ -1,0 +1,404 @@
+import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { leastPrivilege, pinnedTrust, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
+import {
+    ACCOUNT, ADMIN_ARN, ADMINISTRATOR_ACCESS, ANCHOR, CLUSTER, CONFIG, doc, EXPIRES, OIDC, OTHER_ACCOUNT, READ, resource, role, rolePolicy, SPIFFE, TAGS, TRUST, until, WORKLOAD,
+} from "./stacks";
+
+/**
+ * Each gap the issue found, as a hand-written stack the pack must stop and its compliant twin it must
+ * pass — and the IAM policy simulator (@cloud-copilot/iam-simulate, which shares no code with the pack)
+ * confirming that the violating trust really is assumable, or the violating permission really allowed,
+ * where the compliant twin is not. Every case is a real escape, not a style preference.
+ */
+
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/triage-runner`;
+const BEFORE_EXPIRY = "2027-01-14T00:00:00Z";
+const AFTER_EXPIRY = "2027-03-01T00:00:00Z";
+const ATTACKER = `arn:aws:iam::${OTHER_ACCOUNT}:role/attacker`;
+/** What an attacker's own account lets its role do: ask to assume any role. */
+const ATTACKER_POLICY = doc({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
+
+type Outcome = "Allowed" | "Denied";
+
+interface AssumeAttempt {
+    /** Who asks: a service principal, an OIDC provider, or an IAM role elsewhere. */
+    principal: string;
+    action: string;
+    context: Record<string, string>;
+    /** The request comes from another account, whose identity policy allows it. */
+    crossAccount?: boolean;
+}
+
+async function assume(trust: object, attempt: AssumeAttempt): Promise<Outcome> {
+    const result = await runSimulation({
+        request: { principal: attempt.principal, action: attempt.action, resource: { resource: ROLE_ARN, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": BEFORE_EXPIRY, ...attempt.context } },
+        identityPolicies: attempt.crossAccount ? [{ name: "attacker", policy: ATTACKER_POLICY }] : [],
+        serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: trust,
+    }, {});
+    if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
+}
+
+interface PermissionAttempt {
+    action: string;
+    resource: string;
+    time?: string;
+}
+
+async function perform(policies: readonly object[], attempt: PermissionAttempt): Promise<Outcome> {
+    const result = await runSimulation({
+        request: {
+            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/session`, action: attempt.action,
+            resource: { resource: attempt.resource, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": attempt.time ?? BEFORE_EXPIRY },
+        },
+        identityPolicies: policies.map((policy, i) => ({ name: `policy-${i}`, policy })), serviceControlPolicies: [], resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
+}
+
+const R = `aws.iam.Role "triage-role" (triage-runner)`;
+const MODES = "an IAM OIDC provider (irsa), pods.eks.amazonaws.com (podIdentity), rolesanywhere.amazonaws.com (rolesAnywhere), bedrock-agentcore.amazonaws.com (agentcore)";
+const stmt = (s: object) => doc(s);
+
+interface TrustEscape {
+    gap: string;
+    violating: object;
+    /** Props of the violating role beyond the trust (e.g. an untagged role). */
+    roleProps?: Record<string, unknown>;
+    compliant: object;
+    messages: string[];
+    /** The request the violating trust admits and the compliant twin refuses. */
+    attempt?: AssumeAttempt;
+    /** Why the simulator cannot judge this case. */
+    unsimulated?: string;
+}
+
+const POD_CONTEXT = { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "triage", "aws:SourceAccount": ACCOUNT, "aws:SourceArn": CLUSTER };
+
+const TRUST_ESCAPES: TrustEscape[] = [
+    {
+        gap: `Principal {"AWS":"*"} with a condition on a key ending in kubernetes-service-account, on an untagged role`,
+        violating: stmt({ Sid: "Pods", Effect: "Allow", Principal: { AWS: "*" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:RequestTag/kubernetes-service-account": "triage" }, ...until() } }),
+        roleProps: { tags: {} },
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (its trust reads the workload condition key aws:RequestTag/kubernetes-service-account) and trust statement Pods admits AWS principals ("*"); an agent role trusts only its workload's service or OIDC provider (${MODES}), never IAM users, roles or accounts`],
+        attempt: { principal: ATTACKER, action: "sts:AssumeRole", context: { "aws:RequestTag/kubernetes-service-account": "triage" }, crossAccount: true },
+    },
+    {
+        gap: "Principal \"*\"",
+        violating: stmt({ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: until() }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it is tagged agentid:name) and trust statement Anyone admits every principal ("*"); an agent role trusts exactly one: ${MODES}`],
+        attempt: { principal: ATTACKER, action: "sts:AssumeRole", context: {}, crossAccount: true },
+    },
+    {
+        gap: "NotPrincipal naming the workload's service",
+        violating: stmt({ Sid: "AllButPods", Effect: "Allow", NotPrincipal: { Service: "pods.eks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: until() }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it is tagged agentid:name) and trust statement AllButPods uses NotPrincipal, which admits every principal except the ones listed; name the one principal in Principal (${MODES})`],
+        attempt: { principal: ATTACKER, action: "sts:AssumeRole", context: {}, crossAccount: true },
+    },
+    {
+        gap: "a Roles Anywhere trust with only the anchor (no SPIFFE ID)",
+        violating: stmt({ Sid: "AnchorOnly", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Condition: { ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } }),
+        compliant: TRUST.rolesAnywhere,
+        messages: [`${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement AnchorOnly does not pin the SPIFFE ID (certificate URI SAN): add StringEquals "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/support-triage"`],
+        attempt: { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/billing", "aws:SourceArn": ANCHOR } },
+    },
+    {
+        gap: "a trust date of 2099 under an agentid:expires-at tag of 2027",
+        violating: stmt({ Sid: "AgentTrustRolesAnywhere", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": SPIFFE }, ArnEquals: { "aws:SourceArn": ANCHOR }, DateLessThan: { "aws:CurrentTime": "2099-01-01T00:00:00Z" } } }),
+        compliant: TRUST.rolesAnywhere,
+        messages: [
+            `${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement AgentTrustRolesAnywhere ends at 2099-01-01T00:00:00Z but the role's agentid:expires-at tag says ${EXPIRES}; make the trust's DateLessThan aws:CurrentTime equal the tag`,
+            `${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement AgentTrustRolesAnywhere ends at 2099-01-01T00:00:00Z, more than 90 days after now (2026-12-01T00:00:00Z); end it on or before 2027-03-01T00:00:00Z`,
+        ],
+        attempt: { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR, "aws:CurrentTime": AFTER_EXPIRY } },
+    },
+    {
+        gap: "a trust without any expiry condition",
+        violating: stmt({ Sid: "Forever", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": SPIFFE }, ArnEquals: { "aws:SourceArn": ANCHOR } } }),
+        compliant: TRUST.rolesAnywhere,
+        messages: [`${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement Forever has no DateLessThan aws:CurrentTime condition, so it never expires; add DateLessThan {"aws:CurrentTime": "<the agent's expiry>"} (${EXPIRES}, its agentid:expires-at tag)`],
+        attempt: { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR, "aws:CurrentTime": AFTER_EXPIRY } },
+    },
+    {
+        gap: "a StringLike pattern for the Pod Identity service account",
+        violating: stmt({ Sid: "AnyPod", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:SourceAccount": ACCOUNT }, StringLike: { "aws:RequestTag/kubernetes-service-account": "*" }, ArnEquals: { "aws:SourceArn": CLUSTER }, ...until() } }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement AnyPod does not pin the pod's service account: add StringEquals "aws:RequestTag/kubernetes-service-account": "support-triage" (it reads aws:RequestTag/kubernetes-service-account with StringLike, which admits other values or none)`],
+        attempt: { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", context: { ...POD_CONTEXT, "aws:RequestTag/kubernetes-service-account": "ci-runner" } },
+    },
+    {
+        gap: "an IfExists operator on the SPIFFE ID (a session without the tag passes)",
+        violating: stmt({ Sid: "IfExists", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole"],
+            Condition: { StringEqualsIfExists: { "aws:PrincipalTag/x509SAN/URI": SPIFFE }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } }),
+        compliant: TRUST.rolesAnywhere,
+        messages: [`${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement IfExists does not pin the SPIFFE ID (certificate URI SAN): add StringEquals "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/support-triage" (it reads aws:PrincipalTag/x509SAN/URI with StringEqualsIfExists, which admits other values or none)`],
+        attempt: { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:SourceArn": ANCHOR } },
+    },
+    {
+        gap: "two SPIFFE IDs in one pin",
+        violating: stmt({ Sid: "Two", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": [SPIFFE, "spiffe://example.org/agents/billing"] }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } }),
+        compliant: TRUST.rolesAnywhere,
+        messages: [`${R} is an agent role (it trusts rolesanywhere.amazonaws.com) and trust statement Two pins the SPIFFE ID (certificate URI SAN) (aws:PrincipalTag/x509SAN/URI) to ["spiffe://example.org/agents/triage","spiffe://example.org/agents/billing"]; it must name exactly one, e.g. "spiffe://example.org/agents/support-triage"`],
+        attempt: { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/billing", "aws:SourceArn": ANCHOR } },
+    },
+    {
+        gap: "a Pod Identity trust without the cluster and account",
+        violating: stmt({ Sid: "AnyCluster", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "triage" }, ...until() } }),
+        compliant: TRUST.podIdentity,
+        messages: [
+            `${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement AnyCluster does not pin the cluster's account: add StringEquals "aws:SourceAccount": "123456789012"`,
+            `${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement AnyCluster does not pin the EKS cluster: add ArnEquals "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:cluster/agents-prod"`,
+        ],
+        attempt: { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", context: { ...POD_CONTEXT, "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:cluster/prod` } },
+    },
+    {
+        gap: "a Pod Identity trust whose account and cluster disagree",
+        violating: stmt({ Sid: "Mixed", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "triage", "aws:SourceAccount": OTHER_ACCOUNT }, ArnEquals: { "aws:SourceArn": CLUSTER }, ...until() } }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement Mixed names more than one account (aws:SourceAccount: ${OTHER_ACCOUNT}, aws:SourceArn: ${ACCOUNT}); the source account and every ARN it pins must be the same account`],
+        unsimulated: "no real request carries a source account and a cluster ARN of different accounts, so neither document admits more than the other; the pin is refused because one of them is wrong",
+    },
+    {
+        gap: "an AgentCore source ARN with a wildcard account",
+        violating: stmt({ Sid: "AnyAccount", Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" }, Action: ["sts:AssumeRole"],
+            Condition: { ArnEquals: { "aws:SourceArn": WORKLOAD.replace(ACCOUNT, "*") }, ...until() } }),
+        compliant: TRUST.agentcore,
+        messages: [`${R} is an agent role (it trusts bedrock-agentcore.amazonaws.com) and trust statement AnyAccount pins the AgentCore workload identity (and with it the account) (aws:SourceArn) with the pattern "${WORKLOAD.replace(ACCOUNT, "*")}"; "*" and "?" match other workloads — name exactly one, e.g. "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-research-assistant"`],
+        attempt: { principal: "bedrock-agentcore.amazonaws.com", action: "sts:AssumeRole", context: { "aws:SourceArn": WORKLOAD.replace(ACCOUNT, OTHER_ACCOUNT) } },
+    },
+    {
+        gap: "an AgentCore trust without a source ARN",
+        violating: stmt({ Sid: "AnyWorkload", Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: until() }),
+        compliant: TRUST.agentcore,
+        messages: [`${R} is an agent role (it trusts bedrock-agentcore.amazonaws.com) and trust statement AnyWorkload does not pin the AgentCore workload identity (and with it the account): add ArnEquals "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-research-assistant"`],
+        attempt: { principal: "bedrock-agentcore.amazonaws.com", action: "sts:AssumeRole", context: { "aws:SourceArn": WORKLOAD.replace("agent-triage", "agent-billing") } },
+    },
+    {
+        gap: "an IRSA trust without the service account subject",
+        violating: stmt({ Sid: "AnyToken", Effect: "Allow", Principal: { Federated: OIDC }, Action: ["sts:AssumeRoleWithWebIdentity"], Condition: until() }),
+        compliant: TRUST.irsa,
+        messages: [
+            `${R} is an agent role (it trusts web identities from ${OIDC}) and trust statement AnyToken does not pin the service account (token subject): add StringEquals "oidc.eks.us-east-1.amazonaws.com/id/CLUSTERA:sub": "system:serviceaccount:agents:support-triage"`,
+            `${R} is an agent role (it trusts web identities from ${OIDC}) and trust statement AnyToken does not pin the token audience: add StringEquals "oidc.eks.us-east-1.amazonaws.com/id/CLUSTERA:aud": "sts.amazonaws.com"`,
+        ],
+        // The simulator drops OIDC-provider keys (`<issuer>:sub`), so it cannot admit the compliant twin's own
+        // service account either: only the violating side is simulated (any token of the cluster is admitted).
+        attempt: { principal: OIDC, action: "sts:AssumeRoleWithWebIdentity", context: {} },
+        unsimulated: "the compliant twin: the simulator drops `<issuer>:sub`, so it would refuse every IRSA request",
+    },
+    {
+        gap: "a second statement trusting an IAM role of another account",
+        violating: doc(TRUST.podIdentity.Statement[0], { Sid: "Backdoor", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: "sts:AssumeRole", Condition: until() }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement Backdoor admits AWS principals ("arn:aws:iam::${OTHER_ACCOUNT}:root"); an agent role trusts only its workload's service or OIDC provider (${MODES}), never IAM users, roles or accounts`],
+        attempt: { principal: ATTACKER, action: "sts:AssumeRole", context: {}, crossAccount: true },
+    },
+];
+
+interface PermissionEscape {
+    gap: string;
+    /** The stack's permission resources beside the agent role (the role itself unless given). */
+    violating: ResourceView[];
+    compliant: ResourceView[];
+    messages: string[];
+    /** The documents the violating stack puts on the role, as AWS would evaluate them, and the twin's. */
+    simulate?: { violating: object[]; compliant: object[]; attempt: PermissionAttempt };
+    unsimulated?: string;
+}
+
+const ROLE = role(TRUST.podIdentity);
+const POLICY = rolePolicy("grants", doc(READ));
+const P = (name: string, type = "aws.iam.RolePolicy") => `${type} "${name}" on agent role ${R}`;
+const policy = (name: string, document: object) => resource("aws:iam/policy:Policy", name, { name, path: "/", policy: JSON.stringify(document) });
+const INLINE_PASS_ROLE = doc({ Sid: "Pass", Effect: "Allow", Action: ["iam:PassRole"], Resource: [`arn:aws:iam::${ACCOUNT}:role/admin`], Condition: until() });
+const BUCKET_ADMIN = doc({ Sid: "Bucket", Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::tickets"], Condition: until() });
+const ASSUME_ADMIN = doc({ Sid: "Hop", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [`arn:aws:iam::${ACCOUNT}:role/admin`], Condition: until() });
+
+const PERMISSION_ESCAPES: PermissionEscape[] = [
+    {
+        gap: "NotAction on an agent's RolePolicy",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Most", Effect: "Allow", NotAction: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"], Condition: until() }))],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("grants")}: its policy, statement Most: NotAction allows every action except ["s3:GetObject"]; list the exact actions in Action`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", NotAction: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"], Condition: until() })], compliant: [doc(READ)],
+            attempt: { action: "s3:DeleteObject", resource: "arn:aws:s3:::tickets/inbound/ticket-1.json" },
+        },
+    },
+    {
+        gap: "NotResource on an agent's RolePolicy",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Elsewhere", Effect: "Allow", Action: ["s3:GetObject"], NotResource: ["arn:aws:s3:::tickets/outbound/*"], Condition: until() }))],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("grants")}: its policy, statement Elsewhere: NotResource allows every resource except ["arn:aws:s3:::tickets/outbound/*"]; name the exact resources in Resource`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", Action: ["s3:GetObject"], NotResource: ["arn:aws:s3:::tickets/outbound/*"], Condition: until() })], compliant: [doc(READ)],
+            attempt: { action: "s3:GetObject", resource: "arn:aws:s3:::payroll/2027/january.csv" },
+        },
+    },
+    {
+        gap: "RolePolicyAttachment of AdministratorAccess",
+        violating: [ROLE, POLICY, resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "triage-runner", policyArn: ADMIN_ARN })],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("admin", "aws.iam.RolePolicyAttachment")}: policyArn ${ADMIN_ARN} is an AWS managed policy: AWS writes and changes it, mostly for every resource ("*"), outside any review of this stack — grant the exact actions on exact resources in an inline policy instead`],
+        simulate: { violating: [doc(READ), ADMINISTRATOR_ACCESS], compliant: [doc(READ)], attempt: { action: "iam:CreateAccessKey", resource: `arn:aws:iam::${ACCOUNT}:user/alice` } },
+    },
+    {
+        gap: "AdministratorAccess in the role's managedPolicyArns",
+        violating: [role(TRUST.podIdentity, { managedPolicyArns: [ADMIN_ARN] }), POLICY],
+        compliant: [role(TRUST.podIdentity, { managedPolicyArns: [] }), POLICY],
+        messages: [`${R}: managedPolicyArns ${ADMIN_ARN} is an AWS managed policy: AWS writes and changes it, mostly for every resource ("*"), outside any review of this stack — grant the exact actions on exact resources in an inline policy instead`],
+        simulate: { violating: [doc(READ), ADMINISTRATOR_ACCESS], compliant: [doc(READ)], attempt: { action: "iam:AttachRolePolicy", resource: ROLE_ARN } },
+    },
+    {
+        gap: "AdministratorAccess through RolePolicyAttachmentsExclusive",
+        violating: [ROLE, POLICY, resource("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "exclusive", { roleName: "triage-runner", policyArns: [ADMIN_ARN] })],
+        compliant: [ROLE, POLICY, resource("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "exclusive", { roleName: "triage-runner", policyArns: [] })],
+        messages: [`${P("exclusive", "aws.iam.RolePolicyAttachmentsExclusive")}: policyArns ${ADMIN_ARN} is an AWS managed policy: AWS writes and changes it, mostly for every resource ("*"), outside any review of this stack — grant the exact actions on exact resources in an inline policy instead`],
+        simulate: { violating: [doc(READ), ADMINISTRATOR_ACCESS], compliant: [doc(READ)], attempt: { action: "iam:CreateUser", resource: `arn:aws:iam::${ACCOUNT}:user/mallory` } },
+    },
+    {
+        gap: "iam:PassRole in the role's inlinePolicies",
+        violating: [role(TRUST.podIdentity, { inlinePolicies: [{ name: "pass", policy: JSON.stringify(INLINE_PASS_ROLE) }] })],
+        compliant: [role(TRUST.podIdentity, { inlinePolicies: [{ name: "read", policy: JSON.stringify(doc(READ)) }] })],
+        messages: [`${R}: inline policy "pass", statement Pass: iam:PassRole changes identities or their permissions (IAM, Write); agents may not hold it (iam-sensitive-action)`],
+        simulate: { violating: [INLINE_PASS_ROLE], compliant: [doc(READ)], attempt: { action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/admin` } },
+    },
+    {
+        gap: "a customer Policy with s3:* in managedPolicyArns",
+        violating: [role(TRUST.podIdentity, { managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/bucket-admin`] }), policy("bucket-admin", BUCKET_ADMIN)],
+        compliant: [role(TRUST.podIdentity, { managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/reader`] }), policy("reader", doc(READ))],
+        messages: [`${R}: managedPolicyArns aws.iam.Policy "bucket-admin", statement Bucket: "s3:*" grants every action of the service; list the exact actions, e.g. s3:Get…`],
+        simulate: { violating: [BUCKET_ADMIN], compliant: [doc(READ)], attempt: { action: "s3:DeleteBucket", resource: "arn:aws:s3:::tickets" } },
+    },
+    {
+        gap: "Policy + PolicyAttachment with sts:AssumeRole",
+        violating: [ROLE, policy("hop", ASSUME_ADMIN), resource("aws:iam/policyAttachment:PolicyAttachment", "hop-attach", { roles: ["triage-runner"], policyArn: `arn:aws:iam::${ACCOUNT}:policy/hop` })],
+        compliant: [ROLE, policy("reader", doc(READ)), resource("aws:iam/policyAttachment:PolicyAttachment", "reader-attach", { roles: ["triage-runner"], policyArn: `arn:aws:iam::${ACCOUNT}:policy/reader` })],
+        messages: [`${P("hop-attach", "aws.iam.PolicyAttachment")}: policyArn aws.iam.Policy "hop", statement Hop: sts:AssumeRole issues or inspects credentials (STS); agents get their credentials from their trust, never from STS calls; agents may not hold it (iam-sensitive-action)`],
+        simulate: { violating: [ASSUME_ADMIN], compliant: [doc(READ)], attempt: { action: "sts:AssumeRole", resource: `arn:aws:iam::${ACCOUNT}:role/admin` } },
+    },
+    {
+        gap: "an escalation-list action (lambda:UpdateFunctionCode)",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Deploy", Effect: "Allow", Action: ["lambda:UpdateFunctionCode"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:refunds`], Condition: until() }))],
+        compliant: [ROLE, rolePolicy("grants", doc({ Sid: "Invoke", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:refunds`], Condition: until() }))],
+        messages: [`${P("grants")}: its policy, statement Deploy: lambda:UpdateFunctionCode changes the code or configuration of compute that runs with its own role; agents may not hold it (escalation-action)`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", Action: ["lambda:UpdateFunctionCode"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:refunds`], Condition: until() })],
+            compliant: [doc({ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:refunds`], Condition: until() })],
+            attempt: { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:refunds` },
+        },
+    },
+    {
+        gap: "a permissions-management action (s3:PutBucketPolicy)",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Share", Effect: "Allow", Action: ["s3:PutBucketPolicy"], Resource: ["arn:aws:s3:::tickets"], Condition: until() }))],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("grants")}: its policy, statement Share: s3:PutBucketPolicy changes who may access a resource (a resource policy, ACL, grant or permission); agents may not hold it (permissions-management)`],
+        simulate: { violating: [doc({ Effect: "Allow", Action: ["s3:PutBucketPolicy"], Resource: ["arn:aws:s3:::tickets"], Condition: until() })], compliant: [doc(READ)], attempt: { action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::tickets" } },
+    },
+    {
+        gap: "a wildcard in a resource's bucket name",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Buckets", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets*/inbound/*"], Condition: until() }))],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("grants")}: its policy, statement Buckets: "arn:aws:s3:::tickets*/inbound/*" has a wildcard in its resource id; "*" and "?" match other resources too — name the exact resource`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets*/inbound/*"], Condition: until() })], compliant: [doc(READ)],
+            attempt: { action: "s3:GetObject", resource: "arn:aws:s3:::tickets-archive/inbound/ticket-1.json" },
+        },
+    },
+    {
+        gap: "a permission statement without the expiry",
+        violating: [ROLE, rolePolicy("grants", doc({ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"] }))],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("grants")}: its policy, statement Read: has no DateLessThan aws:CurrentTime condition, so a session issued before the agent's expiry keeps these permissions after it; add DateLessThan {"aws:CurrentTime": "${EXPIRES}"}`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"] })], compliant: [doc(READ)],
+            attempt: { action: "s3:GetObject", resource: "arn:aws:s3:::tickets/inbound/ticket-1.json", time: AFTER_EXPIRY },
+        },
+    },
+    {
+        gap: "an attached policy whose ARN is unknown at preview and comes from no resource of the stack",
+        violating: [ROLE, POLICY, resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "mystery", { role: "triage-runner", policyArn: UNKNOWN })],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("mystery", "aws.iam.RolePolicyAttachment")}: policyArn is not known at preview (it is computed from other resources' outputs), so nobody can review what it grants an agent — write it from known values`],
+        unsimulated: "an unknown document cannot be simulated; that is why it is refused",
+    },
+    {
+        gap: "a customer managed policy the stack does not define",
+        violating: [ROLE, POLICY, resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "elsewhere", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/legacy` })],
+        compliant: [ROLE, POLICY],
+        messages: [`${P("elsewhere", "aws.iam.RolePolicyAttachment")}: policyArn arn:aws:iam::${ACCOUNT}:policy/legacy is a managed policy this stack does not define, so the pack cannot review what it grants — define it here as an aws.iam.Policy or grant inline`],
+        unsimulated: "the pack cannot see the document; that is why it is refused",
+    },
+];
+
+describe("agentid-guardrails stop real escapes (confirmed by the IAM simulator)", () => {
+    describe("agent-trust-pinned", () => {
+        for (const c of TRUST_ESCAPES) {
+            describe(c.gap, () => {
+                it("is stopped, naming the role, the statement and the fix", () => {
+                    assert.deepStrictEqual(pinnedTrust.check([role(c.violating, c.roleProps)], CONFIG).map((v) => v.message), c.messages);
+                });
+                it("passes the compliant twin", () => assert.deepStrictEqual(pinnedTrust.check([role(c.compliant)], CONFIG), []));
+                if (c.attempt) {
+                    const attempt = c.attempt;
+                    it(`simulator: the violating trust admits ${attempt.principal}${c.unsimulated ? "" : "; the compliant twin does not"}`, async () => {
+                        assert.strictEqual(await assume(c.violating, attempt), "Allowed");
+                        if (!c.unsimulated) assert.strictEqual(await assume(c.compliant, attempt), "Denied");
+                    });
+                }
+            });
+        }
+
+        it("simulator: each compliant twin admits its own workload (the denials above are not vacuous)", async () => {
+            const own: [object, AssumeAttempt][] = [
+                [TRUST.podIdentity, { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", context: POD_CONTEXT }],
+                [TRUST.rolesAnywhere, { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } }],
+                [TRUST.agentcore, { principal: "bedrock-agentcore.amazonaws.com", action: "sts:AssumeRole", context: { "aws:SourceArn": WORKLOAD } }],
+            ];
+            for (const [trust, attempt] of own) assert.strictEqual(await assume(trust, attempt), "Allowed", attempt.principal);
+        });
+    });
+
+    describe("agent-least-privilege", () => {
+        for (const c of PERMISSION_ESCAPES) {
+            describe(c.gap, () => {
+                it("is stopped, naming the resource, the route and the fix", () => {
+                    assert.deepStrictEqual(leastPrivilege.check(c.violating, CONFIG).map((v) => v.message), c.messages);
+                });
+                it("passes the compliant twin", () => assert.deepStrictEqual(leastPrivilege.check(c.compliant, CONFIG), []));
+                if (c.simulate) {
+                    const s = c.simulate;
+                    it(`simulator: the violating policies allow ${s.attempt.action} on ${s.attempt.resource}; the compliant twin's do not`, async () => {
+                        assert.strictEqual(await perform(s.violating, s.attempt), "Allowed");
+                        assert.strictEqual(await perform(s.compliant, s.attempt), "Denied");
+                    });
+                }
+            });
+        }
+
+        it("simulator: the compliant twin's policy allows what it names (the denials above are not vacuous)", async () => {
+            assert.strictEqual(await perform([doc(READ)], { action: "s3:GetObject", resource: "arn:aws:s3:::tickets/inbound/ticket-1.json" }), "Allowed");
+        });
+    });
+
+    it("covers every gap the issue lists", () => {
+        const gaps = [...TRUST_ESCAPES, ...PERMISSION_ESCAPES].map((c) => c.gap);
+        for (const listed of ["AWS\":\"*\"", "only the anchor", "2099", "NotAction", "NotResource", "AdministratorAccess", "inlinePolicies", "managedPolicyArns", "PolicyAttachment"]) {
+            assert.ok(gaps.some((g) => g.includes(listed)), `no case for ${listed}`);
+        }
+        assert.ok(TAGS["agentid:expires-at"] === EXPIRES);
+    });
+});
