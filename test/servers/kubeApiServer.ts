@@ -201,7 +201,14 @@ interface Pki { ca: string; caKey: string; serverCert: string; serverKey: string
 function makeCertificates(dir: string): Pki {
     fs.mkdirSync(dir, { recursive: true });
     const file = (name: string) => path.join(dir, name);
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const openssl = (...args: string[]) => {
+        try {
+            execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error("openssl is not installed: the API server's certificates are made with it (apt-get install openssl)");
+            throw error;
+        }
+    };
     const pki: Pki = {
         ca: file("ca.crt"), caKey: file("ca.key"), serverCert: file("server.crt"), serverKey: file("server.key"),
         adminCert: file("admin.crt"), adminKey: file("admin.key"), serviceAccountKey: file("sa.key"), serviceAccountPublicKey: file("sa.pub"),

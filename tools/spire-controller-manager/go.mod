@@ -1,7 +1,6 @@
 // Wrapper module: spire-controller-manager at a pinned release. scripts/toolchain copies its
-// ClusterSPIFFEID CustomResourceDefinition (config/crd/bases in the module) into the cache, where
-// the throw-away API server installs it. The tool line pins the module with everything it needs;
-// the controller itself is not built today.
+// CustomResourceDefinitions (config/crd/bases in the module) into the cache, where the throw-away
+// API server installs them, and builds the controller from the tool below for the e2e tests.
 module agentid.local/tools/spire-controller-manager
 
 go 1.24.0
