@@ -78,6 +78,7 @@ describe("e2e: ClusterSPIFFEID through spire-controller-manager (API server, SPI
         fs.writeFileSync(path.join(agentsDir, "nu.yaml"), nu);
         spire = await startSpireServer();
         cluster = await startKubeApiServer();
+        console.log(`  API server: kube-apiserver ${await cluster.version()} at ${cluster.server}; SPIRE server with trust domain ${spire.trustDomain}`);
         await cluster.ensureNamespaces(["agents", "support", "other"]);
         for (const crd of spireCrds()) await cluster.installCrds(crd);
         controller = await startSpireControllerManager({ kubeconfig: cluster.kubeconfig, spireSocket: spire.socketPath, trustDomain: spire.trustDomain, clusterName: CLUSTER, dir: cluster.dir });
