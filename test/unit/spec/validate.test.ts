@@ -244,6 +244,14 @@ const CASES: RuleCase[] = [
         at: { file: "agent.yaml", line: 15, column: 9, path: "spec.approval.approvers[1]" }, says: "this fleet requires independent approval",
     },
     {
+        title: "an agent without the label its fleet is split into stacks by", rule: "stack-shard",
+        files: {
+            "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: sharded }\nspec: { stacks: { by: \"label:cost-center\" } }\n",
+            "agent.yaml": BASE_AGENT,
+        },
+        at: { file: "agent.yaml", line: 3, column: 1, path: "metadata" }, says: "add metadata.labels.cost-center so it belongs to a stack",
+    },
+    {
         title: "a dangling symbolic link among the declarations", rule: "file-unusable",
         files: { "agent.yaml": BASE_AGENT },
         links: { "gone.yaml": "deleted.yaml" },
