@@ -317,6 +317,19 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(loose.errors.map((e) => e.rule), ["expiry-too-far"]);
     });
 
+    it("lets a Fleet document split a fleet into stacks when the program does not, never re-split one the program splits", () => {
+        const fleet = (stacks: string) => `apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  stacks: ${stacks}\n`;
+        const byTeam = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: team }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE });
+        assert.deepStrictEqual([byTeam.valid, byTeam.settings.stacks], [true, { by: "team" }]);
+        const resplit = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: \"label:env\" }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+        assert.deepStrictEqual(resplit.errors.map((e) => [e.rule, formatPath(e.path), e.line]), [["fleet-setting", "spec.stacks", 5]]);
+        assert.deepStrictEqual(resplit.settings.stacks, { by: "team" }, "the program's setting stays in force");
+        const same = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: team }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+        assert.strictEqual(same.valid, true);
+        const badPrefix = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: owner, prefix: Prod_ }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE });
+        assert.deepStrictEqual(badPrefix.errors.map((e) => [e.rule, formatPath(e.path)]), [["invalid-value", "spec.stacks.by"], ["invalid-value", "spec.stacks.prefix"]]);
+    });
+
     it("accepts an agent that has already expired (it is reported as expired, not invalid)", () => {
         const report = validateDeclarations([writeFixtures({ "a.yaml": line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", "  expiresAt: 2026-01-01") })], { now: NOW_DATE });
         assert.strictEqual(report.valid, true);
