@@ -7,7 +7,8 @@ import * as os from "os";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { agentsInState } from "../engine/stackState";
 import { blockedStacks, placementOf, RecordedStack, ShardMove, ShardPlacement } from "../engine/shardMoves";
-import { DEFAULT_STACK_PREFIX } from "../model/shards";
+import type { StackSharding } from "../declarations/types";
+import { DEFAULT_STACK_PREFIX, Shard } from "../model/shards";
 import { terminalText } from "../output/terminal";
 import { CliError, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, stringFlag, UsageError } from "./command";
 import { engineWorkspace, EngineWorkspace, firstLine, openStack, underLock, waitFrom } from "./engineStack";
@@ -59,13 +60,7 @@ async function runAllStacks<T extends object>(command: string, args: ParsedArgs,
     const waitMs = waitFrom(args);
     const { shards, sharding } = loadShards(args.positionals, nowFrom(args), command);
     const workspace = await engineWorkspace(args);
-    const prefix = `${sharding.prefix ?? DEFAULT_STACK_PREFIX}-`;
-    const existing = new Set(await workspace.stackNames());
-    const placement = placementOf(shards, await recordedStacks(workspace, [...existing].filter((name) => name.startsWith(prefix)), io, command));
-    const blocked = blockedStacks(placement);
-    const moves = operation.movesAgents
-        ? await applyMoves(workspace, placement.moves, existing, blocked, waitMs, io, command)
-        : placement.moves.map((m) => ({ agent: m.agent, from: m.from, to: m.to, status: "pending" as const }));
+    const { placement, blocked, moves, existing } = await placeAgents(workspace, shards, sharding, io, command, { move: operation.movesAgents, waitMs });
 
     io.err(`agentid ${command}: ${shards.length} stack${shards.length === 1 ? "" : "s"}, ${Math.min(parallel, shards.length)} at a time\n`);
     const outcomes = await boundedMap(shards, parallel, async (shard): Promise<StackOutcome> => {
@@ -120,6 +115,32 @@ function parallelFrom(args: ParsedArgs): number {
     return Number(text);
 }
 
+/** Where the fleet's agents are recorded, which stacks must be left alone, and the moves done (or pending). */
+export interface AgentPlacement {
+    placement: ShardPlacement;
+    /** Stacks no operation may touch, with the reason (an agent recorded twice, a move that failed). */
+    blocked: Map<string, string>;
+    moves: MoveOutcome[];
+    /** Stacks that exist in the backend (including those the moves created). */
+    existing: Set<string>;
+}
+
+/**
+ * Reads every stack named like a shard (`<prefix>-…`) and compares their agents with the shards; with
+ * `move`, moves each agent whose shard changed into its stack, else lists the moves as pending.
+ */
+export async function placeAgents(workspace: EngineWorkspace, shards: readonly Shard[], sharding: StackSharding, io: Io, command: string,
+    options: { move: boolean; waitMs: number }): Promise<AgentPlacement> {
+    const prefix = `${sharding.prefix ?? DEFAULT_STACK_PREFIX}-`;
+    const existing = new Set(await workspace.stackNames());
+    const placement = placementOf(shards, await recordedStacks(workspace, [...existing].filter((name) => name.startsWith(prefix)), io, command));
+    const blocked = blockedStacks(placement);
+    const moves = options.move
+        ? await applyMoves(workspace, placement.moves, existing, blocked, options.waitMs, io, command)
+        : placement.moves.map((m): MoveOutcome => ({ agent: m.agent, from: m.from, to: m.to, status: "pending" }));
+    return { placement, blocked, moves, existing };
+}
+
 /** Which agents each existing stack records (the stacks are read, never changed). */
 async function recordedStacks(workspace: EngineWorkspace, names: string[], io: Io, command: string): Promise<RecordedStack[]> {
     return Promise.all(names.sort().map(async (name) => {
@@ -133,7 +154,8 @@ async function recordedStacks(workspace: EngineWorkspace, names: string[], io: I
     }));
 }
 
-type MoveOutcome = { agent: string; from: string; to: string; status: "pending" | "moved" | "failed"; error?: string };
+/** A move between stacks: planned (`pending`), done, or failed with the reason. */
+export type MoveOutcome = { agent: string; from: string; to: string; status: "pending" | "moved" | "failed"; error?: string };
 
 /**
  * Moves each agent whose shard changed into its new stack with `pulumi state move` (its component and

@@ -7,8 +7,8 @@ import { execFile } from "child_process";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { parseDuration } from "../declarations/clock";
-import { isLockedError, isStaleLock, lockHolderOf, PendingOperation, pendingOperationsOf, StackLock, withoutPendingOperations } from "../engine/interruptions";
-import { refreshTargets } from "../engine/stackState";
+import { isLockedError, isStaleLock, lockHolderOf, PendingOperation, pendingOperationsOf, StackLock } from "../engine/interruptions";
+import { refreshTargets, unreadableResources } from "../engine/stackState";
 import { engineEnv, toolchainHint, toolchainRoot, toolchainStatus } from "../engine/toolchain";
 import type { stepRecorder } from "../engine/workspace";
 import { EnvironmentError, FlagSpec, Io, ParsedArgs, requireFlag, stringFlag, UsageError } from "./command";
@@ -122,7 +122,7 @@ export interface Interruption {
 /**
  * Runs an update under the stack's lock. An update that was interrupted before (its process killed,
  * its lock left behind on this host, operations pending in the checkpoint) is recovered first: the
- * lock released, the pending operations cleared, then the resources that can be read refreshed (unless
+ * lock released, then a refresh clears the pending operations and reads what exists (unless
  * `recover` is off: a command whose lock error may come from another stack only waits). When another
  * update holds the lock, waits up to `waitMs`, then fails naming the holder.
  */
@@ -135,10 +135,13 @@ export async function underLock<R>(stack: Stack, io: Io, waitMs: number, update:
             const state = options.recover ? await stack.exportStack() : undefined;
             const pending = state ? pendingOperationsOf(state) : [];
             if (state && pending.length > 0) {
-                io.err(`stack ${stack.name}: the last update was interrupted with ${pending.length} operation${pending.length === 1 ? "" : "s"} unfinished (${pending.map((p) => `${p.op} ${p.type} ${p.name}`).join("; ")}); clearing them and refreshing\n`);
-                await stack.importStack(withoutPendingOperations(state));
+                // A refresh under the engine's own lock: while another update runs (its operations pending), it fails as
+                // locked; never an import of what was read before, which could overwrite what that update recorded since.
                 const target = refreshTargets(state);
-                if (target.length > 0) await stack.refresh({ target });
+                await stack.refresh({ clearPendingCreates: true, exclude: unreadableResources(state) });
+                const left = pendingOperationsOf(await stack.exportStack());
+                if (left.length > 0) throw new EnvironmentError(`stack ${stack.name}: a refresh left ${left.length} pending operation${left.length === 1 ? "" : "s"} (${describe(left)}); resolve them with pulumi refresh --stack ${stack.name}`);
+                io.err(`stack ${stack.name}: the last update was interrupted with ${pending.length} operation${pending.length === 1 ? "" : "s"} unfinished (${describe(pending)}); cleared them and refreshed ${target.length} resource${target.length === 1 ? "" : "s"}\n`);
                 interrupted = { ...(interrupted?.lock ? { lock: interrupted.lock } : {}), pendingOperations: pending.map(({ op, type, name }) => ({ op, type, name })), refreshed: target.length };
             }
             return { result: await update(), ...(interrupted ? { interrupted } : {}) };
@@ -159,6 +162,10 @@ export async function underLock<R>(stack: Stack, io: Io, waitMs: number, update:
             await new Promise((resolve) => setTimeout(resolve, Math.min(2000, left)));
         }
     }
+}
+
+function describe(operations: readonly PendingOperation[]): string {
+    return operations.map((p) => `${p.op} ${p.type} ${p.name}`).join("; ");
 }
 
 function holder(lock: StackLock | undefined): string {

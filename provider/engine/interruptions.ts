@@ -67,12 +67,3 @@ export function pendingOperationsOf(deployment: Deployment): PendingOperation[] 
         return { op: p.type ?? "unknown", type: p.resource?.type ?? "", name: urn.split("::").pop() ?? "", urn };
     });
 }
-
-/**
- * The checkpoint without its pending operations. The resources they touched are settled afterwards:
- * a refresh reads what exists, and the next update creates whatever is declared and not recorded.
- */
-export function withoutPendingOperations(deployment: Deployment): Deployment {
-    const { pending_operations: _dropped, ...rest } = deployment.deployment ?? {};
-    return { ...deployment, deployment: rest };
-}

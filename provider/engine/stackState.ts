@@ -53,12 +53,18 @@ export function agentsInState(deployment: Deployment): AgentInState[] {
  * read with "unreachable cluster"), so they cannot drift; everything else can.
  */
 export function refreshTargets(deployment: Deployment): string[] {
+    const unreadable = new Set(unreadableResources(deployment));
+    return ((deployment.deployment?.resources ?? []) as StateResource[])
+        .filter((r) => r.custom !== false && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack")
+        .filter((r) => !unreadable.has(r.urn))
+        .map((r) => r.urn);
+}
+
+/** URNs of resources a refresh cannot read: those of a Kubernetes provider that renders YAML to a directory. */
+export function unreadableResources(deployment: Deployment): string[] {
     const resources = (deployment.deployment?.resources ?? []) as StateResource[];
     const renderProviders = new Set(resources
         .filter((r) => r.type === "pulumi:providers:kubernetes" && r.inputs?.renderYamlToDirectory)
         .map((r) => `${r.urn}::${r.id ?? ""}`));
-    return resources
-        .filter((r) => r.custom !== false && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack")
-        .filter((r) => !(r.provider && renderProviders.has(r.provider)))
-        .map((r) => r.urn);
+    return resources.filter((r) => r.provider && renderProviders.has(r.provider)).map((r) => r.urn);
 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { isLockedError, isStaleLock, lockHolderOf, pendingOperationsOf, withoutPendingOperations } from "../../../provider/engine/interruptions";
+import { isLockedError, isStaleLock, lockHolderOf, pendingOperationsOf } from "../../../provider/engine/interruptions";
 
 // The engine's words, as pulumi v3.248.0 prints them for a PostgreSQL backend (see TOOLCHAIN-NOTES "Measured facts").
 const LOCKED = "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
@@ -21,7 +21,7 @@ describe("interruptions: locks and pending operations", () => {
         assert.strictEqual(isStaleLock({ ...lock, host: require("os").hostname(), pid: process.pid }), false, "this process runs");
     });
 
-    it("lists and clears the operations a killed update left pending, keeping everything else", () => {
+    it("lists the operations a killed update left pending", () => {
         const deployment = {
             version: 3,
             deployment: {
@@ -31,8 +31,6 @@ describe("interruptions: locks and pending operations", () => {
             },
         };
         assert.deepStrictEqual(pendingOperationsOf(deployment), [{ op: "creating", type: "agentid:spire:Entry", name: "zeta-spire", urn: deployment.deployment.pending_operations[0].resource.urn }]);
-        const cleared = withoutPendingOperations(deployment);
-        assert.deepStrictEqual(cleared, { version: 3, deployment: { manifest: { time: "t" }, resources: deployment.deployment.resources } });
-        assert.deepStrictEqual(pendingOperationsOf(cleared), []);
+        assert.deepStrictEqual(pendingOperationsOf({ version: 3, deployment: { resources: [] } }), []);
     });
 });
