@@ -98,9 +98,10 @@ export function progress(io: Io, recorder: ReturnType<typeof stepRecorder>) {
     };
 }
 
-/** The engine's own words for a failure: stderr first, then the message. */
+/** The engine's own words for a failure: its stderr (an Automation API CommandError keeps it in commandResult), then the message. */
 export function errorText(error: unknown): string {
-    return String((error as { stderr?: string }).stderr || (error as Error).message || error);
+    const failure = error as { commandResult?: { stderr?: string }; stderr?: string; message?: string };
+    return String(failure?.commandResult?.stderr || failure?.stderr || failure?.message || error);
 }
 
 export function firstLine(error: unknown): string {

@@ -71,7 +71,12 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         process.kill(pid, "SIGSTOP");
         stopped.push(holder);
         assert.strictEqual(await locks(stack), 1, "the frozen update still holds the lock");
-        return { holder, pid, release: () => { process.kill(pid!, "SIGCONT"); stopped.splice(stopped.indexOf(holder), 1); } };
+        const release = () => {
+            if (!stopped.includes(holder)) return;
+            process.kill(pid!, "SIGCONT");
+            stopped.splice(stopped.indexOf(holder), 1);
+        };
+        return { holder, pid, release };
     };
 
     before(async function () {
@@ -110,7 +115,7 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
     });
 
     it("lists the shards: one stack per team", async () => {
-        const result = await run("stacks", agents);
+        const result = await startAgentid(["stacks", agents, "--json"], env).exited.then((r) => ({ ...r, document: JSON.parse(r.stdout) as Document }));
         assert.deepStrictEqual([result.code, result.document], [0, { stacks: [{ name: "e2e-billing", agents: ["gamma"] }, { name: "e2e-support", agents: ["alpha", "beta"] }] }]);
     });
 
@@ -133,10 +138,13 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         write("alpha", "support", "get, list");
         write("gamma", "billing", "get, list");
         const held = await holdLock("e2e-support");
-        const billing = await run("up", "--stack", "e2e-billing");
-        assert.strictEqual(billing.code, 0, billing.stderr);
-        assert.deepStrictEqual(billing.document.agents.map((a: Document) => [a.name, a.ops]), [["gamma", { update: 1 }]]);
-        held.release();
+        try {
+            const billing = await run("up", "--stack", "e2e-billing");
+            assert.strictEqual(billing.code, 0, billing.stderr);
+            assert.deepStrictEqual(billing.document.agents.map((a: Document) => [a.name, a.ops]), [["gamma", { update: 1 }]]);
+        } finally {
+            held.release();
+        }
         const first = await held.holder.exited;
         assert.strictEqual(first.code, 0, first.stderr);
         assert.deepStrictEqual(JSON.parse(first.stdout).agents.map((a: Document) => [a.name, a.ops]), [["alpha", { update: 1 }], ["beta", {}]]);
@@ -146,14 +154,18 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         write("alpha", "support", "get, list, watch");
         write("delta", "support");
         const held = await holdLock("e2e-support");
-        const refused = await run("up", "--stack", "e2e-support");
-        assert.strictEqual(refused.code, 2, refused.stderr);
-        assert.match(refused.document.error.message, new RegExp(`^stack e2e-support is locked by another update \\(${escape(os.userInfo().username)}@${escape(os.hostname())}, pid ${held.pid}, since \\S+\\); nothing was changed\\. Wait for it to finish \\(--wait 10m waits for you\\)`));
-        assert.strictEqual(refused.document.error.code, "environment");
+        let waiting: AgentidProcess;
+        try {
+            const refused = await run("up", "--stack", "e2e-support");
+            assert.strictEqual(refused.code, 2, refused.stderr);
+            assert.match(refused.document.error.message, new RegExp(`^stack e2e-support is locked by another update \\(${escape(os.userInfo().username)}@${escape(os.hostname())}, pid ${held.pid}, since \\S+\\); nothing was changed\\. Wait for it to finish \\(--wait 10m waits for you\\)`));
+            assert.strictEqual(refused.document.error.code, "environment");
 
-        const waiting = agentid("up", "--stack", "e2e-support", "--wait", "5m");
-        await waiting.waitForStderr(/stack e2e-support is locked by another update .*; waiting up to 300s/);
-        held.release();
+            waiting = agentid("up", "--stack", "e2e-support", "--wait", "5m");
+            await waiting.waitForStderr(/stack e2e-support is locked by another update .*; waiting up to 300s/);
+        } finally {
+            held.release();
+        }
         const [first, second] = await Promise.all([held.holder.exited, waiting.exited]);
         assert.deepStrictEqual([first.code, second.code], [0, 0], `${first.stderr}\n${second.stderr}`);
         const names = (await resources("e2e-support")).filter((r) => r.type === "agentid:index:Agent").map((r) => r.urn.split("::").pop()).sort();
@@ -166,16 +178,20 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         write("zeta", "support");
         spire.freeze(); // zeta's entry creation hangs: the engine records it as pending
         const doomed = agentid("up", "--stack", "e2e-support");
-        let pending: { type: string; resource: { urn: string } }[] = [];
-        for (const deadline = Date.now() + 120_000; pending.length === 0; await new Promise((r) => setTimeout(r, 300))) {
-            if (Date.now() > deadline) throw new Error(`no pending operation appeared:\n${doomed.stderr()}`);
-            pending = (await support.exportStack()).deployment.pending_operations ?? [];
+        let enginePid: number | undefined;
+        try {
+            let pending: { type: string; resource: { urn: string } }[] = [];
+            for (const deadline = Date.now() + 120_000; pending.length === 0; await new Promise((r) => setTimeout(r, 300))) {
+                if (Date.now() > deadline || doomed.child.exitCode !== null) throw new Error(`no pending operation appeared:\n${doomed.stderr()}`);
+                pending = (await support.exportStack()).deployment.pending_operations ?? [];
+            }
+            enginePid = doomed.enginePid();
+        } finally {
+            doomed.signalTree("SIGKILL"); // the engine, its language host and plugins: a crashed runner leaves nothing behind
+            await doomed.exited;
+            await spire.kill(); // the frozen server never carries out the request it held
+            await spire.start();
         }
-        const enginePid = doomed.enginePid();
-        doomed.signalTree("SIGKILL"); // the engine, its language host and plugins: a crashed runner leaves nothing behind
-        await doomed.exited;
-        await spire.kill(); // the frozen server never carries out the request it held
-        await spire.start();
 
         const next = await run("up", "--stack", "e2e-support");
         assert.strictEqual(next.code, 0, next.stderr);
@@ -231,8 +247,12 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         write("alpha", "support", "get");
         write("gamma", "billing", "get");
         const held = await holdLock("e2e-billing");
-        const all = await run("up", "--all", agents, "--parallel", "2");
-        held.release();
+        let all: Awaited<ReturnType<typeof run>>;
+        try {
+            all = await run("up", "--all", agents, "--parallel", "2");
+        } finally {
+            held.release();
+        }
         assert.strictEqual((await held.holder.exited).code, 0);
         assert.strictEqual(all.code, 2, all.stderr);
         const billing = all.document.stacks.find((s: Document) => s.name === "e2e-billing");

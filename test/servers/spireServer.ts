@@ -82,6 +82,7 @@ export async function startSpireServer(trustDomain = "example.org"): Promise<Spi
             await new Promise<void>((resolve) => {
                 running.once("exit", () => resolve());
                 running.kill(signal);
+                running.kill("SIGCONT"); // a frozen server acts on the signal only once it runs again
             });
         },
         freeze() {

@@ -2,7 +2,7 @@ import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { agentsInState } from "../../engine/stackState";
 import { formatInstant, isExpired, parseInstant } from "../../declarations/clock";
 import { Command, EXIT, printLine } from "../command";
-import { automation, firstLine, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
+import { automation, errorText, firstLine, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
 import { EngineOperation, runEngineCommand } from "../engineCommand";
 import { nowFrom } from "../fleetInput";
 
@@ -37,7 +37,7 @@ export const reapCommand: Command = {
                     (stack.workspace as LocalWorkspace).envVars.AGENTID_NOW = formatInstant(now);
                     const recorder = (await automation()).stepRecorder();
                     await underLock(stack, stackIo, context.waitMs, () => stack.up({ target, onEvent: progress(stackIo, recorder) })
-                        .catch((error) => { throw Object.assign(new Error(`targeted update failed: ${firstLine(error)}`), { stderr: (error as { stderr?: string }).stderr }); }));
+                        .catch((error) => { throw Object.assign(new Error(`targeted update failed: ${firstLine(error)}`), { stderr: errorText(error) }); }));
                 }
                 return { exitCode: EXIT.ok, document: result };
             },
