@@ -38,6 +38,8 @@ export interface EngineOperation<T extends object> {
     createsStacks: boolean;
     /** With --all: agents whose shard changed are moved first (up), or only reported (the others). */
     movesAgents: boolean;
+    /** Whether it changes stacks (up, reap): then stacks recording an agent that another stack records too are left alone. */
+    changesStacks: boolean;
 }
 
 /** Runs the command on `--stack`, or on every shard with `--all`. */
@@ -65,7 +67,7 @@ async function runAllStacks<T extends object>(command: string, args: ParsedArgs,
     io.err(`agentid ${command}: ${shards.length} stack${shards.length === 1 ? "" : "s"}, ${Math.min(parallel, shards.length)} at a time\n`);
     const outcomes = await boundedMap(shards, parallel, async (shard): Promise<StackOutcome> => {
         const shardIo = prefixedIo(io, shard.name);
-        const reason = blocked.get(shard.name);
+        const reason = operation.changesStacks ? blocked.get(shard.name) : undefined;
         if (reason) {
             shardIo.err(`error: ${reason}\n`);
             return { name: shard.name, exitCode: EXIT.usage, error: { code: "environment", message: reason } };

@@ -206,7 +206,7 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
         const recorded = state.filter((r) => r.type === "agentid:spire:Entry").map((r) => `${r.id} ${String(r.outputs?.spiffeId)}`).sort();
         const billingEntries = (await resources("e2e-billing")).filter((r) => r.type === "agentid:spire:Entry").map((r) => `${r.id} ${String(r.outputs?.spiffeId)}`);
         assert.deepStrictEqual((await spireEntries()).map((e) => `${e.id} spiffe://example.org${e.spiffe_id.path}`).sort(), [...recorded, ...billingEntries].sort(), "every entry on the server is recorded, with its ID");
-        assert.deepStrictEqual(recorded.map((r) => r.split(" ")[1]), ["alpha", "beta", "delta", "zeta"].map((a) => `spiffe://example.org/agents/${a}`));
+        assert.deepStrictEqual(recorded.map((r) => r.split(" ")[1]).sort(), ["alpha", "beta", "delta", "zeta"].map((a) => `spiffe://example.org/agents/${a}`));
         const drift = await run("drift", "--stack", "e2e-support");
         assert.deepStrictEqual([drift.code, drift.document], [0, { drifted: [] }]);
         const plan = await run("plan", "--stack", "e2e-support");

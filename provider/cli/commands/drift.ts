@@ -19,6 +19,7 @@ export const driftCommand: Command = {
         const operation: EngineOperation<{ drifted: Drift[] }> = {
             createsStacks: false,
             movesAgents: false,
+            changesStacks: false,
             async run(stack, stackIo) {
                 const state = await stack.exportStack();
                 const agents = agentsInState(state).map((a) => a.name);

@@ -17,6 +17,7 @@ export const planCommand: Command = {
         const operation: EngineOperation<{ agents: AgentChange[] }> = {
             createsStacks: true,
             movesAgents: false,
+            changesStacks: false,
             async run(stack, stackIo, context) {
                 stackIo.err(`agentid plan: previewing stack ${stack.name}\n`);
                 const agents = await agentChanges(stack, stackIo, now, context, (onEvent) => stack.preview({ onEvent })

@@ -22,6 +22,7 @@ export const reapCommand: Command = {
         const operation: EngineOperation<Reaped> = {
             createsStacks: false,
             movesAgents: false,
+            changesStacks: true,
             async run(stack, stackIo, context) {
                 const agents = agentsInState(await stack.exportStack());
                 const expired = agents.filter((a) => {

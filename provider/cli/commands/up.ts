@@ -17,6 +17,7 @@ export const upCommand: Command = {
         const operation: EngineOperation<{ agents: AgentChange[]; interrupted?: Interruption }> = {
             createsStacks: true,
             movesAgents: true,
+            changesStacks: true,
             async run(stack, stackIo, context) {
                 stackIo.err(`agentid up: updating stack ${stack.name}\n`);
                 const { result: agents, interrupted } = await underLock(stack, stackIo, context.waitMs, () => agentChanges(stack, stackIo, now, { movesIn: [], movesOut: [] },
