@@ -3,7 +3,7 @@
  * access diff between the declaration the stack recorded and the one the program registers now.
  * `plan` and `up` print it; agents moving between stacks (a team change) are marked.
  */
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { agentOfStep } from "../engine/grouping";
 import type { ShardMove } from "../engine/shardMoves";
 import { agentsInState, AgentInState } from "../engine/stackState";
@@ -33,9 +33,9 @@ type Source = AgentInState["source"];
  * Agents in `movesIn` are compared with the declaration their old stack recorded; their creations (and
  * the deletions of `movesOut` agents) are shown as `move` steps, which is what `up --all` does with them.
  */
-export async function agentChanges(stack: Stack, io: Io, now: Date, moves: { movesIn: readonly ShardMove[]; movesOut: readonly ShardMove[] },
+export async function agentChanges(stack: Stack, io: Io, now: Date, context: { movesIn: readonly ShardMove[]; movesOut: readonly ShardMove[]; recordedState?: Deployment },
     operation: (onEvent: (event: EngineEvent) => void) => Promise<unknown>): Promise<AgentChange[]> {
-    const before = agentsInState(await stack.exportStack());
+    const before = agentsInState(context.recordedState ?? await stack.exportStack());
     const recorder = (await automation()).stepRecorder();
     const outputs = new Map<string, unknown>();
     const report = progress(io, recorder);
@@ -44,8 +44,8 @@ export async function agentChanges(stack: Stack, io: Io, now: Date, moves: { mov
         const post = event.resOutputsEvent?.metadata;
         if (post?.type === TYPE_TOKENS.agent) outputs.set(post.urn.split("::").pop()!, (post.new as { outputs?: Record<string, unknown> } | undefined)?.outputs?.source);
     });
-    const movedIn = new Map(moves.movesIn.map((m) => [m.agent, m]));
-    const movedOut = new Map(moves.movesOut.map((m) => [m.agent, m]));
+    const movedIn = new Map(context.movesIn.map((m) => [m.agent, m]));
+    const movedOut = new Map(context.movesOut.map((m) => [m.agent, m]));
     const names = [...new Set([...before.map((a) => a.name), ...recorder.steps.filter((s) => s.type === TYPE_TOKENS.agent).map((s) => s.name)])].sort();
     return names.map((name) => {
         const move = movedIn.get(name) ?? movedOut.get(name);

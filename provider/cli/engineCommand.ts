@@ -4,7 +4,7 @@
  * that fails does not stop the others; the exit code is the worst of them.
  */
 import * as os from "os";
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { Deployment, Stack } from "@pulumi/pulumi/automation";
 import { agentsInState } from "../engine/stackState";
 import { blockedStacks, placementOf, RecordedStack, ShardMove, ShardPlacement } from "../engine/shardMoves";
 import type { StackSharding } from "../declarations/types";
@@ -28,6 +28,8 @@ export interface StackContext {
     movesOut: readonly ShardMove[];
     /** `--wait`: how long an update waits for another one's lock (ms). */
     waitMs: number;
+    /** The stack's state as --all read it to find moves (no move has touched the stack since): spares reading it again. */
+    recordedState?: Deployment;
 }
 
 /** An engine command's work on one stack, and how people read its result. */
@@ -62,7 +64,7 @@ async function runAllStacks<T extends object>(command: string, args: ParsedArgs,
     const waitMs = waitFrom(args);
     const { shards, sharding } = loadShards(args.positionals, nowFrom(args), command);
     const workspace = await engineWorkspace(args);
-    const { placement, blocked, moves, existing } = await placeAgents(workspace, shards, sharding, io, command, { move: operation.movesAgents, waitMs });
+    const { placement, blocked, moves, existing, states } = await placeAgents(workspace, shards, sharding, io, command, { move: operation.movesAgents, waitMs, parallel });
 
     io.err(`agentid ${command}: ${shards.length} stack${shards.length === 1 ? "" : "s"}, ${Math.min(parallel, shards.length)} at a time\n`);
     const outcomes = await boundedMap(shards, parallel, async (shard): Promise<StackOutcome> => {
@@ -78,10 +80,12 @@ async function runAllStacks<T extends object>(command: string, args: ParsedArgs,
         }
         try {
             const stack = await workspace.stack(shard.name, operation.createsStacks);
+            const recordedState = states.get(shard.name);
             const context: StackContext = {
                 movesIn: placement.moves.filter((m) => m.to === shard.name),
                 movesOut: placement.moves.filter((m) => m.from === shard.name),
                 waitMs,
+                ...(recordedState ? { recordedState } : {}),
             };
             const run = await operation.run(stack, shardIo, context);
             return { name: shard.name, exitCode: run.exitCode, ...(run.document as Record<string, unknown>) };
@@ -125,6 +129,8 @@ export interface AgentPlacement {
     moves: MoveOutcome[];
     /** Stacks that exist in the backend (including those the moves created). */
     existing: Set<string>;
+    /** The states read, by stack, of stacks no move has changed since. */
+    states: Map<string, Deployment>;
 }
 
 /**
@@ -132,28 +138,30 @@ export interface AgentPlacement {
  * `move`, moves each agent whose shard changed into its stack, else lists the moves as pending.
  */
 export async function placeAgents(workspace: EngineWorkspace, shards: readonly Shard[], sharding: StackSharding, io: Io, command: string,
-    options: { move: boolean; waitMs: number }): Promise<AgentPlacement> {
+    options: { move: boolean; waitMs: number; parallel: number }): Promise<AgentPlacement> {
     const prefix = `${sharding.prefix ?? DEFAULT_STACK_PREFIX}-`;
     const existing = new Set(await workspace.stackNames());
-    const placement = placementOf(shards, await recordedStacks(workspace, [...existing].filter((name) => name.startsWith(prefix)), io, command));
-    const blocked = blockedStacks(placement);
-    const moves = options.move
-        ? await applyMoves(workspace, placement.moves, existing, blocked, options.waitMs, io, command)
-        : placement.moves.map((m): MoveOutcome => ({ agent: m.agent, from: m.from, to: m.to, status: "pending" }));
-    return { placement, blocked, moves, existing };
-}
-
-/** Which agents each existing stack records (the stacks are read, never changed). */
-async function recordedStacks(workspace: EngineWorkspace, names: string[], io: Io, command: string): Promise<RecordedStack[]> {
-    return Promise.all(names.sort().map(async (name) => {
+    const states = new Map<string, Deployment>();
+    const recorded = await boundedMap([...existing].filter((name) => name.startsWith(prefix)).sort(), options.parallel, async (name): Promise<RecordedStack> => {
         try {
-            const stack = await workspace.stack(name);
-            return { name, agents: agentsInState(await stack.exportStack()).map(({ name: agent, urn, source }) => ({ name: agent, urn, ...(source ? { source } : {}) })) };
+            const state = await (await workspace.stack(name)).exportStack();
+            states.set(name, state);
+            return { name, agents: agentsInState(state).map(({ name: agent, urn, source }) => ({ name: agent, urn, ...(source ? { source } : {}) })) };
         } catch (error) {
             io.err(`agentid ${command}: [${name}] cannot read its state (${firstLine(error)}); its agents are not considered for moves\n`);
             return { name, agents: [] };
         }
-    }));
+    });
+    const placement = placementOf(shards, recorded);
+    const blocked = blockedStacks(placement);
+    const moves = options.move
+        ? await applyMoves(workspace, placement.moves, existing, blocked, options.waitMs, io, command)
+        : placement.moves.map((m): MoveOutcome => ({ agent: m.agent, from: m.from, to: m.to, status: "pending" }));
+    for (const m of moves.filter((x) => x.status !== "pending")) {
+        states.delete(m.from);
+        states.delete(m.to);
+    }
+    return { placement, blocked, moves, existing, states };
 }
 
 /** A move between stacks: planned (`pending`), done, or failed with the reason. */

@@ -20,8 +20,8 @@ export const driftCommand: Command = {
             createsStacks: false,
             movesAgents: false,
             changesStacks: false,
-            async run(stack, stackIo) {
-                const state = await stack.exportStack();
+            async run(stack, stackIo, context) {
+                const state = context.recordedState ?? await stack.exportStack();
                 const agents = agentsInState(state).map((a) => a.name);
                 const target = refreshTargets(state);
                 const recorder = (await automation()).stepRecorder();

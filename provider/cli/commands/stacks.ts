@@ -1,3 +1,4 @@
+import * as os from "os";
 import { Command, EXIT, printJson, printLine, UsageError } from "../command";
 import { engineWorkspace, WAIT_FLAG, waitFrom } from "../engineStack";
 import { placeAgents } from "../engineCommand";
@@ -24,7 +25,7 @@ export const stacksCommand: Command = {
             else for (const s of stacks) printLine(io, `${s.name}  ${s.agents.join(", ")}`);
             return EXIT.ok;
         }
-        const { placement, moves } = await placeAgents(await engineWorkspace(args), shards, sharding, io, "stacks", { move: true, waitMs: waitFrom(args) });
+        const { placement, moves } = await placeAgents(await engineWorkspace(args), shards, sharding, io, "stacks", { move: true, waitMs: waitFrom(args), parallel: Math.max(1, os.cpus().length) });
         const failed = moves.filter((m) => m.status === "failed");
         const exitCode = failed.length > 0 ? EXIT.usage : placement.conflicts.length > 0 ? EXIT.findings : EXIT.ok;
         const result = {
