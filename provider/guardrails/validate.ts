@@ -1,4 +1,4 @@
-import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import type { ErrorObject } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
 import { formatPath } from "../declarations/diagnostics";
 import { checkAgent } from "./agentRules";
@@ -11,7 +11,7 @@ import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summar
 import { checkSettings, mergeFleetSettings } from "./fleetSettings";
 import { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "../declarations/types";
-import agentSchema = require("../../schema/agent.schema.json");
+import { schemaValidator } from "../declarations/schemaValidator";
 
 /**
  * One Agent document as found in a file, valid or not: what every command lists. A document that
@@ -64,14 +64,6 @@ export interface ValidateOptions {
     sources?: readonly { file: string; text: string }[];
     /** Declarations written in code, as objects (AgentFleet `agents`): diagnostics name the label and the field path. */
     objects?: readonly { label: string; value: unknown }[];
-}
-
-let compiled: ValidateFunction | undefined;
-
-/** The JSON Schema, compiled once per process. */
-export function schemaValidator(): ValidateFunction {
-    compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(agentSchema);
-    return compiled;
 }
 
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
@@ -130,6 +122,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     const complete = agents.filter((a) => a.schema.violations.length === 0);
     const sharedOauthScopes = sharedOauthScopesOf(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now);
     const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
+    const completeIndex = new Map(complete.map((a, i) => [a.doc, i]));
     const found: FoundAgent[] = [];
     for (const { doc, schema } of agents) {
         const summary = summaryOf(doc.value);
@@ -144,7 +137,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const shared = first || schema.violations.length > 0 ? [] : identityProblems[complete.findIndex((a) => a.doc === doc)];
+        const shared = first || schema.violations.length > 0 ? [] : identityProblems[completeIndex.get(doc)!];
         const seen = new Set<string>();
         const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
         for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {
