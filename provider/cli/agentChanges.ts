@@ -4,7 +4,7 @@
  * `plan` and `up` print it; agents moving between stacks (a team change) are marked.
  */
 import type { Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { agentOfStep } from "../engine/grouping";
+import { changedStepsByAgent } from "../engine/grouping";
 import type { ShardMove } from "../engine/shardMoves";
 import { agentsInState, AgentInState } from "../engine/stackState";
 import { resolveSettings } from "../model/settings";
@@ -46,14 +46,16 @@ export async function agentChanges(stack: Stack, io: Io, now: Date, context: { m
     });
     const movedIn = new Map(context.movesIn.map((m) => [m.agent, m]));
     const movedOut = new Map(context.movesOut.map((m) => [m.agent, m]));
-    const names = [...new Set([...before.map((a) => a.name), ...recorder.steps.filter((s) => s.type === TYPE_TOKENS.agent).map((s) => s.name)])].sort();
-    return names.map((name) => {
+    const names = new Set([...before.map((a) => a.name), ...recorder.steps.filter((s) => s.type === TYPE_TOKENS.agent).map((s) => s.name)]);
+    const stepsOf = changedStepsByAgent(recorder.steps, names);
+    const recorded = new Map(before.map((a) => [a.name, a]));
+    return [...names].sort().map((name) => {
         const move = movedIn.get(name) ?? movedOut.get(name);
         const asMove = (op: string) => ((movedIn.has(name) && op === "create") || (movedOut.has(name) && op === "delete") ? "move" : op);
-        const steps = recorder.steps.filter((s) => agentOfStep(s, names) === name && s.op !== "same").map((s) => ({ ...s, op: asMove(s.op) }));
+        const steps = (stepsOf.get(name) ?? []).map((s) => ({ ...s, op: asMove(s.op) }));
         const ops: Record<string, number> = {};
         for (const s of steps) ops[s.op] = (ops[s.op] ?? 0) + 1;
-        const baseSource = movedIn.get(name)?.source ?? before.find((a) => a.name === name)?.source;
+        const baseSource = movedIn.get(name)?.source ?? recorded.get(name)?.source;
         const headText = outputs.get(name);
         const headSource = movedOut.has(name) ? baseSource : typeof headText === "string" ? JSON.parse(headText) as Source : undefined;
         const view = (s?: Source) => (s?.declaration ? [viewOf(s.declaration, resolveSettings(s.settings), now)] : []);

@@ -14,6 +14,8 @@ export interface AgentidProcess {
     waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
     /** The pid of the `pulumi` engine it runs (the process that holds the stack's lock during an update). */
     enginePid(): number | undefined;
+    /** The pid of the Pulumi program the engine runs (Node.js, started by the language host once the engine reached it). */
+    programPid(): number | undefined;
     /**
      * Sends a signal to it and every process it started: its group, and the engine's plugins and language
      * host, which the engine starts in groups of their own (after SIGKILL of the engine they would run on).
@@ -42,6 +44,7 @@ export function startAgentid(args: string[], env: Record<string, string | undefi
             }
         },
         enginePid: () => processesInGroup(child.pid!).find((p) => p.comm === "pulumi")?.pid,
+        programPid: () => descendantsOf(child.pid!).find((pid) => PROGRAM_RUNNER.test(commandLine(pid))),
         signalTree(signal) {
             const tree = descendantsOf(child.pid!);
             for (const pid of [child.pid!, ...tree]) {
@@ -53,6 +56,18 @@ export function startAgentid(args: string[], env: Record<string, string | undefi
             }
         },
     };
+}
+
+/** The Node.js language host runs a program as `node … @pulumi/pulumi/cmd/run …` (not run-plugin, run-policy-pack or dynamic-provider). */
+const PROGRAM_RUNNER = /@pulumi\/pulumi\/cmd\/run(\/[^\0]*)?\0/;
+
+/** A process's arguments, NUL-separated as /proc keeps them ("" once it is gone). */
+function commandLine(pid: number): string {
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+        return "";
+    }
 }
 
 interface ProcessInfo { pid: number; comm: string; ppid: number; pgid: number }

@@ -59,24 +59,28 @@ describe("e2e: a fleet sharded into stacks on a PostgreSQL backend", function ()
     /** Lock rows of a stack in PostgreSQL (the DIY backend keeps `.pulumi/locks/…` in table pulumi_state). */
     const locks = async (stack: string) => Number(await pg.query(`SELECT count(*) FROM pulumi_state WHERE key LIKE '%/.pulumi/locks/%/agentid-fleet/${stack}/%'`));
     const spireEntries = async () => (JSON.parse(await spire.cli("entry", "show", "-output", "json")) as { entries?: { id: string; spiffe_id: { path: string } }[] }).entries ?? [];
-    /** Holds a stack's lock: an update started, and its engine frozen (SIGSTOP) as soon as its lock is in PostgreSQL. */
+    /**
+     * Holds a stack's lock: an update started, its lock in PostgreSQL, and its program frozen (SIGSTOP) as soon as
+     * it runs, so the engine (`pid`, the lock's holder) waits for it. Freezing the engine itself would break it: it
+     * gives a plugin it is starting 10 s to answer, and a frozen engine's clock runs on.
+     */
     const holdLock = async (stack: string) => {
         const holder = agentid("up", "--stack", stack);
-        let pid: number | undefined;
-        for (const deadline = Date.now() + 120_000; pid === undefined; await new Promise((r) => setTimeout(r, 50))) {
+        let held: { pid: number; program: number } | undefined;
+        for (const deadline = Date.now() + 120_000; held === undefined; await new Promise((r) => setTimeout(r, 50))) {
             if (Date.now() > deadline || holder.child.exitCode !== null) throw new Error(`the update of ${stack} took no lock:\n${holder.stderr()}`);
-            const engine = holder.enginePid();
-            if (engine !== undefined && await locks(stack) > 0) pid = engine;
+            const [engine, program] = [holder.enginePid(), holder.programPid()];
+            if (engine !== undefined && program !== undefined && await locks(stack) > 0) held = { pid: engine, program };
         }
-        process.kill(pid, "SIGSTOP");
+        process.kill(held.program, "SIGSTOP");
         stopped.push(holder);
         assert.strictEqual(await locks(stack), 1, "the frozen update still holds the lock");
         const release = () => {
             if (!stopped.includes(holder)) return;
-            process.kill(pid!, "SIGCONT");
+            process.kill(held!.program, "SIGCONT");
             stopped.splice(stopped.indexOf(holder), 1);
         };
-        return { holder, pid, release };
+        return { holder, pid: held.pid, release };
     };
 
     before(async function () {

@@ -22,7 +22,7 @@ export const driftCommand: Command = {
             changesStacks: false,
             async run(stack, stackIo, context) {
                 const state = context.recordedState ?? await stack.exportStack();
-                const agents = agentsInState(state).map((a) => a.name);
+                const agents = new Set(agentsInState(state).map((a) => a.name));
                 const target = refreshTargets(state);
                 const recorder = (await automation()).stepRecorder();
                 stackIo.err(`agentid drift: refreshing ${target.length} resources of stack ${stack.name} (preview only)\n`);
