@@ -20,6 +20,11 @@ export const BENCH_NOW = "2026-12-01T00:00:00Z";
 const TRUST: AwsTrustMode[] = ["irsa", "podIdentity", "rolesAnywhere", "irsa"];
 const TEAMS = ["support", "billing", "research", "sre", "data", "growth", "security", "platform"];
 
+/** `count` team names: the eight above, then team-9, team-10, … (sharded benchmarks grow the fleet by teams). */
+function teamNames(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => TEAMS[i] ?? `team-${i + 1}`);
+}
+
 /** A deterministic pseudo-random sequence (bench inputs must not change between runs). */
 function rng(seed: number): () => number {
     let state = seed;
@@ -30,10 +35,10 @@ function rng(seed: number): () => number {
 }
 
 /** One realistic agent: 2-4 grants over mixed connectors, a trust mode, labels; write grants approved. */
-export function generateAgent(i: number): AgentDeclaration {
+export function generateAgent(i: number, teams = TEAMS.length): AgentDeclaration {
     const next = rng(i + 1);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
-    const team = pick(TEAMS);
+    const team = pick(teamNames(teams));
     const name = `agent-${i.toString(36).padStart(4, "0")}-${team}`;
     const pool: Grant[] = [
         { connector: "aws.s3", access: "read", resources: [`arn:aws:s3:::${team}-data-${i % 97}/inbound/*`] },
@@ -60,12 +65,12 @@ export function generateAgent(i: number): AgentDeclaration {
     };
 }
 
-/** Writes `count` agents, `perFile` per file, plus the Fleet document, into a fresh folder. */
-export function writeFleet(count: number, perFile = 10, dir = fs.mkdtempSync(path.join(os.tmpdir(), `agentid-bench-${count}-`))): string {
+/** Writes `count` agents of `teams` teams, `perFile` per file, plus the Fleet document, into a fresh folder. */
+export function writeFleet(count: number, perFile = 10, dir = fs.mkdtempSync(path.join(os.tmpdir(), `agentid-bench-${count}-`)), teams = TEAMS.length): string {
     fs.writeFileSync(path.join(dir, "fleet.yaml"), stringify({ apiVersion: "agentid/v1", kind: "Fleet", metadata: { name: "bench" }, spec: BENCH_SETTINGS }));
     for (let start = 0; start < count; start += perFile) {
         const docs = [];
-        for (let i = start; i < Math.min(count, start + perFile); i++) docs.push(stringify(generateAgent(i)));
+        for (let i = start; i < Math.min(count, start + perFile); i++) docs.push(stringify(generateAgent(i, teams)));
         fs.writeFileSync(path.join(dir, `agents-${String(start / perFile).padStart(5, "0")}.yaml`), docs.join("---\n"));
     }
     return dir;

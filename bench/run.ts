@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each as a ratio against a baseline measured in the same run
  * (median of ≥5 runs after a warm-up, ours and baseline alternating in order). `-- --json` prints only
- * {"benchmarks":[{name,n,baseline,ours,ratio,unit}]}. `-- --scale` adds the growth runs.
+ * {"benchmarks":[{name,n,baseline,ours,ratio,unit}]}. `-- --scale` adds the growth runs. `-- --shards` runs
+ * only the sharded-fleet benchmarks on the real engine (with `--scale`, also at twice the fleet size).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -12,15 +13,18 @@ import { parseAllDocuments } from "yaml";
 import { runCli } from "../provider/cli/main";
 import { collectFiles } from "../provider/declarations/files";
 import { BENCH_NOW, writeFleet } from "./generate";
+import { prepareShardBench, TreeRun } from "./shards";
 import agentSchema = require("../schema/agent.schema.json");
 
 interface Result { name: string; n: number; baseline: number | null; ours: number; ratio: number | null; unit: string; goal?: string }
 
 const json = process.argv.includes("--json");
 const scale = process.argv.includes("--scale");
+/** `--shards`: the fleet previewed on the real engine as one stack and as one stack per team (slow; `--only shards` runs just these). */
+const shards = process.argv.includes("--shards");
 /** `--only program` (or validate, diff) runs one group while iterating on a fix. */
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-const wanted = (group: string) => only === undefined || only === group;
+const wanted = (group: string) => (only === undefined && !shards) || only === group;
 const RUNS = Number(process.env.AGENTID_BENCH_RUNS ?? 5);
 const say = (text: string) => { if (!json) process.stderr.write(`${text}\n`); };
 
@@ -151,6 +155,59 @@ async function programBenchmarks(agents: number, runs: number): Promise<Result[]
     ];
 }
 
+/**
+ * 2,000 agents of 8 teams previewed on the real engine as one stack, then as 8 stacks (one per team) with
+ * 1 and with `cores` at a time; with `--scale`, also 4,000 agents of 16 teams (shards of the same size, once) to show that the
+ * largest process stays the size of a shard while the single stack's grows with the fleet.
+ */
+async function shardBenchmarks(): Promise<Result[]> {
+    const cores = os.cpus().length;
+    const results: Result[] = [];
+    const mib = (kb: number) => kb / 1024;
+    // AGENTID_BENCH_SHARD_AGENTS shrinks the fleet for a quick check of the harness (the figures need ≥ 2,000).
+    const fleetSize = Number(process.env.AGENTID_BENCH_SHARD_AGENTS ?? 2000);
+    const sizes = [{ agents: fleetSize, teams: 8 }, ...(scale ? [{ agents: fleetSize * 2, teams: 16 }] : [])];
+    const peaks: { agents: number; single: number; sharded: number }[] = [];
+    for (const { agents, teams } of sizes) {
+        // Medians of 3 at the fleet size. The doubled fleet (--scale) is there for the growth of peak RSS: one run of
+        // one stack and of the shards `cores` at a time (each of its runs takes minutes).
+        const full = agents === fleetSize;
+        const runs = full ? Math.min(RUNS, 3) : 1;
+        say(`shards: ${agents} agents of ${teams} teams on the real engine (Kubernetes rendered, local backend)…`);
+        const bench = await prepareShardBench(agents, teams);
+        await bench.sharded(cores); // warm-up; creates the shards' stacks
+        if (full) await bench.single();
+        const single: TreeRun[] = [];
+        const serial: TreeRun[] = [];
+        const parallel: TreeRun[] = [];
+        for (let i = 0; i < runs; i++) {
+            single.push(await bench.single());
+            if (full) serial.push(await bench.sharded(1));
+            parallel.push(await bench.sharded(cores));
+            say(`  run ${i + 1}/${runs}: one stack ${single[i].ms.toFixed(0)} ms (peak ${mib(single[i].peakKb).toFixed(0)} MiB ${single[i].peakBy}); ` +
+                (full ? `${bench.shards} stacks ×1 ${serial[i].ms.toFixed(0)} ms (peak ${mib(serial[i].peakKb).toFixed(0)} MiB ${serial[i].peakBy}); ` : `${bench.shards} stacks `) +
+                `×${cores} ${parallel[i].ms.toFixed(0)} ms (peak ${mib(parallel[i].peakKb).toFixed(0)} MiB ${parallel[i].peakBy})`);
+        }
+        const ms = (r: TreeRun[]) => median(r.map((x) => x.ms));
+        const peak = (r: TreeRun[]) => median(r.map((x) => mib(x.peakKb)));
+        const name = `shards-${agents >= 1000 ? `${agents / 1000}k` : agents}-${bench.shards}x`;
+        if (full) results.push({ name: `${name}-p1`, n: agents, baseline: ms(single), ours: ms(serial), ratio: ms(serial) / ms(single), unit: "ms", goal: "≤ 1.2" });
+        results.push(
+            { name: `${name}-p${cores}`, n: agents, baseline: ms(single), ours: ms(parallel), ratio: ms(parallel) / ms(single), unit: "ms", goal: `≤ ${(1.2 / cores).toFixed(2)} (1.2 ÷ min(p, cores))` },
+            { name: `${name}-peak-rss`, n: agents, baseline: peak(single), ours: peak(parallel), ratio: peak(parallel) / peak(single), unit: "MiB", goal: "bounded by shard size" },
+        );
+        peaks.push({ agents, single: peak(single), sharded: peak(parallel) });
+    }
+    if (peaks.length === 2) {
+        const [small, large] = peaks;
+        results.push(
+            { name: "shards-peak-rss-growth", n: large.agents, baseline: small.sharded, ours: large.sharded, ratio: large.sharded / small.sharded, unit: "MiB", goal: "≈ 1 (flat: same shard size)" },
+            { name: "single-stack-peak-rss-growth", n: large.agents, baseline: small.single, ours: large.single, ratio: large.single / small.single, unit: "MiB" },
+        );
+    }
+    return results;
+}
+
 async function main() {
     const results: Result[] = [];
 
@@ -195,7 +252,7 @@ async function main() {
     results.push({ name: "expired-10k-throughput", n: 10_000, baseline: null, ours: 10_000 / (expiredMs / 1000), ratio: null, unit: "agents/s" });
     }
 
-    if (scale) {
+    if (scale && (wanted("validate") || wanted("program"))) {
         for (const n of [1_000, 50_000]) {
             say(`scale: validate ${n}…`);
             const dir = writeFleet(n);
@@ -207,6 +264,8 @@ async function main() {
             results.push(...await programBenchmarks(n, 3));
         }
     }
+
+    if (shards || only === "shards") results.push(...await shardBenchmarks());
 
     if (json) {
         process.stdout.write(JSON.stringify({ benchmarks: results.map(({ goal: _g, ...r }) => r) }) + "\n");

@@ -1,5 +1,6 @@
 /**
- * The root project's program (Pulumi.yaml): the declarations in ./agents as one AgentFleet.
+ * The root project's program (Pulumi.yaml): the declarations in ./agents as one AgentFleet; when the
+ * fleet is sharded (Fleet spec.stacks), the agents of the current stack only.
  *
  * Config (all optional):
  *   agentid:paths          declaration paths, comma-separated (default ./agents)
@@ -48,6 +49,8 @@ const fleet = new AgentFleet("agents", {
     platforms: { aws: awsConfigured, kubernetes: kubernetesEnabled, spire: spireSocket !== undefined },
     ...(spireSocket ? { spireSocket } : {}),
     oauthClients: oauthClients(),
+    // A sharded fleet (Fleet spec.stacks) registers only this stack's agents.
+    stack: pulumi.getStack(),
 }, { providers });
 
 /** Vendors are read in plain so the plan knows which providers exist; the values stay secret. */

@@ -79,6 +79,8 @@ export interface Command {
     flags: Record<string, FlagSpec>;
     /** Whether the command takes declaration paths (at least one). */
     takesPaths: boolean;
+    /** A flag with which the command takes declaration paths after all (`--all` of the engine commands). */
+    pathsWith?: string;
     run(args: ParsedArgs, io: Io): Promise<number>;
 }
 

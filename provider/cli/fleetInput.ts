@@ -1,5 +1,7 @@
 import { resolveNow } from "../declarations/clock";
 import { FoundAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
+import type { StackSharding } from "../declarations/types";
+import { isSharded, Shard, shardsOf } from "../model/shards";
 import { EnvironmentError, InvalidDeclarationsError, ParsedArgs, stringFlag, UsageError } from "./command";
 
 /** The clock from `--now`, as a usage error when malformed. */
@@ -47,4 +49,19 @@ export function invalidAgent(found: FoundAgent, name: string, command: string): 
         `agent "${name}" is invalid (${found.errors.length} error${found.errors.length === 1 ? "" : "s"}); fix the errors above (agentid validate) before agentid ${command}`,
         found.errors, { agent: name },
     );
+}
+
+/**
+ * The stacks of a sharded fleet from its declarations, validated as one fleet: invalid declarations
+ * are refused (exit 1, the program would register nothing), a fleet without `spec.stacks` is a usage error.
+ */
+export function loadShards(paths: string[], now: Date, command: string): { shards: Shard[]; sharding: StackSharding; report: ValidationReport } {
+    const report = loadFleet(paths, now);
+    if (!report.valid) {
+        throw new InvalidDeclarationsError(`the declarations have ${report.errors.length} error${report.errors.length === 1 ? "" : "s"}; fix them (agentid validate) before agentid ${command}`, report.errors);
+    }
+    if (!isSharded(report.settings)) {
+        throw new UsageError(`the fleet in ${paths.join(", ")} is not split into stacks; add spec.stacks: { by: team } (or by: label:<key>) to its kind: Fleet document`);
+    }
+    return { shards: shardsOf(report.declarations.map((d) => d.declaration), report.settings.stacks), sharding: report.settings.stacks, report };
 }

@@ -11,9 +11,11 @@ import { reportCommand } from "./commands/report";
 import { driftCommand } from "./commands/drift";
 import { planCommand } from "./commands/plan";
 import { reapCommand } from "./commands/reap";
+import { stacksCommand } from "./commands/stacks";
+import { upCommand } from "./commands/up";
 
 /** Every command, in the order `agentid --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, planCommand, driftCommand, reapCommand];
+export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, stacksCommand, planCommand, upCommand, driftCommand, reapCommand];
 
 function overview(): string {
     const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -46,8 +48,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             else io.out(helpText(command));
             return EXIT.ok;
         }
-        if (command.takesPaths && args.positionals.length === 0) throw new UsageError("give at least one declaration file or directory");
-        if (!command.takesPaths && args.positionals.length > 0) throw new UsageError(`takes no paths; unexpected argument ${JSON.stringify(args.positionals[0])}`);
+        const withPaths = command.pathsWith !== undefined && args.flags[command.pathsWith] === true;
+        if ((command.takesPaths || withPaths) && args.positionals.length === 0) {
+            throw new UsageError(withPaths ? `--${command.pathsWith} needs the fleet's declaration files or directories` : "give at least one declaration file or directory");
+        }
+        if (!command.takesPaths && !withPaths && args.positionals.length > 0) {
+            throw new UsageError(`takes no paths${command.pathsWith ? ` without --${command.pathsWith}` : ""}; unexpected argument ${JSON.stringify(args.positionals[0])}`);
+        }
         return await command.run(args, io);
     } catch (error) {
         const failure = error instanceof CliError ? error

@@ -6,6 +6,7 @@ import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { validateDeclarations, ValidationReport } from "../guardrails/validate";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
+import { agentsOwnSharedResources, isSharded, shardsOf } from "../model/shards";
 import { TYPE_TOKENS } from "../model/tokens";
 import { terminalText } from "../output/terminal";
 import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
@@ -30,6 +31,13 @@ export interface AgentFleetArgs {
     oauthClients?: Record<string, OauthClient>;
     /** The SPIRE server's admin socket for agents' registration entries. */
     spireSocket?: pulumi.Input<string>;
+    /**
+     * The stack this program runs in (the root program passes `pulumi.getStack()`). When the fleet is
+     * sharded (the `stacks` setting), only this stack's agents are registered, after the whole fleet has
+     * been validated as one; a stack that matches no shard stops the program. Ignored when the fleet is
+     * not sharded; without it every agent is registered.
+     */
+    stack?: string;
 }
 
 /**
@@ -53,10 +61,11 @@ export class AgentFleet extends pulumi.ComponentResource {
             objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
         });
         if (!report.valid) throw new AgentidError(renderReport(report));
-        const declarations = report.declarations.map((d) => d.declaration);
         const settings = report.settings;
+        const declarations = membersOfStack(report.declarations.map((d) => d.declaration), settings, args.stack);
         const platforms = platformsOf(args.platforms);
         const perAgentClients = settings.oauthClientSharing === "perAgent";
+        const ownResources = agentsOwnSharedResources(settings);
         const grants = declarations.flatMap((d) => d.spec.grants);
         if (platforms.aws) requireOauthClients(declarations, perAgentClients, args);
         super(TYPE_TOKENS.fleet, name, {}, opts);
@@ -66,11 +75,11 @@ export class AgentFleet extends pulumi.ComponentResource {
         const oauthProviderArns: Record<string, pulumi.Input<string>> = {};
         const policyEngineIds: Record<string, pulumi.Input<string>> = {};
         if (platforms.aws) {
-            for (const vendor of perAgentClients ? [] : catalog.sharedKeys(grants, "oauthClient")) {
+            for (const vendor of ownResources ? [] : catalog.sharedKeys(grants, "oauthClient")) {
                 const created = createOauthProvider(`${name}-oauth-${vendor}`, oauthProviderNameOf(vendor), vendor, args.oauthClients![vendor], parent);
                 oauthProviderArns[vendor] = known?.oauthProvider(oauthProviderNameOf(vendor)) ?? created;
             }
-            for (const gateway of catalog.sharedKeys(grants, "policyEngine")) {
+            for (const gateway of isSharded(settings) ? [] : catalog.sharedKeys(grants, "policyEngine")) {
                 policyEngineIds[gateway] = createPolicyEngine(`${name}-engine-${gateway}`, policyEngineNameOf(gateway), `agentid tool policies for gateway ${gateway}`, parent);
             }
         }
@@ -80,10 +89,13 @@ export class AgentFleet extends pulumi.ComponentResource {
             const agent = declaration.metadata.name;
             const wiring: AgentWiring = {
                 platforms, oauthProviderArns, policyEngineIds,
-                ...(perAgentClients ? { oauthClients: agentClients(agent, args) } : {}),
+                // In a sharded fleet with one client per vendor, each agent's own provider holds the fleet's client.
+                ...(perAgentClients ? { oauthClients: agentClients(agent, args) } : ownResources ? { oauthClients: args.oauthClients ?? {} } : {}),
                 ...(args.spireSocket !== undefined ? { spireSocket: args.spireSocket } : {}),
             };
-            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), parent);
+            // `pulumi state move` parents a moved agent to the stack; the alias finds it there.
+            const moved = isSharded(settings) ? { aliases: [{ parent: pulumi.rootStackResource }] } : {};
+            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), { ...parent, ...moved });
         }
         // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
         const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
@@ -96,6 +108,18 @@ export class AgentFleet extends pulumi.ComponentResource {
         this.summary = pulumi.output(summary);
         this.registerOutputs({ expired, summary });
     }
+}
+
+/** The agents this program registers: a sharded fleet's agents of `stack`, or every agent. */
+function membersOfStack(declarations: AgentDeclaration[], settings: FleetSettings, stack: string | undefined): AgentDeclaration[] {
+    if (!isSharded(settings) || stack === undefined) return declarations;
+    const shards = shardsOf(declarations, settings.stacks);
+    const shard = shards.find((s) => s.name === stack);
+    if (!shard) {
+        throw new AgentidError(`stack "${terminalText(stack)}" matches no shard of this fleet (spec.stacks.by: ${settings.stacks.by}); its stacks are ${shards.map((s) => s.name).join(", ") || "none"}. ` +
+            "Select one of them (agentid stacks PATH lists each with its agents); a stack whose agents have all moved or gone keeps nothing agentid declares — remove it with pulumi destroy.");
+    }
+    return declarations.filter((d) => shard.agents.includes(d.metadata.name));
 }
 
 /** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */

@@ -53,10 +53,10 @@ export function isExpired(expiresAt: Date, now: Date): boolean {
     return expiresAt.getTime() <= now.getTime();
 }
 
-/** Parses a duration such as `14d`, `36h` or `2w` into milliseconds; undefined when malformed. */
+/** Parses a duration such as `30s`, `10m`, `14d`, `36h` or `2w` into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
-    const m = /^(\d+)([hdw])$/.exec(text);
+    const m = /^(\d+)([smhdw])$/.exec(text);
     if (!m) return undefined;
-    const unit = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[m[2] as "h" | "d" | "w"];
+    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[m[2] as "s" | "m" | "h" | "d" | "w"];
     return Number(m[1]) * unit;
 }

@@ -187,6 +187,22 @@ export interface FleetSettings {
     allowClusterSpiffeIds?: boolean;
     /** When true, no approver of an agent may be its owner contact: approvals need a second person (default false). */
     independentApproval?: boolean;
+    /**
+     * Shard the fleet into Pulumi stacks, one per owner team (`by: team`) or per value of a label
+     * (`by: label:<key>`); stacks are named `<prefix>-<value>` (`agentid stacks` lists them). Each stack's
+     * program registers only its own agents; the whole fleet is still validated as one. In a sharded fleet
+     * every agent owns its OAuth credential providers and gateway policy engines (no stack creates a name
+     * another stack creates). Default: one stack for the whole fleet.
+     */
+    stacks?: StackSharding;
+}
+
+/** How a fleet is split into stacks (`spec.stacks` of the Fleet). */
+export interface StackSharding {
+    /** `team` (the owner team) or `label:<key>` (the value of that label, which every agent must carry). */
+    by: string;
+    /** The first part of every stack name, `<prefix>-<value>` (default `agents`): lowercase letters, digits and '-'. */
+    prefix?: string;
 }
 
 /** A whole `kind: Fleet` document. */

@@ -29,21 +29,18 @@ export interface AgentInState {
 export function agentsInState(deployment: Deployment): AgentInState[] {
     const resources = (deployment.deployment?.resources ?? []) as StateResource[];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const isUnder = (resource: StateResource, ancestor: string): boolean => {
-        let parent = resource.parent;
-        while (parent) {
-            if (parent === ancestor) return true;
-            parent = byUrn.get(parent)?.parent;
-        }
-        return false;
-    };
+    // Each resource's ancestors are walked once: the agents above it gain it as a descendant.
+    const descendantsOf = new Map(resources.filter((r) => r.type === TYPE_TOKENS.agent).map((r) => [r.urn, [] as string[]]));
+    for (const resource of resources) {
+        for (let parent = resource.parent; parent; parent = byUrn.get(parent)?.parent) descendantsOf.get(parent)?.push(resource.urn);
+    }
     return resources.filter((r) => r.type === TYPE_TOKENS.agent).map((agent) => ({
         name: String(agent.outputs?.agentName ?? agent.urn.split("::").pop()),
         urn: agent.urn,
         ...(typeof agent.outputs?.expiresAt === "string" ? { expiresAt: agent.outputs.expiresAt } : {}),
         ...(typeof agent.outputs?.status === "string" ? { status: agent.outputs.status } : {}),
         ...(typeof agent.outputs?.source === "string" ? { source: JSON.parse(agent.outputs.source) as AgentInState["source"] } : {}),
-        descendants: resources.filter((r) => isUnder(r, agent.urn)).map((r) => r.urn),
+        descendants: descendantsOf.get(agent.urn)!,
     }));
 }
 
@@ -53,12 +50,18 @@ export function agentsInState(deployment: Deployment): AgentInState[] {
  * read with "unreachable cluster"), so they cannot drift; everything else can.
  */
 export function refreshTargets(deployment: Deployment): string[] {
+    const unreadable = new Set(unreadableResources(deployment));
+    return ((deployment.deployment?.resources ?? []) as StateResource[])
+        .filter((r) => r.custom !== false && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack")
+        .filter((r) => !unreadable.has(r.urn))
+        .map((r) => r.urn);
+}
+
+/** URNs of resources a refresh cannot read: those of a Kubernetes provider that renders YAML to a directory. */
+export function unreadableResources(deployment: Deployment): string[] {
     const resources = (deployment.deployment?.resources ?? []) as StateResource[];
     const renderProviders = new Set(resources
         .filter((r) => r.type === "pulumi:providers:kubernetes" && r.inputs?.renderYamlToDirectory)
         .map((r) => `${r.urn}::${r.id ?? ""}`));
-    return resources
-        .filter((r) => r.custom !== false && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack")
-        .filter((r) => !(r.provider && renderProviders.has(r.provider)))
-        .map((r) => r.urn);
+    return resources.filter((r) => r.provider && renderProviders.has(r.provider)).map((r) => r.urn);
 }

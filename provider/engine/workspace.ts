@@ -21,11 +21,13 @@ export interface FleetStackOptions {
     now?: string;
     /** `agentid:spireSocket`: manage SPIRE entries on this server. */
     spireSocket?: string;
+    /** A Pulumi backend URL (e.g. `postgres://…`) instead of the local file backend under `workDir`. */
+    backendUrl?: string;
 }
 
 /**
  * A throw-away project that runs agentid's root program (the same `dist/provider/program.js` as the
- * repository's Pulumi.yaml) through the real engine with a local file backend.
+ * repository's Pulumi.yaml) through the real engine with a local file backend (or `backendUrl`).
  */
 export async function openFleetStack(options: FleetStackOptions): Promise<Stack> {
     const projectDir = path.join(options.workDir, "project");
@@ -44,7 +46,7 @@ export async function openFleetStack(options: FleetStackOptions): Promise<Stack>
     const modules = path.join(projectDir, "node_modules");
     if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), modules, "dir");
 
-    const env = engineEnv(path.join(options.workDir, "state"));
+    const env = engineEnv(path.join(options.workDir, "state"), options.backendUrl ? { PULUMI_BACKEND_URL: options.backendUrl } : {});
     const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: options.stackName, workDir: projectDir }, { envVars: env, pulumiCommand });
     await stack.setConfig("agentid:paths", { value: options.agentPaths.join(",") });

@@ -14,6 +14,7 @@ import type { ExpansionContext } from "../connectors/contract";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { hasWildcard } from "../connectors/wildcards";
 import { TRUST_MODES } from "../model/trustModes";
+import { isSharded, shardLabelOf } from "../model/shards";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [
@@ -24,7 +25,7 @@ export const RULES = [
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "kubernetes-namespace", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "spiffe-id", "identity-shared", "spire-selectors",
     "spire-entry", "expiry-unenforced", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
-    "approver-is-owner", "file-unusable",
+    "approver-is-owner", "file-unusable", "stack-shard",
 ] as const;
 
 /** IAM tag values (owner team and contact land in tags): at most 256 letters, digits, spaces and `_.:/=+-@`. */
@@ -78,6 +79,7 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
 
     checkIdentity(decl, settings, add);
     checkGrantPlacement(decl, settings, add);
+    checkShard(decl, settings, add);
 
     const validGrants: number[] = [];
     spec.grants.forEach((grant, i) => {
@@ -113,6 +115,14 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
 }
 
 type Add = (path: FieldPath, rule: string, message: string) => void;
+
+/** In a fleet sharded by a label, every agent carries a value for it: otherwise no stack would hold it. */
+function checkShard(decl: AgentDeclaration, settings: ResolvedSettings, add: Add): void {
+    const label = isSharded(settings) ? shardLabelOf(settings.stacks) : undefined;
+    if (label === undefined || decl.metadata.labels?.[label]?.trim()) return;
+    const at = decl.metadata.labels ? ["metadata", "labels"] : ["metadata"];
+    add(at, "stack-shard", `the fleet is split into stacks by label "${label}" (spec.stacks.by), but agent ${decl.metadata.name} has no value for it; add metadata.labels.${label} so it belongs to a stack`);
+}
 
 /** The SPIFFE ID, Kubernetes names, AWS trust settings and SPIRE entry of one agent. */
 function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: Add): void {

@@ -3,6 +3,7 @@ import type { ExpansionContext, GrantExpansion } from "../connectors/contract";
 import { formatInstant, isExpired, parseInstant } from "../declarations/clock";
 import { grantsDigest } from "../declarations/digest";
 import { oauthProviderNameOf, roleNameOf, workloadIdentityNameOf } from "./names";
+import { agentsOwnSharedResources } from "./shards";
 import { AWS_SESSION_SECONDS, ResolvedSettings } from "./settings";
 import type { AgentDeclaration, Approval, AwsTrustMode, Grant, OnExpiry, Owner } from "../declarations/types";
 import { TRUST_MODES } from "./trustModes";
@@ -163,7 +164,7 @@ function agentcoreArns(region: string, account: string): AgentcoreArns {
  */
 export function placeholderContext(agent: string, settings: ResolvedSettings): ExpansionContext {
     const arns = knownAgentcoreArns(settings) ?? agentcoreArns(settings.awsRegion ?? "<region>", settings.awsAccountId ?? "<account>");
-    const providerOwner = settings.oauthClientSharing === "perAgent" ? agent : undefined;
+    const providerOwner = agentsOwnSharedResources(settings) ? agent : undefined;
     return {
         agent,
         defaultNamespace: settings.defaultNamespace,

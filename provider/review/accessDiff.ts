@@ -108,7 +108,8 @@ function identityChanges(b: AgentView, a: AgentView): string[] {
     return out;
 }
 
-type SettingsDirection = "looser" | "tighter" | "changed";
+/** `placement`: where agents' state lives (their stacks), not what they may reach. */
+type SettingsDirection = "looser" | "tighter" | "changed" | "placement";
 
 /** How a change of one Fleet setting moves the guardrails; anything not listed is a plain change. */
 const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, after: unknown) => SettingsDirection>> = {
@@ -123,6 +124,7 @@ const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, a
     // Trust settings decide who can become an agent: any change is as serious as a loosening.
     trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
     trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",
+    stacks: () => "placement",
 };
 
 /** Namespace lists: undefined means "any but system namespaces", the loosest. */
@@ -144,9 +146,10 @@ export function diffFleetSettings(base: FleetSettings, head: FleetSettings): Age
         const a = head[key];
         if (canonicalJson(b) === canonicalJson(a)) continue;
         const direction = SETTING_DIRECTION[key]?.(b, a) ?? "changed";
-        const risk: Risk = direction === "looser" ? "high" : direction === "tighter" ? "low" : "medium";
+        const risk: Risk = direction === "looser" ? "high" : direction === "tighter" || direction === "placement" ? "low" : "medium";
         const show = (v: unknown) => (v === undefined ? "(unset)" : typeof v === "string" ? v : canonicalJson(v));
-        changes.push({ agent: FLEET_CHANGES, kind: "fleet-setting-changed", risk, detail: `${key}: ${show(b)} → ${show(a)}${direction === "looser" ? " (loosens a guardrail or moves trust)" : ""}` });
+        const note = direction === "looser" ? " (loosens a guardrail or moves trust)" : direction === "placement" ? " (moves agents between stacks, not their access; agentid plan --all shows each move)" : "";
+        changes.push({ agent: FLEET_CHANGES, kind: "fleet-setting-changed", risk, detail: `${key}: ${show(b)} → ${show(a)}${note}` });
     }
     return changes.length > 0 ? { agent: FLEET_CHANGES, changes, before: [], after: [] } : undefined;
 }

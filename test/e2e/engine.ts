@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENGINE_TOOLS, pulumiVersion, toolchainHint, toolchainStatus } from "../../provider/engine/toolchain";
+import { POSTGRES_HINT, postgresBinDir } from "../servers/postgresServer";
 
 /**
  * Guards an engine-backed suite: in CI (CI=true) a missing toolchain fails the run; elsewhere the
@@ -15,6 +16,17 @@ export function requireEngine(suite: Mocha.Context, also: { tools?: readonly str
     const message = toolchainHint(missing);
     if (process.env.CI === "true") throw new Error(`e2e: ${message}`);
     console.warn(`  skipping: ${message}`);
+    suite.skip();
+}
+
+/**
+ * Guards a suite that needs PostgreSQL (Debian's server package): in CI a missing server fails the run;
+ * elsewhere the suite is skipped with the command that installs it.
+ */
+export function requirePostgres(suite: Mocha.Context): void {
+    if (postgresBinDir()) return;
+    if (process.env.CI === "true") throw new Error(`e2e: ${POSTGRES_HINT}`);
+    console.warn(`  skipping: ${POSTGRES_HINT}`);
     suite.skip();
 }
 

@@ -1,9 +1,9 @@
 import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { toolchainBin } from "../../provider/engine/toolchain";
+import { freePort } from "./ports";
 
 /** A running throw-away SPIRE server: sqlite datastore, memory key manager, join-token attestor. */
 export interface SpireServer {
@@ -13,11 +13,15 @@ export interface SpireServer {
     /** Runs `spire-server <args> -socketPath <socket>` and returns stdout. */
     cli(...args: string[]): Promise<string>;
     /** Stops the server (SIGTERM), keeping its data so it can be started again. */
-    stop(): Promise<void>;
+    stop(signal?: NodeJS.Signals): Promise<void>;
     /** Starts it again on the same data and socket. */
     start(): Promise<void>;
     /** Stops it and removes its folder. */
     dispose(): Promise<void>;
+    /** Freezes the server (SIGSTOP): every call hangs until it is killed. */
+    freeze(): void;
+    /** Kills it at once (SIGKILL, as a crash would): requests it has not answered are never carried out. */
+    kill(): Promise<void>;
 }
 
 /** Starts a SPIRE server in a fresh temp folder with a short socket path, on a free loopback port. */
@@ -72,13 +76,20 @@ export async function startSpireServer(trustDomain = "example.org"): Promise<Spi
             }
             throw new Error(`spire-server did not become healthy within 30s: ${stderr.trim()}`);
         },
-        async stop() {
+        async stop(signal: NodeJS.Signals = "SIGTERM") {
             const running = child;
-            if (!running || running.exitCode !== null) return;
+            if (!running || running.exitCode !== null || running.signalCode !== null) return;
             await new Promise<void>((resolve) => {
                 running.once("exit", () => resolve());
-                running.kill("SIGTERM");
+                running.kill(signal);
+                running.kill("SIGCONT"); // a frozen server acts on the signal only once it runs again
             });
+        },
+        freeze() {
+            child?.kill("SIGSTOP");
+        },
+        async kill() {
+            await server.stop("SIGKILL");
         },
         async dispose() {
             await server.stop();
@@ -87,16 +98,4 @@ export async function startSpireServer(trustDomain = "example.org"): Promise<Spi
     };
     await server.start();
     return server;
-}
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const probe = net.createServer();
-        probe.unref();
-        probe.on("error", reject);
-        probe.listen(0, "127.0.0.1", () => {
-            const { port } = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
-    });
 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { diffFleets, renderDiffMarkdown } from "../../../provider/review/accessDiff";
+import { diffFleets, diffFleetSettings, renderDiffMarkdown } from "../../../provider/review/accessDiff";
 import { viewOf } from "../../../provider/review/accessView";
 import { NOW_DATE } from "../../helpers/fixtures";
 import { resolveSettings } from "../../../provider/model/settings";
@@ -75,6 +75,12 @@ describe("access diff", () => {
             ["identity-changed", "high", "AWS trust rolesAnywhere (session 3600s) → podIdentity (session 3600s)"],
             ["identity-changed", "high", "Kubernetes service account none → agents/a"],
         ]);
+    });
+
+    it("reports sharding a fleet into stacks as a low-risk Fleet change: it moves agents, not their access", () => {
+        const changes = diffFleetSettings({ maxLifetimeDays: 60 }, { maxLifetimeDays: 60, stacks: { by: "team" } })?.changes.map((c) => [c.agent, c.kind, c.risk, c.detail]);
+        assert.deepStrictEqual(changes, [["(fleet)", "fleet-setting-changed", "low", `stacks: (unset) → {"by":"team"} (moves agents between stacks, not their access; agentid plan --all shows each move)`]]);
+        assert.strictEqual(diffFleetSettings({ stacks: { by: "team" } }, { stacks: { by: "label:env", prefix: "prod" } })?.changes[0].risk, "low");
     });
 
     it("renders a pull-request comment with a summary line and before/after permissions", () => {

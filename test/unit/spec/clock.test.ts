@@ -23,7 +23,7 @@ describe("clock", () => {
         assert.strictEqual(daysUntil(new Date("2027-01-01T00:00:00Z"), new Date("2027-01-02T00:00:00Z")), -1);
     });
     it("parses durations in hours, days and weeks", () => {
-        assert.deepStrictEqual(["36h", "14d", "2w", "14", "d", "-1d"].map(parseDuration), [129_600_000, 1_209_600_000, 1_209_600_000, undefined, undefined, undefined]);
+        assert.deepStrictEqual(["36h", "14d", "2w", "90s", "10m", "14", "d", "-1d", "1.5m"].map(parseDuration), [129_600_000, 1_209_600_000, 1_209_600_000, 90_000, 600_000, undefined, undefined, undefined, undefined]);
     });
     it("prefers an explicit now over AGENTID_NOW", () => {
         const saved = process.env.AGENTID_NOW;

@@ -244,6 +244,14 @@ const CASES: RuleCase[] = [
         at: { file: "agent.yaml", line: 15, column: 9, path: "spec.approval.approvers[1]" }, says: "this fleet requires independent approval",
     },
     {
+        title: "an agent without the label its fleet is split into stacks by", rule: "stack-shard",
+        files: {
+            "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: sharded }\nspec: { stacks: { by: \"label:cost-center\" } }\n",
+            "agent.yaml": BASE_AGENT,
+        },
+        at: { file: "agent.yaml", line: 3, column: 1, path: "metadata" }, says: "add metadata.labels.cost-center so it belongs to a stack",
+    },
+    {
         title: "a dangling symbolic link among the declarations", rule: "file-unusable",
         files: { "agent.yaml": BASE_AGENT },
         links: { "gone.yaml": "deleted.yaml" },
@@ -307,6 +315,19 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(tight.errors.map((e) => e.rule), ["expiry-too-far"]);
         const loose = validateDeclarations([writeFixtures({ "f.yaml": fleet(365), "a.yaml": line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", "  expiresAt: 2027-06-01") })], { now: NOW_DATE, settings: { maxLifetimeDays: 90 } });
         assert.deepStrictEqual(loose.errors.map((e) => e.rule), ["expiry-too-far"]);
+    });
+
+    it("lets a Fleet document split a fleet into stacks when the program does not, never re-split one the program splits", () => {
+        const fleet = (stacks: string) => `apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet }\nspec:\n  stacks: ${stacks}\n`;
+        const byTeam = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: team }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE });
+        assert.deepStrictEqual([byTeam.valid, byTeam.settings.stacks], [true, { by: "team" }]);
+        const resplit = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: \"label:env\" }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+        assert.deepStrictEqual(resplit.errors.map((e) => [e.rule, formatPath(e.path), e.line]), [["fleet-setting", "spec.stacks", 5]]);
+        assert.deepStrictEqual(resplit.settings.stacks, { by: "team" }, "the program's setting stays in force");
+        const same = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: team }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+        assert.strictEqual(same.valid, true);
+        const badPrefix = validateDeclarations([writeFixtures({ "fleet.yaml": fleet("{ by: owner, prefix: Prod_ }"), "agent.yaml": BASE_AGENT })], { now: NOW_DATE });
+        assert.deepStrictEqual(badPrefix.errors.map((e) => [e.rule, formatPath(e.path)]), [["invalid-value", "spec.stacks.by"], ["invalid-value", "spec.stacks.prefix"]]);
     });
 
     it("accepts an agent that has already expired (it is reported as expired, not invalid)", () => {
