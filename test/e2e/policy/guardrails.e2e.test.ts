@@ -6,7 +6,7 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { engineEnv, toolchainRoot } from "../../../provider/engine/toolchain";
 import { PACKAGE_ROOT } from "../../../provider/engine/workspace";
 import { GUARDRAILS } from "../../../provider/policy/policies";
-import { DeploymentVerdict, engineResources, PolicyConfigFile, StackIdentity, startPolicyPack } from "../../servers/policyAnalyzer";
+import { DeploymentVerdict, engineResources, PolicyConfigFile, StackIdentity, startPolicyPack, UNKNOWN_VALUE } from "../../servers/policyAnalyzer";
 import { RecordedResource, recordProgram, RunMode } from "../../servers/programRecorder";
 import { announceEngine, requireEngine, scratch } from "../engine";
 import { ACCOUNT, ANCHOR, EXPIRES, NOW, OIDC, OTHER_ACCOUNT, SPIFFE, STACKS } from "./stacks";
@@ -148,7 +148,7 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
     };
 
     it("every stack program is covered below", () => {
-        assert.deepStrictEqual(Object.keys(STACKS).sort(), ["clean", "compliant", "credentials", "kubernetes", "ownership", "permissions", "trust", "writes"]);
+        assert.deepStrictEqual(Object.keys(STACKS).sort(), ["clean", "compliant", "computed", "credentials", "kubernetes", "ownership", "permissions", "trust", "writes"]);
     });
 
     it("the pack announces every guardrail as a mandatory stack policy with the lifetime and clock config", async () => {
@@ -337,12 +337,13 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
                 assert.ok(failure, "the mandatory violations fail the preview");
                 const shown = engineFindings(failure.message);
                 const harness = (await stack("kubernetes")).findings;
-                assert.deepStrictEqual(shown, harness.map((f) => ({ policy: f.policy, says: f.says })).sort(byText));
+                assert.deepStrictEqual(shown, [...harness].sort(byText));
+                assert.strictEqual(shown.length, expected.length);
             });
         });
     });
 
-    describe("what AgentFleet generates for the sample fleet (agents/, every platform)", () => {
+    describe("what agentid generates: the sample fleet (agents/, every platform) and an agent with computed documents", () => {
         for (const mode of ["preview", "update"] as const) {
             it(`passes every guardrail at ${mode}, on a stack holding every resource type the policies inspect`, async () => {
                 const { findings, resources, verdict } = await stack("clean", mode);
@@ -351,6 +352,17 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
                 const count = (type: string) => resources.filter((r) => r.type === type).length;
                 assert.deepStrictEqual(INSPECTED_TYPES.filter((t) => count(t) === 0), [], "the fleet registers a resource of every type the policies inspect");
                 assert.strictEqual(count("aws:iam/role:Role"), 5);
+            });
+        }
+
+        for (const mode of ["preview", "update"] as const) {
+            it(`passes an AgentCore agent with its own OAuth provider and no fleet account at ${mode} (its trust, tags and grants unknown at preview)`, async () => {
+                const { findings, resources, verdict } = await stack("computed", mode);
+                assert.deepStrictEqual([findings, verdict.failed], [[], false]);
+                const role = byName({ resources, verdict, findings }, "research-role");
+                const unknown = (value: unknown) => JSON.stringify(value).includes(UNKNOWN_VALUE);
+                assert.deepStrictEqual(["assumeRolePolicy", "tags"].map((k) => unknown(role.inputs[k])), mode === "preview" ? [true, true] : [false, false]);
+                assert.strictEqual(unknown(byName({ resources, verdict, findings }, "research-grants").inputs.policy), mode === "preview");
             });
         }
 
@@ -368,18 +380,21 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
     });
 });
 
-const byText = (a: { policy: string; says: string }, b: { policy: string; says: string }) => `${a.policy} ${a.says}`.localeCompare(`${b.policy} ${b.says}`);
+const byText = (a: Finding, b: Finding) => `${a.policy} ${a.resource} ${a.says}`.localeCompare(`${b.policy} ${b.resource} ${b.says}`);
 
 /**
- * The violations in `pulumi preview` output: under "Policies:", each `- [level]  policy  (type: name)` line is
- * followed by the policy's description and then the violation's text.
+ * The violations in `pulumi preview` output: in the "Policies:" section (the CLI error quotes the output, so
+ * the first one), each `- [level]  policy  (type: name)` line is followed by the policy's description and
+ * then the violation's text.
  */
-function engineFindings(output: string): { policy: string; says: string }[] {
-    const lines = output.split("\n");
-    const out: { policy: string; says: string }[] = [];
+function engineFindings(output: string): Finding[] {
+    const start = output.indexOf("\nPolicies:\n");
+    assert.ok(start >= 0, `the preview shows no policy section:\n${output}`);
+    const lines = output.slice(start, output.indexOf("\n\n", start)).split("\n");
+    const out: Finding[] = [];
     lines.forEach((line, i) => {
-        const m = /^\s*- \[(?:mandatory|advisory)\]\s+([a-z-]+)\s+\(/.exec(line);
-        if (m) out.push({ policy: m[1], says: lines[i + 2].trim() });
+        const m = /^\s*- \[(?:mandatory|advisory)\]\s+([a-z-]+)\s+\(.*: ([^:]+)\)$/.exec(line);
+        if (m) out.push({ policy: m[1], resource: m[2], says: lines[i + 2].trim() });
     });
     return out.sort(byText);
 }

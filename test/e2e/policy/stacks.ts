@@ -10,6 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { Agent } from "../../../provider/components/agent";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 
 export const ACCOUNT = "123456789012";
@@ -131,6 +132,22 @@ export const STACKS: Record<string, () => void> = {
     clean() {
         new AgentFleet("guarded", {
             paths: [path.join(__dirname, "../../../../agents")], now: NOW,
+            oauthClients: { github: { clientId: "gh-client", clientSecret: pulumi.secret("gh-secret") } },
+        });
+    },
+
+    /**
+     * An AgentCore agent with its own OAuth provider and no fleet account or region: its trust and grants are
+     * computed from its own resources' ARNs, unknown at preview (checked once `pulumi up` reports them).
+     */
+    computed() {
+        new Agent("research", {
+            description: "Answers engineering questions", owner: { team: "devex", contact: "devex@example.com" }, expiresAt: EXPIRES, now: NOW,
+            identity: { aws: { trust: "agentcore", maxSessionDuration: 900 } },
+            grants: [
+                { connector: "aws.bedrock", access: "read", resources: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"] },
+                { connector: "oauth.github", scopes: ["read:org"] },
+            ],
             oauthClients: { github: { clientId: "gh-client", clientSecret: pulumi.secret("gh-secret") } },
         });
     },
