@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { computedByAws } from "./awsComputed";
 
 /** A resource registered under mocks: its type, name, parent and resolved inputs. */
 export interface Registered {
@@ -11,31 +12,10 @@ export interface Registered {
 /** Every registration the mocks saw, in order. */
 export const registrations: Registered[] = [];
 
-const ACCOUNT = "123456789012";
-
-/** Attributes AWS would compute, so outputs such as role ARNs resolve like the real thing. */
-function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
-    switch (type) {
-        case "aws:s3/bucket:Bucket":
-        case "aws:s3/bucketV2:BucketV2":
-            return { arn: `arn:aws:s3:::${inputs.bucket ?? name}`, bucket: inputs.bucket ?? name };
-        case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${ACCOUNT}:role${inputs.path ?? "/"}${inputs.name}`, uniqueId: `AROA${name}` };
-        case "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity":
-            return { workloadIdentityArn: `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:workload-identity-directory/default/workload-identity/${inputs.name}` };
-        case "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider":
-            return { credentialProviderArn: `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:token-vault/default/oauth2credentialprovider/${inputs.name}` };
-        case "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine":
-            return { policyEngineId: `${inputs.name}-id`, policyEngineArn: `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:policy-engine/${inputs.name}` };
-        default:
-            return {};
-    }
-}
-
 pulumi.runtime.setMocks({
     newResource(args) {
         registrations.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedByAws(args.type, args.name, args.inputs) } };
     },
     call(args) {
         return args.inputs;
