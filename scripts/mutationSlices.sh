@@ -3,6 +3,7 @@
 # reports/mutation/slices/, at the lowest CPU priority so it only uses idle CPU. A full run of every
 # module at once (npm run test:mutation) takes hours on a shared 2-core machine.
 #   bash scripts/mutationSlices.sh [module.ts ...]     default: the security modules, most critical first
+#   STRYKER_ARGS='--ignoreStatic' bash scripts/mutationSlices.sh …   extra Stryker options for every slice
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SLICES=("$@")
@@ -23,7 +24,7 @@ mkdir -p reports/mutation/slices
 for module in "${SLICES[@]}"; do
   name=$(echo "$module" | sed 's#^provider/##; s#/#-#g; s#\.ts$##')
   started=$SECONDS
-  AGENTID_PROPERTY_RUNS=60 AGENTID_PROPERTY_SEED=14 nice -n 19 npx stryker run --mutate "$module" > "reports/mutation/slices/$name.log" 2>&1
+  AGENTID_PROPERTY_RUNS=60 AGENTID_PROPERTY_SEED=14 nice -n 19 npx stryker run --mutate "$module" ${STRYKER_ARGS:-} > "reports/mutation/slices/$name.log" 2>&1
   cp reports/mutation/mutation.json "reports/mutation/slices/$name.json" 2>/dev/null
   echo "$module: $((SECONDS - started))s" | tee -a reports/mutation/slices/times.txt
 done

@@ -1,0 +1,46 @@
+/**
+ * Summarises Stryker JSON reports (reports/mutation/slices/*.json by default): per module the killed,
+ * survived, no-coverage, timed-out, ignored and compile-error counts and the score, the overall score, and
+ * every survivor with its place and replacement — the table test/MUTATION.md records.
+ *   node dist/scripts/mutationSummary.js [report.json ...]
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+interface Mutant { mutatorName: string; replacement?: string; status: string; location: { start: { line: number; column: number } } }
+interface Report { files: Record<string, { mutants: Mutant[] }> }
+
+const COLUMNS = ["Killed", "Timeout", "Survived", "NoCoverage", "Ignored", "CompileError", "RuntimeError"] as const;
+
+function reportsFrom(args: string[]): string[] {
+    if (args.length > 0) return args;
+    const dir = path.join("reports", "mutation", "slices");
+    return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dir, f));
+}
+
+const percent = (detected: number, valid: number) => (valid === 0 ? "–" : `${((100 * detected) / valid).toFixed(1)}%`);
+
+const totals: Record<string, number> = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
+const rows: string[] = [];
+const survivors: string[] = [];
+for (const file of reportsFrom(process.argv.slice(2))) {
+    const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+    for (const [module, { mutants }] of Object.entries(report.files)) {
+        const counts: Record<string, number> = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
+        for (const m of mutants) {
+            counts[m.status] = (counts[m.status] ?? 0) + 1;
+            totals[m.status] = (totals[m.status] ?? 0) + 1;
+            if (m.status === "Survived" || m.status === "NoCoverage") {
+                survivors.push(`${module}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? "")}`);
+            }
+        }
+        const detected = counts.Killed + counts.Timeout;
+        rows.push(`| ${module} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} |`);
+    }
+}
+const detected = totals.Killed + totals.Timeout;
+console.log(`| module | ${COLUMNS.join(" | ")} | score |`);
+console.log(`|---|${COLUMNS.map(() => "---").join("|")}|---|`);
+for (const row of rows) console.log(row);
+console.log(`| **all** | ${COLUMNS.map((c) => `**${totals[c]}**`).join(" | ")} | **${percent(detected, detected + totals.Survived + totals.NoCoverage)}** |`);
+if (survivors.length > 0) console.log(`\nSurvivors and mutants without coverage:\n${survivors.join("\n")}`);
