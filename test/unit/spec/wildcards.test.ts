@@ -18,7 +18,7 @@ describe("wildcards", () => {
     });
 
     it("explain why an action is refused", () => {
-        assert.deepStrictEqual(["*", " * ", "iam:*", "sts:Assume*", "IAM:Pass?ole", "s3:*", "s3:Get*", "s3:GetObject", "s3:Get${x}", "sts:${a}", "iamx:Get*", "notiam:Get*"].map(wildcardActionProblem), [
+        assert.deepStrictEqual(["*", " * ", "iam:*", "sts:Assume*", "IAM:Pass?ole", "s3:*", "s3:Get*", "s3:GetObject", "s3:Get${x}", "sts:${a}", "iamx:Get*", "notiam:Get*", "s3:*Object", "s3:Get:*"].map(wildcardActionProblem), [
             `"*" grants every action of every service; list the exact actions`,
             `"*" grants every action of every service; list the exact actions`,
             `"iam:*" grants IAM/STS administration; agents may not hold it`,
@@ -31,6 +31,8 @@ describe("wildcards", () => {
             `"sts:\${a}" grants IAM/STS administration; agents may not hold it`,
             `"iamx:Get*" is a pattern; list the exact actions it should cover`,
             `"notiam:Get*" is a pattern; list the exact actions it should cover`,
+            `"s3:*Object" is a pattern; list the exact actions it should cover`,
+            `"s3:Get:*" is a pattern; list the exact actions it should cover`,
         ]);
     });
 
