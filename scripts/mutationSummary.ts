@@ -1,7 +1,8 @@
 /**
  * Summarises Stryker JSON reports (reports/mutation/slices/*.json by default): per module the killed,
  * survived, no-coverage, timed-out, ignored and compile-error counts and the score, the overall score, and
- * every survivor with its place and replacement — the table test/MUTATION.md records.
+ * every survivor with its place and replacement — the table test/MUTATION.md records. The score is
+ * Stryker's: (killed + timed out) / (killed + timed out + survived + no coverage).
  *   node dist/scripts/mutationSummary.js [report.json ...]
  */
 import * as fs from "fs";
@@ -15,8 +16,16 @@ const COLUMNS = ["Killed", "Timeout", "Survived", "NoCoverage", "Ignored", "Comp
 function reportsFrom(args: string[]): string[] {
     if (args.length > 0) return args;
     const dir = path.join("reports", "mutation", "slices");
-    return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dir, f));
+    return fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.endsWith(".stryker.json")).sort().map((f) => path.join(dir, f));
 }
+
+/** Seconds each slice took, from times.txt (the last run of each module). */
+function sliceTimes(): Map<string, string> {
+    const file = path.join("reports", "mutation", "slices", "times.txt");
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
+    return new Map(lines.map((l) => l.match(/^(\S+): (\d+)s/)).filter((m) => m !== null).map((m) => [m[1], `${Math.round(Number(m[2]) / 60)} min`]));
+}
+const times = sliceTimes();
 
 const percent = (detected: number, valid: number) => (valid === 0 ? "–" : `${((100 * detected) / valid).toFixed(1)}%`);
 
@@ -31,16 +40,16 @@ for (const file of reportsFrom(process.argv.slice(2))) {
             counts[m.status] = (counts[m.status] ?? 0) + 1;
             totals[m.status] = (totals[m.status] ?? 0) + 1;
             if (m.status === "Survived" || m.status === "NoCoverage") {
-                survivors.push(`${module}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? "")}`);
+                survivors.push(`${module}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${m.replacement ?? ""}`);
             }
         }
         const detected = counts.Killed + counts.Timeout;
-        rows.push(`| ${module} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} |`);
+        rows.push(`| ${module} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} | ${times.get(module) ?? "–"} |`);
     }
 }
 const detected = totals.Killed + totals.Timeout;
-console.log(`| module | ${COLUMNS.join(" | ")} | score |`);
-console.log(`|---|${COLUMNS.map(() => "---").join("|")}|---|`);
+console.log(`| module | ${COLUMNS.join(" | ")} | score | time |`);
+console.log(`|---|${COLUMNS.map(() => "---").join("|")}|---|---|`);
 for (const row of rows) console.log(row);
-console.log(`| **all** | ${COLUMNS.map((c) => `**${totals[c]}**`).join(" | ")} | **${percent(detected, detected + totals.Survived + totals.NoCoverage)}** |`);
+console.log(`| **all** | ${COLUMNS.map((c) => `**${totals[c]}**`).join(" | ")} | **${percent(detected, detected + totals.Survived + totals.NoCoverage)}** | |`);
 if (survivors.length > 0) console.log(`\nSurvivors and mutants without coverage:\n${survivors.join("\n")}`);
