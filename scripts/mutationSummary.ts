@@ -19,7 +19,10 @@ function reportsFrom(args: string[]): string[] {
     return fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.endsWith(".stryker.json")).sort().map((f) => path.join(dir, f));
 }
 
-/** Seconds each slice took, from times.txt (the last run of each module). */
+/** A slice's name for a module, as scripts/mutationSlices.sh writes it: provider/a/b.ts → a-b. */
+const sliceName = (module: string) => module.replace(/^provider\//, "").replace(/\//g, "-").replace(/\.ts$/, "");
+
+/** Seconds each slice took, from times.txt (the last run of each slice). */
 function sliceTimes(): Map<string, string> {
     const file = path.join("reports", "mutation", "slices", "times.txt");
     const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
@@ -34,6 +37,7 @@ const rows: string[] = [];
 const survivors: string[] = [];
 for (const file of reportsFrom(process.argv.slice(2))) {
     const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+    const label = path.basename(file, ".json");
     for (const [module, { mutants }] of Object.entries(report.files)) {
         const counts: Record<string, number> = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
         for (const m of mutants) {
@@ -44,7 +48,7 @@ for (const file of reportsFrom(process.argv.slice(2))) {
             }
         }
         const detected = counts.Killed + counts.Timeout;
-        rows.push(`| ${module} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} | ${times.get(module) ?? "–"} |`);
+        rows.push(`| ${module}${label === sliceName(module) ? "" : ` (${label})`} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} | ${times.get(label) ?? times.get(module) ?? "–"} |`);
     }
 }
 const detected = totals.Killed + totals.Timeout;
