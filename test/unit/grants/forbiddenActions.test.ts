@@ -58,4 +58,9 @@ describe("forbidden actions", () => {
     it("gives every class a reason the message can carry", () => {
         for (const c of ESCALATION_CLASSES) assert.ok(c.reason.length > 20 && !c.reason.endsWith("."), c.reason);
     });
+
+    it("leaves actions iam-data does not know to the unknown-action rule, in IAM and in other services, whatever their names", () => {
+        assert.deepStrictEqual(["iam:PassRoleToEveryone", "madeup:GetSessionToken", "s3:CreateAccessKeyForBucket"].map((a) => forbiddenAction(a)), [undefined, undefined, undefined]);
+        assert.deepStrictEqual(forbiddenAction("sts:NoSuchAction")?.rule, "iam-sensitive-action", "STS is refused as a service, known action or not");
+    });
 });
