@@ -59,6 +59,12 @@ describe("forbidden actions", () => {
         for (const c of ESCALATION_CLASSES) assert.ok(c.reason.length > 20 && !c.reason.endsWith("."), c.reason);
     });
 
+    it("allows every IAM Read and List action (iam-data's levels, read without agentid's catalog)", () => {
+        const reads = all.filter((a) => a.action.startsWith("iam:") && ["Read", "List"].includes(a.level));
+        assert.ok(reads.some((a) => a.level === "List") && reads.some((a) => a.level === "Read"), "both levels present");
+        assert.deepStrictEqual(reads.filter((a) => forbiddenAction(a.action) !== undefined).map((a) => a.action), []);
+    });
+
     it("leaves actions iam-data does not know to the unknown-action rule, in IAM and in other services, whatever their names", () => {
         assert.deepStrictEqual(["iam:PassRoleToEveryone", "madeup:GetSessionToken", "s3:CreateAccessKeyForBucket"].map((a) => forbiddenAction(a)), [undefined, undefined, undefined]);
         assert.deepStrictEqual(forbiddenAction("sts:NoSuchAction")?.rule, "iam-sensitive-action", "STS is refused as a service, known action or not");
