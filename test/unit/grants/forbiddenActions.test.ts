@@ -59,6 +59,17 @@ describe("forbidden actions", () => {
         for (const c of ESCALATION_CLASSES) assert.ok(c.reason.length > 20 && !c.reason.endsWith("."), c.reason);
     });
 
+    it("gives each rule its reason, word for word (messages carry it)", () => {
+        assert.deepStrictEqual(["ec2:GetPasswordData", "s3:PutBucketPolicy", "iam:CreateRole", "sts:AssumeRole", "lambda:UpdateFunctionCode", "organizations:ListAccounts"].map((a) => forbiddenAction(a)), [
+            { rule: "escalation-action", reason: "hands out credentials, tokens, passwords or sign-in URLs, which act as another identity or outlive the agent" },
+            { rule: "permissions-management", reason: "changes who may access a resource (a resource policy, ACL, grant or permission)" },
+            { rule: "iam-sensitive-action", reason: "changes identities or their permissions (IAM, Write)" },
+            { rule: "iam-sensitive-action", reason: "issues or inspects credentials (STS); agents get their credentials from their trust, never from STS calls" },
+            { rule: "escalation-action", reason: "changes the code or configuration of compute that runs with its own role" },
+            { rule: "escalation-action", reason: "changes the organization's accounts or policies" },
+        ]);
+    });
+
     it("allows every IAM Read and List action (iam-data's levels, read without agentid's catalog)", () => {
         const reads = all.filter((a) => a.action.startsWith("iam:") && ["Read", "List"].includes(a.level));
         assert.ok(reads.some((a) => a.level === "List") && reads.some((a) => a.level === "Read"), "both levels present");
