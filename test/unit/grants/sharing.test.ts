@@ -71,6 +71,14 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(rules([agent("a1"), agent("b2", { identity: { spiffeId: "spiffe://example.org/agents/a1" } })]).map((v) => v.length), [0, 1]);
         assert.deepStrictEqual(rules([agent("a1", { identity: { kubernetes: {} } }), agent("b2", { identity: { kubernetes: {} } })]), [[], []]);
     });
+
+    it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
+        const found = sharedIdentityViolations([agent("a1", { identity: { spiffeId: "spiffe://example.org/agents/b2" } }), agent("b2")], settings, where);
+        assert.deepStrictEqual(found, [[], [{
+            path: ["metadata", "name"], rule: "identity-shared",
+            message: `SPIFFE ID spiffe://example.org/agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+    });
 });
 
 describe("Cedar names", () => {
