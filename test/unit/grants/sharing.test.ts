@@ -72,6 +72,17 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(rules([agent("a1", { identity: { kubernetes: {} } }), agent("b2", { identity: { kubernetes: {} } })]), [[], []]);
     });
 
+    it("counts SPIRE Kubernetes selectors as a service account only for an agent without one, and only with exactly one namespace and one account", () => {
+        const spire = (...selectors: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors } });
+        const k8s = (serviceAccount: string) => ({ kubernetes: { namespace: "agents", serviceAccount } });
+        assert.deepStrictEqual(rules([agent("a1", { identity: { ...k8s("a1"), ...spire("k8s:ns:agents", "k8s:sa:b2") } }), agent("b2", { identity: k8s("b2") })]), [[], []],
+            "an agent with its own service account claims only that one");
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:sa:x", "unix:uid:2") })]), [[], []], "no namespace");
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:ns:agents", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "unix:uid:2") })]), [[], []], "no account");
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:2") })]),
+            [[], [["spec.identity.spire.selectors", "identity-shared"]]], "one of each: the service account agents/x");
+    });
+
     it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
         const found = sharedIdentityViolations([agent("a1", { identity: { spiffeId: "spiffe://example.org/agents/b2" } }), agent("b2")], settings, where);
         assert.deepStrictEqual(found, [[], [{
