@@ -79,8 +79,11 @@ describe("one identity, one agent", () => {
             "an agent with its own service account claims only that one");
         assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:sa:x", "unix:uid:2") })]), [[], []], "no namespace");
         assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:ns:agents", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "unix:uid:2") })]), [[], []], "no account");
-        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:2") })]),
-            [[], [["spec.identity.spire.selectors", "identity-shared"]]], "one of each: the service account agents/x");
+        const both = [agent("a1", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:2") })];
+        assert.deepStrictEqual(sharedIdentityViolations(both, settings, where), [[], [{
+            path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
+            message: `service account agents/x (through SPIRE selectors) already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]], "one of each: the service account agents/x");
     });
 
     it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
