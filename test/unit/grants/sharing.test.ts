@@ -86,6 +86,14 @@ describe("one identity, one agent", () => {
         }]], "one of each: the service account agents/x");
     });
 
+    it("reports a DNS name on two agents' SVIDs, whatever its case, at the later agent's dnsNames entry", () => {
+        const spire = (uid: string, ...dnsNames: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors: [`unix:uid:${uid}`], dnsNames } });
+        assert.deepStrictEqual(sharedIdentityViolations([agent("a1", { identity: spire("1", "api.example.org") }), agent("b2", { identity: spire("2", "b2.example.org", "API.example.org") })], settings, where), [[], [{
+            path: ["spec", "identity", "spire", "dnsNames", 1], rule: "identity-shared",
+            message: `DNS name API.example.org on the SVID already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+    });
+
     it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
         const found = sharedIdentityViolations([agent("a1", { identity: { spiffeId: "spiffe://example.org/agents/b2" } }), agent("b2")], settings, where);
         assert.deepStrictEqual(found, [[], [{
