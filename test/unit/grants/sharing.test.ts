@@ -94,6 +94,19 @@ describe("one identity, one agent", () => {
         }]]);
     });
 
+    it("reports nested SPIRE selector sets with both sets sorted and the first agent's place, and not disjoint or equal-agent ones", () => {
+        const spire = (...selectors: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors } });
+        const found = sharedIdentityViolations([
+            agent("a1", { identity: spire("unix:uid:1", "docker:label:x") }),
+            agent("b2", { identity: spire("unix:uid:2", "docker:label:x") }),
+            agent("c3", { identity: spire("unix:uid:2", "docker:label:x", "aws:tag:z") }),
+        ], settings, where);
+        assert.deepStrictEqual(found, [[], [], [{
+            path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
+            message: `SPIRE selectors [aws:tag:z, docker:label:x, unix:uid:2] contain or lie within agent "b2"'s [docker:label:x, unix:uid:2] (agents/1.yaml): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
+        }]]);
+    });
+
     it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
         const found = sharedIdentityViolations([agent("a1", { identity: { spiffeId: "spiffe://example.org/agents/b2" } }), agent("b2")], settings, where);
         assert.deepStrictEqual(found, [[], [{
