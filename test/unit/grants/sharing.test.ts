@@ -92,6 +92,9 @@ describe("one identity, one agent", () => {
             path: ["spec", "identity", "spire", "dnsNames", 1], rule: "identity-shared",
             message: `DNS name API.example.org on the SVID already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
         }]]);
+        // The same lower-case form the DNS-name rule validates: the Kelvin sign (U+212A) lower-cases to "k", so these are one name.
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("1", "kube.example.org") }), agent("b2", { identity: spire("2", "\u212Aube.example.org") })]),
+            [[], [["spec.identity.spire.dnsNames.0", "identity-shared"]]]);
     });
 
     it("reports nested SPIRE selector sets with both sets sorted and the first agent's place, and not disjoint or equal-agent ones", () => {
