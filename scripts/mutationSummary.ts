@@ -16,7 +16,22 @@ const COLUMNS = ["Killed", "Timeout", "Survived", "NoCoverage", "Ignored", "Comp
 function reportsFrom(args: string[]): string[] {
     if (args.length > 0) return args;
     const dir = path.join("reports", "mutation", "slices");
-    return fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.endsWith(".stryker.json")).sort().map((f) => path.join(dir, f));
+    const finished = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.endsWith(".stryker.json"));
+    // A slice still running (or stopped) has only its event record: summarised as far as it got.
+    const unfinished = fs.readdirSync(dir).filter((f) => f.endsWith(".events") && !finished.includes(f.replace(/\.events$/, ".json")));
+    return [...finished, ...unfinished].sort().map((f) => path.join(dir, f));
+}
+
+/** A report, or for an unfinished slice the mutants its event record holds, with how many were planned. */
+function read(file: string): Report & { planned?: number } {
+    if (!file.endsWith(".events")) return JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+    const events = fs.readdirSync(file).sort();
+    const plan = events.find((e) => e.includes("onMutationTestingPlanReady"));
+    const planned = plan ? (JSON.parse(fs.readFileSync(path.join(file, plan), "utf8")) as { mutantPlans: unknown[] }).mutantPlans.length : undefined;
+    const tested = events.filter((e) => e.includes("onMutantTested")).map((e) => JSON.parse(fs.readFileSync(path.join(file, e), "utf8")) as Mutant & { fileName: string });
+    const files: Report["files"] = {};
+    for (const m of tested) (files[path.relative(process.cwd(), m.fileName)] ??= { mutants: [] }).mutants.push(m);
+    return { files, planned };
 }
 
 /** A slice's name for a module, as scripts/mutationSlices.sh writes it: provider/a/b.ts → a-b. */
@@ -36,8 +51,8 @@ const totals: Record<string, number> = Object.fromEntries(COLUMNS.map((c) => [c,
 const rows: string[] = [];
 const survivors: string[] = [];
 for (const file of reportsFrom(process.argv.slice(2))) {
-    const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
-    const label = path.basename(file, ".json");
+    const report = read(file);
+    const label = path.basename(file).replace(/\.(json|events)$/, "");
     for (const [module, { mutants }] of Object.entries(report.files)) {
         const counts: Record<string, number> = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
         for (const m of mutants) {
@@ -48,7 +63,8 @@ for (const file of reportsFrom(process.argv.slice(2))) {
             }
         }
         const detected = counts.Killed + counts.Timeout;
-        rows.push(`| ${module}${label === sliceName(module) ? "" : ` (${label})`} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} | ${times.get(label) ?? times.get(module) ?? "–"} |`);
+        const partial = report.planned !== undefined ? ` (stopped after ${mutants.length} of ${report.planned} mutants)` : "";
+        rows.push(`| ${module}${label === sliceName(module) ? "" : ` (${label})`}${partial} | ${COLUMNS.map((c) => counts[c]).join(" | ")} | ${percent(detected, detected + counts.Survived + counts.NoCoverage)} | ${times.get(label) ?? times.get(module) ?? "–"} |`);
     }
 }
 const detected = totals.Killed + totals.Timeout;
