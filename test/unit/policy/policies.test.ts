@@ -51,6 +51,14 @@ describe("agentid-guardrails policies", () => {
     });
 
     describe("agent-owner-and-expiry", () => {
+        it("reads null or missing tags and annotations as none: the same findings as empty ones, not a crash", () => {
+            const found = (tags: unknown, annotations: unknown) => messages(ownerAndExpiry.check([role(TRUST.irsa, { tags }), resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations } })], CONFIG));
+            assert.deepStrictEqual(found(null, null), found({}, {}));
+            assert.deepStrictEqual(found(undefined, undefined), found({}, {}));
+            assert.deepStrictEqual(found({}, {}).length, 6, "owner team, contact and expiry, on the role and on its service account");
+            assert.deepStrictEqual(messages(approvedWrites.check([role(TRUST.podIdentity, { tags: null }), rolePolicy("grants", doc(WRITE))], CONFIG)), messages(approvedWrites.check([role(TRUST.podIdentity, { tags: {} }), rolePolicy("grants", doc(WRITE))], CONFIG)));
+        });
+
         it("passes an agent role and service account with owner and expiry", () => {
             assert.deepStrictEqual(ownerAndExpiry.check([role(), serviceAccount("triage", {}, SA_ANNOTATIONS)], CONFIG), []);
         });
