@@ -115,6 +115,10 @@ describe("agentid-guardrails policies", () => {
                 `${R} holds write actions (s3:PutObject), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`,
             ]);
             assert.deepStrictEqual(approvedWrites.check([agent, { ...unknownTags, parent: AGENT_URN }, rolePolicy("grants", doc(WRITE))], CONFIG), []);
+            const looseSa = resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations: UNKNOWN } });
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.irsa), looseSa], CONFIG)), [
+                `kubernetes.core.v1.ServiceAccount "triage" (agents/triage) is an agent identity (IAM role "triage-role" trusts its tokens), but its annotations are not known at preview (computed from other resources' outputs), so its owner and expiry cannot be reviewed — write them from known values`,
+            ]);
         });
 
         it("refuses a lifetime beyond the 365-day ceiling and a malformed clock, naming the setting", () => {
