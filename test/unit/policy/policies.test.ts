@@ -63,6 +63,14 @@ describe("agentid-guardrails policies", () => {
             assert.deepStrictEqual(ownerAndExpiry.check([role(), serviceAccount("triage", {}, SA_ANNOTATIONS)], CONFIG), []);
         });
 
+        it("flags an empty or non-text owner team", () => {
+            for (const team of ["", 7]) {
+                assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-team": team } })], CONFIG)), [
+                    `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an owner team; add tag agentid:owner-team naming the team that answers for it`,
+                ], JSON.stringify(team));
+            }
+        });
+
         it("flags a missing contact and an expiry beyond the lifetime, with the fix", () => {
             const bad = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-contact": "nobody", "agentid:expires-at": "2027-12-01T00:00:00Z" } });
             assert.deepStrictEqual(messages(ownerAndExpiry.check([bad], CONFIG)), [
