@@ -71,6 +71,12 @@ describe("agentid-guardrails policies", () => {
             }
         });
 
+        it("flags an expiry it cannot read, quoting it", () => {
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:expires-at": "next spring" } })], CONFIG)), [
+                `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an expiry it can read ("next spring"); add tag agentid:expires-at with an RFC 3339 date-time on or before 2027-03-01T00:00:00Z`,
+            ]);
+        });
+
         it("flags a missing contact and an expiry beyond the lifetime, with the fix", () => {
             const bad = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-contact": "nobody", "agentid:expires-at": "2027-12-01T00:00:00Z" } });
             assert.deepStrictEqual(messages(ownerAndExpiry.check([bad], CONFIG)), [
