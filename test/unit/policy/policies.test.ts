@@ -241,6 +241,13 @@ describe("agentid-guardrails policies", () => {
     });
 
     describe("no-static-credentials", () => {
+        it("flags a token only on a Secret: another kind carrying the same type field, or an opaque Secret, is left alone", () => {
+            assert.deepStrictEqual(noStaticCredentials.check([
+                resource("kubernetes:core/v1:ConfigMap", "not-a-secret", { metadata: { name: "x" }, type: "kubernetes.io/service-account-token" }),
+                resource("kubernetes:core/v1:Secret", "opaque", { metadata: { name: "y" }, type: "Opaque" }),
+            ], CONFIG), []);
+        });
+
         it("passes a stack without static credentials", () => {
             assert.deepStrictEqual(noStaticCredentials.check([role(), resource("kubernetes:core/v1:Secret", "config", { type: "Opaque" })], CONFIG), []);
         });
