@@ -4,6 +4,8 @@
  * Config (all optional):
  *   agentid:paths          declaration paths, comma-separated (default ./agents)
  *   agentid:now            the clock for expiry (RFC 3339)
+ *   agentid:kubeconfig     apply Kubernetes objects to the cluster of this kubeconfig file (default: the
+ *                          provider's usual lookup, KUBECONFIG or ~/.kube/config)
  *   agentid:renderYamlTo   write Kubernetes manifests to this directory instead of a cluster (GitOps)
  *   agentid:kubernetes     false to skip Kubernetes identities
  *   agentid:oauthClients   secret object {vendor: {clientId, clientSecret}} for oauth.<vendor> grants
@@ -14,6 +16,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { AgentFleet } from "./components/agentFleet";
+import { AgentidError } from "./components/programErrors";
 
 const config = new pulumi.Config("agentid");
 const projectRoot = path.resolve(__dirname, "..", "..");
@@ -21,6 +24,7 @@ const paths = (config.get("paths") ?? "agents").split(",").map((p) => path.resol
 const awsConfigured = new pulumi.Config("aws").get("region") !== undefined || process.env.AWS_REGION !== undefined;
 const kubernetesEnabled = config.getBoolean("kubernetes") ?? true;
 const renderTo = config.get("renderYamlTo");
+const kubeconfig = config.get("kubeconfig");
 const spireSocket = config.get("spireSocket");
 
 if (!awsConfigured) {
@@ -30,8 +34,13 @@ if (!spireSocket) {
     pulumi.log.info("SPIRE is not configured (set agentid:spireSocket): registration entries are not managed in this stack");
 }
 const providers: Record<string, pulumi.ProviderResource> = {};
+if (renderTo && kubeconfig) {
+    throw new AgentidError("agentid:renderYamlTo and agentid:kubeconfig are both set: render manifests for GitOps or apply them to a cluster, not both (remove one with pulumi config rm)");
+}
 if (kubernetesEnabled && renderTo) {
     providers.kubernetes = new k8s.Provider("render", { renderYamlToDirectory: path.resolve(projectRoot, renderTo) });
+} else if (kubernetesEnabled && kubeconfig) {
+    providers.kubernetes = new k8s.Provider("cluster", { kubeconfig: path.resolve(projectRoot, kubeconfig) });
 }
 
 const fleet = new AgentFleet("agents", {

@@ -1,20 +1,28 @@
 /**
  * `npm run demo`: the sample fleet in ./agents, end to end. Engine-free first (validate, show,
- * expired), then through the real Pulumi engine on a throw-away local stack with Kubernetes
- * rendered to ./out/manifests, then expiry at work: a later "now" removes the expired agent.
+ * expired), then through the real Pulumi engine on a throw-away local stack applied to a throw-away
+ * Kubernetes API server and SPIRE server, with what each agent may do as the API server's authorizer
+ * answers it, then expiry at work: a later "now" removes the expired agent's objects.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { runCli } from "../provider/cli/main";
 import { groupStepsByAgent } from "../provider/engine/grouping";
-import { toolchainHint, toolchainStatus, pulumiVersion } from "../provider/engine/toolchain";
-import { startSpireServer, SpireServer } from "../test/servers/spireServer";
+import { ENGINE_TOOLS, toolchainHint, toolchainStatus, pulumiVersion } from "../provider/engine/toolchain";
 import { openFleetStack, stepRecorder, PACKAGE_ROOT } from "../provider/engine/workspace";
 import { validateDeclarations } from "../provider/guardrails/validate";
+import { resolveAgent } from "../provider/model/resolvedAgent";
+import { buildAgentArtefacts } from "../provider/platforms/documents";
+import { buildAccessMatrix, describeResource } from "../provider/platforms/kubernetes/accessMatrix";
+import { renderAccessReview, reviewAccess } from "../provider/platforms/kubernetes/accessReview";
+import { KUBE_CLUSTER_TOOLS, KubeApiServer, startKubeApiServer } from "../test/servers/kubeApiServer";
+import { startSpireServer, SpireServer } from "../test/servers/spireServer";
 
 const AGENTS = path.join(PACKAGE_ROOT, "agents");
 const OUT = path.join(PACKAGE_ROOT, "out");
+/** Everything the engine part needs from the toolchain. */
+const DEMO_TOOLS = [...ENGINE_TOOLS, ...KUBE_CLUSTER_TOOLS];
 /** The sample fleet is written against this date; set AGENTID_NOW to use another. */
 const NOW = process.env.AGENTID_NOW ?? "2026-12-01T00:00:00Z";
 const LATER = "2026-12-11T00:00:00Z";
@@ -38,19 +46,29 @@ async function main(): Promise<number> {
     console.log("AWS is not configured here, so AWS identities are not provisioned (run the root project with aws:region set to preview them).");
 
     fs.rmSync(OUT, { recursive: true, force: true });
-    const manifests = path.join(OUT, "manifests");
     const spire = await startSpireServer();
     console.log(`SPIRE server ${await spireVersion()} running with its admin socket at ${spire.socketPath}`);
+    let cluster: KubeApiServer | undefined;
     try {
-        return await runFleet(spire, manifests);
+        cluster = await startKubeApiServer();
+        console.log(`Kubernetes API server ${await cluster.version()} (kube-apiserver, kube-controller-manager, etcd; RBAC on) at ${cluster.server}; kubeconfig ${cluster.kubeconfig}`);
+        return await runFleet(spire, cluster);
     } finally {
+        await cluster?.dispose();
         await spire.dispose();
     }
 }
 
-async function runFleet(spire: SpireServer, manifests: string): Promise<number> {
-    const stack = await openFleetStack({ workDir: path.join(OUT, "stack"), stackName: "demo", agentPaths: [AGENTS], renderYamlTo: manifests, now: NOW, spireSocket: spire.socketPath });
-    const agents = validateDeclarations([AGENTS], { now: new Date(NOW) }).declarations.map((d) => d.declaration.metadata.name);
+async function runFleet(spire: SpireServer, cluster: KubeApiServer): Promise<number> {
+    const report = validateDeclarations([AGENTS], { now: new Date(NOW) });
+    const agents = report.declarations.map((d) => d.declaration.metadata.name);
+    // Namespaces belong to the cluster's owners, not to agentid: the demo creates the ones the fleet uses.
+    const namespaces = report.declarations.flatMap((d) => buildAgentArtefacts(resolveAgent(d.declaration, report.settings, new Date(NOW)), report.settings).kubernetes?.manifests ?? [])
+        .map((m) => (m as { metadata: { namespace?: string } }).metadata.namespace).filter((ns): ns is string => ns !== undefined);
+    const unique = [...new Set(namespaces)].sort();
+    await cluster.ensureNamespaces(unique);
+    console.log(`namespaces created for the fleet: ${unique.join(", ")}`);
+    const stack = await openFleetStack({ workDir: path.join(OUT, "stack"), stackName: "demo", agentPaths: [AGENTS], kubeconfig: cluster.kubeconfig, now: NOW, spireSocket: spire.socketPath });
 
     const preview = stepRecorder();
     await stack.preview({ onEvent: preview.onEvent });
@@ -61,12 +79,16 @@ async function runFleet(spire: SpireServer, manifests: string): Promise<number> 
     for (const group of groupStepsByAgent(up.steps, agents)) {
         console.log(`  ${group.agent}: ${group.steps.map((s) => `${s.op} ${s.type.split(":").pop()} ${s.name}`).join(", ") || "nothing (its identity is AWS-only)"}`);
     }
-    console.log(`manifests written to ${path.relative(process.cwd(), manifests) || manifests}:`);
-    for (const file of listFiles(manifests)) console.log(`  ${file}`);
+    console.log("Kubernetes objects on the API server (labelled app.kubernetes.io/managed-by=agentid; for GitOps, agentid:renderYamlTo writes them to a folder instead):");
+    for (const object of await cluster.managedObjects()) console.log(`  ${object}`);
     console.log("SPIRE registration entries (spire-server entry show):");
     await printEntries(spire);
 
-    heading(`5. Expiry at work: now = ${LATER}, after ops-responder's expiry (2026-12-10)`);
+    heading("5. What each agent may do, as the API server's authorizer answers it (SubjectAccessReview)");
+    console.log("Expected answers come from the declarations alone; the same check: agentid show agents --agent NAME --kubeconfig FILE");
+    await printAccess(cluster, NOW, agents, "support-triage");
+
+    heading(`6. Expiry at work: now = ${LATER}, after ops-responder's expiry (2026-12-10)`);
     await stack.setConfig("agentid:now", { value: LATER });
     const reap = stepRecorder();
     const after = await stack.up({ onEvent: reap.onEvent });
@@ -74,11 +96,34 @@ async function runFleet(spire: SpireServer, manifests: string): Promise<number> 
         console.log(`  ${group.agent}: ${group.steps.map((s) => `${s.op} ${s.name}`).join(", ")}`);
     }
     console.log(`expired agents: ${JSON.stringify(after.outputs.expired.value)}`);
-    console.log(`ops-responder manifests left: ${listFiles(manifests).filter((f) => f.includes("ops-responder")).length}`);
+    const left = (await cluster.managedObjects()).filter((o) => o.includes("ops-responder"));
+    console.log(`ops-responder's objects left on the API server: ${left.join(", ") || "none"}`);
+    await printAccess(cluster, LATER, ["ops-responder"]);
     console.log("SPIRE entries left:");
     await printEntries(spire);
     console.log(`\nThe stack state is in ${path.join(OUT, "stack")}; rerun npm run demo to start over.`);
     return 0;
+}
+
+/**
+ * What the API server allows each named agent, asked with the matrix built from its declaration:
+ * `inFull` row by row, the others in one line each.
+ */
+async function printAccess(cluster: KubeApiServer, now: string, names: string[], inFull?: string): Promise<void> {
+    const report = validateDeclarations([AGENTS], { now: new Date(now) });
+    for (const { declaration } of report.declarations.filter((d) => names.includes(d.declaration.metadata.name))) {
+        const matrix = buildAccessMatrix(resolveAgent(declaration, report.settings, new Date(now)), report.settings);
+        if (!matrix) continue;
+        const review = await reviewAccess(cluster.api, matrix);
+        if (review.agent === inFull) {
+            process.stdout.write(renderAccessReview(review));
+            continue;
+        }
+        const allowed = review.answers.filter((a) => a.allowed).map((a) => `${a.verb} ${describeResource(a)} in ${a.namespace ?? "the cluster"}`);
+        const denied = review.answers.filter((a) => !a.allowed).length;
+        console.log(`${review.agent} (${review.user}, ${review.effect}): allowed ${allowed.join(", ") || "nothing"}; ${denied} other requests denied; ` +
+            (review.disagreements === 0 ? "the authorizer agrees with the declaration" : `${review.disagreements} answers DISAGREE with the declaration`));
+    }
 }
 
 async function printEntries(spire: SpireServer): Promise<void> {
@@ -97,7 +142,7 @@ async function spireVersion(): Promise<string> {
 
 /** Builds the engine when it is missing and Go is here; otherwise says what to install. */
 function ensureToolchain(): boolean {
-    let status = toolchainStatus();
+    let status = toolchainStatus(DEMO_TOOLS);
     if (status.ready) return true;
     const hasGo = spawnSync("go", ["version"], { encoding: "utf8" }).status === 0;
     if (!hasGo) {
@@ -106,20 +151,12 @@ function ensureToolchain(): boolean {
     }
     console.log("Building the Pulumi engine from the Go module proxy (once per machine; progress below)...");
     const build = spawnSync("bash", [path.join(PACKAGE_ROOT, "scripts", "toolchain")], { stdio: ["ignore", "ignore", "inherit"] });
-    status = toolchainStatus();
+    status = toolchainStatus(DEMO_TOOLS);
     if (build.status !== 0 || !status.ready) {
         console.log(`The toolchain build failed (see its messages above); the engine part is skipped. ${toolchainHint(status.missing)}`);
         return false;
     }
     return true;
-}
-
-function listFiles(dir: string): string[] {
-    if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
-        .sort();
 }
 
 main().then((code) => { process.exitCode = code; }, (error: Error) => {

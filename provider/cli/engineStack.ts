@@ -46,7 +46,8 @@ export function progress(io: Io, recorder: ReturnType<typeof stepRecorder>) {
 
 export function firstLine(error: unknown): string {
     const text = String((error as { stderr?: string }).stderr || (error as Error).message || error);
-    const lines = text.split("\n").map((l) => l.trim()).filter((l) => /error:/.test(l));
+    // The engine's closing "error: update failed" says less than the resource's own error line.
+    const lines = text.split("\n").map((l) => l.trim()).filter((l) => /error:/.test(l) && !/^error: (update|preview|refresh|destroy) failed$/.test(l));
     return (lines[lines.length - 1] ?? text.split("\n")[0]).replace(/^error:\s*/, "");
 }
 

@@ -18,6 +18,11 @@ const RESOURCE = /^[a-z][a-z0-9.-]*(\/[a-z]+)?$/;
 /** RBAC ignores resourceNames for these verbs: the grant would reach every object. */
 const UNNAMEABLE_VERBS = ["create", "deletecollection"];
 
+/** The verbs a grant's `access` stands for (read = get, list, watch; write = create, update, patch). */
+export function verbsForAccess(access: Access): string[] {
+    return [...VERBS_BY_ACCESS[access]];
+}
+
 /** get, list and watch only read. */
 export function isReadVerb(verb: string): boolean {
     return READ_VERBS.includes(verb);
@@ -108,7 +113,7 @@ export function kubernetesConnector(): Connector {
             return violations;
         },
         expand(grant, index, context): GrantExpansion {
-            const verbs = grant.verbs ? [...grant.verbs] : [...VERBS_BY_ACCESS[grant.access!]];
+            const verbs = grant.verbs ? [...grant.verbs] : verbsForAccess(grant.access!);
             const writes = verbs.some((v) => !isReadVerb(v));
             const reads = verbs.some(isReadVerb);
             const access: Access = writes ? (reads ? "readwrite" : "write") : "read";

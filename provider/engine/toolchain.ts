@@ -13,10 +13,12 @@ export function toolchainBin(): string {
     return path.join(toolchainRoot(), "bin");
 }
 
-/** What the engine-backed parts need; `missing` names each absent binary. */
-export function toolchainStatus(): { ready: boolean; missing: string[]; bin: string } {
+/** The binaries the engine-backed commands need. */
+export const ENGINE_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-language-nodejs-host", "pulumi-resource-kubernetes", "spire-server"];
+
+/** What the engine-backed parts need (or `required`); `missing` names each absent binary. */
+export function toolchainStatus(required: readonly string[] = ENGINE_TOOLS): { ready: boolean; missing: string[]; bin: string } {
     const bin = toolchainBin();
-    const required = ["pulumi", "pulumi-language-nodejs", "pulumi-language-nodejs-host", "pulumi-resource-kubernetes", "spire-server"];
     const missing = required.filter((tool) => !isExecutable(path.join(bin, tool)));
     return { ready: missing.length === 0, missing, bin };
 }
@@ -24,7 +26,7 @@ export function toolchainStatus(): { ready: boolean; missing: string[]; bin: str
 /** The message a user sees when the engine is not built: what to run, what it needs. */
 export function toolchainHint(missing: string[]): string {
     return `the Pulumi engine is not built here (missing: ${missing.join(", ")}). Run \`npm run toolchain\` ` +
-        `(needs Go >= 1.25 and about 20 minutes on 2 cores the first time; cached in ${toolchainRoot()}).`;
+        `(needs Go >= 1.25 and 30 to 45 minutes on 2 cores the first time; cached in ${toolchainRoot()}).`;
 }
 
 /** `pulumi version`, e.g. v3.248.0. */

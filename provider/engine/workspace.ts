@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { driftedFields } from "./driftedFields";
 import { engineEnv, toolchainRoot } from "./toolchain";
 
 /** Where the agentid package lives (the root of this repository or of the installed package). */
@@ -14,6 +15,8 @@ export interface FleetStackOptions {
     agentPaths: string[];
     /** Render Kubernetes objects into this folder (GitOps) instead of a cluster. */
     renderYamlTo?: string;
+    /** `agentid:kubeconfig`: apply Kubernetes objects to this kubeconfig's cluster. */
+    kubeconfig?: string;
     /** `agentid:now`. */
     now?: string;
     /** `agentid:spireSocket`: manage SPIRE entries on this server. */
@@ -46,6 +49,7 @@ export async function openFleetStack(options: FleetStackOptions): Promise<Stack>
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: options.stackName, workDir: projectDir }, { envVars: env, pulumiCommand });
     await stack.setConfig("agentid:paths", { value: options.agentPaths.join(",") });
     if (options.renderYamlTo) await stack.setConfig("agentid:renderYamlTo", { value: options.renderYamlTo });
+    if (options.kubeconfig) await stack.setConfig("agentid:kubeconfig", { value: options.kubeconfig });
     if (options.now) await stack.setConfig("agentid:now", { value: options.now });
     if (options.spireSocket) await stack.setConfig("agentid:spireSocket", { value: options.spireSocket });
     return stack;
@@ -63,7 +67,7 @@ export interface StepRecord {
     drifted?: string[];
 }
 
-interface StepState { outputs?: Record<string, unknown> }
+interface StepState { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
 
 /**
  * Collects resource steps from an engine event stream. A refresh announces every resource as
@@ -87,10 +91,7 @@ export function stepRecorder(): { steps: StepRecord[]; onEvent: (event: EngineEv
             }
             const post = event.resOutputsEvent?.metadata;
             if (post && refreshing.delete(post.urn)) {
-                const before = (post.old as StepState | undefined)?.outputs ?? {};
-                const after = (post.new as StepState | undefined)?.outputs ?? {};
-                const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-                record(post.op, post, keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])));
+                record(post.op, post, driftedFields(post.type, (post.old ?? {}) as StepState, (post.new ?? {}) as StepState));
             }
         },
     };

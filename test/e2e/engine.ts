@@ -1,16 +1,18 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pulumiVersion, toolchainHint, toolchainStatus } from "../../provider/engine/toolchain";
+import { ENGINE_TOOLS, pulumiVersion, toolchainHint, toolchainStatus } from "../../provider/engine/toolchain";
 
 /**
  * Guards an engine-backed suite: in CI (CI=true) a missing toolchain fails the run; elsewhere the
- * suite is skipped with the command that builds it.
+ * suite is skipped with the command that builds it. `also` names further binaries and files the
+ * suite needs from the toolchain (the API server, a CRD).
  */
-export function requireEngine(suite: Mocha.Context): void {
-    const status = toolchainStatus();
-    if (status.ready) return;
-    const message = toolchainHint(status.missing);
+export function requireEngine(suite: Mocha.Context, also: { tools?: readonly string[]; files?: readonly string[] } = {}): void {
+    const status = toolchainStatus([...ENGINE_TOOLS, ...(also.tools ?? [])]);
+    const missing = [...status.missing, ...(also.files ?? []).filter((file) => !fs.existsSync(file)).map((file) => path.basename(file))];
+    if (missing.length === 0) return;
+    const message = toolchainHint(missing);
     if (process.env.CI === "true") throw new Error(`e2e: ${message}`);
     console.warn(`  skipping: ${message}`);
     suite.skip();

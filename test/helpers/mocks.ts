@@ -44,7 +44,7 @@ pulumi.runtime.setMocks({
 
 /** Parents seen through a transformation that every child inherits from the component. */
 export interface Parentage {
-    records: { type: string; name: string; parent?: string }[];
+    records: { type: string; name: string; parent?: string; deleteBeforeReplace?: boolean }[];
     options: pulumi.ComponentResourceOptions;
 }
 
@@ -54,7 +54,10 @@ export function recordParents(): Parentage {
         records,
         options: {
             transformations: [(args) => {
-                records.push({ type: args.type, name: args.name, parent: args.opts.parent ? (args.opts.parent as unknown as { __name?: string }).__name : undefined });
+                records.push({
+                    type: args.type, name: args.name, parent: args.opts.parent ? (args.opts.parent as unknown as { __name?: string }).__name : undefined,
+                    ...((args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+                });
                 return undefined;
             }],
         },

@@ -1,15 +1,19 @@
+import type { Stack } from "@pulumi/pulumi/automation";
 import type { StepRecord } from "../../engine/workspace";
 import { agentOfStep } from "../../engine/grouping";
 import { agentsInState, refreshTargets } from "../../engine/stackState";
-import { Command, EXIT, printJson, printLine } from "../command";
+import { Command, EXIT, Io, printJson, printLine } from "../command";
 import { automation, firstLine, openStack, progress, STACK_FLAGS } from "../engineStack";
 
 export const driftCommand: Command = {
     name: "drift",
-    summary: "refresh preview-only: which agents drifted from their declared state (exit 1 on drift)",
-    usage: "drift --stack S [--cwd DIR] [--json]",
+    summary: "refresh preview-only: which agents drifted from their declared state (exit 1 on drift); --fix restores them",
+    usage: "drift --stack S [--cwd DIR] [--fix] [--json]",
     example: "agentid drift --stack prod --json",
-    flags: STACK_FLAGS,
+    flags: {
+        ...STACK_FLAGS,
+        fix: { type: "boolean", description: "restore what drifted: refresh it, then a targeted update that re-applies exactly those resources (still exit 1: drift was found)" },
+    },
     takesPaths: false,
     async run(args, io) {
         const stack = await openStack(args);
@@ -22,16 +26,42 @@ export const driftCommand: Command = {
             await stack.previewRefresh({ target, onEvent: progress(io, recorder) })
                 .catch((error) => { throw new Error(`refresh failed: ${firstLine(error)}`); });
         }
-        const drifted = recorder.steps.filter((s) => s.op !== "same" && s.drifted !== undefined).map((s: StepRecord) => ({
+        // Drift is judged on the refreshed properties, not on the refresh's operation: the Kubernetes
+        // provider reports "same" for items added to a list out of band. A refresh that only saw server
+        // bookkeeping change (resourceVersion, …) has no drifted fields.
+        const driftedSteps = recorder.steps.filter((s) => s.drifted !== undefined && (s.op === "delete" || s.drifted.length > 0));
+        const drifted = driftedSteps.map((s: StepRecord) => ({
             agent: agentOfStep(s, agents) ?? null,
             resource: s.urn,
             detail: s.op === "delete" ? "deleted out of band" : `changed out of band: ${s.drifted!.join(", ")}`,
         }));
-        if (args.flags.json) printJson(io, { drifted });
+        const fixed = args.flags.fix && driftedSteps.length > 0 ? await restore(stack, driftedSteps, io) : undefined;
+        if (args.flags.json) printJson(io, { drifted, ...(fixed ? { fixed } : {}) });
         else {
             for (const d of drifted) printLine(io, `${d.agent ?? "(fleet)"}  ${d.resource.split("::").pop()}  ${d.detail}`);
             io.out(drifted.length ? `${drifted.length} resource${drifted.length === 1 ? "" : "s"} drifted\n` : "no drift\n");
+            if (fixed) printLine(io, `restored: ${fixed.map((urn) => urn.split("::").pop()).join(", ")}`);
         }
         return drifted.length > 0 ? EXIT.findings : EXIT.ok;
     },
 };
+
+/**
+ * Re-applies exactly the drifted resources: a refresh records what is live, then a targeted update
+ * recreates what was deleted and updates what changed. A Kubernetes object whose change the provider's
+ * diff cannot see (it compares the live object cut down to the declared shape, so items added to a
+ * list vanish) is replaced instead; agentid's objects are deleted before they are recreated.
+ */
+async function restore(stack: Stack, drifted: readonly StepRecord[], io: Io): Promise<string[]> {
+    const target = drifted.map((s) => s.urn);
+    io.err(`agentid drift: restoring ${target.length} resource${target.length === 1 ? "" : "s"}\n`);
+    await stack.refresh({ target }).catch((error) => { throw new Error(`refresh failed: ${firstLine(error)}`); });
+    const { stepRecorder } = await automation();
+    const planned = stepRecorder();
+    await stack.preview({ target, onEvent: planned.onEvent }).catch((error) => { throw new Error(`preview failed: ${firstLine(error)}`); });
+    const seen = new Set(planned.steps.filter((s) => s.op !== "same").map((s) => s.urn));
+    const replace = drifted.filter((s) => s.op !== "delete" && !seen.has(s.urn) && s.type.startsWith("kubernetes:")).map((s) => s.urn);
+    await stack.up({ target, replace, targetDependents: true, onEvent: progress(io, stepRecorder()) })
+        .catch((error) => { throw new Error(`targeted update failed: ${firstLine(error)}`); });
+    return target;
+}

@@ -2,15 +2,22 @@ import { sharedOauthScopesOf } from "../../model/oauthSharing";
 import { resolveAgent } from "../../model/resolvedAgent";
 import { terminalText } from "../../output/terminal";
 import { buildAgentArtefacts, AgentArtefacts } from "../../platforms/documents";
-import { Command, EXIT, printJson, requireFlag } from "../command";
+import { buildAccessMatrix } from "../../platforms/kubernetes/accessMatrix";
+import { AccessReview, renderAccessReview, reviewAccess } from "../../platforms/kubernetes/accessReview";
+import { KubernetesApi, readKubeconfig } from "../../platforms/kubernetes/apiClient";
+import { Command, EXIT, printJson, requireFlag, stringFlag, UsageError } from "../command";
 import { findAgent, invalidAgent, loadFleet, nowFrom } from "../fleetInput";
 
 export const showCommand: Command = {
     name: "show",
     summary: "the resolved agent and every artefact it would create (IAM documents, manifests, SPIRE entry, Cedar)",
-    usage: "show PATH… --agent NAME [--now ISO] [--json]",
-    example: "agentid show agents/ --agent support-triage --json",
-    flags: { agent: { type: "string", value: "NAME", description: "the agent to show" } },
+    usage: "show PATH… --agent NAME [--kubeconfig FILE [--context NAME]] [--now ISO] [--json]",
+    example: "agentid show agents/ --agent support-triage --kubeconfig ~/.kube/config --json",
+    flags: {
+        agent: { type: "string", value: "NAME", description: "the agent to show" },
+        kubeconfig: { type: "string", value: "FILE", description: "also ask this cluster's API server what the agent's service account may do (SubjectAccessReview); exit 1 when it disagrees with the declaration" },
+        context: { type: "string", value: "NAME", description: "the kubeconfig context (default its current-context)" },
+    },
     takesPaths: true,
     async run(args, io) {
         const name = requireFlag(args, "agent", "the agent to show");
@@ -19,10 +26,19 @@ export const showCommand: Command = {
         const found = findAgent(report, name, "show");
         if (!found.valid) throw invalidAgent(found, name, "show");
         const shared = sharedOauthScopesOf(report.declarations.map((d) => d.declaration), report.settings, now);
-        const artefacts = buildAgentArtefacts(resolveAgent(found.declaration, report.settings, now), report.settings, { sharedOauthScopes: shared(name) });
-        if (args.flags.json) printJson(io, artefacts);
-        else io.out(renderArtefacts(artefacts));
-        return EXIT.ok;
+        const agent = resolveAgent(found.declaration, report.settings, now);
+        const artefacts = buildAgentArtefacts(agent, report.settings, { sharedOauthScopes: shared(name) });
+        const kubeconfig = stringFlag(args, "kubeconfig");
+        if (kubeconfig === undefined && stringFlag(args, "context") !== undefined) throw new UsageError("--context needs --kubeconfig FILE");
+        let apiServer: AccessReview | undefined;
+        if (kubeconfig !== undefined) {
+            const matrix = buildAccessMatrix(agent, report.settings);
+            if (matrix) apiServer = await reviewAccess(new KubernetesApi(readKubeconfig(kubeconfig, stringFlag(args, "context"))), matrix);
+            else io.err(`agentid show: agent "${name}" has no Kubernetes identity: nothing to ask the API server\n`);
+        }
+        if (args.flags.json) printJson(io, apiServer ? { ...artefacts, apiServer } : artefacts);
+        else io.out(renderArtefacts(artefacts) + (apiServer ? "\n" + renderAccessReview(apiServer).split("\n").map(terminalText).join("\n") : ""));
+        return apiServer && apiServer.disagreements > 0 ? EXIT.findings : EXIT.ok;
     },
 };
 

@@ -9,6 +9,13 @@ export function buildLabels(agent: ResolvedAgent): Record<string, string> {
 }
 
 /**
+ * agentid is the only writer of an agent's objects. With this annotation the Kubernetes provider's
+ * server-side apply takes back fields that another field manager changed out of band (it would
+ * otherwise stop with a conflict), so the next update restores the declared object.
+ */
+export const AUTHORITATIVE_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
+
+/**
  * Marks a service account whose declaration asks for the token to be mounted (`automountToken: true`):
  * the policy pack refuses token automount on agent service accounts that do not carry it.
  */
@@ -23,6 +30,7 @@ export const APPROVAL_ANNOTATION = "agentid.dev/approval";
 export function buildServiceAccount<ArnT = string>(agent: ResolvedAgent, roleArn?: ArnT) {
     const k8s = agent.kubernetes!;
     const annotations: Record<string, string | ArnT> = {
+        ...AUTHORITATIVE_ANNOTATIONS,
         "agentid.dev/owner-team": agent.owner.team,
         "agentid.dev/owner-contact": agent.owner.contact,
         "agentid.dev/expires-at": agent.expiresAt,
@@ -53,12 +61,12 @@ export function buildRbac(agent: ResolvedAgent, grants: readonly GrantExpansion[
         namespace,
         role: {
             apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" as const,
-            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             rules,
         },
         roleBinding: {
             apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" as const,
-            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent) },
+            metadata: { name: rbacNameOf(agent.name), namespace, labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacNameOf(agent.name) },
             subjects: [{ kind: "ServiceAccount", name: k8s.serviceAccount, namespace: k8s.namespace }],
         },
@@ -71,7 +79,7 @@ export function buildClusterSpiffeId(agent: ResolvedAgent) {
     return {
         apiVersion: "spire.spiffe.io/v1alpha1",
         kind: "ClusterSPIFFEID" as const,
-        metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent) },
+        metadata: { name: rbacNameOf(agent.name), labels: buildLabels(agent), annotations: { ...AUTHORITATIVE_ANNOTATIONS } },
         spec: {
             spiffeIDTemplate: agent.spiffeId,
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": k8s.namespace } },

@@ -9,7 +9,10 @@ type Kind<K extends KubernetesManifest["kind"]> = Extract<KubernetesManifest, { 
  * reach, and (when allowed) a ClusterSPIFFEID. Names and namespaces come from the structure (they decide
  * which objects exist); rules, subjects and annotations from the documents.
  */
-export function createKubernetesObjects(resourceName: string, structure: AgentArtefacts, documents: DocumentValues, opts: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
+export function createKubernetesObjects(resourceName: string, structure: AgentArtefacts, documents: DocumentValues, parentOpts: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
+    // Objects have fixed names: a replacement must delete the old object before creating the new
+    // one, or the create (an apply) would adopt the object that the delete then removes.
+    const opts = { ...parentOpts, deleteBeforeReplace: true };
     const manifests = structure.kubernetes!.manifests;
     const at = (i: number) => <T>(pick: (m: KubernetesManifest) => T) => documents.value((d) => pick(d.kubernetes!.manifests[i]));
     const sa = manifests[0] as Kind<"ServiceAccount">;
@@ -19,7 +22,7 @@ export function createKubernetesObjects(resourceName: string, structure: AgentAr
     }, opts);
     manifests.forEach((manifest, i) => {
         const value = at(i);
-        const metadata = { name: manifest.metadata.name, labels: manifest.metadata.labels, ...("namespace" in manifest.metadata ? { namespace: manifest.metadata.namespace } : {}) };
+        const metadata = { name: manifest.metadata.name, labels: manifest.metadata.labels, annotations: manifest.metadata.annotations as Record<string, string>, ...("namespace" in manifest.metadata ? { namespace: manifest.metadata.namespace } : {}) };
         switch (manifest.kind) {
             case "Role":
                 new k8s.rbac.v1.Role(`${resourceName}-rbac-${manifest.metadata.namespace}`, { metadata, rules: value((m) => (m as Kind<"Role">).rules) }, opts);

@@ -87,6 +87,7 @@ describe("Agent", () => {
         });
         const sa = p.one("kubernetes:core/v1:ServiceAccount").inputs;
         assert.deepStrictEqual(sa.metadata.annotations, {
+            "pulumi.com/patchForce": "true",
             "agentid.dev/owner-team": "support", "agentid.dev/owner-contact": "support@example.com",
             "agentid.dev/expires-at": "2027-01-15T00:00:00Z", "agentid.dev/spiffe-id": "spiffe://example.org/agents/irsa-agent",
             "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/agents/agent-irsa-agent",
@@ -122,6 +123,12 @@ describe("Agent", () => {
         assert.deepStrictEqual(p.types, ["agentid:index:Agent", "kubernetes:core/v1:ServiceAccount", "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"]);
         const role = p.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
         assert.deepStrictEqual(role.rules, [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }]);
+        for (const object of p.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
+            assert.deepStrictEqual([object.type, object.inputs.metadata.annotations["pulumi.com/patchForce"]], [object.type, "true"], "agentid's objects take back fields edited out of band");
+        }
+        // Fixed names: a replacement that created first would adopt the object and then delete it.
+        assert.deepStrictEqual(p.parents.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.name, r.deleteBeforeReplace]),
+            [["k8s-agent-sa", true], ["k8s-agent-rbac-support", true], ["k8s-agent-rbac-binding-support", true]]);
         assert.deepStrictEqual(p.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs.subjects, [{ kind: "ServiceAccount", name: "k8s-agent", namespace: "agents" }]);
     });
 

@@ -89,15 +89,16 @@ describe("Kubernetes manifests", () => {
             { connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::bkt"] },
         ], placeholderContext(agent.name, settings));
         const labels = { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": "doc-agent" };
+        const annotations = { "pulumi.com/patchForce": "true" };
         const binding = (namespace: string) => ({
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "agent-doc-agent", namespace, labels },
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "agent-doc-agent", namespace, labels, annotations },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "agent-doc-agent" },
             subjects: [{ kind: "ServiceAccount", name: "sa-1", namespace: "bots" }],
         });
         assert.deepStrictEqual(buildRbac(agent, expansions), [
             {
                 namespace: "support",
-                role: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "agent-doc-agent", namespace: "support", labels }, rules: [
+                role: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "agent-doc-agent", namespace: "support", labels, annotations }, rules: [
                     { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] },
                     { apiGroups: [""], resources: ["secrets"], resourceNames: ["app"], verbs: ["get"] },
                 ] },
@@ -105,7 +106,7 @@ describe("Kubernetes manifests", () => {
             },
             {
                 namespace: "agents",
-                role: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "agent-doc-agent", namespace: "agents", labels }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }] },
+                role: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "agent-doc-agent", namespace: "agents", labels, annotations }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }] },
                 roleBinding: binding("agents"),
             },
         ]);
@@ -115,7 +116,7 @@ describe("Kubernetes manifests", () => {
         const { agent } = agentOf({ identity: { kubernetes: { namespace: "bots", serviceAccount: "sa-1", clusterSpiffeId: true }, spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:bots", "k8s:sa:sa-1"], x509SvidTtl: 600, jwtSvidTtl: 120 } } });
         assert.deepStrictEqual(buildClusterSpiffeId(agent), {
             apiVersion: "spire.spiffe.io/v1alpha1", kind: "ClusterSPIFFEID",
-            metadata: { name: "agent-doc-agent", labels: { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": "doc-agent" } },
+            metadata: { name: "agent-doc-agent", labels: { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": "doc-agent" }, annotations: { "pulumi.com/patchForce": "true" } },
             spec: {
                 spiffeIDTemplate: "spiffe://example.org/agents/doc-agent", namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "bots" } }, podSelector: {},
                 workloadSelectorTemplates: ["k8s:sa:sa-1"], ttl: "600s", jwtTtl: "120s", hint: "doc-agent",
