@@ -3,6 +3,12 @@
 # reports/mutation/slices/, at the lowest CPU priority so it only uses idle CPU. A full run of every
 # module at once (npm run test:mutation) takes hours on a shared 2-core machine.
 #   bash scripts/mutationSlices.sh [module.ts ...]     default: the security modules, most critical first
+#   STRYKER_ARGS='--ignoreStatic' bash scripts/mutationSlices.sh …   extra Stryker options for every slice
+# Each slice runs the same tests as the full run, but the test files that import the module directly
+# first: Stryker stops a mutant at its first failing test, so a killed mutant rarely waits for the rest.
+#   SLICE_TESTS='test/a.test.ts test/b.test.ts' SLICE_LABEL=static bash scripts/mutationSlices.sh module.ts
+# runs only those test files (a lower bound on the score: fewer tests kill fewer mutants), e.g. to afford
+# static mutants, each of which runs every test in a fresh process; the report is <module>-<label>.json.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SLICES=("$@")
@@ -21,9 +27,27 @@ fi
 npm run build >/dev/null || exit 2
 mkdir -p reports/mutation/slices
 for module in "${SLICES[@]}"; do
-  name=$(echo "$module" | sed 's#^provider/##; s#/#-#g; s#\.ts$##')
+  name=$(echo "$module" | sed 's#^provider/##; s#/#-#g; s#\.ts$##')${SLICE_LABEL:+-$SLICE_LABEL}
+  # Test files that import the module (by its path without .ts), compiled, first; then the usual spec.
+  path=${module#provider/}; path=${path%.ts}
+  first=$(grep -rlE "provider/$path\"" test --include='*.ts' 2>/dev/null | sed 's#\.ts$#.js#; s#^#dist/#' | sort)
+  config="reports/mutation/slices/$name.stryker.json"
+  only=$(for f in ${SLICE_TESTS:-}; do echo "$f"; done | sed 's#\.ts$#.js#; s#^#dist/#')
+  FIRST="$first" ONLY="$only" node -e '
+    const fs = require("fs");
+    const config = JSON.parse(fs.readFileSync("stryker.config.json", "utf8"));
+    const mocharc = JSON.parse(fs.readFileSync(config.mochaOptions.config, "utf8"));
+    const first = process.env.FIRST.split("\n").filter((f) => f !== "" && !f.startsWith("dist/test/e2e/"));
+    const only = process.env.ONLY.split("\n").filter((f) => f !== "");
+    config.mochaOptions = { ...config.mochaOptions, spec: only.length > 0 ? only : [...first, ...mocharc.spec] };
+    config.jsonReporter = { fileName: process.argv[1] };
+    config.eventReporter = { baseDir: process.argv[1].replace(/\.json$/, ".events") };
+    config.tempDirName = ".stryker-tmp-" + process.argv[3];
+    config.ignorePatterns = [...config.ignorePatterns, ".stryker-tmp-*"];
+    delete config.$schema;
+    fs.writeFileSync(process.argv[2], JSON.stringify(config, null, 2));
+  ' "reports/mutation/slices/$name.json" "$config" "$name" || exit 2
   started=$SECONDS
-  AGENTID_PROPERTY_RUNS=60 AGENTID_PROPERTY_SEED=14 nice -n 19 npx stryker run --mutate "$module" > "reports/mutation/slices/$name.log" 2>&1
-  cp reports/mutation/mutation.json "reports/mutation/slices/$name.json" 2>/dev/null
-  echo "$module: $((SECONDS - started))s" | tee -a reports/mutation/slices/times.txt
+  AGENTID_PROPERTY_RUNS=60 AGENTID_PROPERTY_SEED=14 nice -n 19 npx stryker run "$config" --mutate "$module" ${STRYKER_ARGS:-} > "reports/mutation/slices/$name.log" 2>&1
+  echo "$name: $((SECONDS - started))s ${STRYKER_ARGS:-}" | tee -a reports/mutation/slices/times.txt
 done

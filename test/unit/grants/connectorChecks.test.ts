@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { accountOfArn, ANY_ARN, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME } from "../../../provider/connectors/arnGrammar";
+import {
+    accountOfArn, ANY_ARN, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_ARN, EKS_CLUSTER_NAME, OAUTH2_CREDENTIAL_PROVIDER_ARN, SETTING_ARNS, WORKLOAD_IDENTITY_ARN,
+} from "../../../provider/connectors/arnGrammar";
 import { s3Scope } from "../../../provider/connectors/aws";
 import { catalog } from "../../../provider/connectors/catalog";
 import type { ExpansionContext } from "../../../provider/connectors/contract";
@@ -99,6 +101,33 @@ describe("AWS connector checks", () => {
         assert.deepStrictEqual(["prod", "0-a_b", "-prod", "a".repeat(100), "a".repeat(101), "a.b"].map((n) => EKS_CLUSTER_NAME.test(n)), [true, true, false, true, false, false]);
         assert.deepStrictEqual([`arn:aws:sqs:us-east-1:${ACCOUNT}:q`, "arn:aws:s3:::bkt/k", "arn:aws:iam::aws:policy/P", "arn:aws-cn:s3:::b", "arn:aws:sqs:us-east-1:12345:q", "arn:aws:sqs:useast1::q", "arn:aws:sqs:::", "arn:AWS:s3:::b", "s3:::b"].map((a) => ANY_ARN.test(a)),
             [true, true, true, true, false, false, false, false, false]);
+        assert.deepStrictEqual(["usa-east-1", "u-east-1"].map((r) => AWS_REGION.test(r)), [false, false], "a region starts with exactly two letters");
+        assert.deepStrictEqual([`xarn:aws:s3:::b`, `arn:aws:s3:::b\n`].map((a) => ANY_ARN.test(a)), [false, false], "anchored at both ends");
+    });
+
+    it("know each setting's ARN exactly: its example, and not a wildcard, another service, or a region or account where the grammar has none", () => {
+        const PATTERNS: [string, RegExp, string][] = [
+            ...Object.entries(SETTING_ARNS).map(([name, s]): [string, RegExp, string] => [name, s.pattern, s.example]),
+            ["EKS cluster", EKS_CLUSTER_ARN, `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`],
+            ["workload identity", WORKLOAD_IDENTITY_ARN, `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:workload-identity-directory/default/workload-identity/triage`],
+            ["OAuth2 provider", OAUTH2_CREDENTIAL_PROVIDER_ARN, `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:token-vault/default/oauth2credentialprovider/github`],
+        ];
+        const fields = (arn: string) => arn.split(":");
+        const withField = (arn: string, index: number, value: string) => fields(arn).map((f, i) => (i === index ? value : f)).join(":");
+        for (const [name, pattern, example] of PATTERNS) {
+            const [, , service, region, account] = fields(example);
+            assert.ok(pattern.test(example), `${name}: its example`);
+            assert.ok(pattern.test(withField(example, 1, "aws-us-gov")), `${name}: another partition`);
+            for (const bad of [`${example}*`, `${example}?`, `${example.slice(0, -1)}*`, withField(example, 2, `${service}x`), withField(example, 1, "aws*"), `${example}\n`, ` ${example}`]) {
+                assert.ok(!pattern.test(bad), `${name}: ${JSON.stringify(bad)}`);
+            }
+            const resourceStart = fields(example).slice(0, 5).join(":").length + 1;
+            for (let i = resourceStart; i <= example.length; i++) {
+                for (const wildcard of ["*", "?"]) assert.ok(!pattern.test(example.slice(0, i) + wildcard + example.slice(i)), `${name}: ${wildcard} at ${i}`);
+            }
+            // A region (account) is required where the example has one, and refused where it has none.
+            assert.deepStrictEqual([pattern.test(withField(example, 3, region === "" ? "us-east-1" : "")), pattern.test(withField(example, 4, account === "" ? ACCOUNT : ""))], [false, false], name);
+        }
     });
 
     it("rate risk from IAM access levels and keep the higher of two", () => {

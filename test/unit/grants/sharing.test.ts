@@ -71,6 +71,52 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(rules([agent("a1"), agent("b2", { identity: { spiffeId: "spiffe://example.org/agents/a1" } })]).map((v) => v.length), [0, 1]);
         assert.deepStrictEqual(rules([agent("a1", { identity: { kubernetes: {} } }), agent("b2", { identity: { kubernetes: {} } })]), [[], []]);
     });
+
+    it("counts SPIRE Kubernetes selectors as a service account only for an agent without one, and only with exactly one namespace and one account", () => {
+        const spire = (...selectors: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors } });
+        const k8s = (serviceAccount: string) => ({ kubernetes: { namespace: "agents", serviceAccount } });
+        assert.deepStrictEqual(rules([agent("a1", { identity: { ...k8s("a1"), ...spire("k8s:ns:agents", "k8s:sa:b2") } }), agent("b2", { identity: k8s("b2") })]), [[], []],
+            "an agent with its own service account claims only that one");
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:sa:x", "unix:uid:2") })]), [[], []], "no namespace");
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("k8s:ns:agents", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "unix:uid:2") })]), [[], []], "no account");
+        const both = [agent("a1", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:1") }), agent("b2", { identity: spire("k8s:ns:agents", "k8s:sa:x", "unix:uid:2") })];
+        assert.deepStrictEqual(sharedIdentityViolations(both, settings, where), [[], [{
+            path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
+            message: `service account agents/x (through SPIRE selectors) already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]], "one of each: the service account agents/x");
+    });
+
+    it("reports a DNS name on two agents' SVIDs, whatever its case, at the later agent's dnsNames entry", () => {
+        const spire = (uid: string, ...dnsNames: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors: [`unix:uid:${uid}`], dnsNames } });
+        assert.deepStrictEqual(sharedIdentityViolations([agent("a1", { identity: spire("1", "api.example.org") }), agent("b2", { identity: spire("2", "b2.example.org", "API.example.org") })], settings, where), [[], [{
+            path: ["spec", "identity", "spire", "dnsNames", 1], rule: "identity-shared",
+            message: `DNS name API.example.org on the SVID already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+        // The same lower-case form the DNS-name rule validates: the Kelvin sign (U+212A) lower-cases to "k", so these are one name.
+        assert.deepStrictEqual(rules([agent("a1", { identity: spire("1", "kube.example.org") }), agent("b2", { identity: spire("2", "\u212Aube.example.org") })]),
+            [[], [["spec.identity.spire.dnsNames.0", "identity-shared"]]]);
+    });
+
+    it("reports nested SPIRE selector sets with both sets sorted and the first agent's place, and not disjoint or equal-agent ones", () => {
+        const spire = (...selectors: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors } });
+        const found = sharedIdentityViolations([
+            agent("a1", { identity: spire("unix:uid:1", "docker:label:x") }),
+            agent("b2", { identity: spire("unix:uid:2", "docker:label:x") }),
+            agent("c3", { identity: spire("unix:uid:2", "docker:label:x", "aws:tag:z") }),
+        ], settings, where);
+        assert.deepStrictEqual(found, [[], [], [{
+            path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
+            message: `SPIRE selectors [aws:tag:z, docker:label:x, unix:uid:2] contain or lie within agent "b2"'s [docker:label:x, unix:uid:2] (agents/1.yaml): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
+        }]]);
+    });
+
+    it("reports a default SPIFFE ID another agent declared at the later agent's name, with the first agent's place", () => {
+        const found = sharedIdentityViolations([agent("a1", { identity: { spiffeId: "spiffe://example.org/agents/b2" } }), agent("b2")], settings, where);
+        assert.deepStrictEqual(found, [[], [{
+            path: ["metadata", "name"], rule: "identity-shared",
+            message: `SPIFFE ID spiffe://example.org/agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+    });
 });
 
 describe("Cedar names", () => {

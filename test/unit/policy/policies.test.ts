@@ -51,8 +51,30 @@ describe("agentid-guardrails policies", () => {
     });
 
     describe("agent-owner-and-expiry", () => {
+        it("reads null or missing tags and annotations as none: the same findings as empty ones, not a crash", () => {
+            const found = (tags: unknown, annotations: unknown) => messages(ownerAndExpiry.check([role(TRUST.irsa, { tags }), resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations } })], CONFIG));
+            assert.deepStrictEqual(found(null, null), found({}, {}));
+            assert.deepStrictEqual(found(undefined, undefined), found({}, {}));
+            assert.deepStrictEqual(found({}, {}).length, 6, "owner team, contact and expiry, on the role and on its service account");
+            assert.deepStrictEqual(messages(approvedWrites.check([role(TRUST.podIdentity, { tags: null }), rolePolicy("grants", doc(WRITE))], CONFIG)), messages(approvedWrites.check([role(TRUST.podIdentity, { tags: {} }), rolePolicy("grants", doc(WRITE))], CONFIG)));
+        });
+
         it("passes an agent role and service account with owner and expiry", () => {
             assert.deepStrictEqual(ownerAndExpiry.check([role(), serviceAccount("triage", {}, SA_ANNOTATIONS)], CONFIG), []);
+        });
+
+        it("flags an empty or non-text owner team", () => {
+            for (const team of ["", 7]) {
+                assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-team": team } })], CONFIG)), [
+                    `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an owner team; add tag agentid:owner-team naming the team that answers for it`,
+                ], JSON.stringify(team));
+            }
+        });
+
+        it("flags an expiry it cannot read, quoting it", () => {
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:expires-at": "next spring" } })], CONFIG)), [
+                `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an expiry it can read ("next spring"); add tag agentid:expires-at with an RFC 3339 date-time on or before 2027-03-01T00:00:00Z`,
+            ]);
         });
 
         it("flags a missing contact and an expiry beyond the lifetime, with the fix", () => {
@@ -107,6 +129,10 @@ describe("agentid-guardrails policies", () => {
                 `${R} holds write actions (s3:PutObject), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`,
             ]);
             assert.deepStrictEqual(approvedWrites.check([agent, { ...unknownTags, parent: AGENT_URN }, rolePolicy("grants", doc(WRITE))], CONFIG), []);
+            const looseSa = resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations: UNKNOWN } });
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([role(TRUST.irsa), looseSa], CONFIG)), [
+                `kubernetes.core.v1.ServiceAccount "triage" (agents/triage) is an agent identity (IAM role "triage-role" trusts its tokens), but its annotations are not known at preview (computed from other resources' outputs), so its owner and expiry cannot be reviewed — write them from known values`,
+            ]);
         });
 
         it("refuses a lifetime beyond the 365-day ceiling and a malformed clock, naming the setting", () => {
@@ -215,6 +241,13 @@ describe("agentid-guardrails policies", () => {
     });
 
     describe("no-static-credentials", () => {
+        it("flags a token only on a Secret: another kind carrying the same type field, or an opaque Secret, is left alone", () => {
+            assert.deepStrictEqual(noStaticCredentials.check([
+                resource("kubernetes:core/v1:ConfigMap", "not-a-secret", { metadata: { name: "x" }, type: "kubernetes.io/service-account-token" }),
+                resource("kubernetes:core/v1:Secret", "opaque", { metadata: { name: "y" }, type: "Opaque" }),
+            ], CONFIG), []);
+        });
+
         it("passes a stack without static credentials", () => {
             assert.deepStrictEqual(noStaticCredentials.check([role(), resource("kubernetes:core/v1:Secret", "config", { type: "Opaque" })], CONFIG), []);
         });

@@ -7,6 +7,10 @@ describe("wildcards", () => {
         assert.deepStrictEqual(["*", "?", "a*b", "a?b", "a", "", "a+b", "[ab]"].map(hasWildcard), [true, true, true, true, false, false, false, false]);
     });
 
+    it("see ${ policy variables, and not a lone $ or {", () => {
+        assert.deepStrictEqual(["${aws:username}", "a${b}", "${", "$", "{", "$x{", "a$b{c}", "}${"].map(hasWildcard), [true, true, true, false, false, false, false, true]);
+    });
+
     it("name each ARN part that holds one", () => {
         assert.deepStrictEqual([
             "arn:*:s3:::b", "arn:aws:s?:::b", "arn:aws:sqs:us-east-?:*:q", "arn:aws:s3:::b*/k", "arn:aws:sqs:us-east-1:123456789012:q:x*", "arn:aws:s3:::b/k", "x*", "configmaps",
@@ -14,7 +18,7 @@ describe("wildcards", () => {
     });
 
     it("explain why an action is refused", () => {
-        assert.deepStrictEqual(["*", " * ", "iam:*", "sts:Assume*", "IAM:Pass?ole", "s3:*", "s3:Get*", "s3:GetObject"].map(wildcardActionProblem), [
+        assert.deepStrictEqual(["*", " * ", "iam:*", "sts:Assume*", "IAM:Pass?ole", "s3:*", "s3:Get*", "s3:GetObject", "s3:Get${x}", "sts:${a}", "iamx:Get*", "notiam:Get*", "s3:*Object", "s3:Get:*"].map(wildcardActionProblem), [
             `"*" grants every action of every service; list the exact actions`,
             `"*" grants every action of every service; list the exact actions`,
             `"iam:*" grants IAM/STS administration; agents may not hold it`,
@@ -23,16 +27,25 @@ describe("wildcards", () => {
             `"s3:*" grants every action of the service; list the exact actions, e.g. s3:Get…`,
             `"s3:Get*" is a pattern; list the exact actions it should cover`,
             undefined,
+            `"s3:Get\${x}" is a pattern; list the exact actions it should cover`,
+            `"sts:\${a}" grants IAM/STS administration; agents may not hold it`,
+            `"iamx:Get*" is a pattern; list the exact actions it should cover`,
+            `"notiam:Get*" is a pattern; list the exact actions it should cover`,
+            `"s3:*Object" is a pattern; list the exact actions it should cover`,
+            `"s3:Get:*" is a pattern; list the exact actions it should cover`,
         ]);
     });
 
     it("explain why a resource is refused", () => {
-        assert.deepStrictEqual(["*", " * ", "x*", "arn:aws:sqs:us-east-?:*:q", "arn:aws:s3:::b/k"].map(wildcardResourceProblem), [
+        assert.deepStrictEqual(["*", " * ", "x*", "arn:aws:sqs:us-east-?:*:q", "arn:aws:s3:::b/k", "arn:aws:s3:::b/${aws:username}", "${aws:userid}", "arn:${p}:s3:::b"].map(wildcardResourceProblem), [
             `"*" as a resource means everything; name the exact resources`,
             `"*" as a resource means everything; name the exact resources`,
             `"x*" is a pattern ("*" or "?"); name the exact value`,
             `"arn:aws:sqs:us-east-?:*:q" has a wildcard in its region, account; "*" and "?" match other resources too — name the exact resource`,
             undefined,
+            `"arn:aws:s3:::b/\${aws:username}" holds an IAM policy variable: AWS fills it from the request (the caller chooses its User-Agent, for one), so it matches whatever the caller names — name the exact resource`,
+            `"\${aws:userid}" holds an IAM policy variable: AWS fills it from the request (the caller chooses its User-Agent, for one), so it matches whatever the caller names — name the exact resource`,
+            `"arn:\${p}:s3:::b" holds an IAM policy variable: AWS fills it from the request (the caller chooses its User-Agent, for one), so it matches whatever the caller names — name the exact resource`,
         ]);
     });
 
