@@ -11,9 +11,10 @@ import { reportCommand } from "./commands/report";
 import { driftCommand } from "./commands/drift";
 import { planCommand } from "./commands/plan";
 import { reapCommand } from "./commands/reap";
+import { whoCanCommand } from "./commands/whoCan";
 
 /** Every command, in the order `agentid --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, planCommand, driftCommand, reapCommand];
+export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, whoCanCommand, planCommand, driftCommand, reapCommand];
 
 function overview(): string {
     const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -15,7 +15,7 @@ describe("bad input never changes the answer: the CLI contract everywhere (CLI p
             [["inventory", dir, "--format", "csv", "--json"], 2, { code: "usage", message: "--format and --json cannot be used together; give one of them" }],
             [["diff", "--base", dir, "--head", dir, "--format", "md", "--json"], 2, { code: "usage", message: "--format and --json cannot be used together; give one of them" }],
             [["diff", "--base", dir, "--head", dir, "stray", "--json"], 2, { code: "usage", message: `takes no paths; unexpected argument "stray"` }],
-            [["frobnicate", "--json"], 2, { code: "usage", message: `unknown command "frobnicate"; commands: validate, show, expired, digest, diff, inventory, report, plan, drift, reap` }],
+            [["frobnicate", "--json"], 2, { code: "usage", message: `unknown command "frobnicate"; commands: validate, show, expired, digest, diff, inventory, report, who-can, plan, drift, reap` }],
             [["validate", path.join(dir, "nope"), "--json"], 2, { code: "environment", message: `no such file or directory: ${path.join(dir, "nope")}` }],
             [["digest", dir, "--agent", "nobody", "--json"], 2, { code: "usage", message: `no agent named "nobody" in the given paths; agents there: fixture-agent` }],
             [["validate", dir, "--now", NOW, "--json"], 0, undefined],
