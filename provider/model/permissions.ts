@@ -18,6 +18,8 @@ interface PermissionBase {
     level: PermissionLevel;
     /** The grant of `spec.grants` it comes from (declarations); absent for a stack's resources. */
     grant?: number;
+    /** The stack resource that grants it, as messages name it (stacks). */
+    source?: string;
 }
 
 /** One IAM action on one Resource pattern of a statement. */

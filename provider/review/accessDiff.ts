@@ -7,7 +7,7 @@ import type { AgentView } from "./accessView";
 
 /** Change kinds a reviewer must see (the CLI contract). */
 export type ChangeKind = "added" | "removed" | "grant-added" | "grant-removed" | "access-widened" | "access-narrowed"
-    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed" | "fleet-setting-changed";
+    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed" | "fleet-setting-changed" | "separation-of-duties";
 
 /** The pseudo-agent fleet-wide changes are reported under. */
 export const FLEET_CHANGES = "(fleet)";
@@ -120,6 +120,8 @@ const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, a
     permissionsBoundaryArn: (b, a) => (b !== undefined && a === undefined ? "looser" : b === undefined ? "tighter" : "looser"),
     oauthClientSharing: (b, a) => ((b ?? "fleet") === "perAgent" && (a ?? "fleet") === "fleet" ? "looser" : "tighter"),
     allowClusterSpiffeIds: (b, a) => (a === true && b !== true ? "looser" : "tighter"),
+    // Rules only added tighten; a rule removed or changed (even by one duty) may let duties come together.
+    separationOfDuties: (b, a) => (((b as unknown[] | undefined) ?? []).every((rule) => ((a as unknown[] | undefined) ?? []).some((r) => canonicalJson(r) === canonicalJson(rule))) ? "tighter" : "looser"),
     // Trust settings decide who can become an agent: any change is as serious as a loosening.
     trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
     trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",
@@ -149,6 +151,25 @@ export function diffFleetSettings(base: FleetSettings, head: FleetSettings): Age
         changes.push({ agent: FLEET_CHANGES, kind: "fleet-setting-changed", risk, detail: `${key}: ${show(b)} → ${show(a)}${direction === "looser" ? " (loosens a guardrail or moves trust)" : ""}` });
     }
     return changes.length > 0 ? { agent: FLEET_CHANGES, changes, before: [], after: [] } : undefined;
+}
+
+/**
+ * Adds the separation-of-duties conflicts the head has and the base had not (by agent and rule) to the
+ * diff: each is a high-risk change of its agent, whatever brought it (a grant, a co-user's OAuth scope, a
+ * shared identity, a new or changed rule).
+ */
+export function withDutyConflicts(diffs: readonly AgentDiff[], base: readonly { agent: string; rule: string }[], head: readonly { agent: string; rule: string; detail: string }[]): AgentDiff[] {
+    const before = new Set(base.map((c) => `${c.agent}|${c.rule}`));
+    const out = diffs.map((d) => ({ ...d, changes: [...d.changes] }));
+    for (const c of head.filter((x) => !before.has(`${x.agent}|${x.rule}`))) {
+        let diff = out.find((d) => d.agent === c.agent);
+        if (!diff) {
+            diff = { agent: c.agent, changes: [], before: [], after: [] };
+            out.push(diff);
+        }
+        diff.changes.push({ agent: c.agent, kind: "separation-of-duties", risk: "high", detail: c.detail });
+    }
+    return out.sort((a, b) => (a.agent === FLEET_CHANGES ? -1 : b.agent === FLEET_CHANGES ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
 }
 
 function atomTexts(view: AgentView | undefined): string[] {
