@@ -4,6 +4,7 @@ import { maxRisk } from "../connectors/contract";
 import { canonicalJson } from "../declarations/digest";
 import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";
+import { ReachGraph, reachGraphMarkdown } from "./reachGraph";
 
 /** Change kinds a reviewer must see (the CLI contract). */
 export type ChangeKind = "added" | "removed" | "grant-added" | "grant-removed" | "access-widened" | "access-narrowed"
@@ -181,13 +182,15 @@ function atomTexts(view: AgentView | undefined): string[] {
  * before/after. Every user-supplied text is a code span or inside a fenced block (output/markdown),
  * so no declaration can add headings, HTML, mentions or rows to the comment.
  */
-export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
+export function renderDiffMarkdown(diffs: readonly AgentDiff[], reach?: ReachGraph): string {
     const changes = diffs.flatMap((d) => d.changes);
     if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
     const count = (risk: Risk) => changes.filter((c) => c.risk === risk).length;
     const lines = [
         `**agentid access diff**: ${changes.length} change${changes.length === 1 ? "" : "s"} to ${diffs.length} agent${diffs.length === 1 ? "" : "s"} — ${count("high")} high, ${count("medium")} medium, ${count("low")} low risk.`,
         "",
+        ...(reach && reach.graph.edges.length + reach.graph.groups.length > 0
+            ? reachGraphMarkdown(reach, "Reach of the changed agents (green: new, red dotted: removed, orange: access changed):") : []),
     ];
     const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
     for (const diff of diffs) {

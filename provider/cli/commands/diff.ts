@@ -1,5 +1,6 @@
 import { markdownCode } from "../../output/markdown";
-import { diffFleetSettings, diffFleets, renderDiffMarkdown, withDutyConflicts } from "../../review/accessDiff";
+import { diffFleetSettings, diffFleets, FLEET_CHANGES, renderDiffMarkdown, withDutyConflicts } from "../../review/accessDiff";
+import { diffGraph } from "../../review/reachGraph";
 import { fleetViews } from "../../review/accessView";
 import { diagnosticRecord, formatDiagnostic } from "../../declarations/diagnostics";
 import { declarationDutyConflicts, ruleText } from "../../guardrails/separationOfDuties";
@@ -52,7 +53,10 @@ export const diffCommand: Command = {
         const changes = diffs.flatMap((d) => d.changes);
         const conflicts = head.errors.filter((e) => e.rule === "separation-of-duties");
         if (args.flags.json) printJson(io, { changes, ...(conflicts.length ? { errors: conflicts.map(diagnosticRecord) } : {}) });
-        else if (format === "md") io.out(renderDiffMarkdown(diffs));
+        else if (format === "md") {
+            const changed = diffs.map((d) => d.agent).filter((a) => a !== FLEET_CHANGES);
+            io.out(renderDiffMarkdown(diffs, diffGraph(views(baseReport), views(head), changed, now)));
+        }
         else {
             for (const c of changes) printLine(io, `${c.agent}  ${c.kind}  [${c.risk}]  ${c.detail}`);
             printLine(io, `${changes.length} access change${changes.length === 1 ? "" : "s"}`);
