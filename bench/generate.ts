@@ -12,6 +12,8 @@ export const BENCH_SETTINGS: FleetSettings = {
     oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH",
     trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/bench",
     clusterName: "bench",
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-1",
 };
 export const BENCH_NOW = "2026-12-01T00:00:00Z";
 

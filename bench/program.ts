@@ -3,9 +3,9 @@
  *
  *   node program.js ours <fleet-dir> <expected>        AgentFleet over the declarations
  *   node program.js record <fleet-dir> <graph.json>     same, and write every registered resource
- *   node program.js baseline <graph.json>               the same graph written out directly
+ *   node program.js baseline <graph.jsonl>              the same graph written out directly, read a line at a time
  *
- * Prints one JSON line: {ms, maxRssKb, resources}.
+ * Prints one JSON line: {ms, cpuMs, maxRssKb, resources} (cpuMs: user + system CPU over the same span as ms).
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,17 +42,47 @@ async function settle(): Promise<void> {
     }
 }
 
+/** CPU time (user + system) since `from`, ms. */
+const cpuSince = (from: NodeJS.CpuUsage) => { const used = process.cpuUsage(from); return (used.user + used.system) / 1000; };
+let cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+
 async function ours(dir: string, expected: number): Promise<number> {
     process.env.AGENTID_NOW = "2026-12-01T00:00:00Z";
     const { AgentFleet } = await import("../provider/components/agentFleet");
     const started = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
     new AgentFleet("bench", { paths: [dir], platforms: { spire: false } });
     if (expected > 0) await registrations(expected); else await settle();
     return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+/**
+ * The recorded graph, one resource per line, read in small chunks: the baseline program holds no more
+ * of the graph than a hand-written program holds of its own source (issue 18: a fair RSS baseline).
+ */
+function* graphLines(graphFile: string): Generator<Recorded> {
+    const fd = fs.openSync(graphFile, "r");
+    const chunk = Buffer.alloc(64 * 1024);
+    let pending = "";
+    try {
+        for (;;) {
+            const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+            if (read === 0) break;
+            pending += chunk.toString("utf8", 0, read);
+            let newline: number;
+            while ((newline = pending.indexOf("\n")) >= 0) {
+                const line = pending.slice(0, newline);
+                pending = pending.slice(newline + 1);
+                if (line) yield JSON.parse(line) as Recorded;
+            }
+        }
+        if (pending.trim()) yield JSON.parse(pending) as Recorded;
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
 async function baseline(graphFile: string): Promise<number> {
-    const graph = JSON.parse(fs.readFileSync(graphFile, "utf8")) as Recorded[];
     const aws = await import("@pulumi/aws");
     const k8s = await import("@pulumi/kubernetes");
     const constructors: Record<string, new (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.Resource> = {
@@ -66,6 +96,7 @@ async function baseline(graphFile: string): Promise<number> {
         "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": k8s.rbac.v1.RoleBinding as never,
     };
     const started = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
     const fleet = new pulumi.ComponentResource("agentid:index:AgentFleet", "bench", {}, {});
     let parent: pulumi.ComponentResource = fleet;
     // A hand-written program wires the same references the component does: the role's name and ARN
@@ -73,7 +104,9 @@ async function baseline(graphFile: string): Promise<number> {
     let role: InstanceType<typeof aws.iam.Role> | undefined;
     let policy: InstanceType<typeof aws.iam.RolePolicy> | undefined;
     let serviceAccount: pulumi.Resource | undefined;
-    for (const r of graph) {
+    let count = 0;
+    for (const r of graphLines(graphFile)) {
+        count++;
         if (r.type === "agentid:index:AgentFleet") continue;
         if (!r.custom) {
             parent = new pulumi.ComponentResource(r.type, r.name, {}, { parent: fleet });
@@ -97,7 +130,7 @@ async function baseline(graphFile: string): Promise<number> {
         if (r.type === "aws:iam/rolePolicy:RolePolicy") policy = created as InstanceType<typeof aws.iam.RolePolicy>;
         if (r.type === "kubernetes:core/v1:ServiceAccount") serviceAccount = created;
     }
-    await registrations(graph.length);
+    await registrations(count);
     return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -114,10 +147,11 @@ async function main() {
             ordered.push(agent);
             ordered.push(...recorded.filter((r) => r.custom && r.name.startsWith(`${agent.name}-`)));
         }
-        fs.writeFileSync(process.argv[4], JSON.stringify(ordered));
+        fs.writeFileSync(process.argv[4], ordered.map((r) => JSON.stringify(r)).join("\n") + "\n");
     } else if (mode === "baseline") ms = await baseline(process.argv[3]);
     else throw new Error(`unknown mode ${mode}`);
-    process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, resources: registered }) + "\n");
+    const cpuMs = cpuSince(cpuStart);
+    process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssKb: process.resourceUsage().maxRSS, resources: registered }) + "\n");
     process.exit(0);
 }
 

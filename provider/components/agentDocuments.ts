@@ -8,7 +8,7 @@ import { readableViolations } from "../declarations/readable";
 import type { AgentDeclaration } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
 import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../platforms/documents";
-import { resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
+import { placeholderContext, resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
 import type { Inputs } from "./inputs";
 import { structuralDeclaration } from "./inputs";
 import { invalidAgentError } from "./programErrors";
@@ -32,6 +32,7 @@ export class AgentDocuments {
     readonly structure: AgentArtefacts;
     readonly known: boolean;
     private realAgent?: pulumi.Output<ResolvedAgent>;
+    private readonly built = new Map<string, AgentArtefacts>();
 
     /**
      * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
@@ -39,7 +40,8 @@ export class AgentDocuments {
      */
     constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
         private readonly now: Date, options: { validated: boolean; where: string }) {
-        const structural = structuralDeclaration(declaration);
+        // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
+        const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
         if (!options.validated) {
             const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now),
@@ -68,13 +70,31 @@ export class AgentDocuments {
     with(arns: DocumentArns = {}): DocumentValues {
         const plainArns = plainOnly(arns);
         if (this.known && plainArns) {
-            const documents = buildAgentArtefacts(this.agent, this.settings, contextOf(plainArns));
+            const documents = this.plainDocuments(plainArns);
             return { value: (pick) => pick(documents, this.agent) };
         }
         let built: pulumi.Output<{ documents: AgentArtefacts; agent: ResolvedAgent }> | undefined;
         const documents = () => (built ??= pulumi.all([this.resolved(), pulumi.output(arns as pulumi.Input<DocumentArns>)]).apply(([agent, resolvedArns]) =>
             ({ documents: buildAgentArtefacts(agent, this.settings, contextOf(resolvedArns as ResolvedArns)), agent })));
         return { value: (pick) => documents().apply(({ documents: d, agent }) => pick(d, agent)) };
+    }
+
+    /** Documents for known ARNs: the structure itself when they are the ARNs names give (the usual case), built otherwise. */
+    private plainDocuments(arns: ResolvedArns): AgentArtefacts {
+        // At fleet scale, building every agent's documents once per platform is measurable (bench/README.md).
+        if (this.namedArns(arns)) return this.structure;
+        const key = JSON.stringify(arns);
+        let documents = this.built.get(key);
+        if (!documents) this.built.set(key, (documents = buildAgentArtefacts(this.agent, this.settings, contextOf(arns))));
+        return documents;
+    }
+
+    /** Whether every ARN given is the one the structure was built with. */
+    private namedArns(arns: ResolvedArns): boolean {
+        const named = placeholderContext(this.agent.name, this.settings);
+        return (arns.workloadIdentityArn === undefined || arns.workloadIdentityArn === named.workloadIdentityArn)
+            && (arns.roleArn === undefined || arns.roleArn === this.structure.aws?.roleArn)
+            && Object.entries(arns.oauthProviderArns ?? {}).every(([vendor, arn]) => arn === named.oauthProviderArn(vendor));
     }
 
     /** A value of the resolved agent (no documents needed). */

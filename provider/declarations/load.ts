@@ -1,4 +1,4 @@
-import { Composer, CST, isMap, isPair, isScalar, isSeq, LineCounter, Node, Parser, visit } from "yaml";
+import { Composer, CST, isMap, isPair, isScalar, isSeq, LineCounter, Node, Parser } from "yaml";
 import type { Diagnostic, FieldPath } from "./diagnostics";
 import { collectFiles, FileProblem, readDeclarationFile } from "./files";
 
@@ -67,30 +67,26 @@ export function parseSources(sources: readonly { file: string; text: string }[])
 export function parseText(file: string, source: string): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
     // A byte-order mark is not part of the first line: dropping it keeps columns as editors show them.
     const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
-    const lineCounter = new LineCounter();
+    const { docs, structural, complexKeys, lineCounter, errors } = composeText(text);
     const documents: SourceDocument[] = [];
     const diagnostics: Diagnostic[] = [];
     const syntaxError = (offset: number, message: string) => {
         const pos = lineCounter.linePos(offset);
         diagnostics.push({ file, line: pos.line, column: pos.col, path: [], rule: "yaml-syntax", message: `invalid YAML: ${message}` });
     };
-
-    // The concrete syntax tree is built without recursion; nesting and brackets are checked on it
-    // before the recursive composer ever sees a document.
-    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-    const structural = new Map<number, { offset: number; message: string }[]>();
-    tokens.filter((t): t is CST.Document => t.type === "document").forEach((token, index) => {
-        const problems = structuralProblems(token);
-        if (problems.length === 0) return;
-        structural.set(index, problems);
-        token.value = undefined; // never composed: too deep to walk safely, or cut short by a bracket
-    });
-
-    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: "error" });
-    const docs = Array.from(composer.compose(tokens));
     if (docs.length === 0) {
-        for (const error of composer.streamInfo().errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
+        for (const error of errors) syntaxError(error.pos[0], `${firstLine(error.message)}; fix the syntax at this position`);
     }
+    // Positions are wanted only when there is something to report: the syntax trees are not kept for
+    // them (at fleet scale they would outlive the program's registrations); the text is composed again
+    // the first time a field of one of its documents is located.
+    let recomposed: ComposedText | undefined;
+    const locateIn = (index: number, fieldPath: FieldPath) => {
+        recomposed ??= composeText(text);
+        const offset = locateOffset(recomposed.docs[index].contents as Node, fieldPath);
+        const pos = recomposed.lineCounter.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
     docs.forEach((doc, index) => {
         const own = structural.get(index);
         if (own) {
@@ -102,7 +98,7 @@ export function parseText(file: string, source: string): { documents: SourceDocu
             return;
         }
         if (isEmptyDocument(doc.contents)) return; // `---` with nothing after it, or only comments
-        const complexKey = firstComplexKey(doc);
+        const complexKey = complexKeys.get(index);
         if (complexKey !== undefined) {
             syntaxError(complexKey, "a mapping key must be a plain value, not a list or a mapping (`? [a, b]` keys are not supported); write the key as a string");
             return;
@@ -114,33 +110,64 @@ export function parseText(file: string, source: string): { documents: SourceDocu
             syntaxError(doc.contents?.range?.[0] ?? 0, firstLine((error as Error).message));
             return;
         }
-        const root = doc.contents as Node;
-        documents.push({
-            file, index, value,
-            locate(fieldPath) {
-                const offset = locateOffset(root, fieldPath);
-                const pos = lineCounter.linePos(offset);
-                return { line: pos.line, column: pos.col };
-            },
-        });
+        // Where the document starts is wanted for every agent (inventories, reports): kept from this pass.
+        const startOffset = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+        const start = { line: startOffset.line, column: startOffset.col };
+        documents.push({ file, index, value, locate: (fieldPath) => (fieldPath.length === 0 ? { ...start } : locateIn(index, fieldPath)) });
     });
     return { documents, diagnostics };
 }
 
+type ComposedText = ReturnType<typeof composeText>;
+
+/**
+ * The documents of a text, composed; documents too deep or with an unclosed bracket are not composed
+ * (their problems are returned instead). The same text always gives the same documents.
+ */
+function composeText(text: string) {
+    const lineCounter = new LineCounter();
+    const structural = new Map<number, { offset: number; message: string }[]>();
+    const complexKeys = new Map<number, number>();
+    // The concrete syntax tree is built without recursion; each document's nesting, brackets and keys
+    // are checked on it before the recursive composer sees it (token by token: the text's syntax tree
+    // is never held whole).
+    function* checked(): Generator<CST.Token> {
+        let index = 0;
+        for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+            if (token.type === "document") {
+                const { problems, complexKey } = walkDocument(token);
+                if (problems.length > 0) {
+                    structural.set(index, problems);
+                    token.value = undefined; // never composed: too deep to walk safely, or cut short by a bracket
+                } else if (complexKey !== undefined) {
+                    complexKeys.set(index, complexKey);
+                }
+                index++;
+            }
+            yield token;
+        }
+    }
+    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+    const docs = Array.from(composer.compose(checked()));
+    return { docs, structural, complexKeys, lineCounter, errors: docs.length === 0 ? composer.streamInfo().errors : [] };
+}
+
 /**
  * What stops a document from being composed: nesting deeper than MAX_NESTING_DEPTH (reported where
- * the limit is crossed), or flow collections (`[`, `{`) that are never closed (reported where they open).
- * Walks the syntax tree with an explicit stack, so no input can exhaust the call stack.
+ * the limit is crossed), or flow collections (`[`, `{`) that are never closed (reported where they open);
+ * and the first mapping key that is a collection or an alias (JavaScript objects cannot hold them
+ * faithfully). Walks the syntax tree with an explicit stack, so no input can exhaust the call stack.
  */
-function structuralProblems(document: CST.Document): { offset: number; message: string }[] {
+function walkDocument(document: CST.Document): { problems: { offset: number; message: string }[]; complexKey?: number } {
     const problems: { offset: number; message: string }[] = [];
+    let complexKey: number | undefined;
     const stack: { token: CST.Token | undefined; depth: number }[] = [{ token: document.value, depth: 0 }];
     while (stack.length > 0) {
         const { token, depth } = stack.pop()!;
         if (!token || !("items" in token) || !Array.isArray(token.items)) continue;
         const level = depth + 1;
         if (level > MAX_NESTING_DEPTH) {
-            return [{ offset: token.offset, message: `collections nest deeper than ${MAX_NESTING_DEPTH} levels here, the limit for agentid declarations (they need 6); flatten the document` }];
+            return { problems: [{ offset: token.offset, message: `collections nest deeper than ${MAX_NESTING_DEPTH} levels here, the limit for agentid declarations (they need 6); flatten the document` }] };
         }
         if (token.type === "flow-collection" && !token.end.some((t) => t.type === "flow-map-end" || t.type === "flow-seq-end")) {
             const open = token.start.source;
@@ -148,12 +175,16 @@ function structuralProblems(document: CST.Document): { offset: number; message: 
             problems.push({ offset: token.offset, message: `this "${open}" is never closed; add the matching "${close}"` });
         }
         for (const item of token.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+            if (item.key && COMPLEX_KEYS.has(item.key.type) && (complexKey === undefined || item.key.offset < complexKey)) complexKey = item.key.offset;
             if (item.value) stack.push({ token: item.value, depth: level });
             if (item.key) stack.push({ token: item.key, depth: level });
         }
     }
-    return problems.sort((a, b) => a.offset - b.offset);
+    return { problems: problems.sort((a, b) => a.offset - b.offset), complexKey };
 }
+
+/** Syntax-tree keys that compose to something other than a scalar. */
+const COMPLEX_KEYS = new Set<string>(["block-map", "block-seq", "flow-collection", "alias"]);
 
 /** A document with nothing but a separator or comments composes to a null scalar with an empty range. */
 function isEmptyDocument(contents: unknown): boolean {
@@ -161,21 +192,6 @@ function isEmptyDocument(contents: unknown): boolean {
     if (!isScalar(contents) || contents.value !== null) return false;
     const range = contents.range;
     return range !== undefined && range !== null && range[0] === range[1];
-}
-
-/** Offset of the first key that is a collection or an alias (JavaScript objects cannot hold them faithfully). */
-function firstComplexKey(doc: { contents: unknown }): number | undefined {
-    let found: number | undefined;
-    visit(doc as Parameters<typeof visit>[0], {
-        Pair(_, pair) {
-            if (pair.key !== null && !isScalar(pair.key)) {
-                found = (pair.key as Node).range?.[0] ?? 0;
-                return visit.BREAK;
-            }
-            return undefined;
-        },
-    });
-    return found;
 }
 
 /** Offset of the field's key (mappings) or item (lists); the deepest existing parent otherwise. */

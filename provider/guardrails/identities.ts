@@ -19,7 +19,7 @@ interface Claim {
 /** A SPIRE registration: SPIRE gives a workload every entry whose selectors it all has. */
 interface SelectorSet {
     agent: string;
-    where: string;
+    where: Where;
     selectors: Set<string>;
 }
 
@@ -47,18 +47,23 @@ function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
     return claims;
 }
 
+/** Where a declaration is, e.g. `agents/billing.yaml:5`; a function when finding its line costs work only a conflict needs. */
+export type Where = string | (() => string);
+
+const placeOf = (where: Where) => (typeof where === "string" ? where : where());
+
 /** Every identity claimed so far, by whom; `add` reports what a new agent would share. */
 export class IdentityLedger {
-    private readonly owners = new Map<string, { agent: string; where: string }>();
+    private readonly owners = new Map<string, { agent: string; where: Where }>();
     private readonly selectorSets: SelectorSet[] = [];
 
     /** Claims the agent's identities; the violations are those already claimed by another agent. */
-    add(decl: AgentDeclaration, settings: ResolvedSettings, where: string): Violation[] {
+    add(decl: AgentDeclaration, settings: ResolvedSettings, where: Where): Violation[] {
         const agent = decl.metadata.name;
         const violations: Violation[] = [];
-        const shared = (path: FieldPath, what: string, owner: { agent: string; where: string }) => violations.push({
+        const shared = (path: FieldPath, what: string, owner: { agent: string; where: Where }) => violations.push({
             path, rule: "identity-shared",
-            message: `${what} already belongs to agent "${owner.agent}" (${owner.where}); one identity, one agent — give this agent its own`,
+            message: `${what} already belongs to agent "${owner.agent}" (${placeOf(owner.where)}); one identity, one agent — give this agent its own`,
         });
         for (const claim of claimsOf(decl, settings)) {
             const owner = this.owners.get(claim.key);
@@ -73,7 +78,7 @@ export class IdentityLedger {
             if (overlap) {
                 violations.push({
                     path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
-                    message: `SPIRE selectors [${[...mine].sort().join(", ")}] contain or lie within agent "${overlap.agent}"'s [${[...overlap.selectors].sort().join(", ")}] (${overlap.where}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
+                    message: `SPIRE selectors [${[...mine].sort().join(", ")}] contain or lie within agent "${overlap.agent}"'s [${[...overlap.selectors].sort().join(", ")}] (${placeOf(overlap.where)}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
                 });
             }
             this.selectorSets.push({ agent, where, selectors: mine });
@@ -92,7 +97,7 @@ function isSubset(small: Set<string>, large: Set<string>): boolean {
  */
 export function sharedIdentityViolations(decls: readonly AgentDeclaration[], settings: ResolvedSettings, where: (index: number) => string): Violation[][] {
     const ledger = new IdentityLedger();
-    return decls.map((decl, i) => ledger.add(decl, settings, where(i)));
+    return decls.map((decl, i) => ledger.add(decl, settings, () => where(i)));
 }
 
 /**

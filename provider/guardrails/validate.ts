@@ -1,4 +1,4 @@
-import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import type { ErrorObject } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
 import { formatPath } from "../declarations/diagnostics";
 import { checkAgent } from "./agentRules";
@@ -12,7 +12,7 @@ import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summar
 import { checkSettings, mergeFleetSettings } from "./fleetSettings";
 import { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration, FleetDeclaration, FleetSettings } from "../declarations/types";
-import agentSchema = require("../../schema/agent.schema.json");
+import { schemaValidator } from "../declarations/schemaValidator";
 
 /**
  * One Agent document as found in a file, valid or not: what every command lists. A document that
@@ -65,14 +65,6 @@ export interface ValidateOptions {
     sources?: readonly { file: string; text: string }[];
     /** Declarations written in code, as objects (AgentFleet `agents`): diagnostics name the label and the field path. */
     objects?: readonly { label: string; value: unknown }[];
-}
-
-let compiled: ValidateFunction | undefined;
-
-/** The JSON Schema, compiled once per process. */
-export function schemaValidator(): ValidateFunction {
-    compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(agentSchema);
-    return compiled;
 }
 
 /** Loads, schema-checks and guardrail-checks every declaration under `paths`. */
@@ -135,6 +127,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         const at = complete[i].doc.locate(["spec", "grants", grant]);
         return `${complete[i].doc.file}:${at.line}:${at.column}`;
     });
+    const completeIndex = new Map(complete.map((a, i) => [a.doc, i]));
     const found: FoundAgent[] = [];
     for (const { doc, schema } of agents) {
         const summary = summaryOf(doc.value);
@@ -149,7 +142,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const index = complete.findIndex((a) => a.doc === doc);
+        const index = completeIndex.get(doc)!;
         const shared = first || schema.violations.length > 0 ? [] : [...identityProblems[index], ...dutyProblems[index]];
         const seen = new Set<string>();
         const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };

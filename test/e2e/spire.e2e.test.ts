@@ -40,10 +40,20 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
         await stack.refresh({ target, ...(onEvent ? { onEvent } : {}) });
     }
 
-    /** Entries as `spire-server entry show -output json` prints them, by SPIFFE path. */
-    async function entries(): Promise<Record<string, ShownEntry>> {
+    /** Every entry `spire-server entry show -output json` prints: a list, so a duplicate stays visible. */
+    async function entries(): Promise<ShownEntry[]> {
         const shown = JSON.parse(await spire.cli("entry", "show", "-output", "json")) as { entries?: ShownEntry[] };
-        return Object.fromEntries((shown.entries ?? []).map((e) => [e.spiffe_id.path, e]));
+        return shown.entries ?? [];
+    }
+
+    /** The SPIFFE paths of the entries, sorted, duplicates included. */
+    const pathsOf = (list: ShownEntry[]) => list.map((e) => e.spiffe_id.path).sort();
+
+    /** The one entry for a SPIFFE path; none or several fail. */
+    function only(list: ShownEntry[], spiffePath: string): ShownEntry {
+        const found = list.filter((e) => e.spiffe_id.path === spiffePath);
+        assert.strictEqual(found.length, 1, `${found.length} entries for ${spiffePath}`);
+        return found[0];
     }
 
     before(async function () {
@@ -68,15 +78,15 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
     it("creates one entry per agent with its SPIFFE ID, short TTLs and the agent's expiry", async () => {
         await stack.up();
         const live = await entries();
-        assert.deepStrictEqual(Object.keys(live).sort(), ["/agents/delta", "/agents/gamma"]);
-        const gamma = live["/agents/gamma"];
+        assert.deepStrictEqual(pathsOf(live), ["/agents/delta", "/agents/gamma"]);
+        const gamma = only(live, "/agents/gamma");
         assert.deepStrictEqual([gamma.x509_svid_ttl, gamma.jwt_svid_ttl, Number(gamma.expires_at), gamma.hint], [900, 300, Date.parse("2027-01-15T00:00:00Z") / 1000 - 900 - 300, "gamma"]);
         // The entry stops TTL + one pruning period early, so no SVID it signs outlives the agent.
         assert.deepStrictEqual(gamma.selectors, [{ type: "k8s", value: "ns:agents" }, { type: "k8s", value: "sa:gamma" }]);
     });
 
     it("sees an out-of-band edit on refresh and restores the declared entry on the next up", async () => {
-        const gamma = (await entries())["/agents/gamma"];
+        const gamma = only(await entries(), "/agents/gamma");
         await spire.cli("entry", "update", "-entryID", gamma.id, "-spiffeID", "spiffe://example.org/agents/gamma", "-parentID", "spiffe://example.org/node/agents-a",
             "-selector", "k8s:ns:agents", "-selector", "k8s:sa:gamma", "-x509SVIDTTL", "86400",
             // The CLI resets every field it is not given: keep the rest as agentid set it.
@@ -87,18 +97,18 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
         const up = stepRecorder();
         await stack.up({ onEvent: up.onEvent });
         assert.deepStrictEqual(up.steps.filter((s) => s.op !== "same" && !s.type.startsWith("pulumi:")).map((s) => `${s.op} ${s.name}`), ["update gamma-spire"]);
-        const restored = (await entries())["/agents/gamma"];
+        const restored = only(await entries(), "/agents/gamma");
         assert.deepStrictEqual([restored.id, restored.x509_svid_ttl], [gamma.id, 900]);
     });
 
     it("recreates an entry deleted out of band", async () => {
-        const before = (await entries())["/agents/delta"];
+        const before = only(await entries(), "/agents/delta");
         await spire.cli("entry", "delete", "-entryID", before.id);
         await refresh();
         await stack.up();
         const live = await entries();
-        assert.deepStrictEqual(Object.keys(live).sort(), ["/agents/delta", "/agents/gamma"]);
-        assert.notStrictEqual(live["/agents/delta"].id, before.id);
+        assert.deepStrictEqual(pathsOf(live), ["/agents/delta", "/agents/gamma"]);
+        assert.notStrictEqual(only(live, "/agents/delta").id, before.id);
     });
 
     it("fails clearly while the server is down, then converges with nothing lost or duplicated", async () => {
@@ -112,8 +122,8 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
         await refresh();
         await stack.up();
         const live = await entries();
-        assert.deepStrictEqual(Object.keys(live).sort(), ["/agents/delta", "/agents/gamma"]);
-        assert.strictEqual(live["/agents/gamma"].x509_svid_ttl, 600);
+        assert.deepStrictEqual(pathsOf(live), ["/agents/delta", "/agents/gamma"]);
+        assert.strictEqual(only(live, "/agents/gamma").x509_svid_ttl, 600);
     });
 
     it("removes an expired agent's entry", async () => {
@@ -121,12 +131,12 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
         const up = stepRecorder();
         await stack.up({ onEvent: up.onEvent });
         assert.ok(up.steps.some((s) => s.op === "delete" && s.name === "delta-spire"));
-        assert.deepStrictEqual(Object.keys(await entries()), ["/agents/gamma"]);
+        assert.deepStrictEqual(pathsOf(await entries()), ["/agents/gamma"]);
     });
 
     it("removes every entry on destroy", async () => {
         await stack.destroy();
-        assert.deepStrictEqual(await entries(), {});
+        assert.deepStrictEqual(await entries(), []);
         await stack.workspace.removeStack("spire");
     });
 });

@@ -66,13 +66,25 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
 }
 
-/** Waits until the mocks have seen every registration of the program so far. */
+/**
+ * The runtime's own count of outstanding registrations and invokes: what Pulumi's language host awaits
+ * before it ends a program. Internal to @pulumi/pulumi (pinned at 3.248.0), so its presence is checked.
+ */
+const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+if (typeof waitForRPCs !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; test/helpers/mocks.ts needs another way to await registrations");
+
+/** Resolves once every registration started so far, and every one those started, has reached the mocks. */
 export async function settled(): Promise<void> {
-    let last = -1;
-    while (last !== registrations.length) {
-        last = registrations.length;
-        await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForRPCs!();
+}
+
+/** Runs `create` (a program fragment) and returns exactly what it registered, once all of it has. */
+export async function registeredBy<T>(create: () => T): Promise<{ result: T; registered: Registered[] }> {
+    await settled();
+    const start = registrations.length;
+    const result = create();
+    await settled();
+    return { result, registered: registrations.slice(start) };
 }
 
 /** Registrations whose name starts with the prefix (one test's resources). */

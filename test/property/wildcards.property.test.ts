@@ -11,6 +11,10 @@ import { NOW_DATE } from "../helpers/fixtures";
  */
 
 const ACCOUNT = "123456789012";
+/** 1500 by default; mutation testing runs fewer (AGENTID_PROPERTY_RUNS, as for the loader properties, × 5). */
+const RUNS = Number(process.env.AGENTID_PROPERTY_RUNS ?? 300) * 5;
+// Mutation testing fixes the seed (AGENTID_PROPERTY_SEED) so that every mutant meets the same inputs.
+if (process.env.AGENTID_PROPERTY_SEED) fc.configureGlobal({ seed: Number(process.env.AGENTID_PROPERTY_SEED) });
 const FLEET = {
     apiVersion: "agentid/v1", kind: "Fleet", metadata: { name: "prop-fleet" },
     spec: {
@@ -114,7 +118,7 @@ describe("wildcard properties (inputs and verdicts from the ARN grammar)", () =>
             const fieldPath = `spec.grants.0.${site.field}`;
             assert.ok(report.errors.some((e) => e.path.join(".").startsWith(fieldPath) && /^wildcard-(resource|action)$/.test(e.rule)),
                 `${value}: expected a wildcard rule at ${fieldPath}, got ${JSON.stringify(report.errors.map((e) => [e.path.join("."), e.rule]))}`);
-        }), { numRuns: 1500 });
-        assert.ok(refused > 1000, `only ${refused} refusals were checked`);
+        }), { numRuns: RUNS });
+        assert.ok(refused > RUNS * 2 / 3, `only ${refused} of ${RUNS} mutated values were refusals`);
     });
 });

@@ -1,4 +1,4 @@
-import { recordParents, registeredUnder, settled, valueOf } from "../../helpers/mocks";
+import { recordParents, registeredBy, registeredUnder, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs } from "../../../provider/components/agent";
@@ -25,9 +25,7 @@ function args(overrides: Partial<AgentArgs> = {}): AgentArgs {
 /** Creates an agent, waits for every registration, returns them with their parents. */
 async function provision(name: string, a: AgentArgs) {
     const parents = recordParents();
-    const agent = new Agent(name, a, parents.options);
-    await settled();
-    const resources = registeredUnder(name);
+    const { result: agent, registered: resources } = await registeredBy(() => new Agent(name, a, parents.options));
     const byType = (type: string) => resources.filter((r) => r.type === type);
     const one = (type: string) => {
         const found = byType(type);
@@ -162,14 +160,21 @@ describe("Agent", () => {
         assert.strictEqual(await valueOf(p.agent.status), "expired");
     });
 
-    it("reads the clock from config agentid:now", async () => {
-        pulumi.runtime.setConfig("agentid:now", "2027-03-01T00:00:00Z");
+    it("reads the clock from config agentid:now, so a stack's config decides expiry", async () => {
+        const { now: _ignored, ...rest } = args();
+        // AGENTID_NOW (what `agentid reap --now` sets) wins over config: this test is about config alone.
+        const exported = process.env.AGENTID_NOW;
+        delete process.env.AGENTID_NOW;
         try {
-            const { now: _ignored, ...rest } = args();
-            const p = await provision("clock-agent", rest);
-            assert.deepStrictEqual(p.types, ["agentid:index:Agent"]);
+            // The two clocks straddle expiresAt (2027-01-15), so the system clock cannot satisfy both.
+            pulumi.runtime.setConfig("agentid:now", "2026-12-01T00:00:00Z");
+            const active = await provision("clock-before", rest);
+            pulumi.runtime.setConfig("agentid:now", "2027-01-15T00:00:00Z");
+            const expired = await provision("clock-after", rest);
+            assert.deepStrictEqual([await valueOf(active.agent.status), active.types.length, await valueOf(expired.agent.status), expired.types], ["active", 5, "expired", ["agentid:index:Agent"]]);
         } finally {
             pulumi.runtime.setConfig("agentid:now", "");
+            if (exported !== undefined) process.env.AGENTID_NOW = exported;
         }
     });
 
@@ -184,7 +189,8 @@ describe("Agent", () => {
         };
         assert.deepStrictEqual(role(before, "stable-a"), role(after, "stable-b"));
         assert.deepStrictEqual(before.resources.map((r) => r.name.replace("stable-a", "X")), after.resources.map((r) => r.name.replace("stable-b", "X")));
-        assert.notDeepStrictEqual(before.one("aws:iam/rolePolicy:RolePolicy").inputs.policy, after.one("aws:iam/rolePolicy:RolePolicy").inputs.policy.replace("stable-b", "stable-a"));
+        const sids = (p: typeof before) => JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
+        assert.deepStrictEqual([sids(before), sids(after)], [["Grant0S3Objects", "Grant0S3List0"], ["Grant0S3Objects", "Grant0S3List0", "Grant1SqsRead"]]);
     });
 
     it("takes grant resources from other resources' outputs", async () => {

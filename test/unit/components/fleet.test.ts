@@ -1,50 +1,114 @@
-import { recordParents, registrations, registeredUnder, settled, valueOf } from "../../helpers/mocks";
+import { recordParents, Registered, registeredBy, registrations, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { AgentFleet } from "../../../provider/components/agentFleet";
-import { BASE_AGENT, cli, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
+import { execFile } from "child_process";
+import { BASE_AGENT, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
 const CLIENTS = { github: { clientId: "gh-client", clientSecret: pulumi.secret("gh-secret") } };
+const BIN = path.join(__dirname, "../../../provider/cli/main.js");
+const SAMPLE_AGENTS = ["billing-reconciler", "billing-reporter", "ops-responder", "research-assistant", "support-triage"];
+
+/** `agentid show --json` run as its own process, as a reviewer or pipeline would. */
+function showProcess(agent: string): Promise<any> {
+    return new Promise((resolve, reject) => execFile(process.execPath, [BIN, "show", AGENTS, "--agent", agent, "--now", NOW, "--json"], (error, stdout, stderr) => {
+        if (error) reject(new Error(`agentid show --agent ${agent} failed: ${stderr}`));
+        else resolve(JSON.parse(stdout));
+    }));
+}
+
+const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+const manifestKey = (m: { kind: string; metadata: { name: string; namespace?: string } }) => `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
+
+/** What `show` says an agent gets, in the shape compared below (order-independent lists sorted). */
+function shownDocuments(shown: any) {
+    const trust = shown.aws?.trustPolicy.Statement[0];
+    return {
+        role: shown.aws && {
+            name: shown.aws.roleName, path: shown.aws.path, maxSessionDuration: shown.aws.maxSessionDuration, permissionsBoundary: shown.aws.permissionsBoundaryArn,
+            tags: shown.aws.tags, trustPolicy: shown.aws.trustPolicy,
+        },
+        permissionPolicy: shown.aws?.permissionPolicy,
+        exclusive: shown.aws && { policyNames: shown.aws.permissionPolicy ? ["agentid-grants"] : [], policyArns: [] },
+        workloadIdentity: shown.aws?.workloadIdentity ? `agent-${shown.name}` : undefined,
+        podIdentity: trust?.Sid === "AgentTrustPodIdentity" ? {
+            clusterName: trust.Condition.ArnEquals["aws:SourceArn"].split("cluster/")[1], roleArn: shown.aws.roleArn,
+            namespace: trust.Condition.StringEquals["aws:RequestTag/kubernetes-namespace"], serviceAccount: trust.Condition.StringEquals["aws:RequestTag/kubernetes-service-account"],
+        } : undefined,
+        manifests: [...(shown.kubernetes?.manifests ?? [])].sort(byKey(manifestKey)),
+        spire: shown.spire?.entry,
+        cedar: [...(shown.cedar ?? [])].map((c: { name: string; statement: string }) => ({ name: c.name, statement: c.statement })).sort(byKey((c) => c.name)),
+    };
+}
+
+/** The same shape from what the component registered; any resource type not mapped here fails the test. */
+function registeredDocuments(mine: Registered[]) {
+    const MAPPED = [
+        "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive", "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity", "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:bedrock/agentcorePolicy:AgentcorePolicy",
+        "kubernetes:core/v1:ServiceAccount", "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+        "kubernetes:spire.spiffe.io/v1alpha1:ClusterSPIFFEID", "agentid:spire:Entry",
+    ];
+    assert.deepStrictEqual(mine.filter((r) => !MAPPED.includes(r.type)).map((r) => r.type), [], "a resource the comparison does not cover");
+    const all = (type: string) => mine.filter((r) => r.type === type).map((r) => r.inputs);
+    const one = (type: string) => {
+        const found = all(type);
+        assert.ok(found.length <= 1, `${found.length} × ${type}`);
+        return found[0];
+    };
+    const role = one("aws:iam/role:Role");
+    const policy = one("aws:iam/rolePolicy:RolePolicy");
+    const policies = one("aws:iam/rolePoliciesExclusive:RolePoliciesExclusive");
+    const attachments = one("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive");
+    const entry = one("agentid:spire:Entry");
+    return {
+        role: role && {
+            name: role.name, path: role.path, maxSessionDuration: role.maxSessionDuration, permissionsBoundary: role.permissionsBoundary,
+            tags: role.tags, trustPolicy: JSON.parse(role.assumeRolePolicy),
+        },
+        permissionPolicy: policy && JSON.parse(policy.policy),
+        exclusive: role && { policyNames: policies.policyNames, policyArns: attachments.policyArns },
+        workloadIdentity: one("aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity")?.name,
+        podIdentity: one("aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+        manifests: mine.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs as Parameters<typeof manifestKey>[0]).sort(byKey(manifestKey)),
+        spire: entry && { ...entry, expiresAt: Date.parse(entry.expiresAt) / 1000, admin: false, downstream: false },
+        cedar: all("aws:bedrock/agentcorePolicy:AgentcorePolicy").map((p) => ({ name: p.name, statement: p.definition.cedar.statement })).sort(byKey((c) => c.name)),
+    };
+}
 
 describe("AgentFleet", () => {
     it("creates one Agent per declaration, parented to the fleet, sharing OAuth providers and policy engines", async () => {
         const parents = recordParents();
-        const fleet = new AgentFleet("sample", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS }, parents.options);
-        await settled();
+        const { result: fleet, registered } = await registeredBy(() => new AgentFleet("sample", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS }, parents.options));
         const agents = parents.records.filter((r) => r.type === "agentid:index:Agent");
-        assert.deepStrictEqual(agents.map((a) => [a.name, a.parent]).sort(), [
-            ["billing-reconciler", "sample"], ["billing-reporter", "sample"], ["ops-responder", "sample"], ["research-assistant", "sample"], ["support-triage", "sample"],
-        ]);
-        const shared = registeredUnder("sample").filter((r) => r.custom).map((r) => [r.type, r.name]).sort();
+        assert.deepStrictEqual(agents.map((a) => [a.name, a.parent]).sort(), SAMPLE_AGENTS.map((a) => [a, "sample"]));
+        const shared = registered.filter((r) => r.custom && r.name.startsWith("sample-")).map((r) => [r.type, r.name]).sort();
         assert.deepStrictEqual(shared, [
             ["aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider", "sample-oauth-github"],
             ["aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine", "sample-engine-research-tools"],
             ["aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine", "sample-engine-support-tools"],
         ]);
-        assert.deepStrictEqual(registeredUnder("research-assistant").filter((r) => r.type.includes("Oauth2CredentialProvider")), [], "agents use the fleet's provider");
+        assert.deepStrictEqual(registered.filter((r) => r.name.startsWith("research-assistant-") && r.type.includes("Oauth2CredentialProvider")), [], "agents use the fleet's provider");
         assert.deepStrictEqual(await valueOf(fleet.expired), []);
     });
 
-    it("creates exactly the documents and names agentid show prints, for every sample agent", async () => {
-        new AgentFleet("mirror", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS });
-        await settled();
-        for (const agent of ["billing-reconciler", "billing-reporter", "ops-responder", "research-assistant", "support-triage"]) {
-            const shown = JSON.parse((await cli("show", AGENTS, "--agent", agent, "--now", NOW, "--json")).stdout);
-            const mine = (type: string, name: string) => registrations.filter((r) => r.type === type && r.name === name).at(-1)!.inputs;
-            const role = mine("aws:iam/role:Role", `${agent}-role`);
-            assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy), shown.aws.trustPolicy, `${agent} trust`);
-            assert.deepStrictEqual(JSON.parse(mine("aws:iam/rolePolicy:RolePolicy", `${agent}-grants`).policy), shown.aws.permissionPolicy, `${agent} permissions`);
-            assert.deepStrictEqual(role.tags, shown.aws.tags, `${agent} tags`);
-            assert.doesNotMatch(JSON.stringify(shown), /<region>|<account>|\$\{/, `${agent}: show prints real ARNs when the fleet names its account and region`);
-            if (shown.kubernetes) {
-                assert.deepStrictEqual(mine("kubernetes:core/v1:ServiceAccount", `${agent}-sa`).metadata.annotations, shown.kubernetes.manifests[0].metadata.annotations, `${agent} service account`);
-            }
+    it("registers, for every sample agent, exactly the documents `agentid show --json` prints as a separate (process)", async () => {
+        const [{ registered }, ...shown] = await Promise.all([
+            registeredBy(() => new AgentFleet("mirror", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS })),
+            ...SAMPLE_AGENTS.map(showProcess),
+        ]);
+        assert.deepStrictEqual(shown.map((s) => s.name), SAMPLE_AGENTS);
+        for (const agent of shown) {
+            const mine = registered.filter((r) => r.name.startsWith(`${agent.name}-`));
+            assert.deepStrictEqual(registeredDocuments(mine), shownDocuments(agent), agent.name);
+            assert.doesNotMatch(JSON.stringify(agent), /<region>|<account>|\$\{/, `${agent.name}: show prints real ARNs when the fleet names its account and region`);
         }
-        const billing = JSON.parse((await cli("show", AGENTS, "--agent", "billing-reconciler", "--now", NOW, "--json")).stdout);
-        assert.strictEqual(billing.kubernetes.manifests[0].metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/agents/agent-billing-reconciler");
+        // The fleet's shared OAuth providers are exactly the vendors the agents' documents use.
+        const vendors = [...new Set(shown.flatMap((a) => a.aws?.oauthProviders ?? []))].sort();
+        assert.deepStrictEqual(registered.filter((r) => r.type.endsWith(":AgentcoreOauth2CredentialProvider")).map((r) => r.name).sort(), vendors.map((v) => `mirror-oauth-${v}`));
     });
 
     it("stops the program with the whole report and registers nothing when a declaration is invalid", () => {
@@ -76,10 +140,9 @@ describe("AgentFleet", () => {
 
     it("lists expired agents and keeps them as tombstones", async () => {
         const dir = writeFixtures({ "a.yaml": replaceLine(BASE_AGENT, "  name: fixture-agent", "  name: old-agent") });
-        const fleet = new AgentFleet("ageing", { paths: [dir], now: "2027-02-01T00:00:00Z" });
-        await settled();
+        const { result: fleet, registered } = await registeredBy(() => new AgentFleet("ageing", { paths: [dir], now: "2027-02-01T00:00:00Z" }));
         assert.deepStrictEqual(await valueOf(fleet.expired), ["old-agent"]);
-        assert.deepStrictEqual(registeredUnder("old-agent").map((r) => r.type), ["agentid:index:Agent"]);
+        assert.deepStrictEqual(registered.map((r) => [r.type, r.name]), [["agentid:index:AgentFleet", "ageing"], ["agentid:index:Agent", "old-agent"]]);
     });
 
     it("requires OAuth client credentials for vendors the fleet uses", () => {

@@ -8,12 +8,14 @@ import { validateDeclarations, validateTexts } from "../../../provider/guardrail
 import { cli, NOW, NOW_DATE } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
-const fleet = validateDeclarations([AGENTS], { now: NOW_DATE });
-const views = reviewedAgents(fleet, NOW_DATE);
+/** The sample fleet's reviewed agents, built inside each test (not at load, where no test would own the work). */
+function sampleViews() {
+    return reviewedAgents(validateDeclarations([AGENTS], { now: NOW_DATE }), NOW_DATE);
+}
 
 describe("inventory", () => {
     it("lists every agent with owner, days left, identities and reach counts", () => {
-        const entries = inventoryOf(views, NOW_DATE);
+        const entries = inventoryOf(sampleViews(), NOW_DATE);
         assert.deepStrictEqual(entries.map((e) => [e.name, e.owner.team, e.daysLeft, e.reach!.aws.length, e.reach!.kubernetes.length, e.reach!.saas.length, e.reach!.tools.length]), [
             ["billing-reconciler", "billing-eng", 89, 10, 0, 0, 0],
             ["billing-reporter", "billing-eng", 45, 4, 0, 0, 0],
@@ -24,18 +26,18 @@ describe("inventory", () => {
     });
 
     it("marks an agent expired once now passes its expiry", () => {
-        assert.deepStrictEqual(inventoryOf(views, new Date("2026-12-10T00:00:00Z")).filter((e) => e.status === "expired").map((e) => e.name), ["ops-responder"]);
+        assert.deepStrictEqual(inventoryOf(sampleViews(), new Date("2026-12-10T00:00:00Z")).filter((e) => e.status === "expired").map((e) => e.name), ["ops-responder"]);
     });
 
     it("writes one CSV row per agent under a header", () => {
-        const lines = renderInventoryCsv(inventoryOf(views, NOW_DATE)).trimEnd().split("\n");
+        const lines = renderInventoryCsv(inventoryOf(sampleViews(), NOW_DATE)).trimEnd().split("\n");
         assert.strictEqual(lines[0], "name,owner_team,owner_contact,expires_at,days_left,status,identities,aws,kubernetes,saas,tools,valid,errors");
         assert.strictEqual(lines.length, 6);
         assert.match(lines[3], /^ops-responder,sre,sre@example.com,2026-12-10T00:00:00Z,9,active,/);
     });
 
     it("emits Backstage Resource entities of type ai-agent owned by the team", () => {
-        const docs = parseAllDocuments(renderBackstage(inventoryOf(views, NOW_DATE))).map((d) => d.toJS());
+        const docs = parseAllDocuments(renderBackstage(inventoryOf(sampleViews(), NOW_DATE))).map((d) => d.toJS());
         assert.strictEqual(docs.length, 5);
         assert.deepStrictEqual([docs[0].apiVersion, docs[0].kind, docs[0].metadata.name, docs[0].spec], ["backstage.io/v1alpha1", "Resource", "billing-reconciler", { type: "ai-agent", owner: "billing-eng", lifecycle: "production" }]);
     });
@@ -63,7 +65,7 @@ describe("inventory", () => {
 
 describe("compliance report", () => {
     it("fails NHI5 only for the agents whose reach is high-risk or unapproved", () => {
-        const nhi5 = complianceReport("owasp-nhi", views, NOW_DATE).controls.find((c) => c.id === "NHI5")!;
+        const nhi5 = complianceReport("owasp-nhi", sampleViews(), NOW_DATE).controls.find((c) => c.id === "NHI5")!;
         assert.deepStrictEqual(nhi5.agents.map((a) => [a.agent, a.status]), [
             ["billing-reconciler", "pass"], ["billing-reporter", "pass"], ["ops-responder", "fail"], ["research-assistant", "pass"], ["support-triage", "pass"],
         ]);
@@ -73,24 +75,24 @@ describe("compliance report", () => {
     });
 
     it("fails NHI1 for an agent that expired and is still declared", () => {
-        const nhi1 = complianceReport("owasp-nhi", views, new Date("2026-12-11T00:00:00Z")).controls.find((c) => c.id === "NHI1")!;
+        const nhi1 = complianceReport("owasp-nhi", sampleViews(), new Date("2026-12-11T00:00:00Z")).controls.find((c) => c.id === "NHI1")!;
         assert.deepStrictEqual(nhi1.agents.filter((a) => a.status === "fail").map((a) => [a.agent, a.evidence]), [["ops-responder", "expired at 2026-12-10T00:00:00Z and still declared: run agentid reap"]]);
     });
 
     it("passes NHI7 with the session and SVID lifetimes as evidence", () => {
-        const nhi7 = complianceReport("owasp-nhi", views, NOW_DATE).controls.find((c) => c.id === "NHI7")!;
+        const nhi7 = complianceReport("owasp-nhi", sampleViews(), NOW_DATE).controls.find((c) => c.id === "NHI7")!;
         assert.strictEqual(nhi7.status, "pass");
         assert.strictEqual(nhi7.agents[4].evidence, "no access keys; AWS sessions ≤ 3600s via rolesAnywhere; SVID 900s");
     });
 
     it("covers every framework with controls evidenced per agent", () => {
         for (const framework of FRAMEWORKS) {
-            const report = complianceReport(framework, views, NOW_DATE);
+            const report = complianceReport(framework, sampleViews(), NOW_DATE);
             assert.ok(report.controls.length >= 3, framework);
             for (const control of report.controls) assert.strictEqual(control.agents.length, 5);
         }
-        assert.deepStrictEqual(complianceReport("owasp-asi", views, NOW_DATE).controls.map((c) => c.id), ["ASI02", "ASI03", "ASI10"]);
-        assert.deepStrictEqual(complianceReport("nist-ai-rmf", views, NOW_DATE).controls.map((c) => c.id), ["GOVERN", "MAP", "MEASURE", "MANAGE"]);
+        assert.deepStrictEqual(complianceReport("owasp-asi", sampleViews(), NOW_DATE).controls.map((c) => c.id), ["ASI02", "ASI03", "ASI10"]);
+        assert.deepStrictEqual(complianceReport("nist-ai-rmf", sampleViews(), NOW_DATE).controls.map((c) => c.id), ["GOVERN", "MAP", "MEASURE", "MANAGE"]);
     });
 
     it("refuses an unknown framework with exit 2", async () => {

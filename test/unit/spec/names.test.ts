@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { catalog } from "../../../provider/connectors/catalog";
 import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
-import { cedarPolicyNameOf, GRANTS_POLICY_NAME, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
+import { cedarPolicyNameOf, GRANTS_POLICY_NAME, hashedName, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
 import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail } from "../../../provider/declarations/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
@@ -15,6 +15,20 @@ describe("names", () => {
         assert.strictEqual(isAgentName(`${longest}c`), false);
         assert.strictEqual(roleNameOf(longest).length, 46);
         assert.ok(roleNameOf(longest).length <= NAME_LIMITS.iamRole.max);
+    });
+
+    it("accepts agent names of 2-40 lowercase letters, digits and '-', starting with a letter, not ending with '-'", () => {
+        assert.deepStrictEqual(["ab", "a", "a-", "a1", "1a", "aB", "a".repeat(40), "a".repeat(41)].map(isAgentName), [true, false, false, true, false, false, true, false]);
+    });
+
+    it("checks both ends of a length limit", () => {
+        assert.deepStrictEqual(["ab", "abc", "a".repeat(255), "a".repeat(256)].map((n) => fitsLimit(n, NAME_LIMITS.workloadIdentity)), [false, true, true, false]);
+        assert.strictEqual(fitsLimit("", NAME_LIMITS.kubernetesLabelValue), true);
+    });
+
+    it("hashes names into [A-Za-z][A-Za-z0-9_]*: leading non-letters dropped, nothing left becomes n, the label cut to fit", () => {
+        assert.deepStrictEqual([hashedName(["9-lives"], 20), hashedName(["123"], 20), hashedName(["a", "b"], 48), hashedName(["x"], 12, "long-label-here")],
+            ["lives_a197c01e", "n_2f22ba47", "a_b_0473ef2d", "lon_cd65ea2c"]);
     });
 
     it("accepts DNS-1123 labels only", () => {
@@ -44,23 +58,25 @@ describe("generated names within the limits their APIs document", () => {
     const longest = `a${"b".repeat(AGENT_NAME_MAX - 2)}c`;
     const gateway = `g${"w".repeat(61)}z`; // a 63-character DNS label
     const tool = `${"t".repeat(64)}/${"x".repeat(128)}`;
-    // [name kind, generated name, the limit] — every row cites the API's documented rule (NAME_LIMITS.*.source).
-    const table: [keyof typeof NAME_LIMITS, string][] = [
-        ["iamRole", roleNameOf(longest)],
-        ["iamInlinePolicy", GRANTS_POLICY_NAME],
-        ["workloadIdentity", workloadIdentityNameOf("ab")],
-        ["workloadIdentity", workloadIdentityNameOf(longest)],
-        ["oauthCredentialProvider", oauthProviderNameOf("salesforce")],
-        ["oauthCredentialProvider", oauthProviderNameOf("salesforce", longest)],
-        ["agentcorePolicyEngine", policyEngineNameOf(gateway)],
-        ["agentcorePolicyEngine", policyEngineNameOf(gateway, longest)],
-        ["agentcorePolicy", cedarPolicyNameOf(longest, gateway, tool)],
-        ["agentcorePolicy", cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
-        ["kubernetesObject", rbacNameOf(longest)],
-        ["kubernetesLabelValue", longest],
+    // [name kind, what is named, the generated name] — every row cites the API's documented rule (NAME_LIMITS.*.source).
+    // Names are generated inside each test, not at load, so that mutation testing attributes them to it.
+    const table: [keyof typeof NAME_LIMITS, string, () => string][] = [
+        ["iamRole", "role of the longest agent name", () => roleNameOf(longest)],
+        ["iamInlinePolicy", "grants policy", () => GRANTS_POLICY_NAME],
+        ["workloadIdentity", "workload identity of a 2-character agent", () => workloadIdentityNameOf("ab")],
+        ["workloadIdentity", "workload identity of the longest agent name", () => workloadIdentityNameOf(longest)],
+        ["oauthCredentialProvider", "fleet's salesforce provider", () => oauthProviderNameOf("salesforce")],
+        ["oauthCredentialProvider", "longest agent's own salesforce provider", () => oauthProviderNameOf("salesforce", longest)],
+        ["agentcorePolicyEngine", "fleet's engine for a 63-character gateway", () => policyEngineNameOf(gateway)],
+        ["agentcorePolicyEngine", "longest agent's engine for a 63-character gateway", () => policyEngineNameOf(gateway, longest)],
+        ["agentcorePolicy", "longest agent, gateway and tool", () => cedarPolicyNameOf(longest, gateway, tool)],
+        ["agentcorePolicy", "the sample's support-triage crm/lookupCustomer", () => cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer")],
+        ["kubernetesObject", "RBAC objects of the longest agent name", () => rbacNameOf(longest)],
+        ["kubernetesLabelValue", "the longest agent name as a label", () => longest],
     ];
-    for (const [kind, name] of table) {
-        it(`${kind}: "${name}" — ${NAME_LIMITS[kind].source}`, () => {
+    for (const [kind, what, generate] of table) {
+        it(`${kind}: ${what} — ${NAME_LIMITS[kind].source}`, () => {
+            const name = generate();
             assert.ok(fitsLimit(name, NAME_LIMITS[kind]), `${name} (${name.length} characters) breaks ${NAME_LIMITS[kind].source}`);
         });
     }

@@ -1,0 +1,60 @@
+import * as assert from "assert";
+import { iamActions } from "../../../provider/connectors/iamData";
+
+/** agentid's reader of iam-data: names, access levels, resource types and ARN templates. */
+describe("IAM action catalog", () => {
+    it("finds actions case-insensitively and spells them canonically", () => {
+        assert.deepStrictEqual(["s3:getobject", "S3:GetObject", "BEDROCK:invokemodel"].map((a) => iamActions.canonical(a)), ["s3:GetObject", "s3:GetObject", "bedrock:InvokeModel"]);
+        assert.deepStrictEqual(["s3:GetObject", "s3:NoSuchAction", "nosuchservice:GetObject"].map((a) => iamActions.exists(a)), [true, false, false]);
+    });
+
+    it("refuses malformed names without reading outside iam-data", () => {
+        assert.deepStrictEqual(["s3", "s3:", ":GetObject", "", "../actions/s3:GetObject", "s3/../s3:GetObject", "S3 :GetObject"].map((a) => iamActions.lookup(a)), Array(7).fill(undefined));
+        assert.deepStrictEqual(["s3", "S3", "bedrock-agentcore", "no-such-service", "../data", ""].map((s) => iamActions.serviceExists(s)), [true, true, true, false, false, false]);
+    });
+
+    it("reports iam-data's access level, and Write actions that change who may do what as Permissions management", () => {
+        // One example per kind of permission-changing verb that iam-data files under Write.
+        const managing = [
+            "agent-registry:PutResourcePolicy", "aoss:DeleteAccessPolicy", "clouddirectory:AttachPolicy", "clouddirectory:DetachPolicy",
+            "aoss:CreateAccessPolicy", "workmail:SetMobilePolicyDetails", "workdocs:RemoveResourcePermission", "license-manager:CreateGrant",
+        ];
+        assert.deepStrictEqual(managing.map((a) => iamActions.accessLevel(a)), Array(managing.length).fill("Permissions management"));
+        assert.deepStrictEqual(["s3:PutObject", "sqs:SendMessage", "dynamodb:DeleteItem", "lambda:InvokeFunction", "aoss:CreateCollection"].map((a) => iamActions.accessLevel(a)),
+            ["Write", "Write", "Write", "Write", "Write"]);
+        assert.deepStrictEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObjectTagging", "s3:PutBucketPolicy", "nope:Nope"].map((a) => iamActions.accessLevel(a)),
+            ["Read", "List", "Tagging", "Permissions management", undefined]);
+    });
+
+    it("treats anything but Read and List as a write, unknown actions included", () => {
+        assert.deepStrictEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:PutObjectTagging", "nope:Nope"].map((a) => iamActions.isWrite(a)), [false, false, true, true, true]);
+    });
+
+    it("lists an action's resource types, none for actions that only take \"*\"", () => {
+        assert.deepStrictEqual(iamActions.resourceTypesOf("dynamodb:Query"), ["index", "table"]);
+        assert.deepStrictEqual(iamActions.resourceTypesOf("s3:ListAllMyBuckets"), []);
+        assert.deepStrictEqual(iamActions.resourceTypesOf("s3:NoSuchAction"), []);
+    });
+
+    it("classifies an ARN as the most specific resource type of the action's service", () => {
+        const type = (action: string, arn: string) => iamActions.classify(action, arn)?.name;
+        assert.deepStrictEqual([
+            type("dynamodb:Query", "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/by-day"),
+            type("dynamodb:Query", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+            type("s3:GetObject", "arn:aws:s3:::bucket/a/b/c.json"),
+            type("s3:ListBucket", "arn:aws:s3:::bucket"),
+            type("s3:GetObject", "arn:aws-cn:s3:::bucket/key"),
+            type("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:queue"),
+            type("dynamodb:Query", "arn:aws:dynamodb:us-east-1:12345:table/orders"),
+            type("dynamodb:Query", "arn:aws:dynamodb:useast1:123456789012:table/orders"),
+            type("dynamodb:Query", "arn:aws:s3:::bucket"),
+            type("nope:Query", "arn:aws:s3:::bucket"),
+            type("dynamodb", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+        ], ["index", "table", "object", "bucket", "object", "queue", undefined, undefined, undefined, undefined, undefined]);
+    });
+
+    it("gives the ARN templates of resource types for messages", () => {
+        assert.deepStrictEqual(iamActions.templatesOf("dynamodb:Query", ["table", "nonexistent"]), ["arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}", "nonexistent"]);
+        assert.deepStrictEqual(iamActions.templatesOf("dynamodb", ["table"]), ["table"]);
+    });
+});

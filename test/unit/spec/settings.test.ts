@@ -1,0 +1,107 @@
+import * as assert from "assert";
+import { checkSettings, clusterNameViolations, mergeFleetSettings, namespaceViolations, trustSettingViolations } from "../../../provider/guardrails/fleetSettings";
+import { DEFAULT_SETTINGS, resolveSettings } from "../../../provider/model/settings";
+
+const ACCOUNT = "123456789012";
+const OTHER = "210987654321";
+const ANCHOR = `arn:aws:rolesanywhere:us-east-1:${ACCOUNT}:trust-anchor/anchor-a`;
+
+describe("fleet settings", () => {
+    it("fills in the documented defaults, and explicit undefined keeps them", () => {
+        assert.deepStrictEqual(DEFAULT_SETTINGS, { trustDomain: "example.org", maxLifetimeDays: 90, defaultNamespace: "agents", x509SvidTtl: 900, jwtSvidTtl: 300, oauthClientSharing: "fleet" });
+        assert.deepStrictEqual(resolveSettings({ trustDomain: undefined, maxLifetimeDays: 30 }), { ...DEFAULT_SETTINGS, maxLifetimeDays: 30 });
+        assert.deepStrictEqual(resolveSettings(), DEFAULT_SETTINGS);
+    });
+
+    describe("a Fleet document combined with settings from code", () => {
+        it("may tighten: the lower lifetime and TTLs, the common namespaces and accounts, per-agent OAuth clients", () => {
+            const code = { maxLifetimeDays: 60, x509SvidTtl: 600, jwtSvidTtl: 120, allowedNamespaces: ["agents", "support"], trustedAccountIds: [OTHER, "111111111111"], oauthClientSharing: "fleet" as const };
+            const doc = { maxLifetimeDays: 30, x509SvidTtl: 900, jwtSvidTtl: 60, allowedNamespaces: ["support", "billing"], trustedAccountIds: [OTHER], oauthClientSharing: "perAgent" as const };
+            const { settings, violations } = mergeFleetSettings(code, doc);
+            assert.deepStrictEqual(violations, []);
+            assert.deepStrictEqual(settings, { ...DEFAULT_SETTINGS, maxLifetimeDays: 30, x509SvidTtl: 600, jwtSvidTtl: 60, allowedNamespaces: ["support"], trustedAccountIds: [OTHER], oauthClientSharing: "perAgent" });
+        });
+
+        it("may not loosen: a longer lifetime, more namespaces or fleet-shared OAuth clients from the document do not win", () => {
+            const { settings } = mergeFleetSettings({ maxLifetimeDays: 30, allowedNamespaces: ["agents"], oauthClientSharing: "perAgent" }, { maxLifetimeDays: 365, allowedNamespaces: ["agents", "kube-system"], oauthClientSharing: "fleet" });
+            assert.deepStrictEqual([settings.maxLifetimeDays, settings.allowedNamespaces, settings.oauthClientSharing], [30, ["agents"], "perAgent"]);
+        });
+
+        it("takes what only one side sets, from either side", () => {
+            assert.deepStrictEqual(mergeFleetSettings({ allowedNamespaces: ["agents"], x509SvidTtl: 600 }, { trustedAccountIds: [OTHER], jwtSvidTtl: 60 }).settings,
+                { ...DEFAULT_SETTINGS, allowedNamespaces: ["agents"], trustedAccountIds: [OTHER], x509SvidTtl: 600, jwtSvidTtl: 60 });
+            assert.deepStrictEqual(mergeFleetSettings(undefined, { maxLifetimeDays: 45 }).settings, { ...DEFAULT_SETTINGS, maxLifetimeDays: 45 });
+            assert.deepStrictEqual(mergeFleetSettings({ maxLifetimeDays: 45 }, undefined).settings, { ...DEFAULT_SETTINGS, maxLifetimeDays: 45 });
+        });
+
+        it("refuses a document that changes the trust domain, account or region, and accepts one that repeats them", () => {
+            const code = { trustDomain: "acme.internal", awsAccountId: ACCOUNT, awsRegion: "us-east-1" };
+            assert.deepStrictEqual(mergeFleetSettings(code, code).violations, []);
+            assert.deepStrictEqual(mergeFleetSettings(code, { trustDomain: "evil.example", awsAccountId: OTHER, awsRegion: "eu-west-1" }).violations, [
+                { path: ["spec", "trustDomain"], rule: "fleet-setting", message: `the Fleet document sets trustDomain "evil.example" but the program sets "acme.internal"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
+                { path: ["spec", "awsAccountId"], rule: "fleet-setting", message: `the Fleet document sets awsAccountId "${OTHER}" but the program sets "${ACCOUNT}"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
+                { path: ["spec", "awsRegion"], rule: "fleet-setting", message: `the Fleet document sets awsRegion "eu-west-1" but the program sets "us-east-1"; a document beside the agents may tighten the program's settings, never replace them — make them agree` },
+            ]);
+            assert.deepStrictEqual(mergeFleetSettings({}, { trustDomain: "acme.internal" }).violations, []);
+        });
+    });
+
+    describe("checks", () => {
+        it("reports every bad setting at its path with its rule", () => {
+            const violations = checkSettings({
+                maxLifetimeDays: 366, awsAccountId: "12345", awsRegion: "useast1", trustedAccountIds: [OTHER, "x"], defaultNamespace: "kube-system",
+                allowedNamespaces: ["agents", "Bad_NS"], oidcProviderArn: "arn:aws:iam::*:oidc-provider/x", clusterName: "-prod", gateways: { helpdesk: "arn:aws:s3:::bucket" },
+            });
+            assert.deepStrictEqual(violations.map((v) => [v.path.join("."), v.rule]), [
+                ["spec.maxLifetimeDays", "fleet-setting"], ["spec.awsAccountId", "fleet-setting"], ["spec.awsRegion", "fleet-setting"], ["spec.trustedAccountIds.1", "fleet-setting"],
+                ["spec.defaultNamespace", "kubernetes-namespace"], ["spec.allowedNamespaces.1", "kubernetes-name"], ["spec.oidcProviderArn", "trust-setting"],
+                ["spec.clusterName", "trust-setting"], ["spec.gateways.helpdesk", "trust-setting"],
+            ]);
+            assert.strictEqual(violations[0].message, "maxLifetimeDays 366 is outside 1-365: no agent may live longer than 365 days");
+        });
+
+        it("accepts lifetimes from 1 to 365 whole days only", () => {
+            assert.deepStrictEqual([0, 1, 365, 366, 1.5, -1].map((d) => checkSettings({ maxLifetimeDays: d }).length), [1, 0, 0, 1, 1, 1]);
+        });
+
+        it("accepts a complete, valid fleet", () => {
+            assert.deepStrictEqual(checkSettings({
+                maxLifetimeDays: 90, awsAccountId: ACCOUNT, awsRegion: "eu-central-1", trustedAccountIds: [OTHER], defaultNamespace: "agents", allowedNamespaces: ["agents"],
+                trustAnchorArn: ANCHOR, oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X`, permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/agent-boundary`,
+                clusterName: "prod_1", gateways: { helpdesk: `arn:aws:bedrock-agentcore:us-east-1:${OTHER}:gateway/helpdesk-1` },
+            }), []);
+        });
+
+        it("pins trust settings to their service and type, no wildcard, and the fleet's or a trusted account", () => {
+            const settings = { awsAccountId: ACCOUNT, trustedAccountIds: [OTHER] };
+            const check = (kind: Parameters<typeof trustSettingViolations>[0], arn: string, s: object = settings) => trustSettingViolations(kind, arn, s, ["x"]).map((v) => v.message);
+            assert.deepStrictEqual(check("trustAnchorArn", ANCHOR), []);
+            assert.deepStrictEqual(check("trustAnchorArn", ANCHOR.replace(ACCOUNT, OTHER)), []);
+            assert.deepStrictEqual(check("trustAnchorArn", ANCHOR.replace(ACCOUNT, "999999999999")), [
+                `trustAnchorArn "${ANCHOR.replace(ACCOUNT, "999999999999")}" is in account 999999999999, not the fleet's account ${ACCOUNT}; list 999999999999 in the Fleet's trustedAccountIds if that is intended`,
+            ]);
+            assert.deepStrictEqual(check("trustAnchorArn", ANCHOR.replace(ACCOUNT, "999999999999"), {}), [], "without a fleet account any account is allowed");
+            assert.deepStrictEqual(check("trustAnchorArn", ANCHOR.replace("anchor-a", "anchor-*")), [
+                `trustAnchorArn "${ANCHOR.replace("anchor-a", "anchor-*")}" holds a wildcard; it must name exactly one resource, e.g. arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/0f6e3a4c-8d9b-4f1e-9c2a-1b2c3d4e5f60`,
+            ]);
+            assert.deepStrictEqual(check("gateway", "arn:aws:s3:::bucket"), [
+                `gateway ARN "arn:aws:s3:::bucket" is not an AgentCore gateway ARN; expected the form arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/support-tools-a1b2c3d4e5`,
+            ]);
+            assert.deepStrictEqual(check("permissionsBoundaryArn", "arn:aws:iam::aws:policy/ReadOnlyAccess"), [
+                `permissionsBoundaryArn "arn:aws:iam::aws:policy/ReadOnlyAccess" is an AWS managed policy; a boundary must be the platform team's own policy (AWS managed ones such as AdministratorAccess bound nothing an agent holds)`,
+            ]);
+        });
+
+        it("knows EKS cluster names", () => {
+            assert.deepStrictEqual(["prod", "0prod", "p_r-o-d", "-prod", "_prod", "", "a".repeat(100), "a".repeat(101), "prod.x"].map((n) => clusterNameViolations(n, ["c"]).length), [0, 0, 0, 1, 1, 1, 0, 1, 1]);
+        });
+
+        it("keeps agents out of the cluster's own namespaces unless the fleet lists them, and inside the list when there is one", () => {
+            const rules = (ns: string, settings: object = {}) => namespaceViolations(ns, settings, ["n"]).map((v) => v.rule);
+            assert.deepStrictEqual(["kube-system", "kube-public", "kube-node-lease", "default", "agents"].map((ns) => rules(ns)), [["kubernetes-namespace"], ["kubernetes-namespace"], ["kubernetes-namespace"], ["kubernetes-namespace"], []]);
+            assert.deepStrictEqual([rules("kube-system", { allowedNamespaces: ["kube-system"] }), rules("agents", { allowedNamespaces: ["support"] }), rules("support", { allowedNamespaces: [] })], [[], ["kubernetes-namespace"], ["kubernetes-namespace"]]);
+            assert.deepStrictEqual([rules("Bad_NS"), rules("supp*")], [["kubernetes-name"], []], "wildcards are the wildcard guardrail's to report");
+            assert.match(namespaceViolations("agents", { allowedNamespaces: [] }, ["n"])[0].message, /not in the fleet's allowedNamespaces \(none\)/);
+        });
+    });
+});
