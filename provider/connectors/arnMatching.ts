@@ -54,6 +54,36 @@ export function globReachesPrefix(pattern: string, prefix: string, ignoreCase = 
     return states.size > 0;
 }
 
+/**
+ * Whether two globs match some text in common (`secret:billing/k-??????` and `secret:billing/*`, say):
+ * the product of their automata reaches both ends. Quadratic in the patterns' lengths.
+ */
+export function globsOverlap(a: string, b: string, ignoreCase = false): boolean {
+    const p = ignoreCase ? a.toLowerCase() : a;
+    const q = ignoreCase ? b.toLowerCase() : b;
+    const seen = new Set<string>();
+    const queue: [number, number][] = [];
+    const visit = (i: number, j: number) => {
+        for (const x of closure(p, new Set([i]))) {
+            for (const y of closure(q, new Set([j]))) {
+                const key = `${x},${y}`;
+                if (!seen.has(key)) { seen.add(key); queue.push([x, y]); }
+            }
+        }
+    };
+    visit(0, 0);
+    while (queue.length > 0) {
+        const [i, j] = queue.shift()!;
+        if (i === p.length && j === q.length) return true;
+        if (i === p.length || j === q.length) continue;
+        const [x, y] = [p[i], q[j]];
+        // One character both can read: any one when both take any, else the literal one takes.
+        const both = x === "*" || x === "?" || y === "*" || y === "?" || x === y;
+        if (both) visit(x === "*" ? i : i + 1, y === "*" ? j : j + 1);
+    }
+    return false;
+}
+
 /** NFA states of a glob reachable without reading a character (a `*` may match nothing). */
 function closure(pattern: string, states: Set<number>): Set<number> {
     const out = new Set(states);
@@ -98,4 +128,13 @@ export function resourceReachesPrefix(pattern: string, prefix: string): boolean 
  */
 export function resourceReachesArnPrefix(policyResource: string, prefix: string): boolean {
     return resourceReachesPrefix(policyResource, prefix.endsWith("*") ? prefix.slice(0, -1) : prefix);
+}
+
+/** Whether a policy Resource pattern and an ARN pattern match some ARN in common. */
+export function resourcesOverlap(pattern: string, other: string): boolean {
+    if (pattern === "*" || other === "*") return true;
+    const p = partsOf(pattern);
+    const o = partsOf(other);
+    if (!p || !o) return globsOverlap(pattern, other);
+    return p.fixed.every((part, i) => globsOverlap(part, o.fixed[i], true)) && globsOverlap(p.resource, o.resource);
 }

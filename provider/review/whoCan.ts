@@ -4,7 +4,8 @@
  * Cedar permits), so an expired agent reaches nothing and a shared OAuth client's scopes count.
  */
 import { ANY_ARN } from "../connectors/arnGrammar";
-import { globMatches, resourceMatches, resourceReachesArnPrefix } from "../connectors/arnMatching";
+import { globMatches, resourceMatches, resourceReachesArnPrefix, resourcesOverlap } from "../connectors/arnMatching";
+import { secretArnsNamed } from "../connectors/aws";
 import { scopesOf, OAUTH_SCOPES } from "../connectors/oauthScopes";
 import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
@@ -157,11 +158,15 @@ function saasPaths(query: Extract<ReachQuery, { kind: "saas" }>, artefacts: Agen
 /**
  * IAM's decision for each action of the agent's policy on the ARN: allowed by an Allow statement whose
  * Resource matches, unless a Deny statement matches too. Conditions other than the expiry (which holds
- * while the agent is active) are reported, not assumed: S3 listing holds only under its s3:prefix.
+ * while the agent is active) are reported, not assumed: S3 listing holds only under its s3:prefix. A
+ * secret's ARN without AWS's 6-character suffix is read as the secret of that name (grants name it so).
  */
 function awsPaths(query: Extract<ReachQuery, { kind: "aws" }>, artefacts: AgentArtefacts): ReachPath[] {
     const statements = (artefacts.aws?.permissionPolicy?.Statement ?? []) as (StatementLike & { Sid?: string })[];
-    const reaches = (p: AwsPermission) => (query.prefix ? resourceReachesArnPrefix(p.resource, query.arn) : resourceMatches(p.resource, query.arn));
+    // A secret asked about by its name (as grants name it) is the secret whose ARN adds AWS's suffix.
+    const secret = query.prefix ? undefined : secretArnsNamed(query.arn);
+    const byName = (p: AwsPermission) => secret !== undefined && !resourceMatches(p.resource, query.arn) && resourcesOverlap(p.resource, secret.pattern);
+    const reaches = (p: AwsPermission) => (query.prefix ? resourceReachesArnPrefix(p.resource, query.arn) : resourceMatches(p.resource, query.arn) || byName(p));
     const denies = awsPermissionsOf(statements).filter((p) => p.effect === "Deny" && reaches(p));
     const denied = (action: string) => denies.some((d) => globMatches(d.action, action, true));
     const paths: ReachPath[] = [];
@@ -170,9 +175,10 @@ function awsPaths(query: Extract<ReachQuery, { kind: "aws" }>, artefacts: AgentA
         const byResource = new Map<string, ReachPath>();
         for (const p of awsPermissionsOf([statement])) {
             if (p.effect !== "Allow" || !reaches(p) || denied(p.action)) continue;
+            const conditions = [...conditionTexts(p), ...(secret?.isSuffixed && byName(p) ? [`only if ${query.arn.split(":").slice(6).join(":")} is the secret's whole name, without AWS's suffix`] : [])];
             const path = byResource.get(p.resource) ?? {
                 ...(grant !== undefined ? { grant } : {}), via: `statement ${statement.Sid ?? "(no Sid)"}`, on: p.resource, actions: [],
-                ...(conditionTexts(p).length > 0 ? { conditions: conditionTexts(p) } : {}),
+                ...(conditions.length > 0 ? { conditions } : {}),
             };
             if (!path.actions.includes(p.action)) path.actions.push(p.action);
             byResource.set(p.resource, path);

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { globMatches, globReachesPrefix, resourceMatches, resourceReachesArnPrefix } from "../../../provider/connectors/arnMatching";
+import { globMatches, globReachesPrefix, globsOverlap, resourceMatches, resourceReachesArnPrefix, resourcesOverlap } from "../../../provider/connectors/arnMatching";
 
 describe("ARN matching as IAM reads a Resource element", () => {
     it("matches * as any run and ? as exactly one character", () => {
@@ -37,5 +37,22 @@ describe("ARN matching as IAM reads a Resource element", () => {
         assert.strictEqual(resourceReachesArnPrefix("arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:sqs:us-east-1:"), true);
         assert.strictEqual(resourceReachesArnPrefix("arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:sqs:us-west-2:"), false);
         assert.strictEqual(resourceReachesArnPrefix("arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/k-??????", "arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/*"), true);
+    });
+
+    it("decides whether two patterns match some ARN in common", () => {
+        assert.strictEqual(globsOverlap("key-??????", "key-AbC123"), true);
+        assert.strictEqual(globsOverlap("key-??????", "key-??????"), true);
+        assert.strictEqual(globsOverlap("key-??????", "key-AbC1234"), false);
+        assert.strictEqual(globsOverlap("key-??????", "key-x-??????"), false, "8 characters after key- against 6");
+        assert.strictEqual(globsOverlap("a*b", "*c"), false, "one ends in b, the other in c");
+        assert.strictEqual(globsOverlap("a*", "*z"), true);
+        assert.strictEqual(globsOverlap("in*/x", "in?"), false);
+        assert.strictEqual(globsOverlap("ABC", "abc", true), true);
+        assert.strictEqual(globsOverlap("ABC", "abc"), false);
+        const secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/k";
+        assert.strictEqual(resourcesOverlap(`${secret}-??????`, `${secret}-??????`), true);
+        assert.strictEqual(resourcesOverlap(`${secret}-AbC123`, `${secret}-??????`), true);
+        assert.strictEqual(resourcesOverlap(`${secret}-AbC123`, `${secret.replace("us-east-1", "us-west-2")}-??????`), false);
+        assert.strictEqual(resourcesOverlap("*", `${secret}-??????`), true);
     });
 });

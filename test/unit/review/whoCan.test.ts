@@ -117,6 +117,42 @@ describe("who-can: AWS ARNs, judged by the IAM simulator", function () {
         assert.deepStrictEqual((await whoCan(dir, `${SECRET("payroll/")}*`)).answer.agents, []);
     });
 
+    it("reads a secret's ARN without AWS's suffix as the secret of that name, as the simulator decides on its real ARN", async () => {
+        const docs = [
+            agentDoc("by-name", { grants: [{ connector: "aws.secretsmanager", access: "read", resources: [SECRET("billing/stripe-key")] }] }),
+            agentDoc("by-full-arn", { approval, grants: [{ connector: "aws.secretsmanager", access: "write", resources: [SECRET("billing/stripe-key-AbC123")] }] }),
+            agentDoc("longer-name", { grants: [{ connector: "aws.secretsmanager", access: "read", resources: [SECRET("billing/stripe-key-old")] }] }),
+            agentDoc("explicit", { grants: [{ connector: "aws.iam", actions: ["secretsmanager:GetSecretValue"], resources: [SECRET("billing/stripe-key-AbC123-XyZ789")] }] }),
+            agentDoc("by-prefix", { grants: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*"] }] }),
+        ];
+        const secretsDir = fleetDir(docs);
+        const realArn = SECRET("billing/stripe-key-AbC123");
+        const byName = await whoCan(secretsDir, SECRET("billing/stripe-key"));
+        assert.strictEqual(byName.code, 0);
+        assert.deepStrictEqual(byName.answer.agents.map((a) => [a.name, a.actions]),
+            [["by-full-arn", ["secretsmanager:PutSecretValue"]], ["by-name", ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]]]);
+        for (const doc of docs) {
+            const name = (doc.metadata as { name: string }).name;
+            const policy = (await show(docs, name)).aws?.permissionPolicy;
+            const reported = new Set(byName.answer.agents.find((a) => a.name === name)?.actions ?? []);
+            for (const action of actionsOf(policy).filter((a) => a.startsWith("secretsmanager:"))) {
+                const verdict = await simulate(policy, action, realArn);
+                assert.strictEqual(reported.has(action), verdict === "Allowed", `${name} ${action} on ${realArn}: who-can ${reported.has(action) ? "allows" : "denies"}, the simulator says ${verdict}`);
+            }
+        }
+        // Asked with a suffix, the suffix is AWS's; a secret whose whole name ends so is named with a condition.
+        const suffixed = await whoCan(secretsDir, realArn);
+        assert.deepStrictEqual(suffixed.answer.agents.map((a) => [a.name, a.paths.map((p) => p.conditions ?? [])]), [
+            ["by-full-arn", [[]]], ["by-name", [[]]],
+            ["explicit", [["only if billing/stripe-key-AbC123 is the secret's whole name, without AWS's suffix"]]],
+        ]);
+        assert.strictEqual(await simulate((await show(docs, "explicit")).aws?.permissionPolicy, "secretsmanager:GetSecretValue", SECRET("billing/stripe-key-AbC123-XyZ789")), "Allowed");
+        const ambiguous = await whoCan(secretsDir, SECRET("billing/stripe-key-old"));
+        assert.deepStrictEqual(ambiguous.answer.agents.map((a) => [a.name, a.paths.map((p) => p.conditions ?? [])]), [["longer-name", [[]]]]);
+        const oldName = await whoCan(secretsDir, SECRET("billing/stripe"));
+        assert.deepStrictEqual(oldName.answer.agents, [], "billing/stripe-key-?????? is not a secret named billing/stripe");
+    });
+
     it("filters by --action with IAM's case-insensitive matching, wildcards included", async () => {
         const arn = `${TABLE}`;
         assert.deepStrictEqual((await whoCan(dir, arn, "--action", "dynamodb:query")).answer.agents.map((a) => a.actions), [["dynamodb:Query"]]);
