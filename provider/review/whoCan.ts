@@ -7,6 +7,7 @@ import { ANY_ARN } from "../connectors/arnGrammar";
 import { globMatches, resourceMatches, resourceReachesArnPrefix, resourcesOverlap } from "../connectors/arnMatching";
 import { secretArnsNamed } from "../connectors/aws";
 import { scopesOf, OAUTH_SCOPES } from "../connectors/oauthScopes";
+import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
 import { AwsPermission, awsPermissionsOf, KubernetesPermission, rbacPermissionsOf, saasPermissionsOf, StatementLike } from "../model/permissions";
@@ -100,22 +101,89 @@ export interface ReachingAgent {
 /**
  * The valid agents that reach `query` with at least one action (matching `action`, when given), sorted by
  * name. `agents` are declarations that passed every guardrail; the fleet's OAuth sharing is computed from
- * them all (an expired agent shares nothing).
+ * them all (an expired agent shares nothing). An agent whose RBAC rules let it act as another agent's
+ * service account (running pods as it, connecting to its pods, minting its tokens) reaches whatever that
+ * agent reaches, through as many such steps as there are: those paths say so in `via` and `conditions`.
  */
 export function whoCan(query: ReachQuery, agents: readonly AgentDeclaration[], settings: ResolvedSettings, now: Date, action?: string): ReachingAgent[] {
     const shared = sharedOauthScopesOf(agents, settings, now);
+    const built = agents.map((decl) => buildAgentArtefacts(resolveAgent(decl, settings, now), settings, { sharedOauthScopes: shared(decl.metadata.name) }));
+    const own = built.map((artefacts) => [...reachPaths(query, artefacts), ...mountPaths(query, artefacts)]);
+    const steps = built.map((artefacts, i) => serviceAccountSteps(artefacts, i, built));
     const out: ReachingAgent[] = [];
-    for (const decl of agents) {
-        const artefacts = buildAgentArtefacts(resolveAgent(decl, settings, now), settings, { sharedOauthScopes: shared(decl.metadata.name) });
-        const paths = reachPaths(query, artefacts).map((p) => ({ ...p, actions: p.actions.filter((a) => action === undefined || actionMatches(query, action, a)) }))
+    built.forEach((artefacts, i) => {
+        const paths = [...own[i], ...indirectPaths(i, own, steps, built)]
+            .map((p) => ({ ...p, actions: p.actions.filter((a) => action === undefined || actionMatches(query, action, a)) }))
             .filter((p) => p.actions.length > 0);
-        if (paths.length === 0) continue;
+        if (paths.length === 0) return;
         out.push({
             name: artefacts.name, owner: { team: artefacts.owner.team, contact: artefacts.owner.contact }, expiresAt: artefacts.expiresAt,
             actions: [...new Set(paths.flatMap((p) => p.actions))].sort(), paths,
         });
-    }
+    });
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** One step from an agent to another agent's service account: the Role that allows it and why. */
+interface ServiceAccountStep {
+    to: number;
+    text: string;
+}
+
+/** The other agents whose service accounts an active agent's Roles let it act as. */
+function serviceAccountSteps(artefacts: AgentArtefacts, self: number, built: readonly AgentArtefacts[]): ServiceAccountStep[] {
+    if (artefacts.effect !== "active") return [];
+    const steps: ServiceAccountStep[] = [];
+    for (const role of rolesOf(artefacts)) {
+        for (const rule of role.rules) {
+            const actedAs = serviceAccountsActedAs(rule);
+            if (!actedAs) continue;
+            built.forEach((other, to) => {
+                const account = (other.kubernetes?.manifests ?? []).find((m) => m.kind === "ServiceAccount");
+                if (to === self || !account || account.metadata.namespace !== role.metadata.namespace) return;
+                if (actedAs.names && !actedAs.names.includes(account.metadata.name)) return;
+                if (steps.some((s) => s.to === to)) return;
+                steps.push({ to, text: `Role ${role.metadata.namespace}/${role.metadata.name} ${actedAs.reason}: it acts as ${other.name} (service account ${account.metadata.namespace}/${account.metadata.name})` });
+            });
+        }
+    }
+    return steps;
+}
+
+/** What the agents an agent can act as reach, breadth first (the shortest chain of steps), each agent once. */
+function indirectPaths(from: number, own: readonly ReachPath[][], steps: readonly ServiceAccountStep[][], built: readonly AgentArtefacts[]): ReachPath[] {
+    const chains = new Map<number, ServiceAccountStep[]>([[from, []]]);
+    const queue = [from];
+    const paths: ReachPath[] = [];
+    while (queue.length > 0) {
+        const at = queue.shift()!;
+        for (const step of steps[at]) {
+            if (chains.has(step.to)) continue;
+            const chain = [...chains.get(at)!, step];
+            chains.set(step.to, chain);
+            queue.push(step.to);
+            const names = chain.map((s) => built[s.to].name).join(" → ");
+            for (const p of own[step.to]) {
+                const { grant: _theirs, ...rest } = p;
+                paths.push({ ...rest, via: `as ${names}: ${p.via}`, conditions: [...chain.map((s) => `indirectly: ${s.text}`), ...(p.conditions ?? [])] });
+            }
+        }
+    }
+    return paths;
+}
+
+/** Secrets and config maps a pod the agent may create can mount: read, though no rule names them. */
+function mountPaths(query: ReachQuery, artefacts: AgentArtefacts): ReachPath[] {
+    if (artefacts.effect !== "active" || query.kind !== "kubernetes" || query.subresource !== undefined) return [];
+    if (!(query.resource === "secrets" || query.resource === "configmaps") || (query.group !== undefined && query.group !== "")) return [];
+    return rolesOf(artefacts).filter((role) => role.metadata.namespace === query.namespace).flatMap((role) => role.rules.flatMap((rule) => {
+        const actedAs = serviceAccountsActedAs(rule);
+        return actedAs?.mountsAny ? [{ via: `Role ${role.metadata.namespace}/${role.metadata.name}`, on: query.resource, actions: ["get"], conditions: [`indirectly: ${actedAs.reason}`] }] : [];
+    }));
+}
+
+function rolesOf(artefacts: AgentArtefacts) {
+    return (artefacts.kubernetes?.manifests ?? []).filter((m): m is Extract<typeof m, { kind: "Role" }> => m.kind === "Role");
 }
 
 /** `--action`: an IAM action (IAM's case-insensitive matching, `*`/`?` allowed), or exactly a verb, scope or tool. */
@@ -202,9 +270,8 @@ function conditionTexts(p: AwsPermission): string[] {
 
 /** RBAC rules of the agent's Roles that reach the resource (its subresources too, unless the query names one). */
 function kubernetesPaths(query: Extract<ReachQuery, { kind: "kubernetes" }>, artefacts: AgentArtefacts): ReachPath[] {
-    const roles = (artefacts.kubernetes?.manifests ?? []).filter((m): m is Extract<typeof m, { kind: "Role" }> => m.kind === "Role");
     const paths: ReachPath[] = [];
-    for (const role of roles) {
+    for (const role of rolesOf(artefacts)) {
         const matching = rbacPermissionsOf(role.metadata.namespace, role.rules).filter((p) => kubernetesReaches(p, query));
         const byResource = new Map<string, ReachPath>();
         for (const p of matching) {

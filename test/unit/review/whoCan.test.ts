@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { agentDoc, FLEET, fleetDir, show, simulate, simulateRequest } from "../../helpers/attacks";
 import { cli, NOW } from "../../helpers/fixtures";
 
@@ -26,7 +27,7 @@ const AWS_FLEET = [
 
 interface Answer {
     resource: string;
-    agents: { name: string; owner: { team: string; contact: string }; actions: string[]; paths: { grant?: number; on: string; actions: string[]; conditions?: string[]; through?: string[] }[] }[];
+    agents: { name: string; owner: { team: string; contact: string }; actions: string[]; paths: { grant?: number; via: string; on: string; actions: string[]; conditions?: string[]; through?: string[] }[] }[];
     valid: boolean;
     invalid: { name: string | null; errors: { rule: string }[] }[];
 }
@@ -236,6 +237,148 @@ describe("who-can: Kubernetes, SaaS and gateway tools", () => {
             assert.strictEqual(code, 0);
             assert.deepStrictEqual(answer.agents, [], resource);
         }
+    });
+});
+
+/**
+ * Kubernetes's RBAC authorizer as its documentation states it ("Using RBAC Authorization": Role rules,
+ * RoleBinding subjects, `resource/subresource`, resourceNames, `*`), written here from that text and
+ * applied to the manifests `show --json` prints: it shares no code with who-can.
+ */
+interface RbacRequest { namespace: string; group: string; resource: string; subresource?: string; name: string; verb: string }
+function rbacAllows(manifests: any[], account: { namespace: string; name: string }, r: RbacRequest): boolean {
+    const bindings = manifests.filter((m) => m.kind === "RoleBinding" && m.metadata.namespace === r.namespace
+        && m.subjects.some((s: any) => s.kind === "ServiceAccount" && s.namespace === account.namespace && s.name === account.name));
+    const requested = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+    return bindings.some((b) => manifests.filter((m) => m.kind === "Role" && m.metadata.namespace === r.namespace && m.metadata.name === b.roleRef.name)
+        .some((role) => role.rules.some((rule: any) => (rule.verbs.includes(r.verb) || rule.verbs.includes("*"))
+            && (rule.apiGroups.includes(r.group) || rule.apiGroups.includes("*"))
+            && (rule.resources.includes(requested) || rule.resources.includes("*"))
+            && (!rule.resourceNames?.length || rule.resourceNames.includes(r.name)))));
+}
+
+describe("who-can: Kubernetes judged by the RBAC authorizer's documented rules, tools by cedar-wasm", function () {
+    this.timeout(120_000);
+    const docs = [
+        agentDoc("cm-reader", { identity: { kubernetes: { namespace: "agents" } }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["configmaps"], verbs: ["get", "list"] }] }),
+        agentDoc("named-secret", { identity: { kubernetes: { namespace: "agents" } }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["secrets"], resourceNames: ["smtp"], verbs: ["get"] }] }),
+        agentDoc("log-reader", { identity: { kubernetes: { namespace: "agents" } }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["pods/log"], verbs: ["get"] }, { connector: "kubernetes", namespace: "billing", access: "read", resources: ["pods"] }] }),
+        agentDoc("deployer", { approval, identity: { kubernetes: { namespace: "agents" } }, grants: [{ connector: "kubernetes", namespace: "production", apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch", "get"] }] }),
+        agentDoc("apps-cm", { approval, identity: { kubernetes: { namespace: "tools" } }, grants: [{ connector: "kubernetes", namespace: "production", apiGroups: ["apps", ""], resources: ["configmaps", "secrets"], resourceNames: ["db-password"], verbs: ["get", "update"] }] }),
+    ];
+    const GROUPS = ["", "apps", "extensions"];
+    const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
+    const QUERIES: [string, Omit<RbacRequest, "verb" | "namespace" | "group"> & { group?: string }][] = [
+        ["configmaps/settings", { resource: "configmaps", name: "settings" }],
+        ["secrets/smtp", { resource: "secrets", name: "smtp" }],
+        ["secrets/db-password", { resource: "secrets", name: "db-password" }],
+        ["pods/web-1", { resource: "pods", name: "web-1" }],
+        ["pods/web-1/log", { resource: "pods", subresource: "log", name: "web-1" }],
+        ["pods/web-1/exec", { resource: "pods", subresource: "exec", name: "web-1" }],
+        ["deployments.apps/api", { resource: "deployments", group: "apps", name: "api" }],
+        ["deployments.extensions/api", { resource: "deployments", group: "extensions", name: "api" }],
+        ["configmaps.apps/db-password", { resource: "configmaps", group: "apps", name: "db-password" }],
+    ];
+
+    it("names exactly the agents and verbs the authorizer allows, for every namespace, resource, group, name and subresource", async () => {
+        const dir = fleetDir(docs);
+        const shown = await Promise.all(docs.map((d) => show(docs, (d.metadata as { name: string }).name)));
+        const manifests = shown.flatMap((s) => s.kubernetes?.manifests ?? []);
+        let allowed = 0;
+        for (const namespace of ["support", "production", "billing", "agents"]) {
+            for (const [path, q] of QUERIES) {
+                const { code, answer } = await whoCan(dir, `k8s:${namespace}/${path}`);
+                assert.strictEqual(code, 0);
+                // Direct paths on exactly the resource asked about (a resource's answer also lists its subresources as "get pods/log").
+                const reported = answer.agents.map((a) => [a.name, a.paths.filter((p) => !p.conditions?.some((c) => c.startsWith("indirectly:")))
+                    .flatMap((p) => p.actions).filter((verb) => !verb.includes(" ")).sort()] as [string, string[]])
+                    .filter(([, verbs]) => verbs.length > 0);
+                const expected = shown.map((s): [string, string[]] => {
+                    const account = s.kubernetes.manifests.find((m: any) => m.kind === "ServiceAccount").metadata;
+                    const verbs = VERBS.filter((verb) => (q.group !== undefined ? [q.group] : GROUPS).some((group) => rbacAllows(manifests, account, { ...q, namespace, group, verb })));
+                    return [s.name, verbs.sort()];
+                }).filter(([, verbs]) => verbs.length > 0);
+                allowed += expected.length;
+                assert.deepStrictEqual(reported, expected, `k8s:${namespace}/${path}`);
+            }
+        }
+        assert.strictEqual(allowed, 7, "the cases include allowed requests, not only denials");
+    });
+
+    it("names exactly the agents whose Cedar policies cedar-wasm permits for each tool of the gateway", async () => {
+        const toolDocs = [
+            agentDoc("helper", { grants: [{ connector: "tool.helpdesk", tools: ["crm/lookupCustomer", "kb/search"] }] }),
+            agentDoc("refunder", { approval, grants: [{ connector: "tool.helpdesk", access: "write", tools: ["crm/issueRefund"] }] }),
+            agentDoc("searcher", { grants: [{ connector: "tool.helpdesk", tools: ["kb/search"] }] }),
+            agentDoc("retired", { expiresAt: "2026-11-01T00:00:00Z", onExpiry: "disable", grants: [{ connector: "tool.helpdesk", tools: ["crm/issueRefund"] }] }),
+        ];
+        const dir = fleetDir(toolDocs);
+        const names = toolDocs.map((d) => (d.metadata as { name: string }).name);
+        const shown = await Promise.all(names.map((n) => show(toolDocs, n)));
+        const policies: cedar.PolicySet = { staticPolicies: Object.fromEntries(shown.flatMap((s) => (s.cedar ?? []).map((c: any) => [c.name, c.statement]))) };
+        const gateway = (FLEET.spec.gateways as Record<string, string>).helpdesk;
+        const permits = (agent: string, tool: string) => {
+            const principal = { type: "AgentCore::IamEntity", id: `arn:aws:sts::${ACCOUNT}:assumed-role/agent-${agent}/session-1` };
+            const answer = cedar.isAuthorized({
+                principal, action: { type: "AgentCore::Action", id: tool.replace("/", "___") }, resource: { type: "AgentCore::Gateway", id: gateway },
+                context: {}, policies, entities: [{ uid: principal, attrs: { id: principal.id }, parents: [] }],
+            });
+            if (answer.type !== "success") throw new Error(JSON.stringify(answer.errors));
+            return answer.response.decision === "allow";
+        };
+        let allowed = 0;
+        for (const tool of ["crm/lookupCustomer", "crm/issueRefund", "kb/search", "kb/delete"]) {
+            const { answer } = await whoCan(dir, `tool:helpdesk/${tool}`);
+            const expected = names.filter((n) => permits(n, tool));
+            allowed += expected.length;
+            assert.deepStrictEqual(answer.agents.map((a) => a.name), expected, tool);
+        }
+        assert.strictEqual(allowed, 4);
+    });
+});
+
+describe("who-can: an agent that can act as another agent's service account reaches what that agent reaches", function () {
+    this.timeout(120_000);
+    const docs = [
+        agentDoc("irsa-reader", { identity: { kubernetes: { namespace: "agents" }, aws: { trust: "irsa" } }, grants: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::payroll/*"] }] }),
+        agentDoc("pod-maker", { approval, identity: { kubernetes: { namespace: "builders" } }, grants: [{ connector: "kubernetes", namespace: "agents", apiGroups: ["apps"], resources: ["deployments"], verbs: ["create"] }] }),
+        agentDoc("token-minter", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "builders", resources: ["serviceaccounts/token"], resourceNames: ["pod-maker"], verbs: ["create"] }] }),
+        agentDoc("other-minter", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "builders", resources: ["serviceaccounts/token"], resourceNames: ["someone-else"], verbs: ["create"] }] }),
+        agentDoc("pod-reader", { identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "agents", access: "read", resources: ["pods"] }] }),
+    ];
+
+    it("follows each step (deployments written, tokens minted) to the AWS grant at the end, as the authorizer and the simulator decide", async () => {
+        const dir = fleetDir(docs);
+        const { code, answer } = await whoCan(dir, "arn:aws:s3:::payroll/2026/12.csv");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(answer.agents.map((a) => [a.name, a.actions, a.paths.map((p) => p.via)]), [
+            ["irsa-reader", ["s3:GetObject"], ["statement Grant0S3Objects"]],
+            ["pod-maker", ["s3:GetObject"], ["as irsa-reader: statement Grant0S3Objects"]],
+            ["token-minter", ["s3:GetObject"], ["as pod-maker → irsa-reader: statement Grant0S3Objects"]],
+        ]);
+        assert.deepStrictEqual(answer.agents[2].paths[0].conditions, [
+            "indirectly: Role builders/agent-token-minter mints tokens for service accounts: it acts as pod-maker (service account builders/pod-maker)",
+            "indirectly: Role agents/agent-pod-maker writing deployments runs pods as any service account of the namespace and mounts any secret or config map there: it acts as irsa-reader (service account agents/irsa-reader)",
+        ]);
+        // Each step, judged: the authorizer allows it, and the last identity's policy allows the read.
+        const shown = await Promise.all(docs.map((d) => show(docs, (d.metadata as { name: string }).name)));
+        const manifests = shown.flatMap((s) => s.kubernetes?.manifests ?? []);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "token-minter" }, { namespace: "builders", group: "", resource: "serviceaccounts", subresource: "token", name: "pod-maker", verb: "create" }), true);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "other-minter" }, { namespace: "builders", group: "", resource: "serviceaccounts", subresource: "token", name: "pod-maker", verb: "create" }), false);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "builders", name: "pod-maker" }, { namespace: "agents", group: "apps", resource: "deployments", name: "x", verb: "create" }), true);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "pod-reader" }, { namespace: "agents", group: "", resource: "pods", name: "x", verb: "create" }), false);
+        assert.strictEqual(await simulate(shown[0].aws.permissionPolicy, "s3:GetObject", "arn:aws:s3:::payroll/2026/12.csv"), "Allowed");
+    });
+
+    it("counts the secrets and config maps a pod it may create can mount", async () => {
+        const dir = fleetDir(docs);
+        const { answer } = await whoCan(dir, "k8s:agents/secrets/irsa-reader-token");
+        assert.deepStrictEqual(answer.agents.map((a) => [a.name, a.paths.map((p) => [p.via, p.actions])]), [
+            ["pod-maker", [["Role agents/agent-pod-maker", ["get"]]]],
+            ["token-minter", [["as pod-maker: Role agents/agent-pod-maker", ["get"]]]],
+        ]);
+        assert.deepStrictEqual((await whoCan(dir, "k8s:agents/secrets/irsa-reader-token", "--action", "list")).answer.agents, []);
+        assert.deepStrictEqual((await whoCan(dir, "k8s:agents/pods/x/log")).answer.agents, []);
     });
 });
 
