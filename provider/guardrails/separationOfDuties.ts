@@ -7,6 +7,8 @@
  */
 import { resourceReachesArnPrefix } from "../connectors/arnMatching";
 import { catalog } from "../connectors/catalog";
+import type { GrantExpansion } from "../connectors/contract";
+import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { scopesOf } from "../connectors/oauthScopes";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { isDns1123Label } from "../declarations/names";
@@ -14,7 +16,7 @@ import { isExpired, parseInstant } from "../declarations/clock";
 import type { AgentDeclaration, Duty, SeparationOfDutiesRule } from "../declarations/types";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
 import { Permission, PermissionLevel, permissionsOfExpansions } from "../model/permissions";
-import { placeholderContext } from "../model/resolvedAgent";
+import { kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
 import type { ResolvedSettings } from "../model/settings";
 import { identityGroups } from "./identities";
 
@@ -71,17 +73,27 @@ export interface DutyConflict {
     rule: SeparationOfDutiesRule;
     /** Per duty, which holder (index) holds it through which permissions. */
     duties: { duty: Duty; held: { holder: number; permissions: Permission[] }[] }[];
+    /** Holders whose identity this one can act as, each with the step that reaches it. */
+    actsAs?: { holder: number; step: ActingStep }[];
+}
+
+/** A holder acting as another holder's identity through one of its grants (an RBAC rule reaching that service account). */
+export interface ActingStep {
+    to: number;
+    grant?: number;
+    reason: string;
 }
 
 /**
  * The rules each holder breaks, judged with the holders it shares an identity with (`groups`: sets of
- * holder indexes whose workloads receive each other's credentials). A holder is reported when the group
- * holds every duty of a rule and it holds at least one of them itself.
+ * holder indexes whose workloads receive each other's credentials) and those it can act as (`acting`,
+ * followed step by step; what they hold, it holds). A holder is reported when these hold every duty of a
+ * rule and it holds at least one of them itself or through a holder it acts as.
  */
-export function dutyConflicts(holders: readonly DutyHolder[], rules: readonly SeparationOfDutiesRule[], groups: readonly (readonly number[])[] = []): DutyConflict[][] {
+export function dutyConflicts(holders: readonly DutyHolder[], rules: readonly SeparationOfDutiesRule[], groups: readonly (readonly number[])[] = [], acting: readonly (readonly ActingStep[])[] = []): DutyConflict[][] {
     const groupOf = (i: number) => groups.find((g) => g.includes(i)) ?? [i];
     return holders.map((_, i) => {
-        const members = groupOf(i);
+        const { members, own } = reachableHolders(i, groupOf, acting);
         const conflicts: DutyConflict[] = [];
         for (const rule of rules) {
             const permissions = members.flatMap((m) => holders[m].permissions.map((p) => ({ p, holder: m })));
@@ -92,10 +104,36 @@ export function dutyConflicts(holders: readonly DutyHolder[], rules: readonly Se
                 held: members.map((m) => ({ holder: m, permissions: held[d].filter((p) => permissions.some((x) => x.p === p && x.holder === m)) }))
                     .filter((h) => h.permissions.length > 0),
             }));
-            if (duties.some((d) => d.held.some((h) => h.holder === i))) conflicts.push({ rule, duties });
+            if (duties.some((d) => d.held.some((h) => own.has(h.holder)))) conflicts.push({ rule, duties, actsAs: [...own].filter(([m]) => m !== i).map(([holder, step]) => ({ holder, step: step! })) });
         }
         return conflicts;
     });
+}
+
+/**
+ * The holders whose permissions count for holder `i`: its identity group, the holders it acts as and
+ * their groups, transitively. `own` are those whose duties are its own, each with the first acting step
+ * (one of `i`'s grants) on the way: itself, and every holder reached by acting steps from it or from
+ * what it owns, and their groups. A holder sharing `i`'s identity, and what that holder acts as, are
+ * judged on their own.
+ */
+function reachableHolders(i: number, groupOf: (i: number) => readonly number[], acting: readonly (readonly ActingStep[])[]): { members: number[]; own: Map<number, ActingStep | undefined> } {
+    const reached = new Map<number, { own: boolean; first?: ActingStep }>([[i, { own: true }]]);
+    const queue = [i];
+    const visit = (h: number, own: boolean, first: ActingStep | undefined) => {
+        const before = reached.get(h);
+        if (before && (before.own || !own)) return;
+        reached.set(h, { own, ...(first ? { first } : {}) });
+        queue.push(h);
+    };
+    while (queue.length > 0) {
+        const h = queue.shift()!;
+        const { own, first } = reached.get(h)!;
+        for (const m of groupOf(h)) visit(m, own && h !== i, first);
+        for (const step of acting[h] ?? []) visit(step.to, own, h === i ? step : first);
+    }
+    const members = [...reached.keys()].sort((a, b) => a - b);
+    return { members, own: new Map(members.filter((m) => reached.get(m)!.own).map((m) => [m, reached.get(m)!.first])) };
 }
 
 /** `aws.secretsmanager read`, `oauth.slack write on chat:write`: a duty as messages name it. */
@@ -118,10 +156,16 @@ export function dutyViolation(conflict: DutyConflict, self: number, holders: rea
     const parts = conflict.duties.map(({ duty, held }) => `${dutyText(duty)} by ${held.map((h) => {
         const grants = [...new Set(h.permissions.map((p) => p.grant).filter((g): g is number => g !== undefined))].sort((a, b) => a - b);
         const through = [...new Set(h.permissions.flatMap((p) => (p.kind === "saas" ? p.through ?? [] : [])))];
-        const whose = h.holder === self ? "" : ` of agent "${holders[h.holder].name}", which shares this agent's identity`;
-        return `${grants.map((g) => `grant ${g}${whose} (${grantAt(h.holder, g)})`).join(", ")}${through.length ? ` through the OAuth client shared with ${through.join(", ")}` : ""}`;
+        const acting = conflict.actsAs?.find((a) => a.holder === h.holder);
+        const whose = h.holder === self ? "" : acting ? ` of agent "${holders[h.holder].name}", which this agent can act as (${acting.step.reason})`
+            : ` of agent "${holders[h.holder].name}", which shares this agent's identity`;
+        const indirect = [...new Set(h.permissions.flatMap((p) => (p.indirect ? [p.indirect] : [])))];
+        return `${grants.map((g) => `grant ${g}${whose} (${grantAt(h.holder, g)})`).join(", ")}${through.length ? ` through the OAuth client shared with ${through.join(", ")}` : ""}${indirect.length ? ` (indirectly: ${indirect.join("; ")})` : ""}`;
     }).join(" and ")}`);
-    const path: FieldPath = own.length > 0 ? ["spec", "grants", Math.min(...own)] : ["metadata", "name"];
+    // Held only through agents it acts as: the grant that lets it act as them is where the conflict is.
+    const stepGrants = (conflict.actsAs ?? []).map((a) => a.step.grant).filter((g): g is number => g !== undefined && own.length === 0);
+    const at = [...own, ...stepGrants];
+    const path: FieldPath = at.length > 0 ? ["spec", "grants", Math.min(...at)] : ["metadata", "name"];
     return {
         path, rule: "separation-of-duties",
         message: `${ruleText(conflict.rule)}: this agent holds every duty it forbids — ${parts.join("; ")}; move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners`,
@@ -138,14 +182,25 @@ export function declarationDutyConflicts(decls: readonly AgentDeclaration[], set
     const rules = settings.separationOfDuties ?? [];
     if (rules.length === 0) return { holders: [], conflicts: decls.map(() => []) };
     const shared = sharedOauthScopesOf(decls, settings, now);
-    const holders: DutyHolder[] = decls.map((decl) => {
+    const expansions = decls.map((decl) => {
         const name = decl.metadata.name;
         const expiresAt = parseInstant(decl.spec.expiresAt);
         const usable = expiresAt !== undefined && !isExpired(expiresAt, now) && decl.spec.grants.every((g) => catalog.validate(g).length === 0);
-        const expansions = usable ? catalog.expand(decl.spec.grants, { ...placeholderContext(name, settings), sharedOauthScopes: shared(name) }) : [];
-        return { name, permissions: permissionsOfExpansions(expansions) };
+        return usable ? catalog.expand(decl.spec.grants, { ...placeholderContext(name, settings), sharedOauthScopes: shared(name) }) : [];
     });
-    return { holders, conflicts: dutyConflicts(holders, rules, identityGroups(decls, settings)) };
+    const holders: DutyHolder[] = decls.map((decl, i) => ({ name: decl.metadata.name, permissions: permissionsOfExpansions(expansions[i]) }));
+    return { holders, conflicts: dutyConflicts(holders, rules, identityGroups(decls, settings), actingSteps(decls, expansions, settings)) };
+}
+
+/** For each agent, the other agents whose service accounts its RBAC grants let it act as (connectors/kubernetes decides which rules do). */
+function actingSteps(decls: readonly AgentDeclaration[], expansions: readonly GrantExpansion[][], settings: ResolvedSettings): ActingStep[][] {
+    const accounts = decls.map((decl) => kubernetesIdentityOf(decl, settings));
+    return expansions.map((list, i) => list.flatMap((e) => (e.rbac ? e.rbac.rules.map((rule) => ({ e, rule })) : [])).flatMap(({ e, rule }) => {
+        const actedAs = serviceAccountsActedAs(rule);
+        if (!actedAs) return [];
+        return accounts.flatMap((account, to): ActingStep[] => (to !== i && account && account.namespace === e.rbac!.namespace
+            && (!actedAs.names || actedAs.names.includes(account.serviceAccount)) ? [{ to, grant: e.index, reason: actedAs.reason }] : []));
+    }));
 }
 
 /** The violations of `declarationDutyConflicts`; `grantAt(agent, grant)` says where a grant is written. */

@@ -6,7 +6,7 @@
  */
 import type { GrantExpansion, RbacRule } from "../connectors/contract";
 import { iamActions } from "../connectors/iamData";
-import { isReadVerb } from "../connectors/kubernetes";
+import { isReadVerb, serviceAccountsActedAs } from "../connectors/kubernetes";
 import { scopesOf } from "../connectors/oauthScopes";
 import { hasWildcard } from "../connectors/wildcards";
 import type { Access } from "../declarations/types";
@@ -20,6 +20,8 @@ interface PermissionBase {
     grant?: number;
     /** The stack resource that grants it, as messages name it (stacks). */
     source?: string;
+    /** Held through another permission, not named by any rule: why (a pod the holder may create mounts it). */
+    indirect?: string;
 }
 
 /** One IAM action on one Resource pattern of a statement. */
@@ -113,6 +115,16 @@ export function rbacPermissionsOf(namespace: string, rules: readonly RbacRule[],
     }))));
 }
 
+/** Every secret and config map of the namespace, read: what a pod the rules let their holder create can mount. */
+export function mountedPermissionsOf(namespace: string, rules: readonly RbacRule[], grant?: number): KubernetesPermission[] {
+    const mounting = rules.map((rule) => serviceAccountsActedAs(rule)).find((a) => a?.mountsAny);
+    if (!mounting) return [];
+    return ["secrets", "configmaps"].map((resource): KubernetesPermission => ({
+        kind: "kubernetes", namespace, apiGroups: [""], resource, verb: "get", level: "read", indirect: mounting.reason,
+        ...(grant !== undefined ? { grant } : {}),
+    }));
+}
+
 /** The effective scopes of an OAuth grant: each at its vendor's level (admin scopes write), noting those obtained through a shared client. */
 export function saasPermissionsOf(oauth: NonNullable<GrantExpansion["oauth"]>, grant?: number): SaasPermission[] {
     const levels = scopesOf(oauth.vendor) ?? {};
@@ -133,7 +145,7 @@ export function toolPermissionsOf(gateway: string, tools: readonly string[], acc
 export function permissionsOfExpansions(expansions: readonly GrantExpansion[]): Permission[] {
     return expansions.flatMap((e): Permission[] => [
         ...awsPermissionsOf(e.statements, () => e.index),
-        ...(e.rbac ? rbacPermissionsOf(e.rbac.namespace, e.rbac.rules, e.index) : []),
+        ...(e.rbac ? [...rbacPermissionsOf(e.rbac.namespace, e.rbac.rules, e.index), ...mountedPermissionsOf(e.rbac.namespace, e.rbac.rules, e.index)] : []),
         ...(e.oauth ? saasPermissionsOf(e.oauth, e.index) : []),
         ...(e.tools ? toolPermissionsOf(e.tools.gateway, e.tools.tools, e.access, e.index) : []),
     ]);

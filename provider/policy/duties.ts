@@ -10,7 +10,7 @@ import { OAUTH_VENDOR_IDS } from "../connectors/oauthScopes";
 import { OAUTH_TOKEN_ACTION } from "../connectors/saas";
 import type { SeparationOfDutiesRule } from "../declarations/types";
 import { DutyHolder, dutyConflicts, dutyRuleViolations, dutyText, ruleText } from "../guardrails/separationOfDuties";
-import { awsPermissionsOf, Permission, rbacPermissionsOf, SaasPermission, ToolPermission } from "../model/permissions";
+import { awsPermissionsOf, mountedPermissionsOf, Permission, rbacPermissionsOf, SaasPermission, ToolPermission } from "../model/permissions";
 import { agentRolesOf, agentServiceAccountsOf, objectName } from "./agentRoles";
 import { boundAgentAccounts, referencedRole } from "./kubernetes";
 import { permissionSourcesOf } from "./permissions";
@@ -88,7 +88,7 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
                 apiGroups: listOf(r.apiGroups), resources: listOf(r.resources), verbs: listOf(r.verbs),
                 ...(listOf(r.resourceNames).length > 0 ? { resourceNames: listOf(r.resourceNames) } : {}),
             }));
-            permissions.push(...rbacPermissionsOf(namespace, normalized).map((p) => ({ ...p, source: labelOf(binding) })));
+            permissions.push(...[...rbacPermissionsOf(namespace, normalized), ...mountedPermissionsOf(namespace, normalized)].map((p) => ({ ...p, source: labelOf(binding) })));
         }
         const resource = groupRoles[0] ?? groupAccounts.find((a) => a.resource)?.resource;
         if (!resource) continue;

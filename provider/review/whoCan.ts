@@ -10,7 +10,7 @@ import { scopesOf, OAUTH_SCOPES } from "../connectors/oauthScopes";
 import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
-import { AwsPermission, awsPermissionsOf, KubernetesPermission, rbacPermissionsOf, saasPermissionsOf, StatementLike } from "../model/permissions";
+import { AwsPermission, awsPermissionsOf, KubernetesPermission, mountedPermissionsOf, rbacPermissionsOf, saasPermissionsOf, StatementLike } from "../model/permissions";
 import { resolveAgent } from "../model/resolvedAgent";
 import { EXPIRY_CONDITION } from "../model/trustModes";
 import type { ResolvedSettings } from "../model/settings";
@@ -174,12 +174,9 @@ function indirectPaths(from: number, own: readonly ReachPath[][], steps: readonl
 
 /** Secrets and config maps a pod the agent may create can mount: read, though no rule names them. */
 function mountPaths(query: ReachQuery, artefacts: AgentArtefacts): ReachPath[] {
-    if (artefacts.effect !== "active" || query.kind !== "kubernetes" || query.subresource !== undefined) return [];
-    if (!(query.resource === "secrets" || query.resource === "configmaps") || (query.group !== undefined && query.group !== "")) return [];
-    return rolesOf(artefacts).filter((role) => role.metadata.namespace === query.namespace).flatMap((role) => role.rules.flatMap((rule) => {
-        const actedAs = serviceAccountsActedAs(rule);
-        return actedAs?.mountsAny ? [{ via: `Role ${role.metadata.namespace}/${role.metadata.name}`, on: query.resource, actions: ["get"], conditions: [`indirectly: ${actedAs.reason}`] }] : [];
-    }));
+    if (artefacts.effect !== "active" || query.kind !== "kubernetes") return [];
+    return rolesOf(artefacts).flatMap((role) => mountedPermissionsOf(role.metadata.namespace, role.rules).filter((p) => kubernetesReaches(p, query))
+        .map((p): ReachPath => ({ via: `Role ${role.metadata.namespace}/${role.metadata.name}`, on: p.resource, actions: [p.verb], conditions: [`indirectly: ${p.indirect}`] })));
 }
 
 function rolesOf(artefacts: AgentArtefacts) {

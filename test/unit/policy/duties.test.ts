@@ -56,6 +56,22 @@ describe("agent-separation-of-duties (policy pack)", () => {
         assert.deepStrictEqual(separationOfDuties.check([role(TRUST.irsa), rolePolicy("grants", doc(READ)), ...stack.slice(2)], config([rule])), []);
     });
 
+    it("counts every secret of a namespace where the service account may create pods as read (a pod mounts any of them)", () => {
+        const rule: SeparationOfDutiesRule = { name: "tickets-and-secrets", forbid: [
+            { connector: "kubernetes", access: "read", resources: ["agents/secrets"] },
+            { connector: "aws.s3", access: "write", resources: ["arn:aws:s3:::tickets/"] },
+        ] };
+        const stack = (verbs: string[]) => [
+            role(TRUST.irsa), rolePolicy("grants", doc(WRITE)), serviceAccount("triage"),
+            k8sRole("runner", [{ apiGroups: ["batch"], resources: ["jobs"], verbs }]),
+            roleBinding("runner", { kind: "Role", name: "runner" }, [TRIAGE_SA]),
+        ];
+        const found = separationOfDuties.check(stack(["create"]), config([rule]));
+        assert.strictEqual(found.length, 1);
+        assert.match(found[0].message, /kubernetes read on agents\/secrets through kubernetes\.rbac\.authorization\.k8s\.io\.v1\.RoleBinding "runner" \(agents\/runner\)/);
+        assert.deepStrictEqual(separationOfDuties.check(stack(["get", "list"]), config([rule])), [], "reading jobs runs nothing");
+    });
+
     it("judges two roles whose trust admits the same service account as one agent", () => {
         const second = resource("aws:iam/role:Role", "second-role", { name: "second-runner", assumeRolePolicy: JSON.stringify(TRUST.irsa), tags: {} });
         const stack = [

@@ -123,6 +123,34 @@ describe("separation of duties: an agent holding every duty of a rule is invalid
             assert.deepStrictEqual(perAgent.sod, [], "its own client serves only channels:read");
         });
 
+        it("counts what an agent reaches by acting as another agent's service account, step by step", async () => {
+            // pod-maker writes deployments where irsa-reader's service account lives; token-minter mints pod-maker's tokens.
+            const docs = [
+                agentDoc("irsa-reader", { identity: { kubernetes: { namespace: "agents" }, aws: { trust: "irsa" } }, grants: [readsBilling] }),
+                agentDoc("pod-maker", { approval, identity: { kubernetes: { namespace: "builders" } }, grants: [postsToSlack, { connector: "kubernetes", namespace: "agents", apiGroups: ["apps"], resources: ["deployments"], verbs: ["create"] }] }),
+                agentDoc("token-minter", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "builders", resources: ["serviceaccounts/token"], resourceNames: ["pod-maker"], verbs: ["create"] }] }),
+                agentDoc("other-minter", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "builders", resources: ["serviceaccounts/token"], resourceNames: ["someone-else"], verbs: ["create"] }] }),
+            ];
+            const { sod } = await conflicts(docs);
+            assert.deepStrictEqual(sod.map((e) => [e.agent, e.path]), [["pod-maker", "spec.grants[0]"], ["token-minter", "spec.grants[0]"]],
+                "irsa-reader posts nowhere; other-minter's names are someone else's");
+            assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "irsa-reader", which this agent can act as \(writing deployments runs pods as any service account of the namespace/);
+            assert.match(sod[1].message, /oauth\.slack write by grant 0 of agent "pod-maker", which this agent can act as \(mints tokens for service accounts\)/);
+            // Without the step, nothing is wrong.
+            const { sod: alone } = await conflicts([docs[0], agentDoc("pod-maker", { approval, identity: { kubernetes: { namespace: "builders" } }, grants: [postsToSlack] })]);
+            assert.deepStrictEqual(alone, []);
+        });
+
+        it("counts the secrets a pod the agent may create can mount as read", async () => {
+            const rule: SeparationOfDutiesRule = { name: "secrets-and-chat", forbid: [{ connector: "kubernetes", access: "read", resources: ["payments/secrets"] }, { connector: "oauth.slack", access: "write" }] };
+            const pods = { connector: "kubernetes", namespace: "payments", resources: ["pods"], verbs: ["create"] };
+            const { sod } = await conflicts([agentDoc("runner", { approval, identity: { kubernetes: { namespace: "agents" } }, grants: [pods, postsToSlack] })], [rule]);
+            assert.deepStrictEqual(sod.map((e) => e.path), ["spec.grants[0]"]);
+            assert.match(sod[0].message, /kubernetes read on payments\/secrets by grant 0 \([^)]+\) \(indirectly: writing pods runs pods as any service account of the namespace and mounts any secret or config map there\)/);
+            const reads = { connector: "kubernetes", namespace: "payments", resources: ["pods"], verbs: ["get"] };
+            assert.deepStrictEqual((await conflicts([agentDoc("runner", { approval, identity: { kubernetes: { namespace: "agents" } }, grants: [reads, postsToSlack] })], [rule])).sod, []);
+        });
+
         it("holds an expired agent to nothing: it reaches nothing", async () => {
             const { sod } = await conflicts([agentDoc("retired", { expiresAt: "2026-11-01", approval, grants: [readsBilling, postsToSlack] })]);
             assert.deepStrictEqual(sod, []);
