@@ -143,7 +143,7 @@ function serviceAccountSteps(artefacts: AgentArtefacts, self: number, built: rea
                 if (to === self || !account || account.metadata.namespace !== role.metadata.namespace) return;
                 if (actedAs.names && !actedAs.names.includes(account.metadata.name)) return;
                 if (steps.some((s) => s.to === to)) return;
-                steps.push({ to, text: `Role ${role.metadata.namespace}/${role.metadata.name} ${actedAs.reason}: it acts as ${other.name} (service account ${account.metadata.namespace}/${account.metadata.name})` });
+                steps.push({ to, text: `Role ${role.metadata.namespace}/${role.metadata.name}: ${actedAs.reason}, so it acts as ${other.name} (service account ${account.metadata.namespace}/${account.metadata.name})` });
             });
         }
     }

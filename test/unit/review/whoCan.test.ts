@@ -357,8 +357,8 @@ describe("who-can: an agent that can act as another agent's service account reac
             ["token-minter", ["s3:GetObject"], ["as pod-maker → irsa-reader: statement Grant0S3Objects"]],
         ]);
         assert.deepStrictEqual(answer.agents[2].paths[0].conditions, [
-            "indirectly: Role builders/agent-token-minter mints tokens for service accounts: it acts as pod-maker (service account builders/pod-maker)",
-            "indirectly: Role agents/agent-pod-maker writing deployments runs pods as any service account of the namespace and mounts any secret or config map there: it acts as irsa-reader (service account agents/irsa-reader)",
+            "indirectly: Role builders/agent-token-minter: mints tokens for service accounts, so it acts as pod-maker (service account builders/pod-maker)",
+            "indirectly: Role agents/agent-pod-maker: writing deployments runs pods as any service account of the namespace and mounts any secret or config map there, so it acts as irsa-reader (service account agents/irsa-reader)",
         ]);
         // Each step, judged: the authorizer allows it, and the last identity's policy allows the read.
         const shown = await Promise.all(docs.map((d) => show(docs, (d.metadata as { name: string }).name)));
