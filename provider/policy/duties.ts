@@ -6,10 +6,11 @@
  * agent; roles sharing a service account are judged together.
  */
 import { OAUTH2_CREDENTIAL_PROVIDER_ARN } from "../connectors/arnGrammar";
+import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { OAUTH_VENDOR_IDS } from "../connectors/oauthScopes";
 import { OAUTH_TOKEN_ACTION } from "../connectors/saas";
 import type { SeparationOfDutiesRule } from "../declarations/types";
-import { DutyHolder, dutyConflicts, dutyRuleViolations, dutyText, ruleText } from "../guardrails/separationOfDuties";
+import { ActingStep, DutyHolder, dutyConflicts, dutyRuleViolations, dutyText, ruleText } from "../guardrails/separationOfDuties";
 import { awsPermissionsOf, mountedPermissionsOf, Permission, rbacPermissionsOf, SaasPermission, ToolPermission } from "../model/permissions";
 import { agentRolesOf, agentServiceAccountsOf, objectName } from "./agentRoles";
 import { boundAgentAccounts, referencedRole } from "./kubernetes";
@@ -23,6 +24,8 @@ const CEDAR_POLICY_TYPE = "aws:bedrock/agentcorePolicy:AgentcorePolicy";
 /** An agent as a stack holds it: its permissions, and the resource findings are reported on. */
 export interface StackDutyHolder extends DutyHolder {
     resource: ResourceView;
+    /** The agent's service accounts: what others' RBAC rules may let them act as. */
+    accounts: { namespace: string; name: string }[];
 }
 
 /** The rules of the policy config, checked like a Fleet document's; an error names the setting and the fix. */
@@ -93,7 +96,7 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
         const resource = groupRoles[0] ?? groupAccounts.find((a) => a.resource)?.resource;
         if (!resource) continue;
         const tagged = groupRoles.map((r) => (r.props.tags as Record<string, unknown> | undefined)?.["agentid:name"]).find((n): n is string => typeof n === "string");
-        holders.push({ name: tagged ?? labelOf(resource), permissions, resource });
+        holders.push({ name: tagged ?? labelOf(resource), permissions, resource, accounts: groupAccounts.map((a) => ({ namespace: a.namespace, name: a.name })) });
     }
     return holders;
 }
@@ -135,6 +138,23 @@ function cedarPermits(stack: StackView, gateways: Record<string, string>): { rol
     return out;
 }
 
+/** For each holder, the other holders whose service accounts its RBAC bindings let it act as (connectors/kubernetes decides which rules do). */
+function stackActingSteps(holders: readonly StackDutyHolder[]): ActingStep[][] {
+    return holders.map((holder, i) => {
+        const steps: ActingStep[] = [];
+        for (const p of holder.permissions) {
+            if (p.kind !== "kubernetes" || p.indirect) continue;
+            const actedAs = serviceAccountsActedAs({ resources: [p.resource], verbs: [p.verb], ...(p.resourceNames ? { resourceNames: p.resourceNames } : {}) });
+            if (!actedAs) continue;
+            holders.forEach((other, to) => {
+                if (to === i || steps.some((s) => s.to === to)) return;
+                if (other.accounts.some((a) => a.namespace === p.namespace && (!actedAs.names || actedAs.names.includes(a.name)))) steps.push({ to, reason: `${actedAs.reason}, through ${p.source ?? "?"}` });
+            });
+        }
+        return steps;
+    });
+}
+
 /** The policy: no agent of the stack holds every duty of a separation-of-duties rule. */
 export const separationOfDuties: Guardrail = {
     name: "agent-separation-of-duties",
@@ -144,9 +164,13 @@ export const separationOfDuties: Guardrail = {
         if (rules.length === 0) return [];
         const holders = stackDutyHolders(new StackView(resources), config.gateways);
         const out: GuardrailViolation[] = [];
-        dutyConflicts(holders, rules).forEach((conflicts, i) => {
+        dutyConflicts(holders, rules, [], stackActingSteps(holders)).forEach((conflicts, i) => {
             for (const conflict of conflicts) {
-                const duties = conflict.duties.map(({ duty, held }) => `${dutyText(duty)} through ${[...new Set(held.flatMap((h) => h.permissions.map((p) => p.source ?? "?")))].join(", ")}`);
+                const duties = conflict.duties.map(({ duty, held }) => `${dutyText(duty)} through ${held.map((h) => {
+                    const acting = conflict.actsAs?.find((a) => a.holder === h.holder);
+                    const sources = [...new Set(h.permissions.map((p) => p.source ?? "?"))].join(", ");
+                    return acting ? `${sources} of agent "${holders[h.holder].name}", which it can act as (${acting.step.reason})` : sources;
+                }).join(", ")}`);
                 out.push({
                     urn: holders[i].resource.urn,
                     message: `${labelOf(holders[i].resource)} is agent "${holders[i].name}", which holds every duty of ${ruleText(conflict.rule)}: ${duties.join("; ")}; move one of these duties to another agent with its own identity`,

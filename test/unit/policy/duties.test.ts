@@ -72,6 +72,24 @@ describe("agent-separation-of-duties (policy pack)", () => {
         assert.deepStrictEqual(separationOfDuties.check(stack(["get", "list"]), config([rule])), [], "reading jobs runs nothing");
     });
 
+    it("counts what an agent reaches by acting as another agent's service account (its RBAC lets it run pods as it)", () => {
+        // triage (IRSA, service account agents/triage) reads payment secrets; builder (service account ci/builder) fetches Slack tokens
+        // and may create jobs in agents, so it can run a pod as agents/triage.
+        const builderTrust = JSON.parse(JSON.stringify(TRUST.irsa).replace("system:serviceaccount:agents:triage", "system:serviceaccount:ci:builder"));
+        const builder = resource("aws:iam/role:Role", "builder-role", { name: "builder-runner", assumeRolePolicy: JSON.stringify(builderTrust), tags: {} });
+        const stack = (verbs: string[]) => [
+            role(TRUST.irsa), rolePolicy("grants", doc(readsSecrets)), serviceAccount("triage"),
+            builder, rolePolicy("builder-grants", doc(fetchesSlack), { role: "builder-runner" }), slackProvider,
+            serviceAccount("builder", { metadata: { name: "builder", namespace: "ci" } }),
+            k8sRole("jobs", [{ apiGroups: ["batch"], resources: ["jobs"], verbs }]),
+            roleBinding("jobs", { kind: "Role", name: "jobs" }, [{ kind: "ServiceAccount", name: "builder", namespace: "ci" }]),
+        ];
+        const found = separationOfDuties.check(stack(["create"]), config([EXFILTRATION]));
+        assert.deepStrictEqual(found.map((v) => v.urn), [builder.urn], JSON.stringify(found));
+        assert.match(found[0].message, /aws\.secretsmanager read on \S+ through aws\.iam\.RolePolicy "grants" of agent "[^"]+", which it can act as \(writing jobs runs pods as any service account of the namespace and mounts any secret or config map there, through kubernetes\.rbac\.authorization\.k8s\.io\.v1\.RoleBinding "jobs" \(agents\/jobs\)\); oauth\.slack write through aws\.iam\.RolePolicy "builder-grants"/);
+        assert.deepStrictEqual(separationOfDuties.check(stack(["get"]), config([EXFILTRATION])), [], "reading jobs runs nothing");
+    });
+
     it("judges two roles whose trust admits the same service account as one agent", () => {
         const second = resource("aws:iam/role:Role", "second-role", { name: "second-runner", assumeRolePolicy: JSON.stringify(TRUST.irsa), tags: {} });
         const stack = [
