@@ -13,9 +13,10 @@ import { planCommand } from "./commands/plan";
 import { reapCommand } from "./commands/reap";
 import { stacksCommand } from "./commands/stacks";
 import { upCommand } from "./commands/up";
+import { whoCanCommand } from "./commands/whoCan";
 
 /** Every command, in the order `agentid --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, stacksCommand, planCommand, upCommand, driftCommand, reapCommand];
+export const COMMANDS: Command[] = [validateCommand, showCommand, expiredCommand, digestCommand, diffCommand, inventoryCommand, reportCommand, whoCanCommand, stacksCommand, planCommand, upCommand, driftCommand, reapCommand];
 
 function overview(): string {
     const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

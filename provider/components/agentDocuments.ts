@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkAgent } from "../guardrails/agentRules";
+import { declarationDutyViolations } from "../guardrails/separationOfDuties";
 import { checkSettings } from "../guardrails/fleetSettings";
 import { ResolvedSettings } from "../model/settings";
 import { programIdentities } from "../guardrails/identities";
@@ -43,7 +44,8 @@ export class AgentDocuments {
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
         if (!options.validated) {
-            const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now)];
+            const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now),
+                ...(this.known ? dutyViolationsOf(structural.declaration, settings, now) : [])];
             // A plain value is judged now; one beside an Output too, unless its rule reads a stand-in.
             const judged = this.known ? violations : readableViolations(violations, { declaration: structural.declaration, unreadable: structural.deferred }, []);
             if (judged.length > 0) throw invalidAgentError(structural.declaration.metadata.name, judged);
@@ -103,11 +105,16 @@ export class AgentDocuments {
     /** The real agent once every input resolves, judged by the guardrails then. */
     private resolved(): pulumi.Output<ResolvedAgent> {
         return (this.realAgent ??= this.known ? pulumi.output(this.agent) : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => {
-            const violations = checkAgent(decl, this.settings, this.now);
+            const violations = [...checkAgent(decl, this.settings, this.now), ...dutyViolationsOf(decl, this.settings, this.now)];
             if (violations.length > 0) throw invalidAgentError(decl.metadata.name, violations);
             return resolveAgent(decl, this.settings, this.now);
         }));
     }
+}
+
+/** The fleet's separation-of-duties rules over one agent in code (a fleet's agents are judged together by AgentFleet). */
+function dutyViolationsOf(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): Violation[] {
+    return declarationDutyViolations([decl], settings, now, (_, grant) => `spec.grants[${grant}]`)[0];
 }
 
 interface ResolvedArns {

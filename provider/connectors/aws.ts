@@ -27,6 +27,16 @@ interface AwsServiceDefinition {
 }
 
 const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+const SECRET_ARN = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:./i;
+
+/**
+ * The ARNs of the secret whose whole name ends an ARN: AWS appends "-" and 6 characters to every
+ * secret's name (`…:secret:billing/stripe-key-AbC123`). Whether `…-AbC123` is that suffix or part of
+ * the name, only the secret knows; `isSuffixed` says which reading the connectors take.
+ */
+export function secretArnsNamed(arn: string): { pattern: string; isSuffixed: boolean } | undefined {
+    return SECRET_ARN.test(arn) ? { pattern: `${arn}-??????`, isSuffixed: SECRET_SUFFIX.test(arn) } : undefined;
+}
 
 const AWS_SERVICES: AwsServiceDefinition[] = [
     {

@@ -47,6 +47,33 @@ export function kubernetesEscalation(rule: Pick<RbacRule, "resources" | "verbs" 
     return undefined;
 }
 
+/**
+ * Which service accounts of the rule's namespace an RBAC rule lets its holder act as, beyond its own:
+ * writing workloads runs pods as any of them (and mounts any secret or configmap there); connecting to
+ * pods acts as whatever runs in them; minting tokens acts as the named accounts (all without names);
+ * reading unnamed secrets reads their token secrets. Undefined when the rule acts as no one else.
+ * `who-can` counts what those accounts reach as the holder's (Kubernetes documents each path under
+ * "RBAC good practices: privilege escalation risks").
+ */
+export function serviceAccountsActedAs(rule: Pick<RbacRule, "resources" | "verbs" | "resourceNames">): { names?: string[]; mountsAny: boolean; reason: string } | undefined {
+    const writes = rule.verbs.some((v) => !isReadVerb(v));
+    for (const resource of rule.resources) {
+        if (POD_CREATING.includes(resource) && writes) return { mountsAny: true, reason: `writing ${resource} runs pods as any service account of the namespace and mounts any secret or config map there` };
+    }
+    for (const resource of rule.resources) {
+        if (resource === "serviceaccounts/token" && rule.verbs.includes("create")) {
+            return { ...(rule.resourceNames?.length ? { names: [...rule.resourceNames] } : {}), mountsAny: false, reason: "mints tokens for service accounts" };
+        }
+        if (CONNECT_SUBRESOURCES.includes(resource) && rule.verbs.some((v) => v === "create" || v === "get")) {
+            return { mountsAny: false, reason: `${resource} runs commands in, or connects to, pods of any service account of the namespace` };
+        }
+        if (resource === "secrets" && !(rule.resourceNames?.length) && rule.verbs.some(isReadVerb)) {
+            return { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" };
+        }
+    }
+    return undefined;
+}
+
 /** Escalation-class grants and deletes are high risk; other writes medium; reads low. */
 export function rbacRisk(verbs: readonly string[], resources: readonly string[], resourceNames?: readonly string[]): Risk {
     if (verbs.some((v) => v.startsWith("delete")) || kubernetesEscalation({ verbs: [...verbs], resources: [...resources], resourceNames: resourceNames && [...resourceNames] })) return "high";

@@ -143,6 +143,32 @@ export interface AgentDeclaration {
     spec: AgentSpec;
 }
 
+/** One duty of a separation-of-duties rule: a kind of access that must not come together with the rule's other duties. */
+export interface Duty {
+    /**
+     * A connector of the catalog: `aws.<service>` (every IAM action of that service counts, `aws.iam` grants included),
+     * `kubernetes`, `oauth.<vendor>` or `tool.<gateway>`.
+     */
+    connector: string;
+    /** The access that counts, at least: `read`, `write` (a readwrite grant holds both), or `readwrite` (read and write, from one grant or several). */
+    access: Access;
+    /**
+     * Limits the duty to part of the connector's reach; any one reached counts. AWS: ARN prefixes (a trailing `*` optional);
+     * kubernetes: `<namespace>` or `<namespace>/<resource>`; oauth: scopes; tools: `<target>/<tool>`. Default: all of it.
+     */
+    resources?: string[];
+}
+
+/** A separation-of-duties rule: no agent, together with the agents sharing its identity, may hold every duty it forbids. */
+export interface SeparationOfDutiesRule {
+    /** The rule's name, reported with every violation (lowercase letters, digits and '-'). */
+    name: string;
+    /** Why the duties must stay apart, for the agent's owner. */
+    description?: string;
+    /** The duties no single agent may hold all at once. */
+    forbid: Duty[];
+}
+
 /** Fleet-wide guardrails and defaults (`kind: Fleet` document or AgentFleet args). */
 export interface FleetSettings {
     /** Trust domain of every SPIFFE ID in the fleet (default `example.org`). */
@@ -187,6 +213,12 @@ export interface FleetSettings {
     allowClusterSpiffeIds?: boolean;
     /** When true, no approver of an agent may be its owner contact: approvals need a second person (default false). */
     independentApproval?: boolean;
+    /**
+     * Duties no single agent may hold together, e.g. reading payment secrets and posting to chat. An agent matching every
+     * duty of a rule is invalid (`separation-of-duties`); agents sharing an identity are judged together, and an OAuth
+     * client shared by the fleet counts with its effective scopes. A Fleet document adds rules to the program's, never removes one.
+     */
+    separationOfDuties?: SeparationOfDutiesRule[];
     /**
      * Shard the fleet into Pulumi stacks, one per owner team (`by: team`) or per value of a label
      * (`by: label:<key>`); stacks are named `<prefix>-<value>` (`agentid stacks` lists them). Each stack's

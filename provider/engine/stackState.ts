@@ -3,7 +3,7 @@ import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { TYPE_TOKENS } from "../model/tokens";
 
 /** A resource as a stack's exported state records it (the fields agentid reads). */
-interface StateResource {
+export interface StateResource {
     urn: string;
     type: string;
     id?: string;
@@ -25,9 +25,14 @@ export interface AgentInState {
     descendants: string[];
 }
 
+/** Every resource of a stack's state. */
+export function resourcesInState(deployment: Deployment): StateResource[] {
+    return (deployment.deployment?.resources ?? []) as StateResource[];
+}
+
 /** Every Agent component in a stack's state. */
 export function agentsInState(deployment: Deployment): AgentInState[] {
-    const resources = (deployment.deployment?.resources ?? []) as StateResource[];
+    const resources = resourcesInState(deployment);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     // Each resource's ancestors are walked once: the agents above it gain it as a descendant.
     const descendantsOf = new Map(resources.filter((r) => r.type === TYPE_TOKENS.agent).map((r) => [r.urn, [] as string[]]));

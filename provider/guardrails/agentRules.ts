@@ -25,7 +25,7 @@ export const RULES = [
     "connector-field", "resource-format", "kubernetes-verb", "kubernetes-name", "kubernetes-namespace", "oauth-scope",
     "approval-required", "grants-digest-mismatch", "spiffe-trust-domain", "spiffe-id", "identity-shared", "spire-selectors",
     "spire-entry", "expiry-unenforced", "trust-setting", "tag-value", "fleet-setting", "missing-setting", "missing-identity", "fleet-duplicate",
-    "approver-is-owner", "file-unusable", "stack-shard",
+    "approver-is-owner", "file-unusable", "stack-shard", "separation-of-duties",
 ] as const;
 
 /** IAM tag values (owner team and contact land in tags): at most 256 letters, digits, spaces and `_.:/=+-@`. */

@@ -7,12 +7,13 @@ import { accountOfArn, AWS_ACCOUNT_ID, AWS_REGION, EKS_CLUSTER_NAME, SETTING_ARN
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { canonicalJson } from "../declarations/digest";
 import { isDns1123Label } from "../declarations/names";
-import type { FleetSettings } from "../declarations/types";
+import type { FleetSettings, SeparationOfDutiesRule } from "../declarations/types";
 import { hasWildcard } from "../connectors/wildcards";
+import { dutyRuleViolations } from "./separationOfDuties";
 import { MAX_LIFETIME_CEILING_DAYS, resolveSettings, ResolvedSettings, SYSTEM_NAMESPACES } from "../model/settings";
 
 /** Settings a Fleet document may only tighten when the program sets them too; every other one must agree. */
-const TIGHTENED: readonly (keyof FleetSettings)[] = ["maxLifetimeDays", "x509SvidTtl", "jwtSvidTtl", "allowedNamespaces", "trustedAccountIds", "oauthClientSharing"];
+const TIGHTENED: readonly (keyof FleetSettings)[] = ["maxLifetimeDays", "x509SvidTtl", "jwtSvidTtl", "allowedNamespaces", "trustedAccountIds", "oauthClientSharing", "separationOfDuties"];
 
 /**
  * Settings from code (AgentFleet args) combined with a Fleet document: the document may add settings the
@@ -40,6 +41,11 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
     intersect("trustedAccountIds", code.trustedAccountIds ?? (code.awsAccountId !== undefined ? [] : undefined));
     if (code.oauthClientSharing === "perAgent" || doc.oauthClientSharing === "perAgent") merged.oauthClientSharing = "perAgent";
     if (code.independentApproval || doc.independentApproval) merged.independentApproval = true;
+    if (code.separationOfDuties && doc.separationOfDuties) {
+        const rules = mergeDutyRules(code.separationOfDuties, doc.separationOfDuties);
+        merged.separationOfDuties = rules.merged;
+        violations.push(...rules.violations);
+    }
     for (const key of Object.keys(doc) as (keyof FleetSettings)[]) {
         if (TIGHTENED.includes(key) || code[key] === undefined || doc[key] === undefined) continue;
         if (canonicalJson(code[key]) !== canonicalJson(doc[key])) {
@@ -48,6 +54,23 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
         }
     }
     return { settings: merged, violations };
+}
+
+/**
+ * Separation-of-duties rules combine as a union: the document adds rules to the program's. A document rule
+ * named like one of the program's must be the same rule — it cannot replace (and so loosen) it.
+ */
+function mergeDutyRules(fromCode: SeparationOfDutiesRule[], fromDocument: SeparationOfDutiesRule[]): { merged: SeparationOfDutiesRule[]; violations: Violation[] } {
+    const violations: Violation[] = [];
+    // The document's rules keep their positions (checks report them there); the program's others follow.
+    const merged = fromDocument.map((rule, i) => {
+        const program = fromCode.find((r) => r.name === rule.name);
+        if (program && canonicalJson(program) !== canonicalJson(rule)) {
+            violations.push({ path: ["spec", "separationOfDuties", i], rule: "fleet-setting", message: `the Fleet document's separation-of-duties rule "${rule.name}" differs from the program's rule of that name; a document may add rules, never replace one — rename it or make it agree` });
+        }
+        return program ?? rule;
+    });
+    return { merged: [...merged, ...fromCode.filter((r) => !fromDocument.some((d) => d.name === r.name))], violations };
 }
 
 /** Every problem with fleet settings, paths relative to the Fleet document's root. */
@@ -79,6 +102,7 @@ export function checkSettings(settings: FleetSettings): Violation[] {
     for (const [gateway, arn] of Object.entries(settings.gateways ?? {})) {
         violations.push(...trustSettingViolations("gateway", arn, settings, ["spec", "gateways", gateway]));
     }
+    if (settings.separationOfDuties) violations.push(...dutyRuleViolations(settings.separationOfDuties, ["spec", "separationOfDuties"]));
     return violations;
 }
 

@@ -101,6 +101,32 @@ export function sharedIdentityViolations(decls: readonly AgentDeclaration[], set
 }
 
 /**
+ * Agents whose workloads receive each other's credentials: sets of indexes (into `decls`) linked by a shared
+ * SPIFFE ID, service account or SVID DNS name, or by equal or nested SPIRE selector sets. Agents alone are
+ * left out. The separation-of-duties rules judge each set as one identity.
+ */
+export function identityGroups(decls: readonly AgentDeclaration[], settings: ResolvedSettings): number[][] {
+    const parent = decls.map((_, i) => i);
+    const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+    const join = (a: number, b: number) => { parent[root(a)] = root(b); };
+    const byKey = new Map<string, number>();
+    decls.forEach((decl, i) => {
+        for (const claim of claimsOf(decl, settings)) {
+            const first = byKey.get(claim.key);
+            if (first === undefined) byKey.set(claim.key, i);
+            else join(i, first);
+        }
+    });
+    const selectors = decls.map((d) => (d.spec.identity?.spire ? new Set(d.spec.identity.spire.selectors) : undefined));
+    selectors.forEach((mine, i) => selectors.forEach((theirs, j) => {
+        if (j > i && mine && theirs && (isSubset(mine, theirs) || isSubset(theirs, mine))) join(i, j);
+    }));
+    const groups = new Map<number, number[]>();
+    decls.forEach((_, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), i]));
+    return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/**
  * The identities of every Agent component in this program (one Pulumi program per process): a standalone
  * Agent cannot take an identity an AgentFleet's agent (or another Agent) already holds.
  */

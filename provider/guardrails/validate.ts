@@ -6,6 +6,7 @@ import { sharedOauthScopesOf } from "../model/oauthSharing";
 import type { ExpansionContext } from "../connectors/contract";
 import type { FileProblem } from "../declarations/files";
 import { sharedIdentityViolations } from "./identities";
+import { declarationDutyViolations } from "./separationOfDuties";
 import { LoadResult, loadDeclarations, parseSources, SourceDocument } from "../declarations/load";
 import { AgentSummary, guardrailInput, readableViolations, SchemaProblem, summaryOf } from "../declarations/readable";
 import { checkSettings, mergeFleetSettings } from "./fleetSettings";
@@ -122,6 +123,10 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     const complete = agents.filter((a) => a.schema.violations.length === 0);
     const sharedOauthScopes = sharedOauthScopesOf(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now);
     const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
+    const dutyProblems = declarationDutyViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now, (i, grant) => {
+        const at = complete[i].doc.locate(["spec", "grants", grant]);
+        return `${complete[i].doc.file}:${at.line}:${at.column}`;
+    });
     const completeIndex = new Map(complete.map((a, i) => [a.doc, i]));
     const found: FoundAgent[] = [];
     for (const { doc, schema } of agents) {
@@ -137,11 +142,13 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         }
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
-        const shared = first || schema.violations.length > 0 ? [] : identityProblems[completeIndex.get(doc)!];
+        const index = completeIndex.get(doc)!;
+        const shared = first || schema.violations.length > 0 ? [] : [...identityProblems[index], ...dutyProblems[index]];
         const seen = new Set<string>();
         const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
         for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {
-            const key = `${formatPath(v.path)}|${v.rule}`;
+            // Each separation-of-duties rule is its own finding, even at the same grant.
+            const key = `${formatPath(v.path)}|${v.rule}${v.rule === "separation-of-duties" ? `|${v.message}` : ""}`;
             if (!seen.has(key)) { seen.add(key); own.push(v); }
         }
         const agentErrors = own.map((v) => place(doc, v, name));

@@ -61,6 +61,8 @@ export interface AgentServiceAccount {
     name: string;
     reason: string;
     resource?: ResourceView;
+    /** The agent roles whose credentials its pods receive (trust, Pod Identity association, IRSA annotation). */
+    roles: ResourceView[];
 }
 
 const AGENTID_ANNOTATION = /^agentid\.dev\//;
@@ -80,10 +82,12 @@ export function objectName(r: ResourceView): { namespace: string; name: string }
  */
 export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRole[]): AgentServiceAccount[] {
     const found = new Map<string, AgentServiceAccount>();
-    const add = (namespace: unknown, name: unknown, reason: string) => {
+    const add = (namespace: unknown, name: unknown, reason: string, role?: ResourceView) => {
         if (typeof namespace !== "string" || typeof name !== "string") return;
         const key = `${namespace}/${name}`;
-        if (!found.has(key)) found.set(key, { namespace, name, reason });
+        if (!found.has(key)) found.set(key, { namespace, name, reason, roles: [] });
+        const entry = found.get(key)!;
+        if (role && !entry.roles.includes(role)) entry.roles.push(role);
     };
     for (const sa of stack.ofType(TYPES.serviceAccount)) {
         const id = objectName(sa);
@@ -94,6 +98,9 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
         else if (annotations.some((a) => AGENTID_ANNOTATION.test(a))) add(id.namespace, id.name, "it carries agentid.dev annotations");
         else if (metadata?.labels?.["app.kubernetes.io/managed-by"] === "agentid") add(id.namespace, id.name, "it is labelled app.kubernetes.io/managed-by: agentid");
         else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)");
+        const roleArn = metadata?.annotations?.["eks.amazonaws.com/role-arn"];
+        const annotated = roleArn === undefined ? undefined : roles.find((r) => stack.refersToRole(sa, "metadata", roleArn, r.role))?.role;
+        if (annotated) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)", annotated);
     }
     for (const { role, trust } of roles) {
         if (trust.kind !== "known") continue;
@@ -105,17 +112,18 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
                     if (!key.endsWith(":sub")) continue;
                     for (const v of values) {
                         const m = IRSA_SUBJECT.exec(v);
-                        if (m) add(m[1], m[2], `IAM role "${role.name}" trusts its tokens`);
+                        if (m) add(m[1], m[2], `IAM role "${role.name}" trusts its tokens`, role);
                     }
                 }
                 const ns = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1];
                 const sa = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1];
-                if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`);
+                if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`, role);
             }
         }
     }
     for (const a of stack.ofType(TYPES.podIdentityAssociation)) {
-        add(a.props.namespace, a.props.serviceAccount, `Pod Identity association "${a.name}" gives it an IAM role`);
+        const role = roles.find((r) => stack.refersToRole(a, "roleArn", a.props.roleArn, r.role))?.role;
+        add(a.props.namespace, a.props.serviceAccount, `Pod Identity association "${a.name}" gives it an IAM role`, role);
     }
     for (const sa of stack.ofType(TYPES.serviceAccount)) {
         const id = objectName(sa);

@@ -56,6 +56,14 @@ export const CONFIG_SCHEMA = {
             type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2}))?$",
             description: "The clock for lifetime checks (RFC 3339 date-time or date); default: AGENTID_NOW, then the system clock.",
         },
+        separationOfDuties: {
+            type: "array" as const,
+            description: "agent-separation-of-duties: rules as a Fleet document writes them ({ name, description?, forbid: [{ connector, access, resources? }] }).",
+        },
+        gateways: {
+            type: "object" as const,
+            description: "agent-separation-of-duties: AgentCore gateways by name → ARN, for tool.<gateway> duties.",
+        },
     },
 };
 

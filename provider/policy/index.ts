@@ -7,6 +7,6 @@ import { PolicyPack } from "@pulumi/policy";
 import { stackPolicies } from "./crossguard";
 
 new PolicyPack("agentid-guardrails", {
-    description: "agentid guardrails: owners and expiry, least privilege, pinned trust, Kubernetes access, no static credentials, no shadow agents, approved writes.",
+    description: "agentid guardrails: owners and expiry, least privilege, pinned trust, Kubernetes access, no static credentials, no shadow agents, approved writes, separation of duties.",
     policies: stackPolicies(),
 });

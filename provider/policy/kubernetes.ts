@@ -113,7 +113,7 @@ function roleRefLabel(binding: ResourceView): string {
 }
 
 /** The Role or ClusterRole a RoleBinding refers to, when the stack defines it. */
-function referencedRole(stack: StackView, binding: ResourceView): ResourceView | undefined {
+export function referencedRole(stack: StackView, binding: ResourceView): ResourceView | undefined {
     const ref = binding.props.roleRef as { kind?: unknown; name?: unknown } | undefined;
     const namespace = objectName(binding)?.namespace ?? "default";
     if (ref?.kind === "ClusterRole") return stack.ofType(TYPES.k8sClusterRole).find((r) => objectName(r)?.name === ref.name);

@@ -13,6 +13,7 @@ import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissio
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
 import { StackView } from "./stackView";
 import { trustProblems } from "./trust";
+import { separationOfDuties } from "./duties";
 
 export { UNKNOWN } from "./resourceView";
 export type { Guardrail, GuardrailConfig, GuardrailViolation, ResourceView } from "./resourceView";
@@ -176,4 +177,4 @@ export const kubernetesAccess: Guardrail = {
     },
 };
 
-export const GUARDRAILS: Guardrail[] = [ownerAndExpiry, leastPrivilege, pinnedTrust, noStaticCredentials, noShadowAgents, approvedWrites, kubernetesAccess];
+export const GUARDRAILS: Guardrail[] = [ownerAndExpiry, leastPrivilege, pinnedTrust, noStaticCredentials, noShadowAgents, approvedWrites, kubernetesAccess, separationOfDuties];

@@ -6,6 +6,7 @@
 import { MAX_LIFETIME_CEILING_DAYS, DEFAULT_SETTINGS } from "../model/settings";
 import { resolveNow } from "../declarations/clock";
 import { TYPE_TOKENS } from "../model/tokens";
+import type { SeparationOfDutiesRule } from "../declarations/types";
 
 /** A value the engine does not know yet: it depends on outputs of resources not created. */
 export const UNKNOWN: unique symbol = Symbol.for("agentid.policy.unknown");
@@ -30,6 +31,10 @@ export interface GuardrailConfig {
     maxLifetimeDays?: number;
     /** The clock for lifetime checks (RFC 3339; default: AGENTID_NOW, then the system clock). */
     now?: string;
+    /** Separation-of-duties rules, as a Fleet document writes them (agent-separation-of-duties). */
+    separationOfDuties?: SeparationOfDutiesRule[];
+    /** AgentCore gateways by name → ARN, so `tool.<gateway>` duties find Cedar permits (agent-separation-of-duties). */
+    gateways?: Record<string, string>;
 }
 
 /** The configuration every check reads: defaults filled in, limits enforced. */

@@ -27,11 +27,16 @@ export class StackView {
      * passed the same guardrails, so values it computes from its own resources may be unknown at preview.
      */
     underAgent(r: ResourceView): boolean {
+        return this.agentOf(r) !== undefined;
+    }
+
+    /** The URN of the agentid Agent component `r` sits under, if any. */
+    agentOf(r: ResourceView): string | undefined {
         for (let urn = r.parent; urn !== undefined; urn = this.byUrn.get(urn)?.parent) {
-            if (this.byUrn.get(urn)?.type === TYPES.agent || typeFromUrn(urn) === TYPES.agent) return true;
-            if (!this.byUrn.has(urn)) return false;
+            if (this.byUrn.get(urn)?.type === TYPES.agent || typeFromUrn(urn) === TYPES.agent) return urn;
+            if (!this.byUrn.has(urn)) return undefined;
         }
-        return false;
+        return undefined;
     }
 
     /** Whether the engine reports a property of `r` as computed from other resources (in the stack or not). */

@@ -4,10 +4,11 @@ import { maxRisk } from "../connectors/contract";
 import { canonicalJson } from "../declarations/digest";
 import type { FleetSettings } from "../declarations/types";
 import type { AgentView } from "./accessView";
+import { ReachGraph, reachGraphMarkdown } from "./reachGraph";
 
 /** Change kinds a reviewer must see (the CLI contract). */
 export type ChangeKind = "added" | "removed" | "grant-added" | "grant-removed" | "access-widened" | "access-narrowed"
-    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed" | "fleet-setting-changed";
+    | "expiry-extended" | "expiry-shortened" | "owner-changed" | "identity-changed" | "fleet-setting-changed" | "separation-of-duties";
 
 /** The pseudo-agent fleet-wide changes are reported under. */
 export const FLEET_CHANGES = "(fleet)";
@@ -121,6 +122,8 @@ const SETTING_DIRECTION: Partial<Record<keyof FleetSettings, (before: unknown, a
     permissionsBoundaryArn: (b, a) => (b !== undefined && a === undefined ? "looser" : b === undefined ? "tighter" : "looser"),
     oauthClientSharing: (b, a) => ((b ?? "fleet") === "perAgent" && (a ?? "fleet") === "fleet" ? "looser" : "tighter"),
     allowClusterSpiffeIds: (b, a) => (a === true && b !== true ? "looser" : "tighter"),
+    // Rules only added tighten; a rule removed or changed (even by one duty) may let duties come together.
+    separationOfDuties: (b, a) => (((b as unknown[] | undefined) ?? []).every((rule) => ((a as unknown[] | undefined) ?? []).some((r) => canonicalJson(r) === canonicalJson(rule))) ? "tighter" : "looser"),
     // Trust settings decide who can become an agent: any change is as serious as a loosening.
     trustDomain: () => "looser", awsAccountId: () => "looser", awsRegion: () => "looser", oidcProviderArn: () => "looser",
     trustAnchorArn: () => "looser", clusterName: () => "looser", defaultNamespace: () => "looser",
@@ -154,6 +157,25 @@ export function diffFleetSettings(base: FleetSettings, head: FleetSettings): Age
     return changes.length > 0 ? { agent: FLEET_CHANGES, changes, before: [], after: [] } : undefined;
 }
 
+/**
+ * Adds the separation-of-duties conflicts the head has and the base had not (by agent and rule) to the
+ * diff: each is a high-risk change of its agent, whatever brought it (a grant, a co-user's OAuth scope, a
+ * shared identity, a new or changed rule).
+ */
+export function withDutyConflicts(diffs: readonly AgentDiff[], base: readonly { agent: string; rule: string }[], head: readonly { agent: string; rule: string; detail: string }[]): AgentDiff[] {
+    const before = new Set(base.map((c) => `${c.agent}|${c.rule}`));
+    const out = diffs.map((d) => ({ ...d, changes: [...d.changes] }));
+    for (const c of head.filter((x) => !before.has(`${x.agent}|${x.rule}`))) {
+        let diff = out.find((d) => d.agent === c.agent);
+        if (!diff) {
+            diff = { agent: c.agent, changes: [], before: [], after: [] };
+            out.push(diff);
+        }
+        diff.changes.push({ agent: c.agent, kind: "separation-of-duties", risk: "high", detail: c.detail });
+    }
+    return out.sort((a, b) => (a.agent === FLEET_CHANGES ? -1 : b.agent === FLEET_CHANGES ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+}
+
 function atomTexts(view: AgentView | undefined): string[] {
     return view ? view.grants.flatMap((g) => g.atoms.map((x) => x.text)) : [];
 }
@@ -163,13 +185,15 @@ function atomTexts(view: AgentView | undefined): string[] {
  * before/after. Every user-supplied text is a code span or inside a fenced block (output/markdown),
  * so no declaration can add headings, HTML, mentions or rows to the comment.
  */
-export function renderDiffMarkdown(diffs: readonly AgentDiff[]): string {
+export function renderDiffMarkdown(diffs: readonly AgentDiff[], reach?: ReachGraph): string {
     const changes = diffs.flatMap((d) => d.changes);
     if (changes.length === 0) return "**agentid access diff**: no access changes.\n";
     const count = (risk: Risk) => changes.filter((c) => c.risk === risk).length;
     const lines = [
         `**agentid access diff**: ${changes.length} change${changes.length === 1 ? "" : "s"} to ${diffs.length} agent${diffs.length === 1 ? "" : "s"} — ${count("high")} high, ${count("medium")} medium, ${count("low")} low risk.`,
         "",
+        ...(reach && reach.graph.edges.length + reach.graph.groups.length > 0
+            ? reachGraphMarkdown(reach, "Reach of the changed agents (green: new, red dotted: removed, orange: access changed):") : []),
     ];
     const icon: Record<Risk, string> = { high: "🔴 high", medium: "🟠 medium", low: "🟢 low" };
     for (const diff of diffs) {

@@ -8,6 +8,17 @@ import { AWS_SESSION_SECONDS } from "../model/settings";
 /** One agent's result for one check; `agent` is null when an invalid declaration has no readable name. */
 export interface AgentCheck { agent: string | null; status: "pass" | "fail"; evidence: string; valid?: false }
 
+/** Evidence that an agent's access was removed: an offboarding record `agentid reap --record` wrote. */
+export interface OffboardingEvidence {
+    agent: string;
+    /** The expiry the reap enforced: evidence only for the agent with that expiry, not a later one of the same name. */
+    expiresAt: string;
+    reapedAt: string;
+    /** What the record says was removed, by which update, in one sentence. */
+    text: string;
+    file: string;
+}
+
 /** A control: its checks over every agent; it passes when every agent passes. */
 export interface ControlResult {
     id: string;
@@ -15,9 +26,11 @@ export interface ControlResult {
     status: "pass" | "fail";
     evidence: string[];
     agents: AgentCheck[];
+    /** Offboarding records cited (controls that evidence offboarding, when `--records` is given), declared agents or not. */
+    records?: OffboardingEvidence[];
 }
 
-type Check = (view: AgentView, fleet: readonly AgentView[], now: Date) => AgentCheck;
+type Check = (view: AgentView, fleet: readonly AgentView[], now: Date, records: readonly OffboardingEvidence[]) => AgentCheck;
 
 const pass = (agent: string, evidence: string): AgentCheck => ({ agent, status: "pass", evidence });
 const fail = (agent: string, evidence: string): AgentCheck => ({ agent, status: "fail", evidence });
@@ -30,12 +43,15 @@ export const CHECKS: Record<string, { describe: string; check: Check }> = {
     },
     offboarding: {
         describe: "enforced expiry: plan-time removal, IAM DateLessThan aws:CurrentTime, SPIRE expires_at, agentid reap",
-        check: (v, _f, now) => {
+        check: (v, _f, now, records) => {
             if (!v.expires) return fail(v.name, "no valid expiresAt");
             const where = ["plan (onExpiry: " + v.onExpiry + ")", ...(v.identities.aws ? ["IAM trust DateLessThan"] : []), ...(v.identities.spire ? ["SPIRE expires_at"] : [])];
-            return isExpired(v.expires, now)
-                ? fail(v.name, `expired at ${v.expiresAt} and still declared: run agentid reap`)
-                : pass(v.name, `expires ${v.expiresAt}, enforced by ${where.join(", ")}`);
+            if (!isExpired(v.expires, now)) return pass(v.name, `expires ${v.expiresAt}, enforced by ${where.join(", ")}`);
+            // Evidence counts for this agent with this expiry only (a re-declared agent of the same name is another).
+            const removal = records.filter((r) => r.agent === v.name && new Date(r.expiresAt).getTime() === v.expires!.getTime());
+            return removal.length > 0
+                ? pass(v.name, `expired at ${v.expiresAt}; access removed: ${removal.map((r) => r.text).join("; ")}`)
+                : fail(v.name, `expired at ${v.expiresAt} and still declared: run agentid reap${records.length > 0 ? " --record (no offboarding record names it)" : ""}`);
         },
     },
     leastPrivilege: {
@@ -134,7 +150,7 @@ export const FRAMEWORKS = Object.keys(CONTROLS) as Framework[];
  * Every control over every agent found. An invalid agent fails every control: its declaration cannot
  * be applied as written, so nothing in it is evidence.
  */
-export function complianceReport(framework: Framework, agents: readonly ReviewedAgent[], now: Date): { framework: Framework; controls: ControlResult[] } {
+export function complianceReport(framework: Framework, agents: readonly ReviewedAgent[], now: Date, records?: readonly OffboardingEvidence[]): { framework: Framework; controls: ControlResult[] } {
     const views = agents.flatMap((a) => (a.view ? [a.view] : []));
     return {
         framework,
@@ -144,7 +160,7 @@ export function complianceReport(framework: Framework, agents: readonly Reviewed
                     const name = agent.view?.name ?? agent.summary.name ?? null;
                     return { agent: name, status: "fail", valid: false, evidence: `invalid declaration at ${agent.file}:${agent.line} (${errorsNote(agent.errors)}); fix it (agentid validate)` };
                 }
-                const mine = control.checks.map((check) => CHECKS[check].check(agent.view!, views, now));
+                const mine = control.checks.map((check) => CHECKS[check].check(agent.view!, views, now, records ?? []));
                 const failed = mine.filter((a) => a.status === "fail");
                 // One result per agent: failing if any of the control's checks fails.
                 return failed.length > 0 ? fail(agent.view!.name, failed.map((f) => f.evidence).join("; ")) : pass(agent.view!.name, mine.map((m) => m.evidence).join("; "));
@@ -154,6 +170,7 @@ export function complianceReport(framework: Framework, agents: readonly Reviewed
                 status: perAgent.every((a) => a.status === "pass") ? "pass" : "fail",
                 evidence: control.checks.map((name) => CHECKS[name].describe),
                 agents: perAgent,
+                ...(records && (control.checks as string[]).includes("offboarding") ? { records: [...records] } : {}),
             };
         }),
     };

@@ -8,6 +8,7 @@ import type { ReachCategory } from "../connectors/contract";
 import type { AgentView } from "./accessView";
 import { daysLeft } from "./accessView";
 import { errorsNote, ReviewedAgent } from "./reviewedAgent";
+import { ReachGraph, reachGraphMarkdown } from "./reachGraph";
 
 /** One row of the inventory: who owns it, what it reaches, when it ends; `null` where an invalid declaration cannot be read. */
 export interface InventoryEntry {
@@ -88,7 +89,7 @@ function errorsText(e: InventoryEntry): string {
 }
 
 /** A Markdown table; every user-supplied value is a code span (see output/markdown). */
-export function renderInventoryMarkdown(entries: readonly InventoryEntry[]): string {
+export function renderInventoryMarkdown(entries: readonly InventoryEntry[], reach?: ReachGraph): string {
     const lines = ["| agent | owner | expires | days left | identities | reach | status |", "|---|---|---|---|---|---|---|"];
     const known = (text: string | null) => (text === null ? "?" : markdownCell(text));
     for (const e of entries) {
@@ -97,7 +98,9 @@ export function renderInventoryMarkdown(entries: readonly InventoryEntry[]): str
         lines.push(`| ${known(e.name)} | ${known(e.owner.team)} ${known(e.owner.contact)} | ${known(e.expiresAt)} | ${e.daysLeft ?? "?"} | ${markdownCell(identityText(e))} | ${reach ? reach.map(markdownCell).join("<br>") : "unknown"} | ${status} |`);
     }
     const invalid = entries.filter((e) => !e.valid).length;
-    return lines.join("\n") + `\n\n${entries.length} agent${entries.length === 1 ? "" : "s"}, ${entries.filter((e) => e.status === "expired").length} expired${invalid ? `, ${invalid} invalid (run agentid validate)` : ""}.\n`;
+    const graph = reach && reach.graph.edges.length + reach.graph.groups.length + reach.graph.nodes.length > 0
+        ? ["", ...reachGraphMarkdown(reach, "Reach (agents by team → AWS resources, namespaces, SaaS vendors, tools; dashed: expired):")] : [];
+    return lines.join("\n") + `\n\n${entries.length} agent${entries.length === 1 ? "" : "s"}, ${entries.filter((e) => e.status === "expired").length} expired${invalid ? `, ${invalid} invalid (run agentid validate)` : ""}.\n` + graph.join("\n");
 }
 
 const CSV_COLUMNS = ["name", "owner_team", "owner_contact", "expires_at", "days_left", "status", "identities", "aws", "kubernetes", "saas", "tools", "valid", "errors"];

@@ -15,7 +15,7 @@ describe("bad input never changes the answer: the CLI contract everywhere (CLI p
             [["inventory", dir, "--format", "csv", "--json"], 2, { code: "usage", message: "--format and --json cannot be used together; give one of them" }],
             [["diff", "--base", dir, "--head", dir, "--format", "md", "--json"], 2, { code: "usage", message: "--format and --json cannot be used together; give one of them" }],
             [["diff", "--base", dir, "--head", dir, "stray", "--json"], 2, { code: "usage", message: `takes no paths; unexpected argument "stray"` }],
-            [["frobnicate", "--json"], 2, { code: "usage", message: `unknown command "frobnicate"; commands: validate, show, expired, digest, diff, inventory, report, stacks, plan, up, drift, reap` }],
+            [["frobnicate", "--json"], 2, { code: "usage", message: `unknown command "frobnicate"; commands: validate, show, expired, digest, diff, inventory, report, who-can, stacks, plan, up, drift, reap` }],
             [["plan", dir, "--json"], 2, { code: "usage", message: `takes no paths without --all; unexpected argument ${JSON.stringify(dir)}` }],
             [["up", "--all", "--json"], 2, { code: "usage", message: "--all needs the fleet's declaration files or directories" }],
             [["drift", "--all", dir, "--stack", "prod", "--json"], 2, { code: "usage", message: "--stack and --all cannot be used together; give one of them" }],

@@ -67,6 +67,13 @@ const DEFAULT_KEY_POLICY = {
 
 /** What the independent simulator says an identity policy allows an agent's session to do. */
 export async function simulate(policy: unknown, action: string, resource: string, context: Record<string, string> = {}): Promise<"Allowed" | "Denied"> {
+    const verdict = await simulateRequest(policy, action, resource, context);
+    if (verdict === "Inapplicable") throw new Error(`simulation error for ${action} on ${resource}: the action does not apply to this resource type`);
+    return verdict;
+}
+
+/** As `simulate`, but an action that applies to none of the resource's types is "Inapplicable": no request names both. */
+export async function simulateRequest(policy: unknown, action: string, resource: string, context: Record<string, string> = {}): Promise<"Allowed" | "Denied" | "Inapplicable"> {
     const result = await runSimulation({
         request: {
             principal: `arn:aws:sts::${ACCOUNT}:assumed-role/agent-attacker/session`, action,
@@ -75,6 +82,7 @@ export async function simulate(policy: unknown, action: string, resource: string
         identityPolicies: [{ name: "policy", policy }], serviceControlPolicies: [], resourceControlPolicies: [],
         ...(action.startsWith("kms:") ? { resourcePolicy: DEFAULT_KEY_POLICY } : {}),
     }, {});
+    if (result.resultType === "error" && JSON.stringify(result.errors) === JSON.stringify({ message: "no.resource.types" })) return "Inapplicable";
     if (result.resultType === "error") throw new Error(`simulation error for ${action} on ${resource}: ${JSON.stringify(result.errors)}`);
     return result.overallResult === "Allowed" ? "Allowed" : "Denied";
 }

@@ -2,7 +2,9 @@ import * as assert from "assert";
 import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import { stringify } from "yaml";
+import { MERMAID_LABEL_LIMIT } from "../../provider/output/mermaid";
 import { cli, NOW, writeFixtures } from "../helpers/fixtures";
+import { mermaidBlocks, parseMermaid } from "../helpers/mermaid";
 
 const RUNS = Number(process.env.AGENTID_PROPERTY_RUNS ?? 100);
 
@@ -60,14 +62,24 @@ async function diffMarkdown(head: FreeText): Promise<string> {
     return result.stdout;
 }
 
-describe("diff --format md properties", () => {
+describe("diff --format md properties", function () {
+    this.timeout(300_000);
     it("keeps the comment's structure whatever Unicode is in the free-text fields", async () => {
         const expected = structure(await diffMarkdown(PLAIN));
-        assert.deepStrictEqual(expected.filter((t) => t === "heading_open" || t === "table_open" || t === "fence"), ["heading_open", "table_open", "fence"]);
+        // The reach graph (a ```mermaid fence), then the agent's section: heading, table, permissions.
+        assert.deepStrictEqual(expected.filter((t) => t === "heading_open" || t === "table_open" || t === "fence"), ["fence", "heading_open", "table_open", "fence"]);
         await fc.assert(fc.asyncProperty(
             fc.record({ description: freeText, team, contactLocal: localPart, escalation: freeText, label: freeText, ticket: freeText, selector: selectorValue }),
             async (text) => {
-                assert.deepStrictEqual(structure(await diffMarkdown(text)), expected);
+                const markdown = await diffMarkdown(text);
+                assert.deepStrictEqual(structure(markdown), expected);
+                // Mermaid reads exactly the graph drawn: the team's box holding the agent, one edge to its bucket.
+                const graph = await parseMermaid(mermaidBlocks(markdown)[0]);
+                const chars = [...`team ${text.team}`];
+                const title = chars.length > MERMAID_LABEL_LIMIT ? [...chars.slice(0, MERMAID_LABEL_LIMIT - 1), "…"].join("") : chars.join("");
+                assert.deepStrictEqual(graph.subgraphs.map((g) => [g.title, g.nodes]), [[title, ["a0"]]]);
+                assert.deepStrictEqual(graph.vertices.map((v) => v.label), ["prop-agent", "arn:aws:s3:::bucket/prefix/*"]);
+                assert.deepStrictEqual(graph.edges.map((e) => [e.from, e.to, e.label]), [["a0", graph.vertices[1].id, "read"]]);
             },
         ), { numRuns: RUNS });
     });

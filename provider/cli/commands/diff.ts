@@ -1,7 +1,9 @@
 import { markdownCode } from "../../output/markdown";
-import { diffFleetSettings, diffFleets, renderDiffMarkdown } from "../../review/accessDiff";
+import { diffFleetSettings, diffFleets, FLEET_CHANGES, renderDiffMarkdown, withDutyConflicts } from "../../review/accessDiff";
+import { diffGraph } from "../../review/reachGraph";
 import { fleetViews } from "../../review/accessView";
-import { formatDiagnostic } from "../../declarations/diagnostics";
+import { diagnosticRecord, formatDiagnostic } from "../../declarations/diagnostics";
+import { declarationDutyConflicts, ruleText } from "../../guardrails/separationOfDuties";
 import { validateDeclarations, validateTexts, ValidationReport } from "../../guardrails/validate";
 import { Command, EXIT, InvalidDeclarationsError, printJson, printLine, requireFlag, stringFlag, UsageError } from "../command";
 import { nowFrom, requireReadable } from "../fleetInput";
@@ -32,7 +34,9 @@ export const diffCommand: Command = {
             : requireReadable(validateDeclarations(paths(base, "--base"), { now }));
 
         // An invalid side is never compared: an agent that failed to load would read as "removed" or "added".
-        const sides = [{ side: "base", report: baseReport }, { side: "head", report: head }].filter((s) => !s.report.valid);
+        // Separation-of-duties conflicts leave every agent whole: they are compared, and reported as changes.
+        const sides = [{ side: "base", report: baseReport }, { side: "head", report: head }]
+            .filter((s) => !s.report.valid && !(s.report.missing.length === 0 && s.report.unreadable.length === 0 && s.report.errors.every((e) => e.rule === "separation-of-duties")));
         if (sides.length > 0) {
             const errors = sides.flatMap((s) => s.report.errors);
             const summary = sides.map((s) => `the ${s.side} declarations have ${s.report.errors.length} error${s.report.errors.length === 1 ? "" : "s"}`).join(" and ");
@@ -44,17 +48,37 @@ export const diffCommand: Command = {
 
         const views = (report: ValidationReport) => fleetViews(report.declarations.map((d) => d.declaration), report.settings, now);
         const fleetChanges = diffFleetSettings(baseReport.settings, head.settings);
-        const diffs = [...(fleetChanges ? [fleetChanges] : []), ...diffFleets(views(baseReport), views(head))];
+        const diffs = withDutyConflicts([...(fleetChanges ? [fleetChanges] : []), ...diffFleets(views(baseReport), views(head))],
+            dutyConflictsOf(baseReport, now), dutyConflictsOf(head, now));
         const changes = diffs.flatMap((d) => d.changes);
-        if (args.flags.json) printJson(io, { changes });
-        else if (format === "md") io.out(renderDiffMarkdown(diffs));
+        const conflicts = head.errors.filter((e) => e.rule === "separation-of-duties");
+        if (args.flags.json) printJson(io, { changes, ...(conflicts.length ? { errors: conflicts.map(diagnosticRecord) } : {}) });
+        else if (format === "md") {
+            const changed = diffs.map((d) => d.agent).filter((a) => a !== FLEET_CHANGES);
+            io.out(renderDiffMarkdown(diffs, diffGraph(views(baseReport), views(head), changed, now)));
+        }
         else {
             for (const c of changes) printLine(io, `${c.agent}  ${c.kind}  [${c.risk}]  ${c.detail}`);
             printLine(io, `${changes.length} access change${changes.length === 1 ? "" : "s"}`);
         }
+        if (conflicts.length > 0) {
+            for (const e of conflicts) io.err(`${formatDiagnostic(e)}\n`);
+            io.err(`agentid diff: the head declarations break ${conflicts.length} separation-of-duties rule${conflicts.length === 1 ? "" : "s"} (reported above as high risk); they are invalid until fixed\n`);
+            return EXIT.findings;
+        }
         return EXIT.ok;
     },
 };
+
+/** The separation-of-duties conflicts of a side, by agent and rule, with the validator's message for each. */
+function dutyConflictsOf(report: ValidationReport, now: Date): { agent: string; rule: string; detail: string }[] {
+    const { holders, conflicts } = declarationDutyConflicts(report.declarations.map((d) => d.declaration), report.settings, now);
+    return conflicts.flatMap((list, i) => list.map((c) => {
+        const agent = holders[i].name;
+        const error = report.errors.find((e) => e.agent === agent && e.rule === "separation-of-duties" && e.message.startsWith(`${ruleText(c.rule)}:`));
+        return { agent, rule: c.rule.name, detail: error?.message ?? `${ruleText(c.rule)}: this agent holds every duty it forbids` };
+    }));
+}
 
 /** `a,b` → paths; an empty entry is a usage error. */
 function paths(text: string, flag: string): string[] {

@@ -1,4 +1,5 @@
 import { reviewedAgents } from "../../review/reviewedAgent";
+import { inventoryGraph } from "../../review/reachGraph";
 import { inventoryOf, renderBackstage, renderInventoryCsv, renderInventoryMarkdown } from "../../review/inventory";
 import { Command, EXIT, printJson, stringFlag, UsageError } from "../command";
 import { loadFleet, nowFrom } from "../fleetInput";
@@ -15,11 +16,16 @@ export const inventoryCommand: Command = {
         const format = stringFlag(args, "format") ?? "md";
         if (!["md", "csv", "backstage"].includes(format)) throw new UsageError(`--format must be md, csv or backstage, not "${format}"`);
         const report = loadFleet(args.positionals, now);
-        const entries = inventoryOf(reviewedAgents(report, now), now);
+        const reviewed = reviewedAgents(report, now);
+        const entries = inventoryOf(reviewed, now);
         if (args.flags.json) printJson(io, { agents: entries });
         else if (format === "csv") io.out(renderInventoryCsv(entries));
         else if (format === "backstage") io.out(renderBackstage(entries));
-        else io.out(renderInventoryMarkdown(entries));
+        else {
+            const views = reviewed.flatMap((r) => (r.view ? [r.view] : []));
+            const invalid = new Set(reviewed.filter((r) => r.view && r.errors.length > 0).map((r) => r.view!.name));
+            io.out(renderInventoryMarkdown(entries, inventoryGraph(views, now, invalid)));
+        }
         const invalid = entries.filter((e) => !e.valid).length;
         if (invalid > 0) io.err(`note: ${invalid} agent${invalid === 1 ? " is" : "s are"} invalid and marked so; run agentid validate\n`);
         return EXIT.ok;

@@ -252,6 +252,21 @@ describe("Agent", () => {
         assert.deepStrictEqual(registeredUnder("bad-agent").filter((r) => r.custom), []);
     });
 
+    it("refuses an agent in code that holds every duty of the fleet's separation-of-duties rule", () => {
+        const rule = { name: "read-and-write-tickets", forbid: [
+            { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::tickets/"] },
+            { connector: "aws.s3", access: "write" as const, resources: ["arn:aws:s3:::tickets/"] },
+        ] };
+        const conflicting = args({
+            grants: [{ connector: "aws.s3", access: "readwrite", resources: ["arn:aws:s3:::tickets/inbound/*"] }],
+            approval: { ticket: "S-1", approvers: ["a@example.com"] },
+            settings: { trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod", separationOfDuties: [rule] },
+        });
+        assert.throws(() => new Agent("sod-agent", conflicting),
+            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]: separation-of-duties rule "read-and-write-tickets": this agent holds every duty it forbids .* \(separation-of-duties\)/.test(e.message));
+        assert.deepStrictEqual(registeredUnder("sod-agent").filter((r) => r.custom), []);
+    });
+
     it("fails an OAuth grant without client credentials with the fix", () => {
         assert.throws(() => new Agent("nocreds-agent", args({ identity: { aws: { trust: "irsa" } }, grants: [{ connector: "oauth.slack", scopes: ["chat:write"] }], approval: { ticket: "S-1", approvers: ["a@example.com"] } })),
             /oauth\.slack needs client credentials: pass oauthClients\.slack/);

@@ -5,7 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Agent } from "../../../provider/components/agent";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 import { GUARDRAILS, kubernetesAccess, ResourceView } from "../../../provider/policy/policies";
-import { NOW } from "../../helpers/fixtures";
+import { separationOfDuties } from "../../../provider/policy/duties";
+import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
+import { NOW, NOW_DATE } from "../../helpers/fixtures";
 
 /**
  * The sample fleet (agents/) with every platform — AWS included, which the e2e suite cannot preview
@@ -66,5 +69,21 @@ describe("agentid-guardrails on agentid's own components: the sample fleet, ever
         assert.deepStrictEqual(kubernetesAccess.check(declared, { now: NOW }), []);
         const undeclared = declared.map((r) => (r === sa ? { ...r, props: { ...r.props, metadata: { ...(r.props.metadata as object), annotations: {} } } } : r));
         assert.strictEqual(kubernetesAccess.check(undeclared, { now: NOW }).length, 1);
+    });
+
+    it("finds the separation-of-duties conflicts `agentid validate` finds, from the resources alone", () => {
+        const rules: SeparationOfDutiesRule[] = [
+            { name: "restart-and-page", forbid: [{ connector: "kubernetes", access: "write", resources: ["production/deployments"] }, { connector: "aws.sns", access: "write" }] },
+            { name: "ledger-and-stripe", forbid: [{ connector: "aws.dynamodb", access: "write" }, { connector: "aws.secretsmanager", access: "read", resources: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:billing/"] }] },
+            { name: "tickets-and-crm", forbid: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::support-tickets/*"] }, { connector: "tool.support-tools", access: "read", resources: ["crm/lookupCustomer"] }] },
+            { name: "models-and-github", forbid: [{ connector: "aws.bedrock", access: "read" }, { connector: "aws.sqs", access: "read" }] },
+        ];
+        const declared = validateDeclarations([AGENTS], { now: NOW_DATE, settings: { separationOfDuties: rules } }).errors
+            .filter((e) => e.rule === "separation-of-duties").map((e) => `${e.agent} ${/rule "([^"]+)"/.exec(e.message)![1]}`).sort();
+        assert.deepStrictEqual(declared, ["billing-reconciler ledger-and-stripe", "ops-responder restart-and-page", "support-triage tickets-and-crm"]);
+        const gateways = { "support-tools": "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/support-tools-a1b2c3d4e5" };
+        const deployed = separationOfDuties.check(stack, { now: NOW, separationOfDuties: rules, gateways })
+            .map((v) => `${/is agent "([^"]+)"/.exec(v.message)![1]} ${/rule "([^"]+)"/.exec(v.message)![1]}`).sort();
+        assert.deepStrictEqual(deployed, declared);
     });
 });

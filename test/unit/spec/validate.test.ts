@@ -252,6 +252,14 @@ const CASES: RuleCase[] = [
         at: { file: "agent.yaml", line: 3, column: 1, path: "metadata" }, says: "add metadata.labels.cost-center so it belongs to a stack",
     },
     {
+        title: "an agent holding every duty of a Fleet's separation-of-duties rule", rule: "separation-of-duties",
+        files: {
+            "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: sod }\nspec:\n  separationOfDuties:\n    - name: no-bucket-readers\n      forbid: [{ connector: aws.s3, access: read, resources: [\"arn:aws:s3:::bucket/*\"] }]\n",
+            "agent.yaml": BASE_AGENT,
+        },
+        at: { file: "agent.yaml", line: 16, column: 7, path: "spec.grants[0]" }, says: `separation-of-duties rule "no-bucket-readers": this agent holds every duty it forbids — aws.s3 read on arn:aws:s3:::bucket/* by grant 0 (`,
+    },
+    {
         title: "a dangling symbolic link among the declarations", rule: "file-unusable",
         files: { "agent.yaml": BASE_AGENT },
         links: { "gone.yaml": "deleted.yaml" },
