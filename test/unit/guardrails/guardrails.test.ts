@@ -3,7 +3,7 @@ import { checkAgent } from "../../../provider/guardrails/agentRules";
 import { resolveSettings } from "../../../provider/model/settings";
 import type { AgentDeclaration, FleetSettings } from "../../../provider/declarations/types";
 
-/** The branches of each guardrail (test/unit/spec/validate.test.ts has one file-level fixture per rule). */
+/** The branches of each guardrail (test/unit/guardrails/validate.test.ts has one file-level fixture per rule). */
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 const ACCOUNT = "123456789012";

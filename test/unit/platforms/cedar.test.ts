@@ -6,7 +6,7 @@ import type { ExpansionContext } from "../../../provider/connectors/contract";
 
 /**
  * Cedar tool policies judged by cedar-wasm against a schema written here from AgentCore's documentation
- * (Policy in AgentCore: "Schema constraints" and "Policy scope") — not from provider/grants/cedar.ts:
+ * (Policy in AgentCore: "Schema constraints" and "Policy scope") — not from provider/platforms/agentcore/cedar.ts:
  *
  * - principals: `AgentCore::OAuthUser` (OAuth gateways; an `id` from the JWT `sub`, claims as tags) and
  *   `AgentCore::IamEntity` (AWS_IAM gateways; `id` is the caller's IAM ARN, no tags);
