@@ -148,15 +148,15 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
     };
 
     it("every stack program is covered below", () => {
-        assert.deepStrictEqual(Object.keys(STACKS).sort(), ["clean", "compliant", "computed", "credentials", "kubernetes", "ownership", "permissions", "trust", "writes"]);
+        assert.deepStrictEqual(Object.keys(STACKS).sort(), ["clean", "compliant", "computed", "credentials", "duties", "kubernetes", "ownership", "permissions", "trust", "writes"]);
     });
 
-    it("the pack announces every guardrail as a mandatory stack policy with the lifetime and clock config", async () => {
+    it("the pack announces every guardrail as a mandatory stack policy with the lifetime, clock and separation-of-duties config", async () => {
         const pack = await startPolicyPack({ packDir: PACK, stack: identity("compliant", "preview"), config: POLICY_CONFIG });
         try {
             assert.deepStrictEqual([pack.info.name, pack.info.version, pack.info.supportsConfig], ["agentid-guardrails", "0.1.0", true]);
             assert.deepStrictEqual(pack.info.policies.map((p) => [p.name, p.enforcementLevel]), GUARDRAILS.map((g) => [g.name, "mandatory"]));
-            for (const p of pack.info.policies) assert.deepStrictEqual(Object.keys(p.configSchema?.properties ?? {}), ["maxLifetimeDays", "now"], p.name);
+            for (const p of pack.info.policies) assert.deepStrictEqual(Object.keys(p.configSchema?.properties ?? {}).sort(), ["gateways", "maxLifetimeDays", "now", "separationOfDuties"], p.name);
             assert.deepStrictEqual(pack.configured["agent-trust-pinned"], { enforcementLevel: "mandatory", properties: { maxLifetimeDays: 90, now: NOW } });
         } finally {
             await pack.close();
@@ -297,6 +297,43 @@ describe("e2e: agentid-guardrails in the Pulumi policy runtime, over the engine'
                 ["agent-write-approved", "stale-approval", "approval CHG-1 by alice was for grants sha256:old, but the grants are now sha256:new"],
                 ...shadow("unapproved-writer", "stale-approval"),
             ]);
+        });
+    });
+
+    describe("agent-separation-of-duties", () => {
+        const RULE = { name: "no-pay-and-export", forbid: [
+            { connector: "aws.secretsmanager", access: "read", resources: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:payments/*`] },
+            { connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::customer-exports/*"] },
+        ] };
+        const withRule: PolicyConfigFile = Object.fromEntries(GUARDRAILS.map((g) => [g.name, { now: NOW, separationOfDuties: [RULE] }]));
+
+        it("reports the role holding both duties of the configured rule, not its twin; silent without the rule", async () => {
+            assertFindings((await judge("duties", "preview", withRule)).findings, [
+                ["agent-separation-of-duties", "pay-and-export", `holds every duty of separation-of-duties rule "no-pay-and-export": aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:payments/* through aws.iam.RolePolicy "pay-and-export-read"; aws.s3 read on arn:aws:s3:::customer-exports/* through aws.iam.RolePolicy "pay-and-export-read"`],
+                ...shadow("pay-and-export", "pay-only"),
+            ]);
+            assertFindings((await stack("duties")).findings, shadow("pay-and-export", "pay-only"));
+        });
+
+        it("the simulator confirms the flagged role reaches both, its twin only the secret", async () => {
+            const judged = await stack("duties");
+            const policyOf = (name: string) => JSON.parse(byName(judged, name).inputs.policy as string);
+            const reaches = async (policy: unknown, action: string, resource: string) => {
+                const result = await runSimulation({
+                    request: { principal: `arn:aws:iam::${ACCOUNT}:role/agent`, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": BEFORE_EXPIRY } },
+                    identityPolicies: [{ name: "grants", policy }], serviceControlPolicies: [], resourceControlPolicies: [],
+                }, {});
+                if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+                return result.overallResult === "Allowed" ? "Allowed" : "Denied";
+            };
+            const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:payments/stripe-key-AbCdEf`;
+            const export_ = "arn:aws:s3:::customer-exports/daily/2026-12-01.csv";
+            assert.deepStrictEqual([
+                await reaches(policyOf("pay-and-export-read"), "secretsmanager:GetSecretValue", secret),
+                await reaches(policyOf("pay-and-export-read"), "s3:GetObject", export_),
+                await reaches(policyOf("pay-only-read"), "secretsmanager:GetSecretValue", secret),
+                await reaches(policyOf("pay-only-read"), "s3:GetObject", export_),
+            ], ["Allowed", "Allowed", "Allowed", "Denied"]);
         });
     });
 

@@ -108,6 +108,16 @@ export const STACKS: Record<string, () => void> = {
         new aws.iam.RolePolicy("stale-approval-put", { role: stale.name, policy: json(doc({ Sid: "Put", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::tickets/outbound/*", Condition: until() })) });
     },
 
+    /** agent-separation-of-duties: one role reads the payment secret and the customer exports (the rule forbids both); its twin only the secret. */
+    duties() {
+        const secret = { Sid: "Secret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:payments/stripe-key-AbCdEf`], Condition: until() };
+        const customerExports = { Sid: "Exports", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::customer-exports/daily/*"], Condition: until() };
+        const both = role("pay-and-export");
+        new aws.iam.RolePolicy("pay-and-export-read", { role: both.name, policy: json(doc(secret, customerExports)) });
+        const twin = role("pay-only");
+        new aws.iam.RolePolicy("pay-only-read", { role: twin.name, policy: json(doc(secret)) });
+    },
+
     /** agent-kubernetes-access: what agent service accounts are bound to, and token automount. */
     kubernetes() {
         // With e2e:renderTo the real engine previews the same stack through the real Kubernetes provider (YAML rendering).
