@@ -1,12 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { readKubeconfig, KubernetesApi, KubernetesApiError } from "../../provider/platforms/kubernetes/apiClient";
 import { toolchainBin, toolchainRoot } from "../../provider/engine/toolchain";
+import { freePort } from "./ports";
 
 /**
  * A throw-away Kubernetes API server: etcd and kube-apiserver from the toolchain on free loopback
@@ -244,18 +244,5 @@ function adminKubeconfig(server: string, pki: Pki): string {
 function httpOk(url: string): Promise<boolean> {
     return new Promise((resolve) => {
         http.get(url, (res) => { res.resume(); resolve(res.statusCode === 200); }).on("error", () => resolve(false));
-    });
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const probe = net.createServer();
-        probe.unref();
-        probe.on("error", reject);
-        probe.listen(0, "127.0.0.1", () => {
-            const { port } = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
     });
 }
