@@ -156,6 +156,14 @@ describe("separation of duties: an agent holding every duty of a rule is invalid
             assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "irsa-reader", which this agent can act as \(pods\/ephemeralcontainers runs commands in, or connects to, pods of any service account of the namespace\)/);
         });
 
+        it("counts acting as an agent whose SPIRE selectors pin a service account of a namespace it may run pods in", async () => {
+            const spireReader = agentDoc("spire-reader", { identity: { aws: { trust: "rolesAnywhere" }, spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:spire-reader"] } }, grants: [readsBilling] });
+            const podMaker = agentDoc("pod-maker", { approval, identity: { kubernetes: { namespace: "builders" } }, grants: [postsToSlack, { connector: "kubernetes", namespace: "agents", apiGroups: ["apps"], resources: ["deployments"], verbs: ["create"] }] });
+            const { sod } = await conflicts([spireReader, podMaker]);
+            assert.deepStrictEqual(sod.map((e) => [e.agent, e.path]), [["pod-maker", "spec.grants[0]"]]);
+            assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "spire-reader", which this agent can act as \(writing deployments runs pods/);
+        });
+
         it("counts the secrets a pod the agent may create can mount as read", async () => {
             const rule: SeparationOfDutiesRule = { name: "secrets-and-chat", forbid: [{ connector: "kubernetes", access: "read", resources: ["payments/secrets"] }, { connector: "oauth.slack", access: "write" }] };
             const pods = { connector: "kubernetes", namespace: "payments", resources: ["pods"], verbs: ["create"] };
