@@ -28,7 +28,19 @@ export function isReadVerb(verb: string): boolean {
     return READ_VERBS.includes(verb);
 }
 
-const CONNECT_SUBRESOURCES = ["pods/exec", "pods/attach", "pods/portforward", "pods/ephemeralcontainers", "pods/proxy", "services/proxy", "nodes/proxy"];
+/**
+ * Subresources that reach into running pods, with the verbs that do: Kubernetes names a request's verb
+ * after its HTTP method (GET get, POST create, PUT update, PATCH patch, DELETE delete). exec, attach and
+ * portforward connect by POST or a GET upgrade; a proxy passes every method on to the pod; an ephemeral
+ * container (which joins the pod with its service account token) is added by PATCH or PUT.
+ */
+const PROXY_VERBS = ["get", "create", "update", "patch", "delete"];
+const CONNECTING_VERBS: Record<string, readonly string[]> = {
+    "pods/exec": ["get", "create"], "pods/attach": ["get", "create"], "pods/portforward": ["get", "create"],
+    "pods/ephemeralcontainers": ["update", "patch"],
+    "pods/proxy": PROXY_VERBS, "services/proxy": PROXY_VERBS, "nodes/proxy": PROXY_VERBS,
+};
+const CONNECT_SUBRESOURCES = Object.keys(CONNECTING_VERBS);
 const POD_CREATING = ["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs", "replicationcontrollers", "podtemplates"];
 
 /**
@@ -64,7 +76,7 @@ export function serviceAccountsActedAs(rule: Pick<RbacRule, "resources" | "verbs
         if (resource === "serviceaccounts/token" && rule.verbs.includes("create")) {
             return { ...(rule.resourceNames?.length ? { names: [...rule.resourceNames] } : {}), mountsAny: false, reason: "mints tokens for service accounts" };
         }
-        if (CONNECT_SUBRESOURCES.includes(resource) && rule.verbs.some((v) => v === "create" || v === "get")) {
+        if (Object.hasOwn(CONNECTING_VERBS, resource) && rule.verbs.some((v) => CONNECTING_VERBS[resource].includes(v))) {
             return { mountsAny: false, reason: `${resource} runs commands in, or connects to, pods of any service account of the namespace` };
         }
         if (resource === "secrets" && !(rule.resourceNames?.length) && rule.verbs.some(isReadVerb)) {

@@ -14,7 +14,7 @@ import type { ExpansionContext } from "../connectors/contract";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { hasWildcard } from "../connectors/wildcards";
 import { TRUST_MODES } from "../model/trustModes";
-import { isSharded, shardLabelOf } from "../model/shards";
+import { isSharded, shardKeyOf, shardLabelOf, stackNameOf } from "../model/shards";
 
 /** Every rule id this module (and the schema mapping) can report, for docs and tests. */
 export const RULES = [
@@ -122,6 +122,29 @@ function checkShard(decl: AgentDeclaration, settings: ResolvedSettings, add: Add
     if (label === undefined || decl.metadata.labels?.[label]?.trim()) return;
     const at = decl.metadata.labels ? ["metadata", "labels"] : ["metadata"];
     add(at, "stack-shard", `the fleet is split into stacks by label "${label}" (spec.stacks.by), but agent ${decl.metadata.name} has no value for it; add metadata.labels.${label} so it belongs to a stack`);
+}
+
+/**
+ * One stack, one label value: for each agent (same order as given), a violation when its value gives the
+ * stack name of another value already seen (a readable value can spell another's hashed name), which
+ * would put it silently into that stack. `where(i)` names agent i's declaration, e.g. `agents/b.yaml:5`.
+ */
+export function stackNameClashViolations(decls: readonly AgentDeclaration[], settings: ResolvedSettings, where: (index: number) => string): Violation[][] {
+    if (!isSharded(settings)) return decls.map(() => []);
+    const label = shardLabelOf(settings.stacks);
+    const what = label === undefined ? "team" : `label ${label}`;
+    const path: FieldPath = label === undefined ? ["spec", "owner", "team"] : ["metadata", "labels", label];
+    const firstByStack = new Map<string, { key: string; index: number }>();
+    return decls.map((decl, i) => {
+        const key = shardKeyOf(decl, settings.stacks);
+        if (!key?.trim()) return [];
+        const stack = stackNameOf(key, settings.stacks);
+        const first = firstByStack.get(stack);
+        if (first === undefined) firstByStack.set(stack, { key, index: i });
+        if (first === undefined || first.key === key) return [];
+        const other = decls[first.index].metadata.name;
+        return [{ path, rule: "stack-shard", message: `${what} "${key}" gives stack ${stack}, which agent "${other}" (${label === undefined ? "team" : "label"} "${first.key}", ${where(first.index)}) already has; a stack holds the agents of one value — change one of the two values` }];
+    });
 }
 
 /** The SPIFFE ID, Kubernetes names, AWS trust settings and SPIRE entry of one agent. */

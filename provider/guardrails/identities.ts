@@ -5,7 +5,7 @@
  * credentials. The ledger is used per validation (a fleet) and per program (every Agent component).
  */
 import type { FieldPath, Violation } from "../declarations/diagnostics";
-import { kubernetesIdentityOf, spiffeIdOf } from "../model/resolvedAgent";
+import { spiffeIdOf, workloadServiceAccountOf } from "../model/resolvedAgent";
 import type { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration } from "../declarations/types";
 
@@ -28,18 +28,14 @@ function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
     const claims: Claim[] = [];
     const spiffeId = spiffeIdOf(decl, settings);
     claims.push({ key: `spiffe:${spiffeId}`, what: `SPIFFE ID ${spiffeId}`, path: identity.spiffeId !== undefined ? ["spec", "identity", "spiffeId"] : ["metadata", "name"] });
-    const k8s = kubernetesIdentityOf(decl, settings);
+    // Kubernetes selectors of an agent without its own service account must not pick another agent's.
+    const k8s = workloadServiceAccountOf(decl, settings);
     if (k8s) {
-        claims.push({ key: `sa:${k8s.namespace}/${k8s.serviceAccount}`, what: `service account ${k8s.namespace}/${k8s.serviceAccount}`, path: identity.kubernetes ? ["spec", "identity", "kubernetes"] : ["metadata", "name"] });
+        const path: FieldPath = k8s.throughSpire ? ["spec", "identity", "spire", "selectors"] : identity.kubernetes ? ["spec", "identity", "kubernetes"] : ["metadata", "name"];
+        claims.push({ key: `sa:${k8s.namespace}/${k8s.serviceAccount}`, what: `service account ${k8s.namespace}/${k8s.serviceAccount}${k8s.throughSpire ? " (through SPIRE selectors)" : ""}`, path });
     }
     const spire = identity.spire;
     if (spire) {
-        // Kubernetes selectors of an agent without its own service account must not pick another agent's.
-        const ns = spire.selectors.filter((s) => s.startsWith("k8s:ns:")).map((s) => s.slice(7));
-        const sa = spire.selectors.filter((s) => s.startsWith("k8s:sa:")).map((s) => s.slice(7));
-        if (!k8s && ns.length === 1 && sa.length === 1) {
-            claims.push({ key: `sa:${ns[0]}/${sa[0]}`, what: `service account ${ns[0]}/${sa[0]} (through SPIRE selectors)`, path: ["spec", "identity", "spire", "selectors"] });
-        }
         (spire.dnsNames ?? []).forEach((dns, i) => {
             claims.push({ key: `dns:${dns.toLowerCase()}`, what: `DNS name ${dns} on the SVID`, path: ["spec", "identity", "spire", "dnsNames", i] });
         });

@@ -16,7 +16,7 @@ import { isExpired, parseInstant } from "../declarations/clock";
 import type { AgentDeclaration, Duty, SeparationOfDutiesRule } from "../declarations/types";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
 import { Permission, PermissionLevel, permissionsOfExpansions } from "../model/permissions";
-import { kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
+import { placeholderContext, workloadServiceAccountOf } from "../model/resolvedAgent";
 import type { ResolvedSettings } from "../model/settings";
 import { identityGroups } from "./identities";
 
@@ -194,7 +194,7 @@ export function declarationDutyConflicts(decls: readonly AgentDeclaration[], set
 
 /** For each agent, the other agents whose service accounts its RBAC grants let it act as (connectors/kubernetes decides which rules do). */
 function actingSteps(decls: readonly AgentDeclaration[], expansions: readonly GrantExpansion[][], settings: ResolvedSettings): ActingStep[][] {
-    const accounts = decls.map((decl) => kubernetesIdentityOf(decl, settings));
+    const accounts = decls.map((decl) => workloadServiceAccountOf(decl, settings));
     return expansions.map((list, i) => list.flatMap((e) => (e.rbac ? e.rbac.rules.map((rule) => ({ e, rule })) : [])).flatMap(({ e, rule }) => {
         const actedAs = serviceAccountsActedAs(rule);
         if (!actedAs) return [];

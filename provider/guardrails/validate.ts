@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
 import { formatPath } from "../declarations/diagnostics";
-import { checkAgent } from "./agentRules";
+import { checkAgent, stackNameClashViolations } from "./agentRules";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
 import type { ExpansionContext } from "../connectors/contract";
 import type { FileProblem } from "../declarations/files";
@@ -123,6 +123,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
     const complete = agents.filter((a) => a.schema.violations.length === 0);
     const sharedOauthScopes = sharedOauthScopesOf(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now);
     const identityProblems = sharedIdentityViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
+    const stackProblems = stackNameClashViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, (i) => `${complete[i].doc.file}:${complete[i].doc.locate([]).line}`);
     const dutyProblems = declarationDutyViolations(complete.map((a) => a.doc.value as AgentDeclaration), settings, options.now, (i, grant) => {
         const at = complete[i].doc.locate(["spec", "grants", grant]);
         return `${complete[i].doc.file}:${at.line}:${at.column}`;
@@ -143,7 +144,7 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         // A duplicate name already says the agent clashes; its identities would repeat that. One
         // report per field and rule: the shared-identity and reserved-ID checks can meet on one field.
         const index = completeIndex.get(doc)!;
-        const shared = first || schema.violations.length > 0 ? [] : [...identityProblems[index], ...dutyProblems[index]];
+        const shared = first || schema.violations.length > 0 ? [] : [...identityProblems[index], ...stackProblems[index], ...dutyProblems[index]];
         const seen = new Set<string>();
         const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
         for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {

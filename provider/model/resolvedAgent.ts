@@ -65,6 +65,21 @@ export function kubernetesIdentityOf(decl: AgentDeclaration, settings: ResolvedS
     return { namespace: k8s?.namespace ?? settings.defaultNamespace, serviceAccount: k8s?.serviceAccount ?? decl.metadata.name };
 }
 
+/**
+ * The service account whose pods receive the agent's credentials: its Kubernetes identity, or else the one
+ * its SPIRE selectors pin (exactly one `k8s:ns:` and one `k8s:sa:`): SPIRE's Kubernetes workload attestor
+ * gives every pod running as that account both selectors, so SPIRE issues it the agent's SVID. Whoever may
+ * run pods as that account (or reach into them) acts as the agent.
+ */
+export function workloadServiceAccountOf(decl: AgentDeclaration, settings: ResolvedSettings): { namespace: string; serviceAccount: string; throughSpire: boolean } | undefined {
+    const own = kubernetesIdentityOf(decl, settings);
+    if (own) return { ...own, throughSpire: false };
+    const selectors = decl.spec.identity?.spire?.selectors ?? [];
+    const values = (prefix: string) => selectors.filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
+    const [namespaces, accounts] = [values("k8s:ns:"), values("k8s:sa:")];
+    return namespaces.length === 1 && accounts.length === 1 ? { namespace: namespaces[0], serviceAccount: accounts[0], throughSpire: true } : undefined;
+}
+
 /** The SPIFFE ID every agent gets unless it declares one: `spiffe://<trustDomain>/agents/<name>`. */
 export function defaultSpiffeIdOf(agent: string, trustDomain: string): string {
     return `spiffe://${trustDomain}/agents/${agent}`;

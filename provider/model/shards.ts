@@ -48,7 +48,8 @@ export function shardKeyOf(decl: Pick<AgentDeclaration, "metadata" | "spec">, sh
 /**
  * `<prefix>-<value>`: the value lowercased with every run of other characters than a-z and 0-9 made
  * one '-'. When that changed the value (`Support Platform`) or the name would pass 100 characters, a
- * hash of the exact value is appended, so distinct values never share a stack.
+ * hash of the exact value is appended. A readable value can still spell another's hashed name
+ * (`billing-eng-22cf2c43` and `Billing_Eng`): validation refuses two values sharing one stack.
  */
 export function stackNameOf(key: string, sharding: StackSharding): string {
     const prefix = sharding.prefix ?? DEFAULT_STACK_PREFIX;

@@ -66,6 +66,23 @@ export interface AgentServiceAccount {
 }
 
 const AGENTID_ANNOTATION = /^agentid\.dev\//;
+/** The condition key a Roles Anywhere trust pins the certificate's URI SAN (the SPIFFE ID) with, lower case. */
+const SVID_URI_KEY = "aws:principaltag/x509san/uri";
+
+/**
+ * The service accounts whose pods SPIRE entries of the stack issue `spiffeId` to: an entry's selectors
+ * pinning one namespace (`k8s:ns:`) and one account (`k8s:sa:`), which SPIRE's Kubernetes workload
+ * attestor gives every pod running as that account.
+ */
+function spireEntryAccounts(stack: StackView, spiffeId: string): { namespace: string; name: string }[] {
+    return stack.ofType(TYPES.spireEntry).filter((e) => e.props.spiffeId === spiffeId).flatMap((e) => {
+        const selectors = (Array.isArray(e.props.selectors) ? e.props.selectors as { type?: unknown; value?: unknown }[] : [])
+            .filter((sel) => sel?.type === "k8s" && typeof sel.value === "string").map((sel) => sel.value as string);
+        const values = (prefix: string) => selectors.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length));
+        const [namespaces, accounts] = [values("ns:"), values("sa:")];
+        return namespaces.length === 1 && accounts.length === 1 ? [{ namespace: namespaces[0], name: accounts[0] }] : [];
+    });
+}
 
 /** The namespace and name of a Kubernetes object ("default" when no namespace is given). */
 export function objectName(r: ResourceView): { namespace: string; name: string } | undefined {
@@ -118,6 +135,10 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
                 const ns = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1];
                 const sa = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1];
                 if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`, role);
+                // Roles Anywhere: the SVID the role trusts goes to the pods a SPIRE entry's Kubernetes selectors pin.
+                for (const spiffeId of entries.find(([k]) => k === SVID_URI_KEY)?.[1] ?? []) {
+                    for (const pinned of spireEntryAccounts(stack, spiffeId)) add(pinned.namespace, pinned.name, `IAM role "${role.name}" trusts the SVID SPIRE issues its pods`, role);
+                }
             }
         }
     }

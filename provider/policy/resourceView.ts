@@ -71,6 +71,7 @@ export const TYPES = {
     k8sClusterRole: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
     roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    spireEntry: TYPE_TOKENS.spireEntry,
 } as const;
 
 /** Fills in defaults; a lifetime outside 1-365 days or a malformed clock is an error naming the setting. */

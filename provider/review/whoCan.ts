@@ -11,7 +11,7 @@ import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { isDns1123Label, isDns1123Subdomain } from "../declarations/names";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
 import { AwsPermission, awsPermissionsOf, KubernetesPermission, mountedPermissionsOf, rbacPermissionsOf, saasPermissionsOf, StatementLike } from "../model/permissions";
-import { resolveAgent } from "../model/resolvedAgent";
+import { resolveAgent, workloadServiceAccountOf } from "../model/resolvedAgent";
 import { EXPIRY_CONDITION } from "../model/trustModes";
 import type { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration } from "../declarations/types";
@@ -109,7 +109,8 @@ export function whoCan(query: ReachQuery, agents: readonly AgentDeclaration[], s
     const shared = sharedOauthScopesOf(agents, settings, now);
     const built = agents.map((decl) => buildAgentArtefacts(resolveAgent(decl, settings, now), settings, { sharedOauthScopes: shared(decl.metadata.name) }));
     const own = built.map((artefacts) => [...reachPaths(query, artefacts), ...mountPaths(query, artefacts)]);
-    const steps = built.map((artefacts, i) => serviceAccountSteps(artefacts, i, built));
+    const accounts = agents.map((decl) => workloadServiceAccountOf(decl, settings));
+    const steps = built.map((artefacts, i) => serviceAccountSteps(artefacts, i, built, accounts));
     const out: ReachingAgent[] = [];
     built.forEach((artefacts, i) => {
         const paths = [...own[i], ...indirectPaths(i, own, steps, built)]
@@ -130,8 +131,11 @@ interface ServiceAccountStep {
     text: string;
 }
 
-/** The other agents whose service accounts an active agent's Roles let it act as. */
-function serviceAccountSteps(artefacts: AgentArtefacts, self: number, built: readonly AgentArtefacts[]): ServiceAccountStep[] {
+/**
+ * The other agents whose service accounts an active agent's Roles let it act as: each agent's workload
+ * service account (`accounts`, same order as `built`), its own or the one its SPIRE selectors pin.
+ */
+function serviceAccountSteps(artefacts: AgentArtefacts, self: number, built: readonly AgentArtefacts[], accounts: readonly ({ namespace: string; serviceAccount: string } | undefined)[]): ServiceAccountStep[] {
     if (artefacts.effect !== "active") return [];
     const steps: ServiceAccountStep[] = [];
     for (const role of rolesOf(artefacts)) {
@@ -139,11 +143,11 @@ function serviceAccountSteps(artefacts: AgentArtefacts, self: number, built: rea
             const actedAs = serviceAccountsActedAs(rule);
             if (!actedAs) continue;
             built.forEach((other, to) => {
-                const account = (other.kubernetes?.manifests ?? []).find((m) => m.kind === "ServiceAccount");
-                if (to === self || !account || account.metadata.namespace !== role.metadata.namespace) return;
-                if (actedAs.names && !actedAs.names.includes(account.metadata.name)) return;
+                const account = accounts[to];
+                if (to === self || !account || account.namespace !== role.metadata.namespace) return;
+                if (actedAs.names && !actedAs.names.includes(account.serviceAccount)) return;
                 if (steps.some((s) => s.to === to)) return;
-                steps.push({ to, text: `Role ${role.metadata.namespace}/${role.metadata.name}: ${actedAs.reason}, so it acts as ${other.name} (service account ${account.metadata.namespace}/${account.metadata.name})` });
+                steps.push({ to, text: `Role ${role.metadata.namespace}/${role.metadata.name}: ${actedAs.reason}, so it acts as ${other.name} (service account ${account.namespace}/${account.serviceAccount})` });
             });
         }
     }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { cli, NOW, writeFixtures } from "../../helpers/fixtures";
+import { agentDoc, FLEET, fleetDir, validate } from "../../helpers/attacks";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
 const CLIENTS = { github: { clientId: "gh-client", clientSecret: pulumi.secret("gh-secret") } };
@@ -95,5 +96,26 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         });
         await settled();
         assert.deepStrictEqual(seen, [{ name: "ops-responder", aliases: [{ parent: pulumi.rootStackResource }] }, { name: "unsharded", aliases: undefined }]);
+    });
+});
+
+describe("sharded fleet: two label values never share a stack", () => {
+    // "Billing_Eng" is not a readable stack name, so its stack carries a hash of it; the value
+    // "billing-eng-<that hash>" is already readable and gave the very same stack name.
+    const fleet = { ...FLEET, spec: { ...FLEET.spec, stacks: { by: "label:shard" } } };
+    const hashed = JSON.parse(JSON.stringify(agentDoc("billing-bot"))) as Record<string, any>;
+    hashed.metadata.labels = { shard: "Billing_Eng" };
+
+    it("refuses a label value whose stack name another value already gives, naming both", async () => {
+        const billingStack = JSON.parse((await cli("stacks", fleetDir([hashed], fleet), "--now", NOW, "--json")).stdout).stacks[0].name as string;
+        const intruder = JSON.parse(JSON.stringify(agentDoc("intruder"))) as Record<string, any>;
+        intruder.metadata.labels = { shard: billingStack.replace(/^agents-/, "") };
+        const verdict = await validate([hashed, intruder], fleet);
+        assert.strictEqual(verdict.code, 1);
+        assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.rule, e.path]), [["intruder", "stack-shard", "metadata.labels.shard"]]);
+        assert.match(verdict.errors[0].message, new RegExp(`label shard "${intruder.metadata.labels.shard}" gives stack ${billingStack}, which agent "billing-bot" \\(label "Billing_Eng", [^)]+fleet\\.yaml:\\d+\\) already has`));
+        const other = JSON.parse(JSON.stringify(agentDoc("other"))) as Record<string, any>;
+        other.metadata.labels = { shard: "billing-eng" };
+        assert.strictEqual((await validate([hashed, other], fleet)).code, 0, "a distinct stack name is fine");
     });
 });

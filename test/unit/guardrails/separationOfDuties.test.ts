@@ -141,6 +141,29 @@ describe("separation of duties: an agent holding every duty of a rule is invalid
             assert.deepStrictEqual(alone, []);
         });
 
+        it("counts acting through an ephemeral container (kubectl debug: patch pods/ephemeralcontainers) or a proxied PUT", async () => {
+            const irsaReader = agentDoc("irsa-reader", { identity: { kubernetes: { namespace: "agents" }, aws: { trust: "irsa" } }, grants: [readsBilling] });
+            const into = (resources: string[], verbs: string[]) => ({ connector: "kubernetes", namespace: "agents", resources, verbs });
+            const docs = [
+                irsaReader,
+                agentDoc("debugger", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [postsToSlack, into(["pods/ephemeralcontainers"], ["patch"])] }),
+                agentDoc("proxier", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [postsToSlack, into(["pods/proxy"], ["update"])] }),
+                agentDoc("ec-reader", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [postsToSlack, into(["pods/ephemeralcontainers"], ["get"])] }),
+            ];
+            const { sod } = await conflicts(docs);
+            assert.deepStrictEqual(sod.map((e) => [e.agent, e.path]), [["debugger", "spec.grants[0]"], ["proxier", "spec.grants[0]"]],
+                "reading a pod's ephemeral containers runs nothing in it");
+            assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "irsa-reader", which this agent can act as \(pods\/ephemeralcontainers runs commands in, or connects to, pods of any service account of the namespace\)/);
+        });
+
+        it("counts acting as an agent whose SPIRE selectors pin a service account of a namespace it may run pods in", async () => {
+            const spireReader = agentDoc("spire-reader", { identity: { aws: { trust: "rolesAnywhere" }, spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:spire-reader"] } }, grants: [readsBilling] });
+            const podMaker = agentDoc("pod-maker", { approval, identity: { kubernetes: { namespace: "builders" } }, grants: [postsToSlack, { connector: "kubernetes", namespace: "agents", apiGroups: ["apps"], resources: ["deployments"], verbs: ["create"] }] });
+            const { sod } = await conflicts([spireReader, podMaker]);
+            assert.deepStrictEqual(sod.map((e) => [e.agent, e.path]), [["pod-maker", "spec.grants[0]"]]);
+            assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "spire-reader", which this agent can act as \(writing deployments runs pods/);
+        });
+
         it("counts the secrets a pod the agent may create can mount as read", async () => {
             const rule: SeparationOfDutiesRule = { name: "secrets-and-chat", forbid: [{ connector: "kubernetes", access: "read", resources: ["payments/secrets"] }, { connector: "oauth.slack", access: "write" }] };
             const pods = { connector: "kubernetes", namespace: "payments", resources: ["pods"], verbs: ["create"] };

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { separationOfDuties } from "../../../provider/policy/duties";
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
-import { ACCOUNT, doc, k8sRole, NOW, READ, resource, role, roleBinding, rolePolicy, serviceAccount, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
+import { ACCOUNT, doc, k8sRole, NOW, READ, resource, role, roleBinding, rolePolicy, serviceAccount, SPIFFE, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
 
 /** agent-separation-of-duties on hand-written stacks: the rules `agentid validate` applies, read from what the stack grants. */
 
@@ -88,6 +88,27 @@ describe("agent-separation-of-duties (policy pack)", () => {
         assert.deepStrictEqual(found.map((v) => v.urn), [builder.urn], JSON.stringify(found));
         assert.match(found[0].message, /aws\.secretsmanager read on \S+ through aws\.iam\.RolePolicy "grants" of agent "[^"]+", which it can act as \(writing jobs runs pods as any service account of the namespace and mounts any secret or config map there, through kubernetes\.rbac\.authorization\.k8s\.io\.v1\.RoleBinding "jobs" \(agents\/jobs\)\); oauth\.slack write through aws\.iam\.RolePolicy "builder-grants"/);
         assert.deepStrictEqual(separationOfDuties.check(stack(["get"]), config([EXFILTRATION])), [], "reading jobs runs nothing");
+    });
+
+    it("counts acting as a Roles Anywhere agent whose SPIRE entry pins a service account another agent may run pods as", () => {
+        // triage's role trusts the SVID spiffe://example.org/agents/triage; its SPIRE entry issues that SVID to pods running as
+        // agents/triage (SPIRE's k8s workload attestor gives them k8s:ns:agents and k8s:sa:triage). builder may create jobs in agents.
+        const builderTrust = JSON.parse(JSON.stringify(TRUST.irsa).replace("system:serviceaccount:agents:triage", "system:serviceaccount:ci:builder"));
+        const builder = resource("aws:iam/role:Role", "builder-role", { name: "builder-runner", assumeRolePolicy: JSON.stringify(builderTrust), tags: {} });
+        const entry = (selectors: string[]) => resource("agentid:spire:Entry", "triage-entry", {
+            spiffeId: SPIFFE, parentId: "spiffe://example.org/node/a", selectors: selectors.map((s) => ({ type: "k8s", value: s })),
+        });
+        const stack = (selectors: string[]) => [
+            role(TRUST.rolesAnywhere), rolePolicy("grants", doc(readsSecrets)), entry(selectors),
+            builder, rolePolicy("builder-grants", doc(fetchesSlack), { role: "builder-runner" }), slackProvider,
+            serviceAccount("builder", { metadata: { name: "builder", namespace: "ci" } }),
+            k8sRole("jobs", [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] }]),
+            roleBinding("jobs", { kind: "Role", name: "jobs" }, [{ kind: "ServiceAccount", name: "builder", namespace: "ci" }]),
+        ];
+        const found = separationOfDuties.check(stack(["ns:agents", "sa:triage"]), config([EXFILTRATION]));
+        assert.deepStrictEqual(found.map((v) => v.urn), [builder.urn], JSON.stringify(found));
+        assert.match(found[0].message, /aws\.secretsmanager read on \S+ through aws\.iam\.RolePolicy "grants" of agent "[^"]+", which it can act as \(writing jobs runs pods/);
+        assert.deepStrictEqual(separationOfDuties.check(stack(["ns:other", "sa:triage"]), config([EXFILTRATION])), [], "pods in agents do not match an entry pinned to other");
     });
 
     it("judges two roles whose trust admits the same service account as one agent", () => {

@@ -370,6 +370,60 @@ describe("who-can: an agent that can act as another agent's service account reac
         assert.strictEqual(await simulate(shown[0].aws.permissionPolicy, "s3:GetObject", "arn:aws:s3:::payroll/2026/12.csv"), "Allowed");
     });
 
+    it("follows every verb of a connect subresource that reaches a running pod: kubectl debug patches pods/ephemeralcontainers, a PUT through pods/proxy is update", async () => {
+        // Kubernetes maps each HTTP method on a subresource to its verb (PATCH → patch, PUT → update, DELETE → delete);
+        // an ephemeral container joins the pod and mounts its service account token, a proxied request reaches the pod.
+        const connectors = [
+            agentDoc("debugger", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "agents", resources: ["pods/ephemeralcontainers"], verbs: ["patch"] }] }),
+            agentDoc("proxier", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "agents", resources: ["pods/proxy"], verbs: ["update", "delete"] }] }),
+            agentDoc("ec-reader", { approval, identity: { kubernetes: { namespace: "ops" } }, grants: [{ connector: "kubernetes", namespace: "agents", resources: ["pods/ephemeralcontainers"], verbs: ["get", "list"] }] }),
+        ];
+        const fleet = [docs[0], ...connectors];
+        const { code, answer } = await whoCan(fleetDir(fleet), "arn:aws:s3:::payroll/2026/12.csv");
+        assert.strictEqual(code, 0, JSON.stringify(answer.invalid));
+        assert.deepStrictEqual(answer.agents.map((a) => [a.name, a.paths.map((p) => p.via)]), [
+            ["debugger", ["as irsa-reader: statement Grant0S3Objects"]],
+            ["irsa-reader", ["statement Grant0S3Objects"]],
+            ["proxier", ["as irsa-reader: statement Grant0S3Objects"]],
+        ], "ec-reader only reads the pods' ephemeral containers");
+        const shown = await Promise.all(fleet.map((d) => show(fleet, (d.metadata as { name: string }).name)));
+        const manifests = shown.flatMap((s) => s.kubernetes?.manifests ?? []);
+        const into = { namespace: "agents", group: "", resource: "pods", name: "irsa-reader-7d9f" };
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "debugger" }, { ...into, subresource: "ephemeralcontainers", verb: "patch" }), true);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "proxier" }, { ...into, subresource: "proxy", verb: "update" }), true);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "ops", name: "ec-reader" }, { ...into, subresource: "ephemeralcontainers", verb: "patch" }), false);
+        assert.strictEqual(await simulate(shown[0].aws.permissionPolicy, "s3:GetObject", "arn:aws:s3:::payroll/2026/12.csv"), "Allowed");
+    });
+
+    it("follows a step to an agent whose SPIRE selectors pin a service account: a pod running as it receives the agent's SVID", async () => {
+        // No Kubernetes identity of its own: SPIRE's k8s workload attestor gives a pod running as agents/spire-reader
+        // the selectors k8s:ns:agents and k8s:sa:spire-reader, so SPIRE issues it the entry's SVID, which Roles Anywhere trusts.
+        const spireReader = agentDoc("spire-reader", {
+            identity: { aws: { trust: "rolesAnywhere" }, spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:spire-reader"] } },
+            grants: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::payroll/*"] }],
+        });
+        const fleet = [spireReader, docs[1]];
+        const { code, answer } = await whoCan(fleetDir(fleet), "arn:aws:s3:::payroll/2026/12.csv");
+        assert.strictEqual(code, 0, JSON.stringify(answer.invalid));
+        assert.deepStrictEqual(answer.agents.map((a) => [a.name, a.paths.map((p) => p.via)]), [
+            ["pod-maker", ["as spire-reader: statement Grant0S3Objects"]],
+            ["spire-reader", ["statement Grant0S3Objects"]],
+        ]);
+        assert.deepStrictEqual(answer.agents[0].paths[0].conditions, [
+            "indirectly: Role agents/agent-pod-maker: writing deployments runs pods as any service account of the namespace and mounts any secret or config map there, so it acts as spire-reader (service account agents/spire-reader)",
+        ]);
+        const shown = await Promise.all(fleet.map((d) => show(fleet, (d.metadata as { name: string }).name)));
+        const manifests = shown.flatMap((s) => s.kubernetes?.manifests ?? []);
+        assert.strictEqual(rbacAllows(manifests, { namespace: "builders", name: "pod-maker" }, { namespace: "agents", group: "apps", resource: "deployments", name: "x", verb: "create" }), true);
+        // SPIRE issues an entry to a workload whose attested selectors include all of the entry's.
+        const attested = new Set(["k8s:ns:agents", "k8s:sa:spire-reader", "k8s:pod-name:x-1"]);
+        const entry = shown[0].spire.entry;
+        assert.ok(entry.selectors.every((sel: { type: string; value: string }) => attested.has(`${sel.type}:${sel.value}`)));
+        const trust = shown[0].aws.trustPolicy.Statement[0];
+        assert.strictEqual(trust.Condition.StringEquals["aws:PrincipalTag/x509SAN/URI"], entry.spiffeId);
+        assert.strictEqual(await simulate(shown[0].aws.permissionPolicy, "s3:GetObject", "arn:aws:s3:::payroll/2026/12.csv"), "Allowed");
+    });
+
     it("counts the secrets and config maps a pod it may create can mount", async () => {
         const dir = fleetDir(docs);
         const { answer } = await whoCan(dir, "k8s:agents/secrets/irsa-reader-token");
