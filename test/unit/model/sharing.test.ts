@@ -117,6 +117,15 @@ describe("one identity, one agent", () => {
             message: `SPIFFE ID spiffe://example.org/agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
         }]]);
     });
+
+    it("reports a default service account (Kubernetes grants, no identity.kubernetes) another agent declared at the later agent's name", () => {
+        const configmaps = { connector: "kubernetes", namespace: "support", resources: ["configmaps"], verbs: ["get"] };
+        const found = sharedIdentityViolations([agent("a1", { identity: { kubernetes: { serviceAccount: "b2" } } }), agent("b2", { grants: [configmaps] })], settings, where);
+        assert.deepStrictEqual(found, [[], [{
+            path: ["metadata", "name"], rule: "identity-shared",
+            message: `service account agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+    });
 });
 
 describe("Cedar names", () => {
