@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { agentSessionPattern, buildCedarSchema, toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { sharedOauthScopesOf } from "../../../provider/model/oauthSharing";
-import { sharedIdentityViolations } from "../../../provider/guardrails/identities";
+import { identityGroups, sharedIdentityViolations } from "../../../provider/guardrails/identities";
 import { resolveSettings } from "../../../provider/model/settings";
 import type { AgentDeclaration } from "../../../provider/declarations/types";
 
@@ -116,6 +116,33 @@ describe("one identity, one agent", () => {
             path: ["metadata", "name"], rule: "identity-shared",
             message: `SPIFFE ID spiffe://example.org/agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
         }]]);
+    });
+
+    it("reports a default service account (Kubernetes grants, no identity.kubernetes) another agent declared at the later agent's name", () => {
+        const configmaps = { connector: "kubernetes", namespace: "support", resources: ["configmaps"], verbs: ["get"] };
+        const found = sharedIdentityViolations([agent("a1", { identity: { kubernetes: { serviceAccount: "b2" } } }), agent("b2", { grants: [configmaps] })], settings, where);
+        assert.deepStrictEqual(found, [[], [{
+            path: ["metadata", "name"], rule: "identity-shared",
+            message: `service account agents/b2 already belongs to agent "a1" (agents/0.yaml); one identity, one agent — give this agent its own`,
+        }]]);
+    });
+
+    it("groups agents linked by a SPIFFE ID, a service account, a DNS name or nested SPIRE selectors, and leaves out agents alone", () => {
+        const spire = (selectors: string[], dnsNames?: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors, ...(dnsNames ? { dnsNames } : {}) } });
+        const decls = [
+            agent("a1", { identity: spire(["unix:uid:1", "docker:label:x"]) }),
+            agent("b2", { identity: spire(["unix:uid:1"]) }),
+            agent("c3", { identity: { spiffeId: "spiffe://example.org/agents/d4" } }),
+            agent("d4"),
+            agent("e5", { identity: spire(["unix:uid:5"]) }),
+            agent("f6", { identity: spire(["unix:uid:6"], ["API.example.org"]) }),
+            agent("g7", { identity: spire(["unix:uid:7"], ["api.example.org"]) }),
+            agent("h8", { identity: { kubernetes: { serviceAccount: "i9" } } }),
+            agent("i9", { identity: { kubernetes: {} } }),
+            agent("j10", { identity: spire(["unix:uid:1", "docker:label:y"]) }),
+        ];
+        assert.deepStrictEqual(identityGroups(decls, settings), [[0, 1, 9], [2, 3], [5, 6], [7, 8]]);
+        assert.deepStrictEqual(identityGroups([decls[4], decls[0], decls[9]], settings), [], "disjoint sets, and sets that only overlap, are separate identities");
     });
 });
 
