@@ -299,6 +299,21 @@ describe("agentid-guardrails policies", () => {
                 `${R}: approval SEC-1 was for grants sha256:bbb, but the grants are now sha256:aaa; renew the approval for the current grants (agentid digest)`,
             ]);
         });
+        it("names every write action the role holds, and a stale approval on a role whose grants digest tag is missing", () => {
+            const writes = doc(WRITE, { ...WRITE, Sid: "Grant2", Action: ["s3:DeleteObject"] });
+            assert.deepStrictEqual(messages(approvedWrites.check([role(), rolePolicy("grants", writes)], CONFIG)), [
+                `${R} holds write actions (s3:PutObject, s3:DeleteObject) without an approval; declare spec.approval (tag agentid:approval) with the ticket and approvers`,
+            ]);
+            const unknownTags = role(TRUST.podIdentity, { tags: UNKNOWN });
+            assert.deepStrictEqual(messages(approvedWrites.check([unknownTags, rolePolicy("grants", writes)], CONFIG)), [
+                `${R} holds write actions (s3:PutObject, s3:DeleteObject), but its tags are not known at preview (computed from other resources' outputs), so its approval cannot be reviewed — write them from known values`,
+            ]);
+            const { "agentid:grants-digest": _digest, ...withoutDigest } = TAGS;
+            const stale = role(TRUST.podIdentity, { tags: { ...withoutDigest, "agentid:approval": "SEC-1", "agentid:approved-digest": "sha256:bbb" } });
+            assert.deepStrictEqual(messages(approvedWrites.check([stale, rolePolicy("grants", doc(WRITE))], CONFIG)), [
+                `${R}: approval SEC-1 was for grants sha256:bbb, but the grants are now untagged; renew the approval for the current grants (agentid digest)`,
+            ]);
+        });
     });
 
     describe("agent-kubernetes-access", () => {
