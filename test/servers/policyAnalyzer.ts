@@ -194,24 +194,12 @@ export async function startPolicyPack(options: StartOptions): Promise<RunningPol
                 const analyze: PolicyDiagnostic[] = [];
                 const notApplicable: DeploymentVerdict["notApplicable"] = [];
                 for (const r of resources) {
-                    const request = new analyzerProto.AnalyzeRequest();
-                    request.setUrn(r.urn);
-                    request.setType(r.type);
-                    request.setName(r.name);
-                    request.setProperties(Struct.fromJavaScript(wire(r.inputs)));
-                    request.setOptions(optionsOf(r));
-                    if (r.provider) request.setProvider(providerOf(r.provider));
+                    const request = describeResource(new analyzerProto.AnalyzeRequest(), r, r.inputs);
                     analyze.push(...diagnosticsOf(await call<any>("analyze", request)));
                 }
                 const request = new analyzerProto.AnalyzeStackRequest();
                 request.setResourcesList(resources.map((r) => {
-                    const resource = new analyzerProto.AnalyzerResource();
-                    resource.setUrn(r.urn);
-                    resource.setType(r.type);
-                    resource.setName(r.name);
-                    resource.setProperties(Struct.fromJavaScript(wire(r.outputs)));
-                    resource.setOptions(optionsOf(r));
-                    if (r.provider) resource.setProvider(providerOf(r.provider));
+                    const resource = describeResource(new analyzerProto.AnalyzerResource(), r, r.outputs);
                     resource.setParent(r.parent);
                     resource.setDependenciesList(r.dependencies);
                     for (const [key, urns] of Object.entries(r.propertyDependencies)) {
@@ -342,6 +330,21 @@ function diagnosticsOf(response: any): PolicyDiagnostic[] {
         policy: d.getPolicyname(), pack: d.getPolicypackname(), packVersion: d.getPolicypackversion(),
         level: levelOf(d.getEnforcementlevel()), urn: d.getUrn(), message: d.getMessage(),
     }));
+}
+
+/**
+ * The fields an AnalyzeRequest (one resource at a time: its inputs) and an AnalyzerResource (the whole
+ * stack: its outputs) share: urn, type, name, properties, options, provider.
+ */
+function describeResource<M extends { setUrn(v: string): void; setType(v: string): void; setName(v: string): void; setProperties(v: unknown): void; setOptions(v: any): void; setProvider(v: any): void }>(
+    message: M, r: EngineResource, properties: Record<string, unknown>): M {
+    message.setUrn(r.urn);
+    message.setType(r.type);
+    message.setName(r.name);
+    message.setProperties(Struct.fromJavaScript(wire(properties)));
+    message.setOptions(optionsOf(r));
+    if (r.provider) message.setProvider(providerOf(r.provider));
+    return message;
 }
 
 function optionsOf(r: EngineResource): unknown {
