@@ -104,6 +104,14 @@ export function errorText(error: unknown): string {
     return String(failure?.commandResult?.stderr || failure?.stderr || failure?.message || error);
 }
 
+/**
+ * An engine operation's failure as the CLI reports it: "<what> failed: <the engine's error line>", keeping
+ * the engine's stderr so a caller (underLock) can still tell a lock held by another update.
+ */
+export function engineFailure(what: string, error: unknown): Error {
+    return Object.assign(new Error(`${what} failed: ${firstLine(error)}`), { stderr: errorText(error) });
+}
+
 export function firstLine(error: unknown): string {
     const text = errorText(error);
     // The engine's closing "error: update failed" says less than the resource's own error line.

@@ -3,7 +3,7 @@ import type { StepRecord } from "../../engine/workspace";
 import { agentOfStep } from "../../engine/grouping";
 import { agentsInState, refreshTargets } from "../../engine/stackState";
 import { Command, EXIT, Io, printLine } from "../command";
-import { automation, errorText, firstLine, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
+import { automation, engineFailure, firstLine, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
 import { EngineOperation, runEngineCommand } from "../engineCommand";
 
 type Drift = { agent: string | null; resource: string; detail: string };
@@ -69,13 +69,13 @@ export const driftCommand: Command = {
 async function restore(stack: Stack, drifted: readonly StepRecord[], io: Io): Promise<string[]> {
     const target = drifted.map((s) => s.urn);
     io.err(`agentid drift: restoring ${target.length} resource${target.length === 1 ? "" : "s"}\n`);
-    await stack.refresh({ target }).catch((error) => { throw Object.assign(new Error(`refresh failed: ${firstLine(error)}`), { stderr: errorText(error) }); });
+    await stack.refresh({ target }).catch((error) => { throw engineFailure("refresh", error); });
     const { stepRecorder } = await automation();
     const planned = stepRecorder();
-    await stack.preview({ target, onEvent: planned.onEvent }).catch((error) => { throw Object.assign(new Error(`preview failed: ${firstLine(error)}`), { stderr: errorText(error) }); });
+    await stack.preview({ target, onEvent: planned.onEvent }).catch((error) => { throw engineFailure("preview", error); });
     const seen = new Set(planned.steps.filter((s) => s.op !== "same").map((s) => s.urn));
     const replace = drifted.filter((s) => s.op !== "delete" && !seen.has(s.urn) && s.type.startsWith("kubernetes:")).map((s) => s.urn);
     await stack.up({ target, replace, targetDependents: true, onEvent: progress(io, stepRecorder()) })
-        .catch((error) => { throw Object.assign(new Error(`targeted update failed: ${firstLine(error)}`), { stderr: errorText(error) }); });
+        .catch((error) => { throw engineFailure("targeted update", error); });
     return target;
 }

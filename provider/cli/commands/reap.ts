@@ -3,7 +3,7 @@ import { agentsInState } from "../../engine/stackState";
 import { formatInstant, isExpired, parseInstant } from "../../declarations/clock";
 import { offboardingRecords, prepareRecordDir, writeOffboardingRecords } from "../../engine/offboardingRecord";
 import { Command, EnvironmentError, EXIT, printLine, stringFlag } from "../command";
-import { automation, errorText, firstLine, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
+import { automation, engineFailure, progress, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
 import { EngineOperation, runEngineCommand } from "../engineCommand";
 import { nowFrom } from "../fleetInput";
 
@@ -51,7 +51,7 @@ export const reapCommand: Command = {
                     (stack.workspace as LocalWorkspace).envVars.AGENTID_NOW = formatInstant(now);
                     const recorder = (await automation()).stepRecorder();
                     const { result: update } = await underLock(stack, stackIo, context.waitMs, () => stack.up({ target, onEvent: progress(stackIo, recorder) })
-                        .catch((error) => { throw Object.assign(new Error(`targeted update failed: ${firstLine(error)}`), { stderr: errorText(error) }); }));
+                        .catch((error) => { throw engineFailure("targeted update", error); }));
                     if (recordDir !== undefined) {
                         const records = offboardingRecords(before, await stack.exportStack(), toReap, { stack: stack.name, judgedAt: now, update: update.summary });
                         try {

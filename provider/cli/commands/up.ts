@@ -1,6 +1,6 @@
 import { AgentChange, agentChanges, printAgentChanges } from "../agentChanges";
 import { Command, printLine } from "../command";
-import { errorText, firstLine, Interruption, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
+import { engineFailure, Interruption, STACK_FLAGS, underLock, WAIT_FLAG } from "../engineStack";
 import { EngineOperation, runEngineCommand } from "../engineCommand";
 import { nowFrom } from "../fleetInput";
 
@@ -21,7 +21,7 @@ export const upCommand: Command = {
             async run(stack, stackIo, context) {
                 stackIo.err(`agentid up: updating stack ${stack.name}\n`);
                 const { result: agents, interrupted } = await underLock(stack, stackIo, context.waitMs, () => agentChanges(stack, stackIo, now, { movesIn: [], movesOut: [] },
-                    (onEvent) => stack.up({ onEvent }).catch((error) => { throw Object.assign(new Error(`update failed: ${firstLine(error)}`), { stderr: errorText(error) }); })));
+                    (onEvent) => stack.up({ onEvent }).catch((error) => { throw engineFailure("update", error); })));
                 const moved = new Map(context.movesIn.map((m) => [m.agent, m.from]));
                 const annotated = agents.map((a) => (moved.has(a.name) ? { ...a, movedFrom: moved.get(a.name)! } : a));
                 return { exitCode: 0, document: { agents: annotated, ...(interrupted ? { interrupted } : {}) } };
