@@ -232,6 +232,20 @@ describe("red team: one identity, one agent", () => {
         assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.rule]), [["mimic", "identity-shared"]]);
     });
 
+    it("refuses a SPIRE DNS name spelled with a Unicode look-alike that TLS clients read as another host", async () => {
+        // U+212A KELVIN SIGN: a WHATWG URL parser (Node's URL, browsers) maps it to ASCII `k` (UTS #46), so a client
+        // connecting to the declared name asks for kube-api.agents.svc; an X.509 dNSName is IA5String (RFC 5280
+        // 4.2.1.6), so SPIRE cannot put the declared spelling in a certificate either.
+        const declared = "\u212Aube-api.agents.svc";
+        assert.strictEqual(new URL(`https://${declared}/`).hostname, "kube-api.agents.svc");
+        const doc = agentDoc("kelvin", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {},
+            spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:kelvin"], dnsNames: [declared] } } });
+        const verdict = await validate([doc]);
+        assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.path, e.rule, e.message]),
+            [["kelvin", "spec.identity.spire.dnsNames[0]", "spire-entry",
+                `"${declared}" has a character outside ASCII (U+212A at 0); a DNS name on an SVID is ASCII — write an internationalised name in its xn-- (punycode) form`]]);
+    });
+
     it("refuses an Agent component that takes the SPIFFE ID of an AgentFleet agent in the same program", async () => {
         const victimId = "spiffe://example.org/billing/reconciler";
         new AgentFleet("rt-fleet", { paths: [fleetDir([agentDoc("rt-victim", { identity: { spiffeId: victimId, aws: { trust: "rolesAnywhere" } } })])], now: NOW, platforms: { kubernetes: false, spire: false } });
