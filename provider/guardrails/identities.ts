@@ -25,31 +25,29 @@ interface SelectorSet {
 }
 
 /**
- * Selector keys a workload has exactly one value of (SPIRE's k8s, unix and docker workload attestors: one
- * namespace, service account, pod, container, uid, user, primary group, binary; one value per pod label,
- * container label or environment variable). Two entries pinning such a key to different values never match
- * one workload. Keys a workload may hold several values of (k8s:pod-image, unix:supplementary_gid, …) and
- * selector types not listed here exclude nothing.
+ * Selector keys a workload has exactly one value of, as SPIRE v1.13's workload attestors produce them
+ * (pkg/agent/plugin/workloadattestor/{k8s/k8s.go, unix/unix_posix.go, docker/docker.go}): one namespace,
+ * service account, pod, node, container name, image count; one uid, user, primary group, binary path and
+ * digest; one image ID; one value per pod label or container label (maps). Two entries pinning such a key
+ * to different values never match one workload. Keys a workload may hold several values of
+ * (k8s:container-image — the image and its digest —, k8s:pod-image, k8s:pod-owner, unix:supplementary_gid,
+ * docker:env, …) and selector types not listed here exclude nothing.
  */
 const SINGLE_VALUED = new Set([
-    "k8s:ns", "k8s:sa", "k8s:pod-uid", "k8s:pod-name", "k8s:node-name", "k8s:container-name", "k8s:container-image",
+    "k8s:ns", "k8s:sa", "k8s:pod-uid", "k8s:pod-name", "k8s:node-name", "k8s:container-name",
     "k8s:pod-image-count", "k8s:pod-init-image-count",
     "unix:uid", "unix:user", "unix:gid", "unix:group", "unix:path", "unix:sha256",
     "docker:image_id",
 ]);
-const KEYED_VALUES = ["k8s:pod-label:", "docker:label:"];
 
 /** The single-valued key a selector pins and its value (`k8s:pod-label:app:billing` → key `k8s:pod-label:app`). */
 function pinnedKeyOf(selector: string): { key: string; value: string } | undefined {
-    const keyed = KEYED_VALUES.find((prefix) => selector.startsWith(prefix));
-    if (keyed) {
-        const rest = selector.slice(keyed.length);
+    // Kubernetes label keys have no colon; a Docker label key may, so only `docker:label:<key>:<value>` with one colon is read.
+    for (const [prefix, unambiguous] of [["k8s:pod-label:", () => true], ["docker:label:", (rest: string) => rest.split(":").length === 2]] as const) {
+        if (!selector.startsWith(prefix)) continue;
+        const rest = selector.slice(prefix.length);
         const colon = rest.indexOf(":");
-        return colon < 0 ? undefined : { key: keyed + rest.slice(0, colon), value: rest.slice(colon + 1) };
-    }
-    if (selector.startsWith("docker:env:")) {
-        const equals = selector.indexOf("=");
-        return equals < 0 ? undefined : { key: selector.slice(0, equals), value: selector.slice(equals + 1) };
+        return colon < 0 || !unambiguous(rest) ? undefined : { key: prefix + rest.slice(0, colon), value: rest.slice(colon + 1) };
     }
     const colon = selector.indexOf(":", selector.indexOf(":") + 1);
     if (colon < 0 || !SINGLE_VALUED.has(selector.slice(0, colon))) return undefined;
