@@ -126,6 +126,13 @@ describe("Agent", () => {
         assert.deepStrictEqual(await typesOf("podIdentity"), ["agentid:index:Agent", "aws:eks/podIdentityAssociation:PodIdentityAssociation", ...iam, "kubernetes:core/v1:ServiceAccount"]);
         assert.deepStrictEqual(await typesOf("rolesAnywhere"), ["agentid:index:Agent", ...iam]);
         assert.deepStrictEqual(await typesOf("agentcore"), ["agentid:index:Agent", "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity", ...iam]);
+        // With a Kubernetes identity too, the service account neither is associated with the role nor names it (that is for podIdentity and irsa).
+        for (const trust of ["rolesAnywhere", "agentcore"] as const) {
+            const p = await provision(`both-${trust.toLowerCase()}`, args({ settings, identity: { aws: { trust }, kubernetes: { namespace: "bots" } } }));
+            assert.deepStrictEqual(p.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), [], trust);
+            assert.deepStrictEqual(Object.keys(p.one("kubernetes:core/v1:ServiceAccount").inputs.metadata.annotations).sort(),
+                ["agentid.dev/expires-at", "agentid.dev/owner-contact", "agentid.dev/owner-team", "agentid.dev/spiffe-id", "pulumi.com/patchForce"], trust);
+        }
     });
 
     it("creates only Kubernetes objects for a Kubernetes-only agent", async () => {
