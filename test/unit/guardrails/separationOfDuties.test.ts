@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { Duty, SeparationOfDutiesRule } from "../../../provider/declarations/types";
-import { ActingStep, DutyConflict, dutyConflicts, dutyCovers, DutyHolder, dutyRuleViolations, dutyViolation } from "../../../provider/guardrails/separationOfDuties";
+import { ActingStep, DutyConflict, dutyConflicts, dutyCovers, DutyHolder, dutyRuleViolations, dutyText, dutyViolation } from "../../../provider/guardrails/separationOfDuties";
 import { validateDeclarations } from "../../../provider/guardrails/validate";
 import type { AwsPermission, KubernetesPermission, Permission, SaasPermission, ToolPermission } from "../../../provider/model/permissions";
 import { agentDoc, FLEET, fleetDir, validate } from "../../helpers/attacks";
@@ -250,6 +250,7 @@ describe("separation of duties, module by module: what a duty covers, who holds 
             ["a kubernetes duty without resources covers no AWS permission", duty("kubernetes"), aws("s3", "*"), false],
             ["a kubernetes duty covers its namespace's resources", duty("kubernetes", ["payments"]), k8s("payments", "secrets"), true],
             ["a kubernetes duty covers no other namespace", duty("kubernetes", ["payments/secrets"]), k8s("agents", "secrets"), false],
+            ["a duty on several resources covers a permission within any one of them", duty("kubernetes", ["payments/secrets", "agents"]), k8s("agents", "configmaps"), true],
             ["a kubernetes duty on pods covers pods/exec", duty("kubernetes", ["payments/pods"]), k8s("payments", "pods/exec"), true],
             ["a kubernetes duty on pods does not cover podtemplates", duty("kubernetes", ["payments/pods"]), k8s("payments", "podtemplates"), false],
             ["an oauth.slack duty covers no other vendor", duty("oauth.slack"), saas("github", "repo"), false],
@@ -284,6 +285,23 @@ describe("separation of duties, module by module: what a duty covers, who holds 
         assert.deepStrictEqual(conflicts.map((list) => list.map((c) => c.actsAs)), [[], [[{ holder: 0, step: toReader }]], [[{ holder: 0, step: toPoster }, { holder: 1, step: toPoster }]]]);
     });
 
+    it("reports a holder sharing an identity only when it holds a duty itself; what it acts as, and that holder's group, are its own", () => {
+        const both: DutyHolder = { name: "both", permissions: [reads, posts] };
+        const none: DutyHolder = { name: "none", permissions: [] };
+        const reader: DutyHolder = { name: "reader", permissions: [reads] };
+        assert.deepStrictEqual(dutyConflicts([both, none], [rule], [[0, 1]]).map((list) => list.length), [1, 0], "the group-mate that holds nothing is not reported");
+        assert.deepStrictEqual(dutyConflicts([both, reader], [rule], [[0, 1]]).map((list) => list.length), [1, 1], "the reader holds a duty itself");
+        const step: ActingStep = { to: 1, grant: 0, reason: "r" };
+        assert.deepStrictEqual(dutyConflicts([none, both], [rule], [[0, 1]], [[step], []]).map((list) => list.map((c) => c.actsAs)), [[[{ holder: 1, step }]], [[]]],
+            "a group-mate it also acts as is its own");
+        assert.deepStrictEqual(dutyConflicts([none, none, both], [rule], [[1, 2]], [[step], [], []]).map((list) => list.map((c) => c.actsAs)), [[[{ holder: 1, step }, { holder: 2, step }]], [], [[]]],
+            "the group of a holder it acts as is its own");
+    });
+
+    it("names a duty with every resource it covers", () => {
+        assert.strictEqual(dutyText({ connector: "kubernetes", access: "read", resources: ["payments/secrets", "agents"] }), "kubernetes read on payments/secrets, agents");
+    });
+
     it("lists the holders of a duty in index order, whatever order they were reached in", () => {
         const holders: DutyHolder[] = [{ name: "a", permissions: [reads] }, { name: "b", permissions: [reads] }, { name: "c", permissions: [reads, posts] }];
         const [conflict] = dutyConflicts(holders, [rule], [[0, 1, 2]])[2];
@@ -300,7 +318,7 @@ describe("separation of duties, module by module: what a duty covers, who holds 
             const conflict: DutyConflict = {
                 rule, actsAs: [],
                 duties: [
-                    { duty: rule.forbid[0], held: [{ holder: 0, permissions: [{ ...reads, grant: 2, indirect: "a pod mounts it" }, { ...reads, grant: 0, indirect: "a job mounts it" }] }] },
+                    { duty: rule.forbid[0], held: [{ holder: 0, permissions: [{ ...reads, grant: 2, indirect: "a pod mounts it" }, { ...reads, grant: undefined }, { ...reads, grant: 0, indirect: "a job mounts it" }] }] },
                     { duty: rule.forbid[1], held: [{ holder: 0, permissions: [{ ...posts, grant: 1, through: ["poster", "announcer"] }] }] },
                 ],
             };
@@ -357,6 +375,14 @@ describe("separation of duties, module by module: what a duty covers, who holds 
                 path: ["spec", "separationOfDuties", 0, "forbid", 0, "resources", i + 1], rule: "fleet-setting",
                 message: `"${resource}" is not <namespace> or <namespace>/<resource>, e.g. production/secrets`,
             })));
+        });
+
+        it("accepts an ARN prefix cut anywhere, naming the service only once its part is complete, with one trailing * at most", () => {
+            assert.deepStrictEqual(check([duty("aws.s3", ["arn:", "arn:aws::", "arn:aws:s", "arn:aws:s3:::tickets/", "arn:aws:s3:::tickets/*"])]), []);
+            assert.deepStrictEqual(check([duty("aws.s3", ["arn:aws:s3:::tickets?", "arn:aws:sqs:"])]).map((v) => v.message), [
+                `"arn:aws:s3:::tickets?" is not an ARN prefix; write the start of the ARNs the duty covers, e.g. arn:aws:s3:us-east-1:123456789012:… (a trailing * is optional, no other wildcard)`,
+                `"arn:aws:sqs:" is not a s3 ARN; a aws.s3 duty covers s3 resources`,
+            ]);
         });
 
         it("accepts a vendor's scopes and refuses another, listing the vendor's scopes", () => {
