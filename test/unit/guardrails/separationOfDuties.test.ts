@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import type { Duty, SeparationOfDutiesRule } from "../../../provider/declarations/types";
-import { ActingStep, DutyConflict, dutyConflicts, dutyCovers, DutyHolder, dutyRuleViolations, dutyText, dutyViolation } from "../../../provider/guardrails/separationOfDuties";
+import type { AgentDeclaration, Duty, SeparationOfDutiesRule } from "../../../provider/declarations/types";
+import { resolveSettings } from "../../../provider/model/settings";
+import { ActingStep, declarationDutyViolations, DutyConflict, dutyConflicts, dutyCovers, DutyHolder, dutyRuleViolations, dutyText, dutyViolation } from "../../../provider/guardrails/separationOfDuties";
 import { validateDeclarations } from "../../../provider/guardrails/validate";
 import type { AwsPermission, KubernetesPermission, Permission, SaasPermission, ToolPermission } from "../../../provider/model/permissions";
 import { agentDoc, FLEET, fleetDir, validate } from "../../helpers/attacks";
@@ -300,6 +301,18 @@ describe("separation of duties, module by module: what a duty covers, who holds 
 
     it("names a duty with every resource it covers", () => {
         assert.strictEqual(dutyText({ connector: "kubernetes", access: "read", resources: ["payments/secrets", "agents"] }), "kubernetes read on payments/secrets, agents");
+    });
+
+    it("judges an agent with an unreadable expiry or an invalid grant on nothing (their own errors say why)", () => {
+        const settings = resolveSettings({ separationOfDuties: [EXFILTRATION] });
+        const agent = (expiresAt: string, grants: unknown[]) => ({
+            apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "billing-bot" },
+            spec: { description: "d", owner: { team: "t", contact: "t@example.com" }, expiresAt, approval, grants },
+        } as unknown as AgentDeclaration);
+        const violations = (decl: AgentDeclaration) => declarationDutyViolations([decl], settings, NOW_DATE, (_, g) => `billing.yaml grant ${g}`).map((list) => list.map((v) => v.path));
+        assert.deepStrictEqual(violations(agent("2027-01-15T00:00:00Z", [readsBilling, postsToSlack])), [[["spec", "grants", 0]]], "the control");
+        assert.deepStrictEqual(violations(agent("not a date", [readsBilling, postsToSlack])), [[]]);
+        assert.deepStrictEqual(violations(agent("2027-01-15T00:00:00Z", [readsBilling, postsToSlack, { connector: "aws.s3", access: "read", resources: ["tickets"] }])), [[]]);
     });
 
     it("lists the holders of a duty in index order, whatever order they were reached in", () => {
