@@ -1,10 +1,9 @@
 import * as assert from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { leastPrivilege, pinnedTrust, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
 import {
     ACCOUNT, ADMIN_ARN, ADMINISTRATOR_ACCESS, ANCHOR, CLUSTER, CONFIG, doc, EXPIRES, OIDC, OTHER_ACCOUNT, READ, resource, role, rolePolicy, SPIFFE, TAGS, TRUST, until, WORKLOAD,
 } from "./stacks";
-import { AFTER_EXPIRY, assume, AssumeAttempt, ATTACKER, BEFORE_EXPIRY, Outcome, POD_CONTEXT, ROLE_ARN } from "./simulator";
+import { AFTER_EXPIRY, assume, AssumeAttempt, ATTACKER, perform, PermissionAttempt, POD_CONTEXT, ROLE_ARN } from "./simulator";
 
 /**
  * Each gap the issue found, as a hand-written stack the pack must stop and its compliant twin it must
@@ -12,24 +11,6 @@ import { AFTER_EXPIRY, assume, AssumeAttempt, ATTACKER, BEFORE_EXPIRY, Outcome, 
  * confirming that the violating trust really is assumable, or the violating permission really allowed,
  * where the compliant twin is not. Every case is a real escape, not a style preference.
  */
-
-interface PermissionAttempt {
-    action: string;
-    resource: string;
-    time?: string;
-}
-
-async function perform(policies: readonly object[], attempt: PermissionAttempt): Promise<Outcome> {
-    const result = await runSimulation({
-        request: {
-            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/session`, action: attempt.action,
-            resource: { resource: attempt.resource, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": attempt.time ?? BEFORE_EXPIRY },
-        },
-        identityPolicies: policies.map((policy, i) => ({ name: `policy-${i}`, policy })), serviceControlPolicies: [], resourceControlPolicies: [],
-    }, {});
-    if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
-}
 
 const R = `aws.iam.Role "triage-role" (triage-runner)`;
 const MODES = "an IAM OIDC provider (irsa), pods.eks.amazonaws.com (podIdentity), rolesanywhere.amazonaws.com (rolesAnywhere), bedrock-agentcore.amazonaws.com (agentcore)";
