@@ -4,7 +4,8 @@ import * as path from "path";
 import { RULES } from "../../../provider/guardrails/agentRules";
 import { formatPath } from "../../../provider/declarations/diagnostics";
 import type { FleetSettings } from "../../../provider/declarations/types";
-import { validateDeclarations } from "../../../provider/guardrails/validate";
+import { schemaViolations, validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
+import { grantsDigest } from "../../../provider/declarations/digest";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];
@@ -353,5 +354,76 @@ describe("validateDeclarations: fleets", () => {
     it("reports a non-mapping document as a type error at its start", () => {
         const report = validateDeclarations([writeFixtures({ "a.yaml": "just a string\n" })], { now: NOW_DATE });
         assert.deepStrictEqual(report.errors.map((e) => [e.rule, e.line, e.column, e.message]), [["invalid-type", 1, 1, "the document must be an object"]]);
+    });
+});
+
+describe("validateDeclarations: schema errors word for word, each beside a twin that passes", () => {
+    const ANCHOR_LINE = "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
+    const session = (seconds: number) => line(BASE_AGENT, ANCHOR_LINE, `${ANCHOR_LINE}\n      maxSessionDuration: ${seconds}`);
+    const spire = (parentId: string) => line(BASE_AGENT, "  identity:", `  identity:\n    spire:\n      parentId: ${parentId}\n      selectors: ["k8s:ns:agents", "k8s:sa:fixture-agent"]`);
+    const approval = (digest: string) => line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers: [sec@example.com]\n    grantsDigest: ${digest}`);
+    const grants = [{ connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::bucket/prefix/*"] }];
+    const timestamp = (field: string) => `${field} must be a string, but YAML 1.1 (%YAML 1.1) read this unquoted date as a timestamp; quote the date, e.g. "2027-01-15"`;
+    const cases: { title: string; violating: string; compliant: string; errors: [number, number, string, string, string][] }[] = [
+        {
+            title: "an unquoted date under %YAML 1.1 (a timestamp, not text)",
+            violating: `%YAML 1.1\n---\n${line(BASE_AGENT, "  description: A fixture agent", "  description: 2027-01-15")}`,
+            compliant: `%YAML 1.1\n---\n${line(line(BASE_AGENT, "  description: A fixture agent", `  description: "2027-01-15"`), "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: "2027-01-15T00:00:00Z"`)}`,
+            errors: [[8, 3, "spec.description", "invalid-type", timestamp("spec.description")], [12, 3, "spec.expiresAt", "invalid-type", timestamp("spec.expiresAt")]],
+        },
+        {
+            title: "no grants", violating: line(BASE_AGENT, "  grants:", "  grants: []").replace(GRANT_LINES.join("\n") + "\n", ""), compliant: BASE_AGENT,
+            errors: [[15, 3, "spec.grants", "invalid-value", "spec.grants must list at least 1 item"]],
+        },
+        {
+            title: "a session shorter than AWS allows (the twin: exactly 900 s)", violating: session(899), compliant: session(900),
+            errors: [[15, 7, "spec.identity.aws.maxSessionDuration", "invalid-value", "spec.identity.aws.maxSessionDuration must be at least 900"]],
+        },
+        {
+            title: "a session longer than an hour (the twin: exactly 3600 s)", violating: session(3601), compliant: session(3600),
+            errors: [[15, 7, "spec.identity.aws.maxSessionDuration", "invalid-value", "spec.identity.aws.maxSessionDuration must be at most 3600"]],
+        },
+        {
+            title: "a SPIRE parent ID that is no SPIFFE ID (upper case in the trust domain)", violating: spire("spiffe://Example.org/agents"), compliant: spire("spiffe://example.org/agents"),
+            errors: [[13, 7, "spec.identity.spire.parentId", "invalid-value", "spec.identity.spire.parentId must be a SPIFFE ID such as spiffe://example.org/agents/name"]],
+        },
+        {
+            title: "a blank description", violating: line(BASE_AGENT, "  description: A fixture agent", `  description: "   "`), compliant: BASE_AGENT,
+            errors: [[6, 3, "spec.description", "invalid-value", "spec.description must not be blank; say it in words"]],
+        },
+        {
+            title: "a grants digest that is not sha256:<64 hex digits>", violating: approval("sha256:xyz"), compliant: approval(grantsDigest(grants)),
+            errors: [[14, 5, "spec.approval.grantsDigest", "invalid-value", "spec.approval.grantsDigest must be sha256:<64 hex digits>; get it from `agentid digest`"]],
+        },
+    ];
+    for (const c of cases) {
+        it(`reports ${c.title}`, () => {
+            const report = validateTexts([{ file: "a.yaml", text: c.violating }], { now: NOW_DATE });
+            assert.deepStrictEqual(report.errors.map((e) => [e.line, e.column, formatPath(e.path), e.rule, e.message]), c.errors);
+            assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: c.compliant }], { now: NOW_DATE }).errors, []);
+        });
+    }
+
+    it("reports fleet settings from code at <AgentFleet settings>, by setting name", () => {
+        const report = validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 366 } });
+        assert.deepStrictEqual(report.errors, [{
+            file: "<AgentFleet settings>", line: 1, column: 1, path: ["maxLifetimeDays"], rule: "fleet-setting",
+            message: "maxLifetimeDays 366 is outside 1-365: no agent may live longer than 365 days",
+        }]);
+        assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 365 } }).errors, []);
+    });
+
+    it("schemaViolations gives the violations validation places, and none for a complete agent", () => {
+        const value = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "x" }, spec: { description: "  ", owner: { team: "platform", contact: "platform@example.com" }, expiresAt: "2027-01-15" } };
+        const missing = (field: string) => ({ path: ["spec"], rule: "required-field", message: `missing required field "${field}" in spec; add it` });
+        const expected = [
+            { path: ["metadata", "name"], rule: "name-format", message: "metadata.name must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'" },
+            missing("grants"),
+            { path: ["spec", "description"], rule: "invalid-value", message: "spec.description must not be blank; say it in words" },
+        ];
+        assert.deepStrictEqual(schemaViolations(value), expected);
+        const placed = validateDeclarations([], { now: NOW_DATE, objects: [{ label: "agents[0]", value }] }).errors;
+        assert.deepStrictEqual(placed.map(({ path: p, rule, message }) => ({ path: p, rule, message })), expected);
+        assert.deepStrictEqual(schemaViolations({ ...value, metadata: { name: "fixture-agent" }, spec: { ...value.spec, description: "A fixture agent", grants } }), []);
     });
 });
