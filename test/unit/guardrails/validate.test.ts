@@ -427,3 +427,27 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         assert.deepStrictEqual(schemaViolations({ ...value, metadata: { name: "fixture-agent" }, spec: { ...value.spec, description: "A fixture agent", grants } }), []);
     });
 });
+
+describe("validateDeclarations: stacks split by team or label", () => {
+    const named = (name: string, team: string) => line(line(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`), "    team: platform", `    team: ${team}`);
+    const clash = (team: string) => validateTexts([{ file: "a.yaml", text: named("billing-bot", "Billing_Eng") }, { file: "b.yaml", text: named("intruder", team) }], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+
+    it("refuses a team whose readable name spells another team's hashed stack, naming both", () => {
+        // "Billing_Eng" is not a readable stack name, so its stack is agents-billing-eng-<hash of "Billing_Eng">.
+        assert.deepStrictEqual(clash("billing-eng-22cf2c43").errors.map((e) => [e.file, e.line, e.column, formatPath(e.path), e.rule, e.message]), [[
+            "b.yaml", 8, 5, "spec.owner.team", "stack-shard",
+            `team "billing-eng-22cf2c43" gives stack agents-billing-eng-22cf2c43, which agent "billing-bot" (team "Billing_Eng", a.yaml:1) already has; a stack holds the agents of one value — change one of the two values`,
+        ]]);
+        assert.deepStrictEqual(clash("billing-eng").errors, [], "the readable team billing-eng has a stack of its own");
+    });
+
+    it("reports a missing shard label at the agent's labels when it has other labels", () => {
+        const labelled = line(BASE_AGENT, "  name: fixture-agent", "  name: fixture-agent\n  labels:\n    env: prod");
+        const sharded = { now: NOW_DATE, settings: { stacks: { by: "label:cost-center" as const } } };
+        assert.deepStrictEqual(validateTexts([{ file: "c.yaml", text: labelled }], sharded).errors.map((e) => [e.line, e.column, formatPath(e.path), e.rule, e.message]), [[
+            5, 3, "metadata.labels", "stack-shard",
+            `the fleet is split into stacks by label "cost-center" (spec.stacks.by), but agent fixture-agent has no value for it; add metadata.labels.cost-center so it belongs to a stack`,
+        ]]);
+        assert.deepStrictEqual(validateTexts([{ file: "c.yaml", text: labelled.replace("    env: prod", "    env: prod\n    cost-center: cc-7") }], sharded).errors, []);
+    });
+});
