@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { catalog } from "../../../provider/connectors/catalog";
-import { isReadVerb, kubernetesEscalation, rbacRisk } from "../../../provider/connectors/kubernetes";
+import { isReadVerb, kubernetesEscalation, rbacRisk, serviceAccountsActedAs } from "../../../provider/connectors/kubernetes";
 import type { Grant } from "../../../provider/declarations/types";
 
 const problems = (grant: Omit<Grant, "connector">) => catalog.validate({ connector: "kubernetes", ...grant }).map((v) => [v.path.join("."), v.rule, v.message]);
@@ -36,6 +36,42 @@ describe("kubernetes connector", () => {
             "reaches every secret of the namespace (tokens and credentials); name the secrets with resourceNames",
             undefined,
             undefined,
+        ]);
+    });
+
+    it("names which service accounts of the namespace a rule acts as, and none for rules that act as no one else", () => {
+        const actsAs = (resources: string[], verbs: string[], resourceNames?: string[]) => serviceAccountsActedAs({ resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+        const podsAsAnyone = (resource: string) => ({ mountsAny: true, reason: `writing ${resource} runs pods as any service account of the namespace and mounts any secret or config map there` });
+        assert.deepStrictEqual([
+            actsAs(["deployments"], ["patch"]),
+            actsAs(["pods"], ["get", "list", "watch"]),
+            actsAs(["serviceaccounts/token"], ["create"]),
+            actsAs(["serviceaccounts/token"], ["create"], ["builder"]),
+            actsAs(["serviceaccounts/token"], ["create"], []),
+            actsAs(["serviceaccounts/token"], ["get"]),
+            actsAs(["pods/exec"], ["create"]),
+            actsAs(["pods/exec"], ["list"]),
+            actsAs(["secrets"], ["list"]),
+            actsAs(["secrets"], ["get"], []),
+            actsAs(["secrets"], ["get"], ["app-config"]),
+            actsAs(["secrets"], ["create", "update"]),
+            actsAs(["secrets"], ["create", "watch"]),
+            actsAs(["configmaps", "pods"], ["get", "create"]),
+        ], [
+            podsAsAnyone("deployments"),
+            undefined,
+            { mountsAny: false, reason: "mints tokens for service accounts" },
+            { names: ["builder"], mountsAny: false, reason: "mints tokens for service accounts" },
+            { mountsAny: false, reason: "mints tokens for service accounts" },
+            undefined,
+            { mountsAny: false, reason: "pods/exec runs commands in, or connects to, pods of any service account of the namespace" },
+            undefined,
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            undefined,
+            undefined,
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            podsAsAnyone("pods"),
         ]);
     });
 
