@@ -27,6 +27,34 @@ describe("fleet settings", () => {
             assert.deepStrictEqual([settings.maxLifetimeDays, settings.allowedNamespaces, settings.oauthClientSharing], [30, ["agents"], "perAgent"]);
         });
 
+        it("may not lengthen the program's SVID lifetimes", () => {
+            const { settings } = mergeFleetSettings({ x509SvidTtl: 600, jwtSvidTtl: 120 }, { x509SvidTtl: 3600, jwtSvidTtl: 600 });
+            assert.deepStrictEqual([settings.x509SvidTtl, settings.jwtSvidTtl], [600, 120]);
+        });
+
+        it("may not add a trusted account to a program that names its own account and no other", () => {
+            const anchorElsewhere = ANCHOR.replace(ACCOUNT, OTHER);
+            const added = mergeFleetSettings({ awsAccountId: ACCOUNT }, { trustedAccountIds: [OTHER] });
+            assert.deepStrictEqual([added.violations, added.settings.trustedAccountIds], [[], []]);
+            assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", anchorElsewhere, added.settings, ["spec", "trustAnchorArn"]), [{
+                path: ["spec", "trustAnchorArn"], rule: "trust-setting",
+                message: `trustAnchorArn "${anchorElsewhere}" is in account ${OTHER}, not the fleet's account ${ACCOUNT}; list ${OTHER} in the Fleet's trustedAccountIds if that is intended`,
+            }]);
+            // The twin: the program trusts the account itself, and the document repeats it.
+            const repeated = mergeFleetSettings({ awsAccountId: ACCOUNT, trustedAccountIds: [OTHER] }, { trustedAccountIds: [OTHER] });
+            assert.deepStrictEqual(repeated.settings.trustedAccountIds, [OTHER]);
+            assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", anchorElsewhere, repeated.settings, ["spec", "trustAnchorArn"]), []);
+        });
+
+        it("may require independent approval where the program is silent, but not lift the program's requirement", () => {
+            const lifted = mergeFleetSettings({ independentApproval: true }, { independentApproval: false });
+            assert.deepStrictEqual([lifted.settings.independentApproval, lifted.violations], [true, [{
+                path: ["spec", "independentApproval"], rule: "fleet-setting",
+                message: "the Fleet document sets independentApproval false but the program sets true; a document beside the agents may tighten the program's settings, never replace them — make them agree",
+            }]]);
+            assert.deepStrictEqual(mergeFleetSettings({}, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] });
+        });
+
         it("takes what only one side sets, from either side", () => {
             assert.deepStrictEqual(mergeFleetSettings({ allowedNamespaces: ["agents"], x509SvidTtl: 600 }, { trustedAccountIds: [OTHER], jwtSvidTtl: 60 }).settings,
                 { ...DEFAULT_SETTINGS, allowedNamespaces: ["agents"], trustedAccountIds: [OTHER], x509SvidTtl: 600, jwtSvidTtl: 60 });
