@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { approvedWrites, leastPrivilege, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
-import { ACCOUNT, CONFIG, doc, READ, resource, role, rolePolicy, TAGS, TRUST, until, WRITE } from "./stacks";
+import { ACCOUNT, CONFIG, doc, EXPIRES, READ, resource, role, rolePolicy, TAGS, TRUST, until, WRITE } from "./stacks";
 import { perform, PermissionAttempt } from "./simulator";
 
 /**
@@ -91,6 +91,97 @@ const CASES: RouteCase[] = [
     },
 ];
 
+/** A role of some other workload (a Lambda function's), beside the agent role. */
+const OTHER_ROLE = resource("aws:iam/role:Role", "fn-role", {
+    name: "fn-runner", path: "/", assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" })),
+});
+const WIDE_ARN = `arn:aws:iam::${ACCOUNT}:policy/wide`;
+const rpa = (name: string, props: Record<string, unknown>, extra = {}) => resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, props, extra);
+const pa = (name: string, props: Record<string, unknown>, extra = {}) => resource("aws:iam/policyAttachment:PolicyAttachment", name, props, extra);
+const exclusive = (name: string, props: Record<string, unknown>, extra = {}) => resource("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", name, props, extra);
+const on = (holder: string, type: string) => `${type} "${holder}" on agent role ${R}`;
+const undefinedPolicy = (holder: string, type: string, field: string, arn: string) =>
+    `${on(holder, type)}: ${field} ${arn} is a managed policy this stack does not define, so the pack cannot review what it grants — define it here as an aws.iam.Policy or grant inline`;
+/** A stack Policy under a path, and one AWS reports under another name than its own (imported). */
+const TEAM_WIDE = resource("aws:iam/policy:Policy", "team-wide", { name: "team-wide", path: "/team/agents/", policy: JSON.stringify(BUCKET_ADMIN) });
+const TEAM_READER = resource("aws:iam/policy:Policy", "team-reader", { name: "team-reader", path: "/team/agents/", policy: JSON.stringify(doc(READ)) });
+const IMPORTED = resource("aws:iam/policy:Policy", "imported", { name: "bucket-admin", path: "/", arn: `arn:aws:iam::${ACCOUNT}:policy/legacy-admin`, policy: JSON.stringify(BUCKET_ADMIN) });
+
+const MORE_CASES: RouteCase[] = [
+    {
+        gap: "an inline policy whose name is not text, named by position",
+        violating: [role(TRUST.podIdentity, { inlinePolicies: [{ name: 42, policy: JSON.stringify(BUCKET_ADMIN) }] })],
+        compliant: [role(TRUST.podIdentity, { inlinePolicies: [{ name: 42, policy: JSON.stringify(doc(READ)) }] })],
+        messages: [`${R}: inline policy "#1", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a managedPolicyArns entry unknown at preview, computed from a Policy of the stack",
+        violating: [role(TRUST.podIdentity, { managedPolicyArns: [UNKNOWN] }, computedFrom("managedPolicyArns", WIDE)), WIDE],
+        compliant: [role(TRUST.podIdentity, { managedPolicyArns: [UNKNOWN] }, computedFrom("managedPolicyArns", READER)), READER],
+        messages: [`${R}: managedPolicyArns aws.iam.Policy "wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a RolePolicyAttachment whose role is computed from the agent role",
+        violating: [role(), WIDE, rpa("attach", { role: UNKNOWN, policyArn: WIDE_ARN }, computedFrom("role", role()))],
+        compliant: [role(), OTHER_ROLE, WIDE, rpa("attach", { role: UNKNOWN, policyArn: WIDE_ARN }, computedFrom("role", OTHER_ROLE))],
+        messages: [`${on("attach", "aws.iam.RolePolicyAttachment")}: policyArn aws.iam.Policy "wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a PolicyAttachment listing another role and the agent role",
+        violating: [role(), OTHER_ROLE, WIDE, pa("attach", { roles: ["fn-runner", "triage-runner"], policyArn: WIDE_ARN })],
+        compliant: [role(), OTHER_ROLE, WIDE, pa("attach", { roles: ["fn-runner"], policyArn: WIDE_ARN })],
+        messages: [`${on("attach", "aws.iam.PolicyAttachment")}: policyArn aws.iam.Policy "wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a PolicyAttachment whose roles entry and policy ARN are computed from the agent role and a Policy",
+        violating: [role(), WIDE, pa("attach", { roles: [UNKNOWN], policyArn: UNKNOWN }, { propertyDependencies: { roles: [role().urn], policyArn: [WIDE.urn] } })],
+        compliant: [role(), OTHER_ROLE, WIDE, pa("attach", { roles: [UNKNOWN], policyArn: UNKNOWN }, { propertyDependencies: { roles: [OTHER_ROLE.urn], policyArn: [WIDE.urn] } })],
+        messages: [`${on("attach", "aws.iam.PolicyAttachment")}: policyArn aws.iam.Policy "wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "exclusive attachments whose role name and ARN entry are computed from the agent role and a Policy",
+        violating: [role(), WIDE, exclusive("exclusive", { roleName: UNKNOWN, policyArns: [UNKNOWN] }, { propertyDependencies: { roleName: [role().urn], policyArns: [WIDE.urn] } })],
+        compliant: [role(), OTHER_ROLE, WIDE, exclusive("exclusive", { roleName: UNKNOWN, policyArns: [UNKNOWN] }, { propertyDependencies: { roleName: [OTHER_ROLE.urn], policyArns: [WIDE.urn] } })],
+        messages: [`${on("exclusive", "aws.iam.RolePolicyAttachmentsExclusive")}: policyArns aws.iam.Policy "wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a stack Policy attached by the ARN AWS reports for it, not its name (another Policy listed first)",
+        violating: [role(), READER, IMPORTED, rpa("attach", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/legacy-admin` })],
+        compliant: [role(), READER, IMPORTED, rpa("attach", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/reader` })],
+        messages: [`${on("attach", "aws.iam.RolePolicyAttachment")}: policyArn aws.iam.Policy "imported" (bucket-admin), statement Bucket: ${WIDE_FINDING}`],
+    },
+    {
+        gap: "a stack Policy under a path, attached by path and name",
+        violating: [role(), TEAM_WIDE, rpa("attach", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/team/agents/team-wide` })],
+        compliant: [role(), READER, rpa("attach", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/reader` })],
+        messages: [`${on("attach", "aws.iam.RolePolicyAttachment")}: policyArn aws.iam.Policy "team-wide", statement Bucket: ${WIDE_FINDING}`],
+    },
+    ...([
+        ["another path", `arn:aws:iam::${ACCOUNT}:policy/other/team-reader`],
+        ["no path", `arn:aws:iam::${ACCOUNT}:policy/team-reader`],
+        ["a trailing slash", `arn:aws:iam::${ACCOUNT}:policy/team/agents/team-reader/`],
+        ["another name", `arn:aws:iam::${ACCOUNT}:policy/team/agents/team-readers`],
+        ["text before the ARN", `xarn:aws:iam::${ACCOUNT}:policy/team/agents/team-reader`],
+        ["an AWS managed policy's ARN as its path", `arn:aws:iam::${ACCOUNT}:policy/arn:aws:iam::aws:policy/team/agents/team-reader`],
+    ] as const).map(([what, arn]): RouteCase => ({
+        gap: `an ARN that names no stack Policy (${what}); the twin names it exactly`,
+        violating: [role(), TEAM_READER, rpa("attach", { role: "triage-runner", policyArn: arn })],
+        compliant: [role(), TEAM_READER, rpa("attach", { role: "triage-runner", policyArn: `arn:aws:iam::${ACCOUNT}:policy/team/agents/team-reader` })],
+        messages: [undefinedPolicy("attach", "aws.iam.RolePolicyAttachment", "policyArn", arn)],
+    })),
+    {
+        gap: "a permission with two expiry dates, the agent's and a later one",
+        violating: [role(), rolePolicy("grants", doc({ Sid: "TwoEnds", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"], Condition: { DateLessThan: { "aws:CurrentTime": [EXPIRES, "2099-01-01T00:00:00Z"] } } }))],
+        compliant: [role(), rolePolicy("grants", doc(READ))],
+        messages: [`aws.iam.RolePolicy "grants" on agent role ${R}: its policy, statement TwoEnds: has no DateLessThan aws:CurrentTime condition, so a session issued before the agent's expiry keeps these permissions after it; add DateLessThan {"aws:CurrentTime": "${EXPIRES}"}`],
+        simulate: {
+            violating: [doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*"], Condition: { DateLessThan: { "aws:CurrentTime": [EXPIRES, "2099-01-01T00:00:00Z"] } } })], compliant: [doc(READ)],
+            attempt: { action: "s3:GetObject", resource: "arn:aws:s3:::tickets/inbound/ticket-1.json", time: "2027-03-01T00:00:00Z" },
+        },
+    },
+];
+CASES.push(...MORE_CASES);
+
 describe("agent-least-privilege: every route to a role's permissions (provider/policy/permissions.ts)", () => {
     for (const c of CASES) {
         describe(c.gap, () => {
@@ -105,6 +196,21 @@ describe("agent-least-privilege: every route to a role's permissions (provider/p
             }
         });
     }
+
+    it("skips a null inline policy entry and reads the others", () => {
+        assert.deepStrictEqual(messages([role(TRUST.podIdentity, { inlinePolicies: [null, { name: "wide", policy: JSON.stringify(BUCKET_ADMIN) }] })]), [
+            `${R}: inline policy "wide", statement Bucket: ${WIDE_FINDING}`,
+        ]);
+    });
+
+    it("leaves attachments of another role's policies alone, by every route", () => {
+        const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+        assert.deepStrictEqual(messages([role(), OTHER_ROLE, WIDE,
+            rpa("fn-admin", { role: "fn-runner", policyArn: ADMIN }),
+            pa("fn-wide", { roles: ["fn-runner"], policyArn: WIDE_ARN }),
+            exclusive("fn-exclusive", { roleName: "fn-runner", policyArns: [ADMIN] }),
+        ]), []);
+    });
 
     it("reads a RolePolicy or exclusive attachment without a document or ARNs as granting nothing", () => {
         assert.deepStrictEqual(messages([role(), rolePolicy("empty", "")]), []);
