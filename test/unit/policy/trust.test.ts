@@ -161,6 +161,11 @@ describe("agent-trust-pinned: each trust check (provider/policy/trust.ts)", () =
         });
     }
 
+    it("flags an agent role without any trust policy as trusting no workload (its twin with the mode's trust passes)", () => {
+        assert.deepStrictEqual(messages(TRUST.podIdentity, { assumeRolePolicy: undefined }), [is("it is tagged agentid:name", "has no Allow statement in its trust policy; an agent role trusts exactly one workload")]);
+        assert.deepStrictEqual(messages(TRUST.podIdentity), []);
+    });
+
     describe("a Deny statement beside the pinned trust", () => {
         const guarded = doc({ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } } }, TRUST.podIdentity.Statement[0]);
         it("is not read as a grant: the trust passes", () => assert.deepStrictEqual(messages(guarded), []));
