@@ -451,3 +451,79 @@ describe("validateDeclarations: stacks split by team or label", () => {
         assert.deepStrictEqual(validateTexts([{ file: "c.yaml", text: labelled.replace("    env: prod", "    env: prod\n    cost-center: cc-7") }], sharded).errors, []);
     });
 });
+
+describe("validateDeclarations: places and partial documents, word for word", () => {
+    const FAR = "  expiresAt: 2027-06-01T00:00:00Z";
+    const far = line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", FAR);
+    const TOO_FAR = "expiresAt 2027-06-01T00:00:00Z is more than 90 days after now (2026-12-01T00:00:00Z); set it on or before 2027-03-01T00:00:00Z";
+    const errorsOf = (files: { file: string; text: string }[], settings?: FleetSettings) =>
+        validateTexts(files, { now: NOW_DATE, ...(settings ? { settings } : {}) }).errors.map((e) => [e.file, e.line, e.column, formatPath(e.path), e.rule, e.message]);
+    const one = (text: string, settings?: FleetSettings) => errorsOf([{ file: "a.yaml", text }], settings);
+
+    it("names the first Fleet document by the line of its kind, and reports the second there, with no agent", () => {
+        const fleet = "# the fleet\n\napiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet-a }\nspec: { maxLifetimeDays: 90 }\n";
+        assert.deepStrictEqual(validateTexts([{ file: "f1.yaml", text: fleet }, { file: "f2.yaml", text: fleet }, { file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE }).errors, [
+            { file: "f2.yaml", line: 4, column: 1, path: ["kind"], rule: "fleet-duplicate", message: "only one kind: Fleet document is allowed; the first is at f1.yaml:4 — merge them" },
+        ]);
+    });
+
+    it("names the first declaration of a duplicate agent by the line of its name", () => {
+        const named = `# agent\n${BASE_AGENT}`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: named }, { file: "b.yaml", text: named }]), [
+            ["b.yaml", 5, 3, "metadata.name", "duplicate-name", `agent "fixture-agent" is already declared at a.yaml:5; agent names are unique across the fleet — rename one`],
+        ]);
+    });
+
+    it("does not take two agents without a name for duplicates", () => {
+        const unnamed = line(BASE_AGENT, "  name: fixture-agent", "  labels: {}");
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: unnamed }, { file: "b.yaml", text: unnamed }]), [
+            ["a.yaml", 3, 1, "metadata", "required-field", `missing required field "name" in metadata; add it`],
+            ["b.yaml", 3, 1, "metadata", "required-field", `missing required field "name" in metadata; add it`],
+        ]);
+    });
+
+    it("still checks the readable fields of a document that failed the schema, and only once per field", () => {
+        assert.deepStrictEqual(one(line(far, "      access: read", "      access: read\n      bucket: x")), [
+            ["a.yaml", 18, 7, "spec.grants[0].bucket", "unknown-field", `unknown field "bucket" in spec.grants[0]; allowed fields: connector, access, actions, resources, resourceNames, namespace, verbs, apiGroups, scopes, tools`],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "    contact: platform@example.com", null)), [
+            ["a.yaml", 7, 3, "spec.owner", "required-field", `missing required field "contact" in spec.owner; add it`],
+            ["a.yaml", 9, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "      trust: rolesAnywhere", "      trust: magic")), [
+            ["a.yaml", 13, 7, "spec.identity.aws.trust", "invalid-value", `spec.identity.aws.trust must be one of "irsa", "podIdentity", "rolesAnywhere", "agentcore"`],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "  description: A fixture agent", "  description: 42")), [
+            ["a.yaml", 6, 3, "spec.description", "invalid-type", "spec.description must be a string"],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+    });
+
+    it("words pattern and length errors of other fields plainly", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: not-an-arn")), [
+            ["a.yaml", 14, 7, "spec.identity.aws.trustAnchorArn", "invalid-value", `spec.identity.aws.trustAnchorArn must match pattern "^arn:aws[a-z-]*:"`],
+        ]);
+        const podIdentity = line(line(BASE_AGENT, "      trust: rolesAnywhere", `      trust: podIdentity\n      clusterName: ""`), "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", null);
+        assert.deepStrictEqual(one(podIdentity, { awsAccountId: "123456789012", awsRegion: "us-east-1" }), [
+            ["a.yaml", 14, 7, "spec.identity.aws.clusterName", "invalid-value", "spec.identity.aws.clusterName must not be empty"],
+        ]);
+    });
+
+    it("places errors under keys with digits, '/' and '~' at those keys", () => {
+        const labelled = line(BASE_AGENT, "  name: fixture-agent", `  name: fixture-agent\n  labels:\n    v2: 5\n    2x: 5\n    "12": 5\n    a~b/c: 5`);
+        assert.deepStrictEqual(one(labelled), [
+            ["a.yaml", 8, 5, "metadata.labels[12]", "invalid-type", "metadata.labels[12] must be a string"],
+            ["a.yaml", 6, 5, "metadata.labels.v2", "invalid-type", "metadata.labels.v2 must be a string"],
+            ["a.yaml", 7, 5, "metadata.labels.2x", "invalid-type", "metadata.labels.2x must be a string"],
+            ["a.yaml", 9, 5, "metadata.labels.a~b/c", "invalid-type", "metadata.labels.a~b/c must be a string"],
+        ]);
+    });
+
+    it("reports an approver that is no e-mail address at any position, the eleventh too", () => {
+        const approvers = [...Array.from({ length: 10 }, (_, i) => `      - a${i}@example.com`), "      - not-an-email"].join("\n");
+        const text = line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers:\n${approvers}`);
+        assert.deepStrictEqual(one(text), [["a.yaml", 24, 9, "spec.approval.approvers[10]", "contact-email", "spec.approval.approvers[10] must be an e-mail address such as team@example.com"]]);
+    });
+});
