@@ -501,6 +501,17 @@ describe("validateDeclarations: places and partial documents, word for word", ()
         ]);
     });
 
+    it("drops an unknown field before the guardrails read the rest (a write grant still needs approval) and stands in for a value of the wrong type", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "      access: read", "      access: write\n      bucket: x")), [
+            ["a.yaml", 18, 7, "spec.grants[0].bucket", "unknown-field", `unknown field "bucket" in spec.grants[0]; allowed fields: connector, access, actions, resources, resourceNames, namespace, verbs, apiGroups, scopes, tools`],
+            ["a.yaml", 16, 7, "spec.grants[0]", "approval-required", "grant 0 (aws.s3, write, risk medium) needs spec.approval with a ticket and approvers before it can be applied"],
+        ]);
+        assert.deepStrictEqual(one(line(line(far, "      resources:", "      resources: arn:aws:s3:::bucket/prefix/*"), "        - arn:aws:s3:::bucket/prefix/*", null)), [
+            ["a.yaml", 18, 7, "spec.grants[0].resources", "invalid-type", "spec.grants[0].resources must be an array"],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+    });
+
     it("words pattern and length errors of other fields plainly", () => {
         assert.deepStrictEqual(one(line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: not-an-arn")), [
             ["a.yaml", 14, 7, "spec.identity.aws.trustAnchorArn", "invalid-value", `spec.identity.aws.trustAnchorArn must match pattern "^arn:aws[a-z-]*:"`],
