@@ -97,12 +97,13 @@ describe("agent rules across agents, through validation", () => {
 
     it("asks approval for a read grant whose OAuth client, shared with the fleet, also serves another agent's write scope, naming both", () => {
         const poster = { file: "a.yaml", text: named("poster")(slack(`"chat:write"`, APPROVAL)) };
-        const reader = { file: "b.yaml", text: named("reader")(slack(`"channels:read"`)) };
-        assert.deepStrictEqual(errorsOf([poster, reader]), [[
-            "b.yaml", 16, 7, "spec.grants[0]", "approval-required",
-            "grant 0 (oauth.slack, read, risk medium) needs spec.approval with a ticket and approvers before it can be applied — its OAuth client, shared with poster, also serves chat:write (or set the Fleet's oauthClientSharing: perAgent)",
+        const archivist = { file: "b.yaml", text: named("archivist")(slack(`"files:write"`, APPROVAL)) };
+        const reader = { file: "c.yaml", text: named("reader")(slack(`"channels:read"`)) };
+        assert.deepStrictEqual(errorsOf([poster, archivist, reader]), [[
+            "c.yaml", 16, 7, "spec.grants[0]", "approval-required",
+            "grant 0 (oauth.slack, read, risk medium) needs spec.approval with a ticket and approvers before it can be applied — its OAuth client, shared with archivist, poster, also serves chat:write, files:write (or set the Fleet's oauthClientSharing: perAgent)",
         ]]);
-        assert.deepStrictEqual(errorsOf([poster, reader], { oauthClientSharing: "perAgent" }), [], "with its own client the reader holds channels:read only");
+        assert.deepStrictEqual(errorsOf([poster, archivist, reader], { oauthClientSharing: "perAgent" }), [], "with its own client the reader holds channels:read only");
     });
 
     it("requires an agent's SPIRE selectors to pin exactly its own namespace and service account", () => {
