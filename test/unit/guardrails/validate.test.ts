@@ -474,6 +474,26 @@ describe("validateDeclarations: places and partial documents, word for word", ()
         ]);
     });
 
+    it("names where the other agent of a shared identity starts, and each separation-of-duties rule's grant by line and column", () => {
+        const sharing = (name: string) => `# ${name}\n${line(line(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`), "  identity:", "  identity:\n    spiffeId: spiffe://example.org/shared/one")}`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: sharing("first-agent") }, { file: "b.yaml", text: sharing("second-agent") }]), [
+            ["b.yaml", 13, 5, "spec.identity.spiffeId", "identity-shared", `SPIFFE ID spiffe://example.org/shared/one already belongs to agent "first-agent" (a.yaml:2); one identity, one agent — give this agent its own`],
+        ]);
+        const rule = (name: string, resource: string) => ({ name, forbid: [{ connector: "aws.s3", access: "read" as const, resources: [resource] }] });
+        const held = (name: string, resource: string) => `separation-of-duties rule "${name}": this agent holds every duty it forbids — aws.s3 read on ${resource} by grant 0 (a.yaml:17:7); move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: `# x\n${BASE_AGENT}` }], { separationOfDuties: [rule("r-one", "arn:aws:s3:::bucket/*"), rule("r-two", "arn:aws:s3:::bucket/prefix/*")] }), [
+            ["a.yaml", 17, 7, "spec.grants[0]", "separation-of-duties", held("r-one", "arn:aws:s3:::bucket/*")],
+            ["a.yaml", 17, 7, "spec.grants[0]", "separation-of-duties", held("r-two", "arn:aws:s3:::bucket/prefix/*")],
+        ]);
+    });
+
+    it("reports a wrong apiVersion as the one value it must be, and a name one character too long as the name rule (40 pass)", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "apiVersion: agentid/v1", "apiVersion: agentid/v2")), [["a.yaml", 1, 1, "apiVersion", "invalid-value", `apiVersion must be "agentid/v1"`]]);
+        const NAME_FORMAT = "metadata.name must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'";
+        assert.deepStrictEqual(one(line(BASE_AGENT, "  name: fixture-agent", `  name: ${"a".repeat(41)}`)), [["a.yaml", 4, 3, "metadata.name", "name-format", NAME_FORMAT]]);
+        assert.deepStrictEqual(one(line(BASE_AGENT, "  name: fixture-agent", `  name: ${"a".repeat(40)}`)), []);
+    });
+
     it("does not take two agents without a name for duplicates", () => {
         const unnamed = line(BASE_AGENT, "  name: fixture-agent", "  labels: {}");
         assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: unnamed }, { file: "b.yaml", text: unnamed }]), [
