@@ -51,6 +51,7 @@ describe("kubernetes connector", () => {
             actsAs(["serviceaccounts/token"], ["get"]),
             actsAs(["pods/exec"], ["create"]),
             actsAs(["pods/exec"], ["list"]),
+            actsAs(["pods/exec"], ["list", "create"]),
             actsAs(["secrets"], ["list"]),
             actsAs(["secrets"], ["get"], []),
             actsAs(["secrets"], ["get"], ["app-config"]),
@@ -66,6 +67,7 @@ describe("kubernetes connector", () => {
             undefined,
             { mountsAny: false, reason: "pods/exec runs commands in, or connects to, pods of any service account of the namespace" },
             undefined,
+            { mountsAny: false, reason: "pods/exec runs commands in, or connects to, pods of any service account of the namespace" },
             { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
             { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
             undefined,
@@ -73,6 +75,30 @@ describe("kubernetes connector", () => {
             { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
             podsAsAnyone("pods"),
         ]);
+    });
+
+    it("keys a grant by namespace, API groups and resources, whatever their order (the review matches versions by it)", () => {
+        const key = (grant: Omit<Grant, "connector">) => catalog.find("kubernetes")!.grantKey!({ connector: "kubernetes", ...grant });
+        assert.deepStrictEqual([
+            key({ namespace: "support", apiGroups: ["apps", ""], resources: ["pods", "configmaps"], verbs: ["get"] }),
+            key({ namespace: "support", apiGroups: ["", "apps"], resources: ["configmaps", "pods"], verbs: ["list"] }),
+            key({ resources: ["pods"], verbs: ["get"] }),
+        ], ["kubernetes|support|,apps|configmaps,pods", "kubernetes|support|,apps|configmaps,pods", "kubernetes|||pods"]);
+    });
+
+    it("refuses resourceNames on create when a plain resource sits beside a subresource, and allows them on the subresource alone", () => {
+        assert.deepStrictEqual(problems({ resources: ["serviceaccounts/token", "configmaps"], resourceNames: ["builder"], verbs: ["create"] }), [
+            ["resourceNames", "connector-field", "resourceNames cannot limit create (RBAC ignores names for them, so the grant would reach every object); move create to a grant without resourceNames"],
+        ]);
+        assert.deepStrictEqual(problems({ resources: ["serviceaccounts/token"], resourceNames: ["builder"], verbs: ["create"] }), []);
+    });
+
+    it("says what a grant reaches, with the names it is limited to", () => {
+        const reach = (grant: Omit<Grant, "connector">) => catalog.expand([{ connector: "kubernetes", ...grant }], { agent: "a", defaultNamespace: "agents", oauthProviderArn: () => "", workloadIdentityArn: "" })[0].reach;
+        assert.deepStrictEqual([
+            reach({ namespace: "support", resources: ["secrets", "configmaps"], resourceNames: ["app", "db"], verbs: ["get"] }),
+            reach({ resources: ["pods"], verbs: ["get", "list"] }),
+        ], [["get on secrets, configmaps named app, db in namespace support"], ["get, list on pods in namespace agents"]]);
     });
 
     it("rates deletes and escalations high, other writes medium, reads low", () => {
