@@ -91,6 +91,9 @@ describe("kubernetes connector", () => {
             ["resourceNames", "connector-field", "resourceNames cannot limit create (RBAC ignores names for them, so the grant would reach every object); move create to a grant without resourceNames"],
         ]);
         assert.deepStrictEqual(problems({ resources: ["serviceaccounts/token"], resourceNames: ["builder"], verbs: ["create"] }), []);
+        assert.deepStrictEqual(problems({ resourceNames: ["builder"], verbs: ["create"] }), [
+            ["", "connector-field", "kubernetes grants need `resources`: resource kinds such as configmaps or pods/log"],
+        ], "without resources, only the missing field is reported");
     });
 
     it("says what a grant reaches, with the names it is limited to", () => {
