@@ -133,3 +133,47 @@ describe("fleet settings", () => {
         });
     });
 });
+
+describe("fleet settings checks, word for word", () => {
+    const NOT_LABEL = (ns: string) => `namespace "${ns}" is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)`;
+
+    it("reports every malformed setting at its path", () => {
+        assert.deepStrictEqual(checkSettings({ awsAccountId: "12345", awsRegion: "mars-1", trustedAccountIds: [OTHER, "abc"], allowedNamespaces: ["agents", "Bad_NS"], clusterName: "-bad", defaultNamespace: "Bad_Default" }), [
+            { path: ["spec", "awsAccountId"], rule: "fleet-setting", message: `awsAccountId "12345" is not a 12-digit AWS account ID` },
+            { path: ["spec", "awsRegion"], rule: "fleet-setting", message: `awsRegion "mars-1" is not an AWS region such as us-east-1` },
+            { path: ["spec", "trustedAccountIds", 1], rule: "fleet-setting", message: `"abc" is not a 12-digit AWS account ID` },
+            { path: ["spec", "defaultNamespace"], rule: "kubernetes-name", message: NOT_LABEL("Bad_Default") },
+            { path: ["spec", "allowedNamespaces", 1], rule: "kubernetes-name", message: NOT_LABEL("Bad_NS") },
+            { path: ["spec", "clusterName"], rule: "trust-setting", message: `clusterName "-bad" is not an EKS cluster name (1-100 letters, digits, '-' or '_', starting with a letter or digit)` },
+        ]);
+        assert.deepStrictEqual(checkSettings({ awsAccountId: ACCOUNT, awsRegion: "us-east-1", trustedAccountIds: [OTHER], allowedNamespaces: ["agents", "support"], clusterName: "prod", defaultNamespace: "agents" }), []);
+    });
+
+    it("names the namespaces an agent may use when it uses another", () => {
+        const outside = (allowed: string) => `namespace "billing" is not in the fleet's allowedNamespaces (${allowed}); add it to the Fleet document if agents belong there`;
+        assert.deepStrictEqual([
+            namespaceViolations("billing", { allowedNamespaces: ["agents", "support"] }, ["x"]),
+            namespaceViolations("billing", { allowedNamespaces: [] }, ["x"]),
+            namespaceViolations("kube-system", {}, ["x"]),
+        ], [
+            [{ path: ["x"], rule: "kubernetes-namespace", message: outside("agents, support") }],
+            [{ path: ["x"], rule: "kubernetes-namespace", message: outside("none") }],
+            [{ path: ["x"], rule: "kubernetes-namespace", message: `namespace "kube-system" belongs to the cluster itself (kube-system, kube-public, kube-node-lease, default); agents are placed or granted there only when the Fleet's allowedNamespaces lists it` }],
+        ]);
+    });
+
+    it("refuses an AWS managed policy as the boundary, even in a fleet that names its account, and leaves accounts open when the fleet names none", () => {
+        assert.deepStrictEqual(trustSettingViolations("permissionsBoundaryArn", "arn:aws:iam::aws:policy/AdministratorAccess", { awsAccountId: ACCOUNT }, ["b"]), [{
+            path: ["b"], rule: "trust-setting",
+            message: `permissionsBoundaryArn "arn:aws:iam::aws:policy/AdministratorAccess" is an AWS managed policy; a boundary must be the platform team's own policy (AWS managed ones such as AdministratorAccess bound nothing an agent holds)`,
+        }]);
+        assert.deepStrictEqual(trustSettingViolations("permissionsBoundaryArn", `arn:aws:iam::${ACCOUNT}:policy/agent-boundary`, { awsAccountId: ACCOUNT }, ["b"]), []);
+        assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", ANCHOR.replace(ACCOUNT, OTHER), {}, ["b"]), []);
+    });
+
+    it("adds a document's separation-of-duties rules to the program's, each once, the document's first", () => {
+        const rule = (name: string, connector: string) => ({ name, forbid: [{ connector, access: "read" as const }] });
+        const { settings, violations } = mergeFleetSettings({ separationOfDuties: [rule("a", "aws.s3"), rule("c", "aws.sqs")] }, { separationOfDuties: [rule("a", "aws.s3"), rule("b", "aws.sns")] });
+        assert.deepStrictEqual([settings.separationOfDuties, violations], [[rule("a", "aws.s3"), rule("b", "aws.sns"), rule("c", "aws.sqs")], []]);
+    });
+});
