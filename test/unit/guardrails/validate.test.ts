@@ -532,6 +532,14 @@ describe("validateDeclarations: places and partial documents, word for word", ()
         ]);
     });
 
+    it("stands in for a missing field alone, not its parent: the sibling's own finding stays", () => {
+        const text = line(line(BASE_AGENT, "    contact: platform@example.com", null), "    team: platform", "    team: platform!");
+        assert.deepStrictEqual(one(text), [
+            ["a.yaml", 7, 3, "spec.owner", "required-field", `missing required field "contact" in spec.owner; add it`],
+            ["a.yaml", 8, 5, "spec.owner.team", "tag-value", `owner team "platform!" cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @); the role carries it as a tag`],
+        ]);
+    });
+
     it("words pattern and length errors of other fields plainly", () => {
         assert.deepStrictEqual(one(line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: not-an-arn")), [
             ["a.yaml", 14, 7, "spec.identity.aws.trustAnchorArn", "invalid-value", `spec.identity.aws.trustAnchorArn must match pattern "^arn:aws[a-z-]*:"`],
