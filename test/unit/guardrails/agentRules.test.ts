@@ -110,9 +110,10 @@ describe("agent rules across agents, through validation", () => {
         const k8s = (selectors: string) => replaceLine(BASE_AGENT, "  identity:",
             `  identity:\n    kubernetes:\n      namespace: agents\n      serviceAccount: triage\n    spire:\n      parentId: spiffe://example.org/node\n      selectors: ${selectors}`);
         const own = (found: string) => `SPIRE selectors must pin the agent's own service account: exactly k8s:ns:agents and k8s:sa:triage (found ${found})`;
-        assert.deepStrictEqual([`["k8s:ns:other", "k8s:sa:triage"]`, `["k8s:ns:agents", "k8s:sa:billing"]`, `["unix:uid:1000"]`].map((s) => errorsOf([{ file: "a.yaml", text: k8s(s) }])), [
+        assert.deepStrictEqual([`["k8s:ns:other", "k8s:sa:triage"]`, `["k8s:ns:agents", "k8s:sa:billing"]`, `["k8s:ns:agents", "k8s:sa:triage", "k8s:sa:billing"]`, `["unix:uid:1000"]`].map((s) => errorsOf([{ file: "a.yaml", text: k8s(s) }])), [
             [["a.yaml", 17, 7, "spec.identity.spire.selectors", "spire-selectors", own("k8s:ns:other, k8s:sa:triage")]],
             [["a.yaml", 17, 7, "spec.identity.spire.selectors", "spire-selectors", own("k8s:ns:agents, k8s:sa:billing")]],
+            [["a.yaml", 17, 7, "spec.identity.spire.selectors", "spire-selectors", own("k8s:ns:agents, k8s:sa:triage, k8s:sa:billing")]],
             [["a.yaml", 17, 7, "spec.identity.spire.selectors", "spire-selectors", own("neither")]],
         ]);
         assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: k8s(`["k8s:ns:agents", "k8s:sa:triage"]`) }]), []);
@@ -157,6 +158,7 @@ describe("checkAgent on its own: the findings behind the schema (declarations fr
             check((d) => { d.spec.identity!.kubernetes = { namespace: "agents", serviceAccount: "tri*" }; }),
             check((d) => spire(d, { parentId: "spiffe://other.org/node" })),
             check((d) => spire(d, { dnsNames: ["*.example.com", "bad name", "ok.example.com"] })),
+            check((d) => spire(d, { dnsNames: ["caf\u00e9.example.com"] })),
         ], [
             [["metadata.name", "name-format", `agent name "X" must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'`]],
             [["spec.owner.contact", "contact-email", `owner contact "nobody" is not an e-mail address; give a reachable team address such as team@example.com`]],
@@ -168,6 +170,7 @@ describe("checkAgent on its own: the findings behind the schema (declarations fr
                 ["spec.identity.spire.dnsNames[0]", "spire-entry", `DNS name "*.example.com" is a wildcard; an agent's SVID names exact hosts`],
                 ["spec.identity.spire.dnsNames[1]", "spire-entry", `"bad name" is not a DNS name`],
             ],
+            [["spec.identity.spire.dnsNames[0]", "spire-entry", `"caf\u00e9.example.com" has a character outside ASCII (U+00E9 at 3); a DNS name on an SVID is ASCII — write an internationalised name in its xn-- (punycode) form`]],
         ]);
     });
 
