@@ -44,6 +44,19 @@ describe("AWS connectors", () => {
         ], [[], [], []], "the twins pass (reading an index is what it is for)");
     });
 
+    it("word the access and misfit findings whole: no access (nothing about an index then), an access the connector lacks, several misfit resources", () => {
+        const TEMPLATES = "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName} | arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert.deepStrictEqual([
+            problems({ connector: "aws.dynamodb", resources: [INDEX] }),
+            problems({ connector: "aws.dynamodb", access: "admin" as never, resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/ledger"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:sqs:us-east-1:123456789012:q1", "arn:aws:sqs:us-east-1:123456789012:q2"] }),
+        ], [
+            [["", "connector-field", "aws.dynamodb grants need `access`: one of read, write, readwrite"]],
+            [["access", "connector-field", `aws.dynamodb supports access read, write, readwrite, not "admin"`]],
+            [["actions.0", "action-resource-mismatch", `"s3:GetObject" does not apply to "arn:aws:sqs:us-east-1:123456789012:q1", "arn:aws:sqs:us-east-1:123456789012:q2"; it accepts accesspointobject, object (${TEMPLATES}) — split the grant so each action names resources of its own types`]],
+        ]);
+    });
+
     it("judges an aws.iam grant as write when any one of its actions writes", () => {
         const access = (actions: string[]) => catalog.expand([{ connector: "aws.iam", actions, resources: ["arn:aws:s3:::b/k"] }], CONTEXT)[0].access;
         assert.deepStrictEqual([access(["s3:GetObject", "s3:PutObject"]), access(["s3:GetObject"])], ["write", "read"]);
