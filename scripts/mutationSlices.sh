@@ -9,10 +9,11 @@
 #   SLICE_TESTS='test/a.test.ts test/b.test.ts' SLICE_LABEL=static bash scripts/mutationSlices.sh module.ts
 # runs only those test files (a lower bound on the score: fewer tests kill fewer mutants), e.g. to afford
 # static mutants, each of which runs every test in a fresh process; the report is <module>-<label>.json.
-#   SLICE_CHECKERS=none bash scripts/mutationSlices.sh module.ts
-# runs without the TypeScript checker: mutants the compiler would reject run as JavaScript (and count in the
-# score, which makes it stricter). The checker type-checks each mutant: 7–8 s a mutant on this shared machine,
-# against well under a second without it (model/names.ts: 42 mutants in 8 s after the dry run).
+# Stryker runs without the TypeScript checker (stryker.config.json "checkers": []): mutants the compiler
+# would reject run as JavaScript and count in the score, which makes it stricter. The checker type-checks
+# each mutant: 7–8 s a mutant on this shared machine, against well under a second without it (model/names.ts:
+# 42 mutants in 8 s after the dry run).   SLICE_CHECKERS=typescript bash scripts/mutationSlices.sh module.ts
+# brings it back (compile errors then leave the score).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SLICES=("$@")
@@ -49,6 +50,7 @@ for module in "${SLICES[@]}"; do
     config.jsonReporter = { fileName: process.argv[1] };
     config.eventReporter = { baseDir: process.argv[1].replace(/\.json$/, ".events") };
     config.tempDirName = ".stryker-tmp-" + process.argv[3];
+    if (process.env.SLICE_CHECKERS === "typescript") config.checkers = ["typescript"];
     if (process.env.SLICE_CHECKERS === "none") config.checkers = [];
     config.ignorePatterns = [...config.ignorePatterns, ".stryker-tmp-*"];
     delete config.$schema;

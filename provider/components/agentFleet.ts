@@ -3,7 +3,7 @@ import { catalog } from "../connectors/catalog";
 import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
-import { validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { LoadedAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
 import { agentsOwnSharedResources, isSharded, shardsOf } from "../model/shards";
@@ -62,7 +62,8 @@ export class AgentFleet extends pulumi.ComponentResource {
         });
         if (!report.valid) throw new AgentidError(renderReport(report));
         const settings = report.settings;
-        const declarations = membersOfStack(report.declarations.map((d) => d.declaration), settings, args.stack);
+        const members = membersOfStack(report.declarations, settings, args.stack);
+        const declarations = members.map((m) => m.declaration);
         const platforms = platformsOf(args.platforms);
         const perAgentClients = settings.oauthClientSharing === "perAgent";
         const ownResources = agentsOwnSharedResources(settings);
@@ -85,7 +86,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         }
 
         this.agents = {};
-        for (const declaration of declarations) {
+        for (const { declaration, grantsDigest } of members) {
             const agent = declaration.metadata.name;
             const wiring: AgentWiring = {
                 platforms, oauthProviderArns, policyEngineIds,
@@ -95,7 +96,7 @@ export class AgentFleet extends pulumi.ComponentResource {
             };
             // `pulumi state move` parents a moved agent to the stack; the alias finds it there.
             const moved = isSharded(settings) ? { aliases: [{ parent: pulumi.rootStackResource }] } : {};
-            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), { ...parent, ...moved });
+            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name, grantsDigest), { ...parent, ...moved });
         }
         // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
         const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
@@ -111,15 +112,15 @@ export class AgentFleet extends pulumi.ComponentResource {
 }
 
 /** The agents this program registers: a sharded fleet's agents of `stack`, or every agent. */
-function membersOfStack(declarations: AgentDeclaration[], settings: FleetSettings, stack: string | undefined): AgentDeclaration[] {
+function membersOfStack(declarations: LoadedAgent[], settings: FleetSettings, stack: string | undefined): LoadedAgent[] {
     if (!isSharded(settings) || stack === undefined) return declarations;
-    const shards = shardsOf(declarations, settings.stacks);
+    const shards = shardsOf(declarations.map((d) => d.declaration), settings.stacks);
     const shard = shards.find((s) => s.name === stack);
     if (!shard) {
         throw new AgentidError(`stack "${terminalText(stack)}" matches no shard of this fleet (spec.stacks.by: ${settings.stacks.by}); its stacks are ${shards.map((s) => s.name).join(", ") || "none"}. ` +
             "Select one of them (agentid stacks PATH lists each with its agents); a stack whose agents have all moved or gone keeps nothing agentid declares — remove it with pulumi destroy.");
     }
-    return declarations.filter((d) => shard.agents.includes(d.metadata.name));
+    return declarations.filter((d) => shard.agents.includes(d.declaration.metadata.name));
 }
 
 /** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */

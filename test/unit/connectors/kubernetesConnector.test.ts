@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { catalog } from "../../../provider/connectors/catalog";
-import { isReadVerb, kubernetesEscalation, rbacRisk } from "../../../provider/connectors/kubernetes";
+import { isReadVerb, kubernetesEscalation, rbacRisk, serviceAccountsActedAs } from "../../../provider/connectors/kubernetes";
 import type { Grant } from "../../../provider/declarations/types";
 
 const problems = (grant: Omit<Grant, "connector">) => catalog.validate({ connector: "kubernetes", ...grant }).map((v) => [v.path.join("."), v.rule, v.message]);
@@ -37,6 +37,71 @@ describe("kubernetes connector", () => {
             undefined,
             undefined,
         ]);
+    });
+
+    it("names which service accounts of the namespace a rule acts as, and none for rules that act as no one else", () => {
+        const actsAs = (resources: string[], verbs: string[], resourceNames?: string[]) => serviceAccountsActedAs({ resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+        const podsAsAnyone = (resource: string) => ({ mountsAny: true, reason: `writing ${resource} runs pods as any service account of the namespace and mounts any secret or config map there` });
+        assert.deepStrictEqual([
+            actsAs(["deployments"], ["patch"]),
+            actsAs(["pods"], ["get", "list", "watch"]),
+            actsAs(["serviceaccounts/token"], ["create"]),
+            actsAs(["serviceaccounts/token"], ["create"], ["builder"]),
+            actsAs(["serviceaccounts/token"], ["create"], []),
+            actsAs(["serviceaccounts/token"], ["get"]),
+            actsAs(["pods/exec"], ["create"]),
+            actsAs(["pods/exec"], ["list"]),
+            actsAs(["pods/exec"], ["list", "create"]),
+            actsAs(["secrets"], ["list"]),
+            actsAs(["secrets"], ["get"], []),
+            actsAs(["secrets"], ["get"], ["app-config"]),
+            actsAs(["secrets"], ["create", "update"]),
+            actsAs(["secrets"], ["create", "watch"]),
+            actsAs(["configmaps", "pods"], ["get", "create"]),
+        ], [
+            podsAsAnyone("deployments"),
+            undefined,
+            { mountsAny: false, reason: "mints tokens for service accounts" },
+            { names: ["builder"], mountsAny: false, reason: "mints tokens for service accounts" },
+            { mountsAny: false, reason: "mints tokens for service accounts" },
+            undefined,
+            { mountsAny: false, reason: "pods/exec runs commands in, or connects to, pods of any service account of the namespace" },
+            undefined,
+            { mountsAny: false, reason: "pods/exec runs commands in, or connects to, pods of any service account of the namespace" },
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            undefined,
+            undefined,
+            { mountsAny: false, reason: "reads every secret of the namespace, service account token secrets included" },
+            podsAsAnyone("pods"),
+        ]);
+    });
+
+    it("keys a grant by namespace, API groups and resources, whatever their order (the review matches versions by it)", () => {
+        const key = (grant: Omit<Grant, "connector">) => catalog.find("kubernetes")!.grantKey!({ connector: "kubernetes", ...grant });
+        assert.deepStrictEqual([
+            key({ namespace: "support", apiGroups: ["apps", ""], resources: ["pods", "configmaps"], verbs: ["get"] }),
+            key({ namespace: "support", apiGroups: ["", "apps"], resources: ["configmaps", "pods"], verbs: ["list"] }),
+            key({ resources: ["pods"], verbs: ["get"] }),
+        ], ["kubernetes|support|,apps|configmaps,pods", "kubernetes|support|,apps|configmaps,pods", "kubernetes|||pods"]);
+    });
+
+    it("refuses resourceNames on create when a plain resource sits beside a subresource, and allows them on the subresource alone", () => {
+        assert.deepStrictEqual(problems({ resources: ["serviceaccounts/token", "configmaps"], resourceNames: ["builder"], verbs: ["create"] }), [
+            ["resourceNames", "connector-field", "resourceNames cannot limit create (RBAC ignores names for them, so the grant would reach every object); move create to a grant without resourceNames"],
+        ]);
+        assert.deepStrictEqual(problems({ resources: ["serviceaccounts/token"], resourceNames: ["builder"], verbs: ["create"] }), []);
+        assert.deepStrictEqual(problems({ resourceNames: ["builder"], verbs: ["create"] }), [
+            ["", "connector-field", "kubernetes grants need `resources`: resource kinds such as configmaps or pods/log"],
+        ], "without resources, only the missing field is reported");
+    });
+
+    it("says what a grant reaches, with the names it is limited to", () => {
+        const reach = (grant: Omit<Grant, "connector">) => catalog.expand([{ connector: "kubernetes", ...grant }], { agent: "a", defaultNamespace: "agents", oauthProviderArn: () => "", workloadIdentityArn: "" })[0].reach;
+        assert.deepStrictEqual([
+            reach({ namespace: "support", resources: ["secrets", "configmaps"], resourceNames: ["app", "db"], verbs: ["get"] }),
+            reach({ resources: ["pods"], verbs: ["get", "list"] }),
+        ], [["get on secrets, configmaps named app, db in namespace support"], ["get, list on pods in namespace agents"]]);
     });
 
     it("rates deletes and escalations high, other writes medium, reads low", () => {

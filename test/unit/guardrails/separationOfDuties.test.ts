@@ -144,6 +144,17 @@ describe("separation of duties: an agent holding every duty of a rule is invalid
             assert.deepStrictEqual(alone, []);
         });
 
+        it("counts reading every secret of a namespace as acting as its service accounts (their token secrets); named secrets are not", async () => {
+            const irsaReader = agentDoc("irsa-reader", { identity: { kubernetes: { namespace: "agents" }, aws: { trust: "irsa" } }, grants: [readsBilling] });
+            const secretReader = (resourceNames?: string[]) => agentDoc("secret-reader", { approval, identity: { kubernetes: { namespace: "ops" } },
+                grants: [postsToSlack, { connector: "kubernetes", namespace: "agents", resources: ["secrets"], verbs: ["get"], ...(resourceNames ? { resourceNames } : {}) }] });
+            const { sod } = await conflicts([irsaReader, secretReader()]);
+            assert.deepStrictEqual(sod.map((e) => [e.agent, e.path]), [["secret-reader", "spec.grants[0]"]]);
+            assert.match(sod[0].message, /aws\.secretsmanager read on \S+ by grant 0 of agent "irsa-reader", which this agent can act as \(reads every secret of the namespace, service account token secrets included\) \([^)]+fleet\.yaml:\d+:\d+\); oauth\.slack write by grant 0 \(/);
+            const { sod: named } = await conflicts([irsaReader, secretReader(["app-config"])]);
+            assert.deepStrictEqual(named, []);
+        });
+
         it("counts acting through an ephemeral container (kubectl debug: patch pods/ephemeralcontainers) or a proxied PUT", async () => {
             const irsaReader = agentDoc("irsa-reader", { identity: { kubernetes: { namespace: "agents" }, aws: { trust: "irsa" } }, grants: [readsBilling] });
             const into = (resources: string[], verbs: string[]) => ({ connector: "kubernetes", namespace: "agents", resources, verbs });

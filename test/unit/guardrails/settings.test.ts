@@ -27,6 +27,34 @@ describe("fleet settings", () => {
             assert.deepStrictEqual([settings.maxLifetimeDays, settings.allowedNamespaces, settings.oauthClientSharing], [30, ["agents"], "perAgent"]);
         });
 
+        it("may not lengthen the program's SVID lifetimes", () => {
+            const { settings } = mergeFleetSettings({ x509SvidTtl: 600, jwtSvidTtl: 120 }, { x509SvidTtl: 3600, jwtSvidTtl: 600 });
+            assert.deepStrictEqual([settings.x509SvidTtl, settings.jwtSvidTtl], [600, 120]);
+        });
+
+        it("may not add a trusted account to a program that names its own account and no other", () => {
+            const anchorElsewhere = ANCHOR.replace(ACCOUNT, OTHER);
+            const added = mergeFleetSettings({ awsAccountId: ACCOUNT }, { trustedAccountIds: [OTHER] });
+            assert.deepStrictEqual([added.violations, added.settings.trustedAccountIds], [[], []]);
+            assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", anchorElsewhere, added.settings, ["spec", "trustAnchorArn"]), [{
+                path: ["spec", "trustAnchorArn"], rule: "trust-setting",
+                message: `trustAnchorArn "${anchorElsewhere}" is in account ${OTHER}, not the fleet's account ${ACCOUNT}; list ${OTHER} in the Fleet's trustedAccountIds if that is intended`,
+            }]);
+            // The twin: the program trusts the account itself, and the document repeats it.
+            const repeated = mergeFleetSettings({ awsAccountId: ACCOUNT, trustedAccountIds: [OTHER] }, { trustedAccountIds: [OTHER] });
+            assert.deepStrictEqual(repeated.settings.trustedAccountIds, [OTHER]);
+            assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", anchorElsewhere, repeated.settings, ["spec", "trustAnchorArn"]), []);
+        });
+
+        it("may require independent approval where the program is silent, but not lift the program's requirement", () => {
+            const lifted = mergeFleetSettings({ independentApproval: true }, { independentApproval: false });
+            assert.deepStrictEqual([lifted.settings.independentApproval, lifted.violations], [true, [{
+                path: ["spec", "independentApproval"], rule: "fleet-setting",
+                message: "the Fleet document sets independentApproval false but the program sets true; a document beside the agents may tighten the program's settings, never replace them — make them agree",
+            }]]);
+            assert.deepStrictEqual(mergeFleetSettings({}, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] });
+        });
+
         it("takes what only one side sets, from either side", () => {
             assert.deepStrictEqual(mergeFleetSettings({ allowedNamespaces: ["agents"], x509SvidTtl: 600 }, { trustedAccountIds: [OTHER], jwtSvidTtl: 60 }).settings,
                 { ...DEFAULT_SETTINGS, allowedNamespaces: ["agents"], trustedAccountIds: [OTHER], x509SvidTtl: 600, jwtSvidTtl: 60 });
@@ -103,5 +131,49 @@ describe("fleet settings", () => {
             assert.deepStrictEqual([rules("Bad_NS"), rules("supp*")], [["kubernetes-name"], []], "wildcards are the wildcard guardrail's to report");
             assert.match(namespaceViolations("agents", { allowedNamespaces: [] }, ["n"])[0].message, /not in the fleet's allowedNamespaces \(none\)/);
         });
+    });
+});
+
+describe("fleet settings checks, word for word", () => {
+    const NOT_LABEL = (ns: string) => `namespace "${ns}" is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)`;
+
+    it("reports every malformed setting at its path", () => {
+        assert.deepStrictEqual(checkSettings({ awsAccountId: "12345", awsRegion: "mars-1", trustedAccountIds: [OTHER, "abc"], allowedNamespaces: ["agents", "Bad_NS"], clusterName: "-bad", defaultNamespace: "Bad_Default" }), [
+            { path: ["spec", "awsAccountId"], rule: "fleet-setting", message: `awsAccountId "12345" is not a 12-digit AWS account ID` },
+            { path: ["spec", "awsRegion"], rule: "fleet-setting", message: `awsRegion "mars-1" is not an AWS region such as us-east-1` },
+            { path: ["spec", "trustedAccountIds", 1], rule: "fleet-setting", message: `"abc" is not a 12-digit AWS account ID` },
+            { path: ["spec", "defaultNamespace"], rule: "kubernetes-name", message: NOT_LABEL("Bad_Default") },
+            { path: ["spec", "allowedNamespaces", 1], rule: "kubernetes-name", message: NOT_LABEL("Bad_NS") },
+            { path: ["spec", "clusterName"], rule: "trust-setting", message: `clusterName "-bad" is not an EKS cluster name (1-100 letters, digits, '-' or '_', starting with a letter or digit)` },
+        ]);
+        assert.deepStrictEqual(checkSettings({ awsAccountId: ACCOUNT, awsRegion: "us-east-1", trustedAccountIds: [OTHER], allowedNamespaces: ["agents", "support"], clusterName: "prod", defaultNamespace: "agents" }), []);
+    });
+
+    it("names the namespaces an agent may use when it uses another", () => {
+        const outside = (allowed: string) => `namespace "billing" is not in the fleet's allowedNamespaces (${allowed}); add it to the Fleet document if agents belong there`;
+        assert.deepStrictEqual([
+            namespaceViolations("billing", { allowedNamespaces: ["agents", "support"] }, ["x"]),
+            namespaceViolations("billing", { allowedNamespaces: [] }, ["x"]),
+            namespaceViolations("kube-system", {}, ["x"]),
+        ], [
+            [{ path: ["x"], rule: "kubernetes-namespace", message: outside("agents, support") }],
+            [{ path: ["x"], rule: "kubernetes-namespace", message: outside("none") }],
+            [{ path: ["x"], rule: "kubernetes-namespace", message: `namespace "kube-system" belongs to the cluster itself (kube-system, kube-public, kube-node-lease, default); agents are placed or granted there only when the Fleet's allowedNamespaces lists it` }],
+        ]);
+    });
+
+    it("refuses an AWS managed policy as the boundary, even in a fleet that names its account, and leaves accounts open when the fleet names none", () => {
+        assert.deepStrictEqual(trustSettingViolations("permissionsBoundaryArn", "arn:aws:iam::aws:policy/AdministratorAccess", { awsAccountId: ACCOUNT }, ["b"]), [{
+            path: ["b"], rule: "trust-setting",
+            message: `permissionsBoundaryArn "arn:aws:iam::aws:policy/AdministratorAccess" is an AWS managed policy; a boundary must be the platform team's own policy (AWS managed ones such as AdministratorAccess bound nothing an agent holds)`,
+        }]);
+        assert.deepStrictEqual(trustSettingViolations("permissionsBoundaryArn", `arn:aws:iam::${ACCOUNT}:policy/agent-boundary`, { awsAccountId: ACCOUNT }, ["b"]), []);
+        assert.deepStrictEqual(trustSettingViolations("trustAnchorArn", ANCHOR.replace(ACCOUNT, OTHER), {}, ["b"]), []);
+    });
+
+    it("adds a document's separation-of-duties rules to the program's, each once, the document's first", () => {
+        const rule = (name: string, connector: string) => ({ name, forbid: [{ connector, access: "read" as const }] });
+        const { settings, violations } = mergeFleetSettings({ separationOfDuties: [rule("a", "aws.s3"), rule("c", "aws.sqs")] }, { separationOfDuties: [rule("a", "aws.s3"), rule("b", "aws.sns")] });
+        assert.deepStrictEqual([settings.separationOfDuties, violations], [[rule("a", "aws.s3"), rule("b", "aws.sns"), rule("c", "aws.sqs")], []]);
     });
 });

@@ -1,10 +1,13 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../../provider/guardrails/agentRules";
 import { formatPath } from "../../../provider/declarations/diagnostics";
+import { canonicalJson } from "../../../provider/declarations/digest";
 import type { FleetSettings } from "../../../provider/declarations/types";
-import { validateDeclarations } from "../../../provider/guardrails/validate";
+import { schemaViolations, validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
+import { grantsDigest } from "../../../provider/declarations/digest";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const GRANT_LINES = ["    - connector: aws.s3", "      access: read", "      resources:", "        - arn:aws:s3:::bucket/prefix/*"];
@@ -311,6 +314,16 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.valid]), [["good-agent", true]]);
     });
 
+    it("hands on the grants digest it compared with an approval's, and computes none where no approval pins one", () => {
+        const pinned = line(line(BASE_AGENT, "  name: fixture-agent", "  name: pinned-agent"), "  expiresAt: 2027-01-15T00:00:00Z",
+            `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers: [a@example.com]\n    grantsDigest: sha256:${ZEROS}`);
+        const report = validateDeclarations([writeFixtures({ "a.yaml": BASE_AGENT, "b.yaml": pinned })], { now: NOW_DATE });
+        const grants = [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::bucket/prefix/*"] }];
+        assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.grantsDigest]),
+            [["fixture-agent", undefined], ["pinned-agent", `sha256:${createHash("sha256").update(canonicalJson(grants)).digest("hex")}`]]);
+        assert.deepStrictEqual(report.errors.map((e) => [e.agent, e.rule]), [["pinned-agent", "grants-digest-mismatch"]]);
+    });
+
     it("reads several documents per file and skips empty ones", () => {
         const second = line(BASE_AGENT, "  name: fixture-agent", "  name: second-agent");
         const report = validateDeclarations([writeFixtures({ "two.yml": `${BASE_AGENT}---\n---\n${second}` })], { now: NOW_DATE });
@@ -353,5 +366,215 @@ describe("validateDeclarations: fleets", () => {
     it("reports a non-mapping document as a type error at its start", () => {
         const report = validateDeclarations([writeFixtures({ "a.yaml": "just a string\n" })], { now: NOW_DATE });
         assert.deepStrictEqual(report.errors.map((e) => [e.rule, e.line, e.column, e.message]), [["invalid-type", 1, 1, "the document must be an object"]]);
+    });
+});
+
+describe("validateDeclarations: schema errors word for word, each beside a twin that passes", () => {
+    const ANCHOR_LINE = "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
+    const session = (seconds: number) => line(BASE_AGENT, ANCHOR_LINE, `${ANCHOR_LINE}\n      maxSessionDuration: ${seconds}`);
+    const spire = (parentId: string) => line(BASE_AGENT, "  identity:", `  identity:\n    spire:\n      parentId: ${parentId}\n      selectors: ["k8s:ns:agents", "k8s:sa:fixture-agent"]`);
+    const approval = (digest: string) => line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers: [sec@example.com]\n    grantsDigest: ${digest}`);
+    const grants = [{ connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::bucket/prefix/*"] }];
+    const timestamp = (field: string) => `${field} must be a string, but YAML 1.1 (%YAML 1.1) read this unquoted date as a timestamp; quote the date, e.g. "2027-01-15"`;
+    const cases: { title: string; violating: string; compliant: string; errors: [number, number, string, string, string][] }[] = [
+        {
+            title: "an unquoted date under %YAML 1.1 (a timestamp, not text)",
+            violating: `%YAML 1.1\n---\n${line(BASE_AGENT, "  description: A fixture agent", "  description: 2027-01-15")}`,
+            compliant: `%YAML 1.1\n---\n${line(line(BASE_AGENT, "  description: A fixture agent", `  description: "2027-01-15"`), "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: "2027-01-15T00:00:00Z"`)}`,
+            errors: [[8, 3, "spec.description", "invalid-type", timestamp("spec.description")], [12, 3, "spec.expiresAt", "invalid-type", timestamp("spec.expiresAt")]],
+        },
+        {
+            title: "no grants", violating: line(BASE_AGENT, "  grants:", "  grants: []").replace(GRANT_LINES.join("\n") + "\n", ""), compliant: BASE_AGENT,
+            errors: [[15, 3, "spec.grants", "invalid-value", "spec.grants must list at least 1 item"]],
+        },
+        {
+            title: "a session shorter than AWS allows (the twin: exactly 900 s)", violating: session(899), compliant: session(900),
+            errors: [[15, 7, "spec.identity.aws.maxSessionDuration", "invalid-value", "spec.identity.aws.maxSessionDuration must be at least 900"]],
+        },
+        {
+            title: "a session longer than an hour (the twin: exactly 3600 s)", violating: session(3601), compliant: session(3600),
+            errors: [[15, 7, "spec.identity.aws.maxSessionDuration", "invalid-value", "spec.identity.aws.maxSessionDuration must be at most 3600"]],
+        },
+        {
+            title: "a SPIRE parent ID that is no SPIFFE ID (upper case in the trust domain)", violating: spire("spiffe://Example.org/agents"), compliant: spire("spiffe://example.org/agents"),
+            errors: [[13, 7, "spec.identity.spire.parentId", "invalid-value", "spec.identity.spire.parentId must be a SPIFFE ID such as spiffe://example.org/agents/name"]],
+        },
+        {
+            title: "a blank description", violating: line(BASE_AGENT, "  description: A fixture agent", `  description: "   "`), compliant: BASE_AGENT,
+            errors: [[6, 3, "spec.description", "invalid-value", "spec.description must not be blank; say it in words"]],
+        },
+        {
+            title: "a grants digest that is not sha256:<64 hex digits>", violating: approval("sha256:xyz"), compliant: approval(grantsDigest(grants)),
+            errors: [[14, 5, "spec.approval.grantsDigest", "invalid-value", "spec.approval.grantsDigest must be sha256:<64 hex digits>; get it from `agentid digest`"]],
+        },
+    ];
+    for (const c of cases) {
+        it(`reports ${c.title}`, () => {
+            const report = validateTexts([{ file: "a.yaml", text: c.violating }], { now: NOW_DATE });
+            assert.deepStrictEqual(report.errors.map((e) => [e.line, e.column, formatPath(e.path), e.rule, e.message]), c.errors);
+            assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: c.compliant }], { now: NOW_DATE }).errors, []);
+        });
+    }
+
+    it("reports fleet settings from code at <AgentFleet settings>, by setting name", () => {
+        const report = validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 366 } });
+        assert.deepStrictEqual(report.errors, [{
+            file: "<AgentFleet settings>", line: 1, column: 1, path: ["maxLifetimeDays"], rule: "fleet-setting",
+            message: "maxLifetimeDays 366 is outside 1-365: no agent may live longer than 365 days",
+        }]);
+        assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 365 } }).errors, []);
+    });
+
+    it("schemaViolations gives the violations validation places, and none for a complete agent", () => {
+        const value = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "x" }, spec: { description: "  ", owner: { team: "platform", contact: "platform@example.com" }, expiresAt: "2027-01-15" } };
+        const missing = (field: string) => ({ path: ["spec"], rule: "required-field", message: `missing required field "${field}" in spec; add it` });
+        const expected = [
+            { path: ["metadata", "name"], rule: "name-format", message: "metadata.name must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'" },
+            missing("grants"),
+            { path: ["spec", "description"], rule: "invalid-value", message: "spec.description must not be blank; say it in words" },
+        ];
+        assert.deepStrictEqual(schemaViolations(value), expected);
+        const placed = validateDeclarations([], { now: NOW_DATE, objects: [{ label: "agents[0]", value }] }).errors;
+        assert.deepStrictEqual(placed.map(({ path: p, rule, message }) => ({ path: p, rule, message })), expected);
+        assert.deepStrictEqual(schemaViolations({ ...value, metadata: { name: "fixture-agent" }, spec: { ...value.spec, description: "A fixture agent", grants } }), []);
+    });
+});
+
+describe("validateDeclarations: stacks split by team or label", () => {
+    const named = (name: string, team: string) => line(line(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`), "    team: platform", `    team: ${team}`);
+    const clash = (team: string) => validateTexts([{ file: "a.yaml", text: named("billing-bot", "Billing_Eng") }, { file: "b.yaml", text: named("intruder", team) }], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
+
+    it("refuses a team whose readable name spells another team's hashed stack, naming both", () => {
+        // "Billing_Eng" is not a readable stack name, so its stack is agents-billing-eng-<hash of "Billing_Eng">.
+        assert.deepStrictEqual(clash("billing-eng-22cf2c43").errors.map((e) => [e.file, e.line, e.column, formatPath(e.path), e.rule, e.message]), [[
+            "b.yaml", 8, 5, "spec.owner.team", "stack-shard",
+            `team "billing-eng-22cf2c43" gives stack agents-billing-eng-22cf2c43, which agent "billing-bot" (team "Billing_Eng", a.yaml:1) already has; a stack holds the agents of one value — change one of the two values`,
+        ]]);
+        assert.deepStrictEqual(clash("billing-eng").errors, [], "the readable team billing-eng has a stack of its own");
+    });
+
+    it("reports a missing shard label at the agent's labels when it has other labels", () => {
+        const labelled = line(BASE_AGENT, "  name: fixture-agent", "  name: fixture-agent\n  labels:\n    env: prod");
+        const sharded = { now: NOW_DATE, settings: { stacks: { by: "label:cost-center" as const } } };
+        assert.deepStrictEqual(validateTexts([{ file: "c.yaml", text: labelled }], sharded).errors.map((e) => [e.line, e.column, formatPath(e.path), e.rule, e.message]), [[
+            5, 3, "metadata.labels", "stack-shard",
+            `the fleet is split into stacks by label "cost-center" (spec.stacks.by), but agent fixture-agent has no value for it; add metadata.labels.cost-center so it belongs to a stack`,
+        ]]);
+        assert.deepStrictEqual(validateTexts([{ file: "c.yaml", text: labelled.replace("    env: prod", "    env: prod\n    cost-center: cc-7") }], sharded).errors, []);
+    });
+});
+
+describe("validateDeclarations: places and partial documents, word for word", () => {
+    const FAR = "  expiresAt: 2027-06-01T00:00:00Z";
+    const far = line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", FAR);
+    const TOO_FAR = "expiresAt 2027-06-01T00:00:00Z is more than 90 days after now (2026-12-01T00:00:00Z); set it on or before 2027-03-01T00:00:00Z";
+    const errorsOf = (files: { file: string; text: string }[], settings?: FleetSettings) =>
+        validateTexts(files, { now: NOW_DATE, ...(settings ? { settings } : {}) }).errors.map((e) => [e.file, e.line, e.column, formatPath(e.path), e.rule, e.message]);
+    const one = (text: string, settings?: FleetSettings) => errorsOf([{ file: "a.yaml", text }], settings);
+
+    it("names the first Fleet document by the line of its kind, and reports the second there, with no agent", () => {
+        const fleet = "# the fleet\n\napiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: fleet-a }\nspec: { maxLifetimeDays: 90 }\n";
+        assert.deepStrictEqual(validateTexts([{ file: "f1.yaml", text: fleet }, { file: "f2.yaml", text: fleet }, { file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE }).errors, [
+            { file: "f2.yaml", line: 4, column: 1, path: ["kind"], rule: "fleet-duplicate", message: "only one kind: Fleet document is allowed; the first is at f1.yaml:4 — merge them" },
+        ]);
+    });
+
+    it("names the first declaration of a duplicate agent by the line of its name", () => {
+        const named = `# agent\n${BASE_AGENT}`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: named }, { file: "b.yaml", text: named }]), [
+            ["b.yaml", 5, 3, "metadata.name", "duplicate-name", `agent "fixture-agent" is already declared at a.yaml:5; agent names are unique across the fleet — rename one`],
+        ]);
+    });
+
+    it("names where the other agent of a shared identity starts, and each separation-of-duties rule's grant by line and column", () => {
+        const sharing = (name: string) => `# ${name}\n${line(line(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`), "  identity:", "  identity:\n    spiffeId: spiffe://example.org/shared/one")}`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: sharing("first-agent") }, { file: "b.yaml", text: sharing("second-agent") }]), [
+            ["b.yaml", 13, 5, "spec.identity.spiffeId", "identity-shared", `SPIFFE ID spiffe://example.org/shared/one already belongs to agent "first-agent" (a.yaml:2); one identity, one agent — give this agent its own`],
+        ]);
+        const rule = (name: string, resource: string) => ({ name, forbid: [{ connector: "aws.s3", access: "read" as const, resources: [resource] }] });
+        const held = (name: string, resource: string) => `separation-of-duties rule "${name}": this agent holds every duty it forbids — aws.s3 read on ${resource} by grant 0 (a.yaml:17:7); move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners`;
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: `# x\n${BASE_AGENT}` }], { separationOfDuties: [rule("r-one", "arn:aws:s3:::bucket/*"), rule("r-two", "arn:aws:s3:::bucket/prefix/*")] }), [
+            ["a.yaml", 17, 7, "spec.grants[0]", "separation-of-duties", held("r-one", "arn:aws:s3:::bucket/*")],
+            ["a.yaml", 17, 7, "spec.grants[0]", "separation-of-duties", held("r-two", "arn:aws:s3:::bucket/prefix/*")],
+        ]);
+    });
+
+    it("reports a wrong apiVersion as the one value it must be, and a name one character too long as the name rule (40 pass)", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "apiVersion: agentid/v1", "apiVersion: agentid/v2")), [["a.yaml", 1, 1, "apiVersion", "invalid-value", `apiVersion must be "agentid/v1"`]]);
+        const NAME_FORMAT = "metadata.name must be 2-40 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'";
+        assert.deepStrictEqual(one(line(BASE_AGENT, "  name: fixture-agent", `  name: ${"a".repeat(41)}`)), [["a.yaml", 4, 3, "metadata.name", "name-format", NAME_FORMAT]]);
+        assert.deepStrictEqual(one(line(BASE_AGENT, "  name: fixture-agent", `  name: ${"a".repeat(40)}`)), []);
+    });
+
+    it("does not take two agents without a name for duplicates", () => {
+        const unnamed = line(BASE_AGENT, "  name: fixture-agent", "  labels: {}");
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: unnamed }, { file: "b.yaml", text: unnamed }]), [
+            ["a.yaml", 3, 1, "metadata", "required-field", `missing required field "name" in metadata; add it`],
+            ["b.yaml", 3, 1, "metadata", "required-field", `missing required field "name" in metadata; add it`],
+        ]);
+    });
+
+    it("still checks the readable fields of a document that failed the schema, and only once per field", () => {
+        assert.deepStrictEqual(one(line(far, "      access: read", "      access: read\n      bucket: x")), [
+            ["a.yaml", 18, 7, "spec.grants[0].bucket", "unknown-field", `unknown field "bucket" in spec.grants[0]; allowed fields: connector, access, actions, resources, resourceNames, namespace, verbs, apiGroups, scopes, tools`],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "    contact: platform@example.com", null)), [
+            ["a.yaml", 7, 3, "spec.owner", "required-field", `missing required field "contact" in spec.owner; add it`],
+            ["a.yaml", 9, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "      trust: rolesAnywhere", "      trust: magic")), [
+            ["a.yaml", 13, 7, "spec.identity.aws.trust", "invalid-value", `spec.identity.aws.trust must be one of "irsa", "podIdentity", "rolesAnywhere", "agentcore"`],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+        assert.deepStrictEqual(one(line(far, "  description: A fixture agent", "  description: 42")), [
+            ["a.yaml", 6, 3, "spec.description", "invalid-type", "spec.description must be a string"],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+    });
+
+    it("drops an unknown field before the guardrails read the rest (a write grant still needs approval) and stands in for a value of the wrong type", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "      access: read", "      access: write\n      bucket: x")), [
+            ["a.yaml", 18, 7, "spec.grants[0].bucket", "unknown-field", `unknown field "bucket" in spec.grants[0]; allowed fields: connector, access, actions, resources, resourceNames, namespace, verbs, apiGroups, scopes, tools`],
+            ["a.yaml", 16, 7, "spec.grants[0]", "approval-required", "grant 0 (aws.s3, write, risk medium) needs spec.approval with a ticket and approvers before it can be applied"],
+        ]);
+        assert.deepStrictEqual(one(line(line(far, "      resources:", "      resources: arn:aws:s3:::bucket/prefix/*"), "        - arn:aws:s3:::bucket/prefix/*", null)), [
+            ["a.yaml", 18, 7, "spec.grants[0].resources", "invalid-type", "spec.grants[0].resources must be an array"],
+            ["a.yaml", 10, 3, "spec.expiresAt", "expiry-too-far", TOO_FAR],
+        ]);
+    });
+
+    it("stands in for a missing field alone, not its parent: the sibling's own finding stays", () => {
+        const text = line(line(BASE_AGENT, "    contact: platform@example.com", null), "    team: platform", "    team: platform!");
+        assert.deepStrictEqual(one(text), [
+            ["a.yaml", 7, 3, "spec.owner", "required-field", `missing required field "contact" in spec.owner; add it`],
+            ["a.yaml", 8, 5, "spec.owner.team", "tag-value", `owner team "platform!" cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @); the role carries it as a tag`],
+        ]);
+    });
+
+    it("words pattern and length errors of other fields plainly", () => {
+        assert.deepStrictEqual(one(line(BASE_AGENT, "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "      trustAnchorArn: not-an-arn")), [
+            ["a.yaml", 14, 7, "spec.identity.aws.trustAnchorArn", "invalid-value", `spec.identity.aws.trustAnchorArn must match pattern "^arn:aws[a-z-]*:"`],
+        ]);
+        const podIdentity = line(line(BASE_AGENT, "      trust: rolesAnywhere", `      trust: podIdentity\n      clusterName: ""`), "      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", null);
+        assert.deepStrictEqual(one(podIdentity, { awsAccountId: "123456789012", awsRegion: "us-east-1" }), [
+            ["a.yaml", 14, 7, "spec.identity.aws.clusterName", "invalid-value", "spec.identity.aws.clusterName must not be empty"],
+        ]);
+    });
+
+    it("places errors under keys with digits, '/' and '~' at those keys", () => {
+        const labelled = line(BASE_AGENT, "  name: fixture-agent", `  name: fixture-agent\n  labels:\n    v2: 5\n    2x: 5\n    "12": 5\n    a~b/c: 5`);
+        assert.deepStrictEqual(one(labelled), [
+            ["a.yaml", 8, 5, "metadata.labels[12]", "invalid-type", "metadata.labels[12] must be a string"],
+            ["a.yaml", 6, 5, "metadata.labels.v2", "invalid-type", "metadata.labels.v2 must be a string"],
+            ["a.yaml", 7, 5, "metadata.labels.2x", "invalid-type", "metadata.labels.2x must be a string"],
+            ["a.yaml", 9, 5, "metadata.labels.a~b/c", "invalid-type", "metadata.labels.a~b/c must be a string"],
+        ]);
+    });
+
+    it("reports an approver that is no e-mail address at any position, the eleventh too", () => {
+        const approvers = [...Array.from({ length: 10 }, (_, i) => `      - a${i}@example.com`), "      - not-an-email"].join("\n");
+        const text = line(BASE_AGENT, "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers:\n${approvers}`);
+        assert.deepStrictEqual(one(text), [["a.yaml", 24, 9, "spec.approval.approvers[10]", "contact-email", "spec.approval.approvers[10] must be an e-mail address such as team@example.com"]]);
     });
 });

@@ -123,6 +123,16 @@ describe("Cedar tool policies against AgentCore's documented schema", () => {
         assert.strictEqual(authorize(policies, iam(`arn:aws:sts::${ACCOUNT}:assumed-role/agent-billing-bot/s`), "billing___refund"), "allow");
     });
 
+    it("write a permit per tool grant only: the agent's other grants (S3 here) add none", () => {
+        const expansion = catalog.expand([
+            { connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*"] },
+            { connector: "tool.support-tools", tools: ["crm/lookupCustomer"] },
+        ], CONTEXT);
+        const policies = buildCedarPolicies("support-triage", expansion, { gatewayArn: () => GATEWAY });
+        assert.deepStrictEqual(policies.map((p) => [p.gateway, p.tool]), [["support-tools", "crm/lookupCustomer"]]);
+        assert.strictEqual(authorize(policySet(policies), iam(OWN_SESSION), "crm___lookupCustomer"), "allow");
+    });
+
     it("agree with agentid's own schema builder (exported for users): it accepts the same policies and refuses unknown tools", () => {
         const tools = ["crm/lookupCustomer", "kb/searchArticles"];
         const own = cedar.validate({ schema: buildCedarSchema(tools), policies: policySet(policiesFor("support-triage", tools)), validationSettings: { mode: "strict" } });

@@ -80,6 +80,18 @@ describe("Kubernetes manifests", () => {
         assert.deepStrictEqual(buildServiceAccount(irsa).automountServiceAccountToken, false);
     });
 
+    it("annotate the service account with owner, expiry, SPIFFE ID and, for an approved agent only, its ticket; no IRSA role without AWS", () => {
+        const approval = { ticket: "SEC-7", approvers: ["s@example.com"] };
+        const approved = agentOf({ identity: { kubernetes: { namespace: "agents" } }, approval }).agent;
+        const plain = agentOf({ identity: { kubernetes: { namespace: "agents" } } }).agent;
+        const annotations = {
+            "pulumi.com/patchForce": "true", "agentid.dev/owner-team": "team-a", "agentid.dev/owner-contact": "a@example.com",
+            "agentid.dev/expires-at": "2027-01-15T00:00:00Z", "agentid.dev/spiffe-id": plain.spiffeId,
+        };
+        assert.deepStrictEqual(buildServiceAccount(approved, "arn:role").metadata.annotations, { ...annotations, "agentid.dev/approval": "SEC-7" });
+        assert.deepStrictEqual(buildServiceAccount(plain, "arn:role").metadata.annotations, annotations);
+    });
+
     it("build one Role and RoleBinding per namespace, rules in declared order, bound to the agent's service account", () => {
         const { agent, settings } = agentOf({ identity: { kubernetes: { namespace: "bots", serviceAccount: "sa-1" } } });
         const expansions = catalog.expand([

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { leastPrivilege, pinnedTrust, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
 import {
     ACCOUNT, ADMIN_ARN, ADMINISTRATOR_ACCESS, ANCHOR, CLUSTER, CONFIG, doc, EXPIRES, OIDC, OTHER_ACCOUNT, READ, resource, role, rolePolicy, SPIFFE, TAGS, TRUST, until, WORKLOAD,
 } from "./stacks";
+import { AFTER_EXPIRY, assume, AssumeAttempt, ATTACKER, perform, PermissionAttempt, POD_CONTEXT, ROLE_ARN } from "./simulator";
 
 /**
  * Each gap the issue found, as a hand-written stack the pack must stop and its compliant twin it must
@@ -11,52 +11,6 @@ import {
  * confirming that the violating trust really is assumable, or the violating permission really allowed,
  * where the compliant twin is not. Every case is a real escape, not a style preference.
  */
-
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/triage-runner`;
-const BEFORE_EXPIRY = "2027-01-14T00:00:00Z";
-const AFTER_EXPIRY = "2027-03-01T00:00:00Z";
-const ATTACKER = `arn:aws:iam::${OTHER_ACCOUNT}:role/attacker`;
-/** What an attacker's own account lets its role do: ask to assume any role. */
-const ATTACKER_POLICY = doc({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
-
-type Outcome = "Allowed" | "Denied";
-
-interface AssumeAttempt {
-    /** Who asks: a service principal, an OIDC provider, or an IAM role elsewhere. */
-    principal: string;
-    action: string;
-    context: Record<string, string>;
-    /** The request comes from another account, whose identity policy allows it. */
-    crossAccount?: boolean;
-}
-
-async function assume(trust: object, attempt: AssumeAttempt): Promise<Outcome> {
-    const result = await runSimulation({
-        request: { principal: attempt.principal, action: attempt.action, resource: { resource: ROLE_ARN, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": BEFORE_EXPIRY, ...attempt.context } },
-        identityPolicies: attempt.crossAccount ? [{ name: "attacker", policy: ATTACKER_POLICY }] : [],
-        serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: trust,
-    }, {});
-    if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
-}
-
-interface PermissionAttempt {
-    action: string;
-    resource: string;
-    time?: string;
-}
-
-async function perform(policies: readonly object[], attempt: PermissionAttempt): Promise<Outcome> {
-    const result = await runSimulation({
-        request: {
-            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/session`, action: attempt.action,
-            resource: { resource: attempt.resource, accountId: ACCOUNT }, contextVariables: { "aws:CurrentTime": attempt.time ?? BEFORE_EXPIRY },
-        },
-        identityPolicies: policies.map((policy, i) => ({ name: `policy-${i}`, policy })), serviceControlPolicies: [], resourceControlPolicies: [],
-    }, {});
-    if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
-}
 
 const R = `aws.iam.Role "triage-role" (triage-runner)`;
 const MODES = "an IAM OIDC provider (irsa), pods.eks.amazonaws.com (podIdentity), rolesanywhere.amazonaws.com (rolesAnywhere), bedrock-agentcore.amazonaws.com (agentcore)";
@@ -74,8 +28,6 @@ interface TrustEscape {
     /** Why the simulator cannot judge this case. */
     unsimulated?: string;
 }
-
-const POD_CONTEXT = { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "triage", "aws:SourceAccount": ACCOUNT, "aws:SourceArn": CLUSTER };
 
 const TRUST_ESCAPES: TrustEscape[] = [
     {

@@ -71,6 +71,22 @@ describe("agentid-guardrails on agentid's own components: the sample fleet, ever
         assert.strictEqual(kubernetesAccess.check(undeclared, { now: NOW }).length, 1);
     });
 
+    it("lets an approved agent read unnamed secrets (the approval travels on its service account), and no other", async () => {
+        const approved = await stackOf({ type: "agentid:index:Agent", name: "secret-reader" }, (options) => new Agent("secret-reader", {
+            description: "Reads the namespace's secrets", owner: { team: "t", contact: "t@example.com" }, expiresAt: "2027-01-15T00:00:00Z", now: NOW,
+            identity: { kubernetes: { namespace: "agents" } }, approval: { ticket: "SEC-7", approvers: ["sec@example.com"] },
+            grants: [{ connector: "kubernetes", resources: ["secrets"], verbs: ["get"] }],
+        }, options));
+        const sa = approved.find((r) => r.type === "kubernetes:core/v1:ServiceAccount")!;
+        assert.strictEqual((sa.props.metadata as { annotations: Record<string, string> }).annotations["agentid.dev/approval"], "SEC-7");
+        assert.deepStrictEqual(kubernetesAccess.check(approved, { now: NOW }), []);
+        const { "agentid.dev/approval": _ticket, ...unapproved } = (sa.props.metadata as { annotations: Record<string, string> }).annotations;
+        const stripped = approved.map((r) => (r === sa ? { ...r, props: { ...r.props, metadata: { ...(r.props.metadata as object), annotations: unapproved } } } : r));
+        assert.deepStrictEqual(kubernetesAccess.check(stripped, { now: NOW }).map((v) => v.message.split(" reaches ")[1]), [
+            "every secret of the namespace (other identities' tokens and credentials) without an approval (annotation agentid.dev/approval on the service account); name the secrets it needs in resourceNames, or declare the grant with spec.approval",
+        ]);
+    });
+
     it("finds the separation-of-duties conflicts `agentid validate` finds, from the resources alone", () => {
         const rules: SeparationOfDutiesRule[] = [
             { name: "restart-and-page", forbid: [{ connector: "kubernetes", access: "write", resources: ["production/deployments"] }, { connector: "aws.sns", access: "write" }] },

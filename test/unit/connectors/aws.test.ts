@@ -1,0 +1,73 @@
+import * as assert from "assert";
+import { catalog } from "../../../provider/connectors/catalog";
+import type { Grant } from "../../../provider/declarations/types";
+
+/**
+ * The AWS connectors' own checks (provider/connectors/aws.ts) that Stryker found no test failing for:
+ * each finding whole, beside a grant that passes; the access an aws.iam grant is judged at; the key that
+ * matches a grant across versions.
+ */
+
+const problems = (grant: Grant) => catalog.validate(grant).map((v) => [v.path.join("."), v.rule, v.message]);
+const CONTEXT = { agent: "a", defaultNamespace: "agents", oauthProviderArn: () => "", workloadIdentityArn: "" };
+const INDEX = "arn:aws:dynamodb:us-east-1:123456789012:table/ledger/index/by-date";
+const S3_EXAMPLE = "arn:aws:s3:::support-tickets/inbound/*";
+
+describe("AWS connectors", () => {
+    it("word each malformed grant's finding whole, naming the connector", () => {
+        assert.deepStrictEqual([
+            problems({ connector: "aws.dynamodb", access: "read", resources: [INDEX], verbs: ["get"] }),
+            problems({ connector: "aws.dynamodb", access: "read", resources: ["arn:aws:s3:::x"] }),
+            problems({ connector: "aws.s3", access: "read" }),
+            problems({ connector: "aws.s3", resources: ["arn:aws:s3:::bucket/prefix/*"] }),
+            problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:s3:::bucket//x"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"], verbs: ["x"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }),
+        ], [
+            [["verbs", "connector-field", "`verbs` does not apply to aws.dynamodb grants; remove it (allowed: access, resources)"]],
+            [["resources.0", "resource-format", `"arn:aws:s3:::x" is not a valid aws.dynamodb resource ARN; expected the form arn:aws:dynamodb:us-east-1:123456789012:table/orders`]],
+            [["", "connector-field", `aws.s3 grants need \`resources\`: a list of ARNs such as ${S3_EXAMPLE}`]],
+            [["", "connector-field", "aws.s3 grants need `access`: one of read, write, readwrite"]],
+            [
+                ["resources.0", "resource-format", `"arn:aws:sqs:us-east-1:123456789012:q" is not a valid aws.s3 resource ARN; expected the form ${S3_EXAMPLE}`],
+                ["resources.1", "resource-format", `"arn:aws:s3:::bucket//x" has an empty key segment ("//" or a leading "/"); agentid scopes S3 by folder, and an empty folder name would widen the grant — name the folder, e.g. arn:aws:s3:::bucket/inbound/`],
+            ],
+            [["verbs", "connector-field", "`verbs` does not apply to aws.iam grants; remove it (allowed: actions, resources)"]],
+            [["", "connector-field", "aws.iam grants need `resources`: a list of ARNs such as arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1"]],
+            [["actions.0", "action-resource-mismatch", `"s3:GetObject" does not apply to "arn:aws:sqs:us-east-1:123456789012:q"; it accepts accesspointobject, object (arn:\${Partition}:s3:\${Region}:\${Account}:accesspoint/\${AccessPointName}/object/\${ObjectName} | arn:\${Partition}:s3:::\${BucketName}/\${ObjectName}) — split the grant so each action names resources of its own types`]],
+        ]);
+        assert.deepStrictEqual([
+            problems({ connector: "aws.dynamodb", access: "read", resources: [INDEX] }),
+            problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::bucket/prefix/*"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"] }),
+        ], [[], [], []], "the twins pass (reading an index is what it is for)");
+    });
+
+    it("word the access and misfit findings whole: no access (nothing about an index then), an access the connector lacks, several misfit resources", () => {
+        const TEMPLATES = "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName} | arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert.deepStrictEqual([
+            problems({ connector: "aws.dynamodb", resources: [INDEX] }),
+            problems({ connector: "aws.dynamodb", access: "admin" as never, resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/ledger"] }),
+            problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:sqs:us-east-1:123456789012:q1", "arn:aws:sqs:us-east-1:123456789012:q2"] }),
+        ], [
+            [["", "connector-field", "aws.dynamodb grants need `access`: one of read, write, readwrite"]],
+            [["access", "connector-field", `aws.dynamodb supports access read, write, readwrite, not "admin"`]],
+            [["actions.0", "action-resource-mismatch", `"s3:GetObject" does not apply to "arn:aws:sqs:us-east-1:123456789012:q1", "arn:aws:sqs:us-east-1:123456789012:q2"; it accepts accesspointobject, object (${TEMPLATES}) — split the grant so each action names resources of its own types`]],
+        ]);
+    });
+
+    it("judges an aws.iam grant as write when any one of its actions writes", () => {
+        const access = (actions: string[]) => catalog.expand([{ connector: "aws.iam", actions, resources: ["arn:aws:s3:::b/k"] }], CONTEXT)[0].access;
+        assert.deepStrictEqual([access(["s3:GetObject", "s3:PutObject"]), access(["s3:GetObject"])], ["write", "read"]);
+    });
+
+    it("keys a grant by connector and resources, whatever their order", () => {
+        const key = (grant: Grant) => catalog.find(grant.connector)!.grantKey!(grant);
+        assert.deepStrictEqual([
+            key({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::b/y/*", "arn:aws:s3:::a/x/*"] }),
+            key({ connector: "aws.s3", access: "write", resources: ["arn:aws:s3:::a/x/*", "arn:aws:s3:::b/y/*"] }),
+            key({ connector: "aws.s3", access: "read" }),
+        ], ["aws.s3|arn:aws:s3:::a/x/*,arn:aws:s3:::b/y/*", "aws.s3|arn:aws:s3:::a/x/*,arn:aws:s3:::b/y/*", "aws.s3|"]);
+    });
+});
