@@ -31,13 +31,13 @@ export async function automation() {
     return { LocalWorkspace: api.LocalWorkspace, PulumiCommand: api.PulumiCommand, stepRecorder: workspace.stepRecorder };
 }
 
-/** The project folder and how to run the engine there; the user's backend settings are kept. */
-export async function engineWorkspace(args: ParsedArgs) {
+/** The project folder and how to run the engine there; the user's backend settings are kept. `env` reaches the engine and the programs it runs. */
+export async function engineWorkspace(args: ParsedArgs, env: Record<string, string> = {}) {
     const status = toolchainStatus();
     if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new EnvironmentError(toolchainHint(status.missing));
     const workDir = path.resolve(stringFlag(args, "cwd") ?? ".");
     const { PATH } = engineEnv(path.join(toolchainRoot(), "unused-backend"));
-    const envVars: Record<string, string> = { PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const envVars: Record<string, string> = { ...env, PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
     const { LocalWorkspace, PulumiCommand } = await automation();
     const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
     return {
