@@ -215,7 +215,12 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             }
         }
         (spire.dnsNames ?? []).forEach((dns, i) => {
-            if (hasWildcard(dns)) add(at("dnsNames", i), "spire-entry", `DNS name "${dns}" is a wildcard; an agent's SVID names exact hosts`);
+            const outsideAscii = /[^\x00-\x7f]/u.exec(dns);
+            if (outsideAscii) {
+                const codePoint = `U+${outsideAscii[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+                add(at("dnsNames", i), "spire-entry", `"${dns}" has a character outside ASCII (${codePoint} at ${outsideAscii.index}); a DNS name on an SVID is ASCII — write an internationalised name in its xn-- (punycode) form`);
+            }
+            else if (hasWildcard(dns)) add(at("dnsNames", i), "spire-entry", `DNS name "${dns}" is a wildcard; an agent's SVID names exact hosts`);
             else if (!isDns1123Subdomain(dns.toLowerCase())) add(at("dnsNames", i), "spire-entry", `"${dns}" is not a DNS name`);
         });
         checkSelectors(decl, settings, spire.selectors, at("selectors"), add);

@@ -20,7 +20,55 @@ interface Claim {
 interface SelectorSet {
     agent: string;
     where: Where;
+    parentId: string;
     selectors: Set<string>;
+}
+
+/**
+ * Selector keys a workload has exactly one value of, as SPIRE v1.13's workload attestors produce them
+ * (pkg/agent/plugin/workloadattestor/{k8s/k8s.go, unix/unix_posix.go, docker/docker.go}): one namespace,
+ * service account, pod, node, container name, image count; one uid, user, primary group, binary path and
+ * digest; one image ID; one value per pod label or container label (maps). Two entries pinning such a key
+ * to different values never match one workload. Keys a workload may hold several values of
+ * (k8s:container-image — the image and its digest —, k8s:pod-image, k8s:pod-owner, unix:supplementary_gid,
+ * docker:env, …) and selector types not listed here exclude nothing.
+ */
+const SINGLE_VALUED = new Set([
+    "k8s:ns", "k8s:sa", "k8s:pod-uid", "k8s:pod-name", "k8s:node-name", "k8s:container-name",
+    "k8s:pod-image-count", "k8s:pod-init-image-count",
+    "unix:uid", "unix:user", "unix:gid", "unix:group", "unix:path", "unix:sha256",
+    "docker:image_id",
+]);
+
+/** The single-valued key a selector pins and its value (`k8s:pod-label:app:billing` → key `k8s:pod-label:app`). */
+function pinnedKeyOf(selector: string): { key: string; value: string } | undefined {
+    // Kubernetes label keys have no colon; a Docker label key may, so only `docker:label:<key>:<value>` with one colon is read.
+    for (const [prefix, unambiguous] of [["k8s:pod-label:", () => true], ["docker:label:", (rest: string) => rest.split(":").length === 2]] as const) {
+        if (!selector.startsWith(prefix)) continue;
+        const rest = selector.slice(prefix.length);
+        const colon = rest.indexOf(":");
+        return colon < 0 || !unambiguous(rest) ? undefined : { key: prefix + rest.slice(0, colon), value: rest.slice(colon + 1) };
+    }
+    const colon = selector.indexOf(":", selector.indexOf(":") + 1);
+    if (colon < 0 || !SINGLE_VALUED.has(selector.slice(0, colon))) return undefined;
+    return { key: selector.slice(0, colon), value: selector.slice(colon + 1) };
+}
+
+/** Whether nothing in two selector sets excludes each other: some workload could have every selector of both. */
+function combinable(a: Set<string>, b: Set<string>): boolean {
+    const pinned = new Map<string, string>();
+    for (const s of a) { const p = pinnedKeyOf(s); if (p) pinned.set(p.key, p.value); }
+    return ![...b].some((s) => { const p = pinnedKeyOf(s); return p !== undefined && pinned.has(p.key) && pinned.get(p.key) !== p.value; });
+}
+
+/**
+ * How two SPIRE registrations can reach one workload: `nested` when one set lies within the other (under any
+ * parent — node aliases overlap), `combined` when under the same parent nothing in the sets excludes each
+ * other (a pod's process has k8s and unix selectors at once); undefined when no workload matches both.
+ */
+function sharedWorkload(a: { parentId: string; selectors: Set<string> }, b: { parentId: string; selectors: Set<string> }): "nested" | "combined" | undefined {
+    if (isSubset(a.selectors, b.selectors) || isSubset(b.selectors, a.selectors)) return "nested";
+    return a.parentId === b.parentId && combinable(a.selectors, b.selectors) ? "combined" : undefined;
 }
 
 function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
@@ -68,16 +116,20 @@ export class IdentityLedger {
         }
         const spire = decl.spec.identity?.spire;
         if (spire) {
-            const mine = new Set(spire.selectors);
-            // Equal or nested sets under any parent (node aliases overlap): the larger set's workloads hold both SVIDs.
-            const overlap = this.selectorSets.find((s) => s.agent !== agent && (isSubset(s.selectors, mine) || isSubset(mine, s.selectors)));
-            if (overlap) {
+            const mine = { parentId: spire.parentId, selectors: new Set(spire.selectors) };
+            const listed = (set: Set<string>) => `[${[...set].sort().join(", ")}]`;
+            for (const other of this.selectorSets) {
+                const shared = other.agent !== agent ? sharedWorkload(mine, other) : undefined;
+                if (shared === undefined) continue;
                 violations.push({
                     path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
-                    message: `SPIRE selectors [${[...mine].sort().join(", ")}] contain or lie within agent "${overlap.agent}"'s [${[...overlap.selectors].sort().join(", ")}] (${placeOf(overlap.where)}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`,
+                    message: shared === "nested"
+                        ? `SPIRE selectors ${listed(mine.selectors)} contain or lie within agent "${other.agent}"'s ${listed(other.selectors)} (${placeOf(other.where)}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`
+                        : `SPIRE selectors ${listed(mine.selectors)} and agent "${other.agent}"'s ${listed(other.selectors)} (${placeOf(other.where)}) under parent ${spire.parentId} can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under different parents`,
                 });
+                break;
             }
-            this.selectorSets.push({ agent, where, selectors: mine });
+            this.selectorSets.push({ agent, where, ...mine });
         }
         return violations;
     }
@@ -98,7 +150,7 @@ export function sharedIdentityViolations(decls: readonly AgentDeclaration[], set
 
 /**
  * Agents whose workloads receive each other's credentials: sets of indexes (into `decls`) linked by a shared
- * SPIFFE ID, service account or SVID DNS name, or by equal or nested SPIRE selector sets. Agents alone are
+ * SPIFFE ID, service account or SVID DNS name, or by SPIRE selector sets one workload can match. Agents alone are
  * left out. The separation-of-duties rules judge each set as one identity.
  */
 export function identityGroups(decls: readonly AgentDeclaration[], settings: ResolvedSettings): number[][] {
@@ -113,9 +165,9 @@ export function identityGroups(decls: readonly AgentDeclaration[], settings: Res
             else join(i, first);
         }
     });
-    const selectors = decls.map((d) => (d.spec.identity?.spire ? new Set(d.spec.identity.spire.selectors) : undefined));
-    selectors.forEach((mine, i) => selectors.forEach((theirs, j) => {
-        if (j > i && mine && theirs && (isSubset(mine, theirs) || isSubset(theirs, mine))) join(i, j);
+    const registrations = decls.map((d) => (d.spec.identity?.spire ? { parentId: d.spec.identity.spire.parentId, selectors: new Set(d.spec.identity.spire.selectors) } : undefined));
+    registrations.forEach((mine, i) => registrations.forEach((theirs, j) => {
+        if (j > i && mine && theirs && sharedWorkload(mine, theirs) !== undefined) join(i, j);
     }));
     const groups = new Map<number, number[]>();
     decls.forEach((_, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), i]));

@@ -8,6 +8,8 @@ import { freePort } from "./ports";
 /** A running throw-away SPIRE server: sqlite datastore, memory key manager, join-token attestor. */
 export interface SpireServer {
     socketPath: string;
+    /** The loopback port node agents dial. */
+    port: number;
     trustDomain: string;
     dir: string;
     /** Runs `spire-server <args> -socketPath <socket>` and returns stdout. */
@@ -58,7 +60,7 @@ export async function startSpireServer(trustDomain = "example.org"): Promise<Spi
         });
     });
     const server: SpireServer = {
-        socketPath, trustDomain, dir,
+        socketPath, port, trustDomain, dir,
         cli: run,
         async start() {
             child = spawn(binary, ["run", "-config", config], { stdio: ["ignore", "ignore", "pipe"] });

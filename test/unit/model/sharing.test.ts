@@ -130,7 +130,7 @@ describe("one identity, one agent", () => {
     it("groups agents linked by a SPIFFE ID, a service account, a DNS name or nested SPIRE selectors, and leaves out agents alone", () => {
         const spire = (selectors: string[], dnsNames?: string[]) => ({ spire: { parentId: "spiffe://example.org/node/a", selectors, ...(dnsNames ? { dnsNames } : {}) } });
         const decls = [
-            agent("a1", { identity: spire(["unix:uid:1", "docker:label:x"]) }),
+            agent("a1", { identity: spire(["unix:uid:1", "docker:label:team:x"]) }),
             agent("b2", { identity: spire(["unix:uid:1"]) }),
             agent("c3", { identity: { spiffeId: "spiffe://example.org/agents/d4" } }),
             agent("d4"),
@@ -139,10 +139,39 @@ describe("one identity, one agent", () => {
             agent("g7", { identity: spire(["unix:uid:7"], ["api.example.org"]) }),
             agent("h8", { identity: { kubernetes: { serviceAccount: "i9" } } }),
             agent("i9", { identity: { kubernetes: {} } }),
-            agent("j10", { identity: spire(["unix:uid:1", "docker:label:y"]) }),
+            agent("j10", { identity: spire(["unix:uid:1", "docker:label:team:y"]) }),
         ];
         assert.deepStrictEqual(identityGroups(decls, settings), [[0, 1, 9], [2, 3], [5, 6], [7, 8]]);
-        assert.deepStrictEqual(identityGroups([decls[4], decls[0], decls[9]], settings), [], "disjoint sets, and sets that only overlap, are separate identities");
+        assert.deepStrictEqual(identityGroups([decls[4], decls[0], decls[9]], settings), [], "disjoint sets, and sets that overlap but pin one key (a container label) to different values, are separate identities");
+    });
+
+    it("groups SPIRE registrations under one parent that one workload can match, and only those", () => {
+        const under = (parentId: string, selectors: string[]) => ({ spire: { parentId, selectors } });
+        const pair = (a: string[], b: string[], parentB = "spiffe://example.org/node/a") =>
+            identityGroups([agent("a1", { identity: under("spiffe://example.org/node/a", a) }), agent("b2", { identity: under(parentB, b) })], settings);
+        const linked = [[0, 1]];
+        // Nothing excludes: a pod's process has k8s and unix selectors; a pod runs several images.
+        assert.deepStrictEqual(pair(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"]), linked);
+        assert.deepStrictEqual(pair(["k8s:pod-image:a", "unix:uid:1"], ["k8s:pod-image:b", "unix:uid:1"]), linked);
+        assert.deepStrictEqual(pair(["unix:supplementary_gid:1", "unix:uid:1"], ["unix:supplementary_gid:2", "unix:uid:1"]), linked);
+        assert.deepStrictEqual(pair(["tpm:pub_hash:a"], ["tpm:pub_hash:b"]), linked, "selector types not known to be single-valued exclude nothing");
+        // One key pinned to different values: one workload has one value.
+        for (const [a, b] of [["k8s:ns:x", "k8s:ns:y"], ["k8s:sa:x", "k8s:sa:y"], ["k8s:pod-uid:1", "k8s:pod-uid:2"], ["k8s:pod-name:a", "k8s:pod-name:b"],
+            ["k8s:node-name:a", "k8s:node-name:b"], ["k8s:container-name:a", "k8s:container-name:b"],
+            ["k8s:pod-image-count:1", "k8s:pod-image-count:2"], ["k8s:pod-init-image-count:0", "k8s:pod-init-image-count:1"],
+            ["unix:uid:1", "unix:uid:2"], ["unix:user:a", "unix:user:b"], ["unix:gid:1", "unix:gid:2"], ["unix:group:a", "unix:group:b"],
+            ["unix:path:/a", "unix:path:/b"], ["unix:sha256:aa", "unix:sha256:bb"], ["docker:image_id:a", "docker:image_id:b"],
+            ["k8s:pod-label:app:a", "k8s:pod-label:app:b"], ["docker:label:team:a", "docker:label:team:b"]]) {
+            assert.deepStrictEqual(pair([a, "tpm:pub_hash:h"], [b, "tpm:pub_hash:h"]), [], `${a} / ${b}`);
+        }
+        // Different keys of a keyed selector do not exclude: a pod has many labels, a container many variables.
+        assert.deepStrictEqual(pair(["k8s:pod-label:app:a"], ["k8s:pod-label:tier:b"]), linked);
+        assert.deepStrictEqual(pair(["docker:env:A=1"], ["docker:env:A=2"]), linked, "a container's environment is a list");
+        assert.deepStrictEqual(pair(["k8s:container-image:nginx:1.27"], ["k8s:container-image:docker.io/library/nginx@sha256:ab"]), linked, "a container has its image and the image's digest");
+        assert.deepStrictEqual(pair(["docker:label:team:a"], ["docker:label:team:a:b"]), linked, "a Docker label key may hold a colon: team:a=b");
+        // Different parents: only nested sets link (node aliases may put one node under both).
+        assert.deepStrictEqual(pair(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"], "spiffe://example.org/node/b"), []);
+        assert.deepStrictEqual(pair(["unix:uid:1000"], ["unix:uid:1000", "unix:path:/bin/x"], "spiffe://example.org/node/b"), linked);
     });
 });
 

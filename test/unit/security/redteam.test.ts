@@ -201,6 +201,26 @@ describe("red team: one identity, one agent", () => {
         assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.rule]), [["vm-twin", "identity-shared"]]);
     });
 
+    it("refuses selector sets of different kinds under one node: a pod's process also has a uid, so it matches both", async () => {
+        const k8sSelectors = ["k8s:ns:agents", "k8s:sa:billing"];
+        const billing = agentDoc("billing", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {}, spire: spire(k8sSelectors) } });
+        const byUid = agentDoc("uid-rider", { identity: { aws: { trust: "rolesAnywhere" }, spire: spire(["unix:uid:1000"]) } });
+        // A billing pod's process running as uid 1000, attested by the k8s and unix workload attestors of one SPIRE agent.
+        const pod = [...k8sSelectors, "k8s:pod-name:billing-7d9f", "unix:uid:1000", "unix:gid:1000"];
+        assert.deepStrictEqual(entriesFor(pod, [{ name: "billing", selectors: k8sSelectors }, { name: "uid-rider", selectors: ["unix:uid:1000"] }]), ["billing", "uid-rider"]);
+        const verdict = await validate([billing, byUid]);
+        assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.path, e.rule, e.message.replace(/\(\/[^)]*\/fleet\.yaml:/, "(fleet.yaml:")]), [["uid-rider", "spec.identity.spire.selectors", "identity-shared",
+            `SPIRE selectors [unix:uid:1000] and agent "billing"'s [k8s:ns:agents, k8s:sa:billing] (fleet.yaml:15) under parent spiffe://example.org/node/a can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under different parents`]]);
+    });
+
+    it("accepts selector sets under one node that pin one key to different values, and sets of different kinds under different nodes", async () => {
+        const vm = (name: string, uid: number, parentId?: string) => agentDoc(name, { identity: { aws: { trust: "rolesAnywhere" }, spire: spire([`unix:uid:${uid}`, "unix:path:/opt/agent/run"], parentId) } });
+        const billing = agentDoc("billing", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {}, spire: spire(["k8s:ns:agents", "k8s:sa:billing"]) } });
+        assert.deepStrictEqual(entriesFor(["unix:uid:1000", "unix:path:/opt/agent/run"], [{ name: "a", selectors: ["unix:uid:1000", "unix:path:/opt/agent/run"] }, { name: "b", selectors: ["unix:uid:1001", "unix:path:/opt/agent/run"] }]), ["a"]);
+        assert.deepStrictEqual((await validate([vm("vm-a", 1000), vm("vm-b", 1001)])).errors, []);
+        assert.deepStrictEqual((await validate([billing, vm("vm-a", 1000, "spiffe://example.org/node/vm-1")])).errors, []);
+    });
+
     it("refuses a repeated selector that makes an equal selector set look different", async () => {
         const twin = agentDoc("vm-twin", { identity: { aws: { trust: "rolesAnywhere" }, spire: spire(["unix:uid:1001", "unix:uid:1001"]) } });
         assert.deepStrictEqual(entriesFor(["unix:uid:1001"], [{ name: "vm-victim", selectors: ["unix:uid:1001"] }, { name: "vm-twin", selectors: ["unix:uid:1001", "unix:uid:1001"] }]), ["vm-victim", "vm-twin"]);
@@ -230,6 +250,20 @@ describe("red team: one identity, one agent", () => {
         assert.deepStrictEqual(sans, [[host], [host]], "each agent's SVID alone claims the host");
         const verdict = await validate([withDns("billing"), withDns("mimic")]);
         assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.rule]), [["mimic", "identity-shared"]]);
+    });
+
+    it("refuses a SPIRE DNS name spelled with a Unicode look-alike that TLS clients read as another host", async () => {
+        // U+212A KELVIN SIGN: a WHATWG URL parser (Node's URL, browsers) maps it to ASCII `k` (UTS #46), so a client
+        // connecting to the declared name asks for kube-api.agents.svc; an X.509 dNSName is IA5String (RFC 5280
+        // 4.2.1.6), so SPIRE cannot put the declared spelling in a certificate either.
+        const declared = "\u212Aube-api.agents.svc";
+        assert.strictEqual(new URL(`https://${declared}/`).hostname, "kube-api.agents.svc");
+        const doc = agentDoc("kelvin", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {},
+            spire: { parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:kelvin"], dnsNames: [declared] } } });
+        const verdict = await validate([doc]);
+        assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.path, e.rule, e.message]),
+            [["kelvin", "spec.identity.spire.dnsNames[0]", "spire-entry",
+                `"${declared}" has a character outside ASCII (U+212A at 0); a DNS name on an SVID is ASCII — write an internationalised name in its xn-- (punycode) form`]]);
     });
 
     it("refuses an Agent component that takes the SPIFFE ID of an AgentFleet agent in the same program", async () => {
