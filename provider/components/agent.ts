@@ -64,9 +64,10 @@ export interface AgentArgs extends Inputs<AgentSpec>, AgentWiring {
     now?: string;
 }
 
-/** @internal An agent AgentFleet validated with its whole fleet: the declaration itself, with the fleet's wiring. */
+/** @internal An agent AgentFleet validated with its whole fleet: the declaration itself (and its grants' digest if validation computed it), with the fleet's wiring. */
 export class FleetMember {
-    constructor(readonly declaration: AgentDeclaration, readonly settings: ResolvedSettings, readonly now: Date, readonly wiring: AgentWiring, readonly fleet: string) {}
+    constructor(readonly declaration: AgentDeclaration, readonly settings: ResolvedSettings, readonly now: Date, readonly wiring: AgentWiring, readonly fleet: string,
+        readonly grantsDigest?: string) {}
 }
 
 /**
@@ -122,6 +123,7 @@ export class Agent extends pulumi.ComponentResource {
         const documents = new AgentDocuments(declaration, settings, member?.now ?? programClock(own!.now), {
             validated: member !== undefined,
             where: member ? `the AgentFleet "${member.fleet}"` : `the Agent component "${name}"`,
+            ...(member?.grantsDigest !== undefined ? { grantsDigest: member.grantsDigest } : {}),
         });
         const structure = documents.structure;
         this.currentStatus = structure.status;

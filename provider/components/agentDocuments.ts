@@ -36,10 +36,11 @@ export class AgentDocuments {
 
     /**
      * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
-     * per-agent guardrails when AgentFleet already ran them with the whole fleet.
+     * per-agent guardrails when AgentFleet already ran them with the whole fleet (`grantsDigest`: the digest
+     * validation computed from these grants, if it did).
      */
     constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
-        private readonly now: Date, options: { validated: boolean; where: string }) {
+        private readonly now: Date, options: { validated: boolean; where: string; grantsDigest?: string }) {
         // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
@@ -55,7 +56,7 @@ export class AgentDocuments {
             const shared = programIdentities.add(structural.declaration, settings, options.where);
             if (shared.length > 0) throw invalidAgentError(structural.declaration.metadata.name, shared);
         }
-        this.agent = resolveAgent(structural.declaration, settings, now);
+        this.agent = resolveAgent(structural.declaration, settings, now, options.validated ? options.grantsDigest : undefined);
         this.structure = buildAgentArtefacts(this.agent, settings);
     }
 

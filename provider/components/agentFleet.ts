@@ -4,7 +4,7 @@ import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { validateDeclarations, ValidationReport } from "../guardrails/validate";
-import { handedFleet } from "../guardrails/validatedFleet";
+import { handedFleet, ValidatedAgent } from "../guardrails/validatedFleet";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
 import type { ResolvedSettings } from "../model/settings";
@@ -57,8 +57,9 @@ export class AgentFleet extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
 
     constructor(name: string, args: AgentFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { now, settings, declarations: fleet } = validFleet(args);
-        const declarations = membersOfStack(fleet, settings, args.stack);
+        const { now, settings, agents } = validFleet(args);
+        const members = membersOfStack(agents, settings, args.stack);
+        const declarations = members.map((m) => m.declaration);
         const platforms = platformsOf(args.platforms);
         const perAgentClients = settings.oauthClientSharing === "perAgent";
         const ownResources = agentsOwnSharedResources(settings);
@@ -81,7 +82,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         }
 
         this.agents = {};
-        for (const declaration of declarations) {
+        for (const { declaration, grantsDigest } of members) {
             const agent = declaration.metadata.name;
             const wiring: AgentWiring = {
                 platforms, oauthProviderArns, policyEngineIds,
@@ -91,7 +92,7 @@ export class AgentFleet extends pulumi.ComponentResource {
             };
             // `pulumi state move` parents a moved agent to the stack; the alias finds it there.
             const moved = isSharded(settings) ? { aliases: [{ parent: pulumi.rootStackResource }] } : {};
-            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name), { ...parent, ...moved });
+            this.agents[agent] = new Agent(agent, new FleetMember(declaration, settings, now, wiring, name, grantsDigest), { ...parent, ...moved });
         }
         // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
         const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
@@ -112,7 +113,7 @@ export class AgentFleet extends pulumi.ComponentResource {
  * validated once per shard), else validated here. Stops the program with the whole report when anything
  * is invalid (nothing is registered).
  */
-function validFleet(args: AgentFleetArgs): { now: Date; settings: ResolvedSettings; declarations: AgentDeclaration[] } {
+function validFleet(args: AgentFleetArgs): { now: Date; settings: ResolvedSettings; agents: ValidatedAgent[] } {
     const pinned = pinnedClock(args.now);
     const handed = (args.agents ?? []).length === 0 && args.settings === undefined ? handedFleet(args.paths ?? [], pinned) : undefined;
     if (handed && "fleet" in handed) return handed.fleet;
@@ -123,19 +124,19 @@ function validFleet(args: AgentFleetArgs): { now: Date; settings: ResolvedSettin
         objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
     });
     if (!report.valid) throw new AgentidError(renderReport(report));
-    return { now, settings: report.settings, declarations: report.declarations.map((d) => d.declaration) };
+    return { now, settings: report.settings, agents: report.declarations };
 }
 
 /** The agents this program registers: a sharded fleet's agents of `stack`, or every agent. */
-function membersOfStack(declarations: AgentDeclaration[], settings: FleetSettings, stack: string | undefined): AgentDeclaration[] {
+function membersOfStack(declarations: ValidatedAgent[], settings: FleetSettings, stack: string | undefined): ValidatedAgent[] {
     if (!isSharded(settings) || stack === undefined) return declarations;
-    const shards = shardsOf(declarations, settings.stacks);
+    const shards = shardsOf(declarations.map((d) => d.declaration), settings.stacks);
     const shard = shards.find((s) => s.name === stack);
     if (!shard) {
         throw new AgentidError(`stack "${terminalText(stack)}" matches no shard of this fleet (spec.stacks.by: ${settings.stacks.by}); its stacks are ${shards.map((s) => s.name).join(", ") || "none"}. ` +
             "Select one of them (agentid stacks PATH lists each with its agents); a stack whose agents have all moved or gone keeps nothing agentid declares — remove it with pulumi destroy.");
     }
-    return declarations.filter((d) => shard.agents.includes(d.metadata.name));
+    return declarations.filter((d) => shard.agents.includes(d.declaration.metadata.name));
 }
 
 /** The client credentials the fleet needs: one per vendor, or one per agent and vendor (`<agent>/<vendor>`). */

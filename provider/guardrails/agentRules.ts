@@ -36,7 +36,7 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
  * `now` decides the lifetime rule; an agent that has already expired is valid (it is reported expired).
  * Rules that compare agents with each other (one identity, one agent) are in ./identities.ts.
  */
-export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date, fleet?: Pick<ExpansionContext, "sharedOauthScopes">): Violation[] {
+export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date, known?: KnownFacts): Violation[] {
     const violations: Violation[] = [];
     const add = (path: FieldPath, rule: string, message: string) => violations.push({ path, rule, message });
     const { name } = decl.metadata;
@@ -89,7 +89,7 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
     });
 
     if (validGrants.length === spec.grants.length) {
-        const expansions = catalog.expand(spec.grants, { ...placeholderContext(name, settings), ...fleet });
+        const expansions = catalog.expand(spec.grants, { ...placeholderContext(name, settings), ...(known?.sharedOauthScopes ? { sharedOauthScopes: known.sharedOauthScopes } : {}) });
         if (!spec.approval) {
             for (const e of expansions.filter((x) => x.needsApproval)) {
                 const beyond = e.oauth ? e.oauth.effectiveScopes.filter((s) => !e.oauth!.scopes.includes(s)) : [];
@@ -106,12 +106,17 @@ export function checkAgent(decl: AgentDeclaration, settings: ResolvedSettings, n
         });
     }
     if (spec.approval?.grantsDigest !== undefined) {
-        const digest = grantsDigest(spec.grants);
+        const digest = known?.grantsDigest ?? grantsDigest(spec.grants);
         if (spec.approval.grantsDigest !== digest) {
             add(["spec", "approval", "grantsDigest"], "grants-digest-mismatch", `grantsDigest does not match spec.grants (now ${digest}); the grants changed after approval — get them re-approved, then paste the output of \`agentid digest --agent ${name}\``);
         }
     }
     return violations;
+}
+
+/** What the caller already knows of the agent: its fleet's shared OAuth scopes, and its grants' digest when computed from these grants. */
+export interface KnownFacts extends Pick<ExpansionContext, "sharedOauthScopes"> {
+    grantsDigest?: string;
 }
 
 type Add = (path: FieldPath, rule: string, message: string) => void;

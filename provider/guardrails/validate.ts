@@ -1,9 +1,9 @@
 import type { ErrorObject } from "ajv/dist/2020";
 import type { Diagnostic, FieldPath, Violation } from "../declarations/diagnostics";
 import { formatPath } from "../declarations/diagnostics";
-import { checkAgent, stackNameClashViolations } from "./agentRules";
+import { checkAgent, KnownFacts, stackNameClashViolations } from "./agentRules";
 import { sharedOauthScopesOf } from "../model/oauthSharing";
-import type { ExpansionContext } from "../connectors/contract";
+import { grantsDigest } from "../declarations/digest";
 import type { FileProblem } from "../declarations/files";
 import { sharedIdentityViolations } from "./identities";
 import { declarationDutyViolations } from "./separationOfDuties";
@@ -21,6 +21,8 @@ import { schemaValidator } from "../declarations/schemaValidator";
 export interface FoundAgent {
     /** The whole declaration, when the document passed the schema (guardrail errors may still make it invalid). */
     declaration?: AgentDeclaration;
+    /** The digest of the declaration's grants when its approval pins one: computed once, for the guardrail and the agent's outputs. */
+    grantsDigest?: string;
     /** The fields that could be read, whatever the errors. */
     summary: AgentSummary;
     file: string;
@@ -146,8 +148,11 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         const index = completeIndex.get(doc)!;
         const shared = first || schema.violations.length > 0 ? [] : [...identityProblems[index], ...stackProblems[index], ...dutyProblems[index]];
         const seen = new Set<string>();
-        const fleet = { sharedOauthScopes: sharedOauthScopes(name ?? "") };
-        for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, fleet)]) {
+        const declaration = schema.violations.length === 0 ? (doc.value as AgentDeclaration) : undefined;
+        // An approval that pins a digest is compared with the grants' digest: computed here once and handed on with the declaration.
+        const digest = declaration?.spec.approval?.grantsDigest !== undefined ? grantsDigest(declaration.spec.grants) : undefined;
+        const known = { sharedOauthScopes: sharedOauthScopes(name ?? ""), ...(digest !== undefined ? { grantsDigest: digest } : {}) };
+        for (const v of [...shared, ...guardrailViolations(doc.value, schema, settings, options.now, known)]) {
             // Each separation-of-duties rule is its own finding, even at the same grant.
             const key = `${formatPath(v.path)}|${v.rule}${v.rule === "separation-of-duties" ? `|${v.message}` : ""}`;
             if (!seen.has(key)) { seen.add(key); own.push(v); }
@@ -156,7 +161,8 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         errors.push(...agentErrors);
         const start = doc.locate([]);
         found.push({
-            ...(schema.violations.length === 0 ? { declaration: doc.value as AgentDeclaration } : {}),
+            ...(declaration ? { declaration } : {}),
+            ...(digest !== undefined ? { grantsDigest: digest } : {}),
             summary, file: doc.file, line: start.line, column: start.column, errors: agentErrors, valid: agentErrors.length === 0,
         });
     }
@@ -178,8 +184,8 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
  * The guardrails of one agent. A document that failed the schema is checked on the fields that can
  * still be read, so a misspelled field does not hide, say, write access without an approval.
  */
-function guardrailViolations(value: unknown, schema: SchemaCheck, settings: ResolvedSettings, now: Date, fleet: Pick<ExpansionContext, "sharedOauthScopes">): Violation[] {
-    if (schema.violations.length === 0) return checkAgent(value as AgentDeclaration, settings, now, fleet);
+function guardrailViolations(value: unknown, schema: SchemaCheck, settings: ResolvedSettings, now: Date, known: KnownFacts): Violation[] {
+    if (schema.violations.length === 0) return checkAgent(value as AgentDeclaration, settings, now, known);
     const input = guardrailInput(value, schema.problems);
     if (!input) return [];
     let violations: Violation[];

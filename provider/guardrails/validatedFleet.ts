@@ -11,9 +11,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { collectFiles } from "../declarations/files";
-import type { AgentDeclaration } from "../declarations/types";
 import type { ResolvedSettings } from "../model/settings";
-import type { ValidationReport } from "./validate";
+import type { LoadedAgent, ValidationReport } from "./validate";
 
 /** The environment that hands a validated fleet to a program: the sealed file and the seal's key (hex). */
 export const VALIDATED_FLEET_ENV = { file: "AGENTID_VALIDATED_FLEET", key: "AGENTID_VALIDATED_FLEET_KEY" } as const;
@@ -24,10 +23,13 @@ export const RUN_CLOCK_MAX_AGE_MS = 15 * 60 * 1000;
 /** Which clock validated: one given (--now, AGENTID_NOW, agentid:now) or the system's. */
 export type ClockSource = "pinned" | "system";
 
-/** What validation passed: the settings in force and every Agent declaration, valid as one fleet at `now`. */
+/** One agent validation passed: its declaration and, when its approval pins one, the digest of its grants. */
+export type ValidatedAgent = Pick<LoadedAgent, "declaration" | "grantsDigest">;
+
+/** What validation passed: the settings in force and every agent, valid as one fleet at `now`. */
 export interface ValidatedFleet {
     settings: ResolvedSettings;
-    declarations: AgentDeclaration[];
+    agents: ValidatedAgent[];
     now: Date;
     clock: ClockSource;
 }
@@ -38,7 +40,7 @@ interface Verdict {
     now: string;
     clock: ClockSource;
     settings: ResolvedSettings;
-    declarations: AgentDeclaration[];
+    agents: ValidatedAgent[];
 }
 
 /** Bumped when the verdict's shape or the digest's inputs change. */
@@ -81,7 +83,8 @@ function agentidIdentity(): string {
 export function sealValidatedFleet(dir: string, paths: readonly string[], report: ValidationReport, now: Date, clock: ClockSource, digestBefore: string | undefined): Record<string, string> {
     const digest = fleetDigest(paths, now);
     if (!report.valid || digest === undefined || digest !== digestBefore) return {};
-    const verdict: Verdict = { digest, now: now.toISOString(), clock, settings: report.settings, declarations: report.declarations.map((d) => d.declaration) };
+    const agents = report.declarations.map(({ declaration, grantsDigest }): ValidatedAgent => ({ declaration, ...(grantsDigest !== undefined ? { grantsDigest } : {}) }));
+    const verdict: Verdict = { digest, now: now.toISOString(), clock, settings: report.settings, agents };
     const body = JSON.stringify(verdict);
     const key = randomBytes(32);
     const file = path.join(dir, "validated-fleet.json");
@@ -114,7 +117,7 @@ export function handedFleet(paths: readonly string[], now: Date | undefined, env
         return { refused: "it was made with another clock" };
     }
     if (fleetDigest(paths, instant) !== verdict.digest) return { refused: "the declaration files differ from those it validated" };
-    return { fleet: { settings: verdict.settings, declarations: verdict.declarations, now: instant, clock: verdict.clock } };
+    return { fleet: { settings: verdict.settings, agents: verdict.agents, now: instant, clock: verdict.clock } };
 }
 
 function seal(key: Buffer, body: string): string {

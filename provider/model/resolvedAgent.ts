@@ -98,8 +98,10 @@ export function needsWorkloadIdentity(spec: AgentDeclaration["spec"]): boolean {
 /**
  * Applies fleet defaults to a declaration that passed the schema: the one resolved agent the components,
  * `show` and the review commands read. Documents are only built for agents that passed every guardrail.
+ * `digest` is the grants' digest when the caller has just computed it from these grants (validation does
+ * for approvals that pin one); otherwise it is computed here.
  */
-export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date): ResolvedAgent {
+export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings, now: Date, digest?: string): ResolvedAgent {
     const { spec, metadata } = decl;
     const identity = spec.identity ?? {};
     const expiresAt = parseInstant(spec.expiresAt);
@@ -149,7 +151,7 @@ export function resolveAgent(decl: AgentDeclaration, settings: ResolvedSettings,
             jwtSvidTtl: lifetimeWithin(identity.spire?.jwtSvidTtl ?? settings.jwtSvidTtl, expiresAt, now),
         },
         grants: spec.grants,
-        grantsDigest: grantsDigest(spec.grants),
+        grantsDigest: digest ?? grantsDigest(spec.grants),
         needsWorkloadIdentity: needsWorkloadIdentity(spec),
     };
 }

@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 import { execFile } from "child_process";
+import { createHash } from "crypto";
+import { canonicalJson } from "../../../provider/declarations/digest";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { BASE_AGENT, NOW, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
@@ -109,6 +112,16 @@ describe("AgentFleet", () => {
         // The fleet's shared OAuth providers are exactly the vendors the agents' documents use.
         const vendors = [...new Set(shown.flatMap((a) => a.aws?.oauthProviders ?? []))].sort();
         assert.deepStrictEqual(registered.filter((r) => r.type.endsWith(":AgentcoreOauth2CredentialProvider")).map((r) => r.name).sort(), vendors.map((v) => `mirror-oauth-${v}`));
+    });
+
+    it("outputs, for every sample agent, the digest of its declared grants (pinned by an approval or not)", async () => {
+        const { result: fleet } = await registeredBy(() => new AgentFleet("digests", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS }));
+        const declared = validateDeclarations([AGENTS], { now: new Date(NOW) }).declarations;
+        assert.ok(declared.some((d) => d.declaration.spec.approval?.grantsDigest !== undefined) && declared.some((d) => d.declaration.spec.approval?.grantsDigest === undefined));
+        for (const { declaration } of declared) {
+            const expected = `sha256:${createHash("sha256").update(canonicalJson(declaration.spec.grants)).digest("hex")}`;
+            assert.strictEqual(await valueOf(fleet.agents[declaration.metadata.name].grantsDigest), expected, declaration.metadata.name);
+        }
     });
 
     it("stops the program with the whole report and registers nothing when a declaration is invalid", () => {

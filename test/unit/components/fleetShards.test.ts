@@ -157,7 +157,7 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         const env = sealedRun(dir);
         const inject = (sealed: { mac: string; body: string }) => {
             const verdict = JSON.parse(sealed.body);
-            verdict.declarations.find((d: any) => d.metadata.name === "research-assistant").spec.grants.push({ connector: "aws.iam", actions: ["iam:CreateUser"], resources: ["*"] });
+            verdict.agents.find((a: any) => a.declaration.metadata.name === "research-assistant").declaration.spec.grants.push({ connector: "aws.iam", actions: ["iam:CreateUser"], resources: ["*"] });
             return JSON.stringify(verdict);
         };
         const policyOf = async (env: Record<string, string>) => {

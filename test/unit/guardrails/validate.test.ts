@@ -1,8 +1,10 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../../provider/guardrails/agentRules";
 import { formatPath } from "../../../provider/declarations/diagnostics";
+import { canonicalJson } from "../../../provider/declarations/digest";
 import type { FleetSettings } from "../../../provider/declarations/types";
 import { validateDeclarations } from "../../../provider/guardrails/validate";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
@@ -309,6 +311,16 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(report.errors.map((e) => [path.basename(e.file), e.rule]), [["a-broken.yaml", "yaml-syntax"], ["b-bad.yaml", "invalid-type"]]);
         assert.strictEqual(report.agents, 2);
         assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.valid]), [["good-agent", true]]);
+    });
+
+    it("hands on the grants digest it compared with an approval's, and computes none where no approval pins one", () => {
+        const pinned = line(line(BASE_AGENT, "  name: fixture-agent", "  name: pinned-agent"), "  expiresAt: 2027-01-15T00:00:00Z",
+            `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers: [a@example.com]\n    grantsDigest: sha256:${ZEROS}`);
+        const report = validateDeclarations([writeFixtures({ "a.yaml": BASE_AGENT, "b.yaml": pinned })], { now: NOW_DATE });
+        const grants = [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::bucket/prefix/*"] }];
+        assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.grantsDigest]),
+            [["fixture-agent", undefined], ["pinned-agent", `sha256:${createHash("sha256").update(canonicalJson(grants)).digest("hex")}`]]);
+        assert.deepStrictEqual(report.errors.map((e) => [e.agent, e.rule]), [["pinned-agent", "grants-digest-mismatch"]]);
     });
 
     it("reads several documents per file and skips empty ones", () => {

@@ -26,7 +26,7 @@ describe("validatedFleet: the verdict an --all run hands its shards' programs", 
         assert.strictEqual(fs.statSync(env[VALIDATED_FLEET_ENV.file]).mode & 0o777, 0o600);
         assert.match(env[VALIDATED_FLEET_ENV.key], /^[0-9a-f]{64}$/);
         assert.deepStrictEqual(handedFleet([dir], now, env), {
-            fleet: { settings: report.settings, declarations: report.declarations.map((d) => d.declaration), now, clock: "pinned" },
+            fleet: { settings: report.settings, agents: report.declarations.map(({ declaration, grantsDigest }) => ({ declaration, ...(grantsDigest ? { grantsDigest } : {}) })), now, clock: "pinned" },
         });
     });
 
