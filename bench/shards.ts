@@ -14,8 +14,15 @@ import { BENCH_NOW, writeFleet } from "./generate";
 
 const CLI = path.join(__dirname, "..", "provider", "cli", "main.js");
 
-/** One measured run: wall time and, per process of its tree, the peak RSS (VmHWM) seen. */
-export interface TreeRun { ms: number; code: number | null; peakKb: number; peakBy: string; stdout: string; stderr: string }
+/**
+ * One measured run: wall time; per process of its tree, the peak RSS (VmHWM) seen; the CPU time (user +
+ * system) of every process of the tree, as last seen (a process living less than a sample is missed);
+ * and the machine's 1-minute load average, sampled each second (the machine is shared).
+ */
+export interface TreeRun { ms: number; code: number | null; peakKb: number; peakBy: string; cpuMs: number; load: number; stdout: string; stderr: string }
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
 
 /** A fleet set up twice on the engine: unsharded in one project, sharded by team in another. */
 export interface ShardBench { agents: number; teams: number; single: () => Promise<TreeRun>; sharded: (parallel: number) => Promise<TreeRun>; shards: number }
@@ -26,6 +33,8 @@ export function measureTree(args: string[], env: Record<string, string>, cwd: st
         const started = process.hrtime.bigint();
         const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
         const peaks = new Map<number, { comm: string; kb: number }>();
+        const cpu = new Map<number, number>();
+        const loads: number[] = [];
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => { stdout += String(d); });
@@ -36,15 +45,21 @@ export function measureTree(args: string[], env: Record<string, string>, cwd: st
                 if (!status) continue;
                 const before = peaks.get(pid);
                 if (!before || status.kb > before.kb) peaks.set(pid, status);
+                const ms = cpuMsOf(pid);
+                if (ms !== undefined) cpu.set(pid, ms);
             }
         };
         const timer = setInterval(sample, 100);
+        const loadTimer = setInterval(() => loads.push(os.loadavg()[0]), 1000);
         child.on("error", reject);
         child.on("close", (code) => {
             clearInterval(timer);
+            clearInterval(loadTimer);
             const ms = Number(process.hrtime.bigint() - started) / 1e6;
             const top = [...peaks.values()].sort((a, b) => b.kb - a.kb)[0] ?? { comm: "?", kb: 0 };
-            resolve({ ms, code, peakKb: top.kb, peakBy: top.comm, stdout, stderr });
+            const cpuMs = [...cpu.values()].reduce((sum, x) => sum + x, 0);
+            const load = loads.length ? loads.reduce((sum, x) => sum + x, 0) / loads.length : os.loadavg()[0];
+            resolve({ ms, code, peakKb: top.kb, peakBy: top.comm, cpuMs, load, stdout, stderr });
         });
     });
 }
@@ -58,6 +73,18 @@ function readStatus(pid: number): { comm: string; kb: number } | undefined {
         // Node processes are told apart by what they run: the CLI or the Pulumi program.
         const what = comm === "node" ? (cmdline.includes("cmd/run") ? "node (program)" : "node (agentid CLI)") : comm;
         return { comm: what, kb };
+    } catch {
+        return undefined;
+    }
+}
+
+/** User + system CPU time of a process so far (ms), or undefined once it is gone. */
+function cpuMsOf(pid: number): number | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // Fields 14 and 15 of stat (utime, stime), counted from the state field, the third.
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
     } catch {
         return undefined;
     }

@@ -3,7 +3,9 @@
  * PATH…`) with bounded concurrency, per-stack progress on stderr and one aggregated result. A stack
  * that fails does not stop the others; the exit code is the worst of them.
  */
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import type { Deployment, Stack } from "@pulumi/pulumi/automation";
 import { agentsInState } from "../engine/stackState";
 import { blockedStacks, placementOf, RecordedStack, ShardMove, ShardPlacement } from "../engine/shardMoves";
@@ -12,7 +14,8 @@ import { DEFAULT_STACK_PREFIX, Shard } from "../model/shards";
 import { terminalText } from "../output/terminal";
 import { CliError, EnvironmentError, EXIT, Io, ParsedArgs, printJson, printLine, stringFlag, UsageError } from "./command";
 import { engineWorkspace, EngineWorkspace, firstLine, openStack, underLock, waitFrom } from "./engineStack";
-import { loadShards, nowFrom } from "./fleetInput";
+import { clockSourceOf, loadShards, nowFrom } from "./fleetInput";
+import { fleetDigest, sealValidatedFleet } from "../guardrails/validatedFleet";
 
 /** What one stack's run produced: its document (the command's single-stack JSON) and exit code. */
 export interface StackRun<T> {
@@ -62,8 +65,21 @@ type StackOutcome = { name: string; exitCode: number } & Record<string, unknown>
 async function runAllStacks<T extends object>(command: string, args: ParsedArgs, io: Io, operation: EngineOperation<T>): Promise<number> {
     const parallel = parallelFrom(args);
     const waitMs = waitFrom(args);
-    const { shards, sharding } = loadShards(args.positionals, nowFrom(args), command);
-    const workspace = await engineWorkspace(args);
+    const now = nowFrom(args);
+    const digestBefore = fleetDigest(args.positionals, now);
+    const { shards, sharding, report } = loadShards(args.positionals, now, command);
+    // The fleet is validated once here and handed to every shard's program (which re-validates unless the files and clock match).
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentid-run-"));
+    try {
+        const handoff = sealValidatedFleet(runDir, args.positionals, report, now, clockSourceOf(args), digestBefore);
+        return await runShards(command, args, io, operation, { shards, sharding, parallel, waitMs, workspace: await engineWorkspace(args, handoff) });
+    } finally {
+        fs.rmSync(runDir, { recursive: true, force: true });
+    }
+}
+
+async function runShards<T extends object>(command: string, args: ParsedArgs, io: Io, operation: EngineOperation<T>,
+    { shards, sharding, parallel, waitMs, workspace }: { shards: Shard[]; sharding: StackSharding; parallel: number; waitMs: number; workspace: EngineWorkspace }): Promise<number> {
     const { placement, blocked, moves, existing, states } = await placeAgents(workspace, shards, sharding, io, command, { move: operation.movesAgents, waitMs, parallel });
 
     io.err(`agentid ${command}: ${shards.length} stack${shards.length === 1 ? "" : "s"}, ${Math.min(parallel, shards.length)} at a time\n`);

@@ -31,22 +31,28 @@ export async function automation() {
     return { LocalWorkspace: api.LocalWorkspace, PulumiCommand: api.PulumiCommand, stepRecorder: workspace.stepRecorder };
 }
 
-/** The project folder and how to run the engine there; the user's backend settings are kept. */
-export async function engineWorkspace(args: ParsedArgs) {
+/** The project folder and how to run the engine there; the user's backend settings are kept. `env` reaches the engine and the programs it runs. */
+export async function engineWorkspace(args: ParsedArgs, env: Record<string, string> = {}) {
     const status = toolchainStatus();
     if (!status.ready && !process.env.AGENTID_PULUMI_ON_PATH) throw new EnvironmentError(toolchainHint(status.missing));
     const workDir = path.resolve(stringFlag(args, "cwd") ?? ".");
     const { PATH } = engineEnv(path.join(toolchainRoot(), "unused-backend"));
-    const envVars: Record<string, string> = { PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const envVars: Record<string, string> = { ...env, PATH, PULUMI_SKIP_UPDATE_CHECK: "true" };
     const { LocalWorkspace, PulumiCommand } = await automation();
     const pulumiCommand = await PulumiCommand.get({ root: toolchainRoot() });
+    // Each selection runs the `pulumi` CLI; --all selects a stack to read its state, then again to run it.
+    const selected = new Map<string, Stack>();
     return {
         workDir,
-        /** Selects an existing stack, or creates it when `create` is set. */
+        /** Selects an existing stack (once per workspace), or creates it when `create` is set. */
         async stack(stackName: string, create = false): Promise<Stack> {
+            const known = selected.get(stackName);
+            if (known) return known;
             try {
                 const options = { stackName, workDir };
-                return await (create ? LocalWorkspace.createOrSelectStack(options, { envVars, pulumiCommand }) : LocalWorkspace.selectStack(options, { envVars, pulumiCommand }));
+                const stack = await (create ? LocalWorkspace.createOrSelectStack(options, { envVars, pulumiCommand }) : LocalWorkspace.selectStack(options, { envVars, pulumiCommand }));
+                selected.set(stackName, stack);
+                return stack;
             } catch (error) {
                 throw new EnvironmentError(`cannot ${create ? "create or select" : "select"} stack "${stackName}" in ${workDir}: ${firstLine(error)}`);
             }

@@ -1,5 +1,6 @@
 import { resolveNow } from "../declarations/clock";
 import { FoundAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
+import type { ClockSource } from "../guardrails/validatedFleet";
 import type { StackSharding } from "../declarations/types";
 import { isSharded, Shard, shardsOf } from "../model/shards";
 import { EnvironmentError, InvalidDeclarationsError, ParsedArgs, stringFlag, UsageError } from "./command";
@@ -11,6 +12,11 @@ export function nowFrom(args: ParsedArgs): Date {
     } catch (error) {
         throw new UsageError(`--now: ${(error as Error).message}`);
     }
+}
+
+/** Whether the clock of `nowFrom` was given (--now, AGENTID_NOW) or is the system's. */
+export function clockSourceOf(args: ParsedArgs): ClockSource {
+    return stringFlag(args, "now") !== undefined || (process.env.AGENTID_NOW ?? "") !== "" ? "pinned" : "system";
 }
 
 /** Validates the declaration paths a command was given; a missing or unreadable path is an environment error. */

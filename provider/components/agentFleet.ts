@@ -3,15 +3,17 @@ import { catalog } from "../connectors/catalog";
 import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
-import { LoadedAgent, validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { handedFleet, ValidatedAgent } from "../guardrails/validatedFleet";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
+import type { ResolvedSettings } from "../model/settings";
 import { agentsOwnSharedResources, isSharded, shardsOf } from "../model/shards";
 import { TYPE_TOKENS } from "../model/tokens";
 import { terminalText } from "../output/terminal";
 import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
 import { Agent, AgentWiring, FleetMember, PlatformSwitches, platformsOf } from "./agent";
-import { AgentidError, programClock } from "./programErrors";
+import { AgentidError, pinnedClock } from "./programErrors";
 
 export interface AgentFleetArgs {
     /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */
@@ -55,14 +57,8 @@ export class AgentFleet extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, { status: string; expiresAt: string; owner: string }>>;
 
     constructor(name: string, args: AgentFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-        const now = programClock(args.now);
-        const report = validateDeclarations(args.paths ?? [], {
-            now, settings: args.settings,
-            objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
-        });
-        if (!report.valid) throw new AgentidError(renderReport(report));
-        const settings = report.settings;
-        const members = membersOfStack(report.declarations, settings, args.stack);
+        const { now, settings, agents } = validFleet(args);
+        const members = membersOfStack(agents, settings, args.stack);
         const declarations = members.map((m) => m.declaration);
         const platforms = platformsOf(args.platforms);
         const perAgentClients = settings.oauthClientSharing === "perAgent";
@@ -111,8 +107,28 @@ export class AgentFleet extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * The whole fleet, valid as one, and the clock it was validated at: handed over by the `--all` run this
+ * program is part of when that run's verdict holds for these files and this clock (the fleet is then not
+ * validated once per shard), else validated here. Stops the program with the whole report when anything
+ * is invalid (nothing is registered).
+ */
+function validFleet(args: AgentFleetArgs): { now: Date; settings: ResolvedSettings; agents: ValidatedAgent[] } {
+    const pinned = pinnedClock(args.now);
+    const handed = (args.agents ?? []).length === 0 && args.settings === undefined ? handedFleet(args.paths ?? [], pinned) : undefined;
+    if (handed && "fleet" in handed) return handed.fleet;
+    if (handed) pulumi.log.info(`the fleet validated by this agentid run is not used (${handed.refused}): validating it here`);
+    const now = pinned ?? new Date();
+    const report = validateDeclarations(args.paths ?? [], {
+        now, settings: args.settings,
+        objects: (args.agents ?? []).map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })),
+    });
+    if (!report.valid) throw new AgentidError(renderReport(report));
+    return { now, settings: report.settings, agents: report.declarations };
+}
+
 /** The agents this program registers: a sharded fleet's agents of `stack`, or every agent. */
-function membersOfStack(declarations: LoadedAgent[], settings: FleetSettings, stack: string | undefined): LoadedAgent[] {
+function membersOfStack(declarations: ValidatedAgent[], settings: FleetSettings, stack: string | undefined): ValidatedAgent[] {
     if (!isSharded(settings) || stack === undefined) return declarations;
     const shards = shardsOf(declarations.map((d) => d.declaration), settings.stacks);
     const shard = shards.find((s) => s.name === stack);

@@ -14,8 +14,14 @@ export function invalidAgentError(agent: string, violations: readonly Violation[
 
 /** The program's clock: explicit arg, then AGENTID_NOW, then config `agentid:now`, then the system clock. */
 export function programClock(explicit?: string): Date {
+    return pinnedClock(explicit) ?? new Date();
+}
+
+/** The clock given to the program (explicit arg, then AGENTID_NOW, then config `agentid:now`); undefined for the system clock. */
+export function pinnedClock(explicit?: string): Date | undefined {
     // AGENTID_NOW wins over the stack's config so that `agentid reap --now` can move the clock.
     const text = explicit ?? process.env.AGENTID_NOW ?? new pulumi.Config("agentid").get("now");
+    if (text === undefined || text === "") return undefined;
     try {
         return resolveNow(text);
     } catch (error) {

@@ -40,7 +40,6 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
     // A program that names its account and no others trusts no other account: a document cannot add one.
     intersect("trustedAccountIds", code.trustedAccountIds ?? (code.awsAccountId !== undefined ? [] : undefined));
     if (code.oauthClientSharing === "perAgent" || doc.oauthClientSharing === "perAgent") merged.oauthClientSharing = "perAgent";
-    if (code.independentApproval || doc.independentApproval) merged.independentApproval = true;
     if (code.separationOfDuties && doc.separationOfDuties) {
         const rules = mergeDutyRules(code.separationOfDuties, doc.separationOfDuties);
         merged.separationOfDuties = rules.merged;
@@ -48,6 +47,7 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
     }
     for (const key of Object.keys(doc) as (keyof FleetSettings)[]) {
         if (TIGHTENED.includes(key) || code[key] === undefined || doc[key] === undefined) continue;
+        if (key === "independentApproval" && doc.independentApproval === true) continue; // requiring it tightens; lifting it is reported below
         if (canonicalJson(code[key]) !== canonicalJson(doc[key])) {
             violations.push({ path: ["spec", key], rule: "fleet-setting", message: `the Fleet document sets ${key} ${canonicalJson(doc[key])} but the program sets ${canonicalJson(code[key])}; a document beside the agents may tighten the program's settings, never replace them — make them agree` });
             Object.assign(merged, { [key]: code[key] });

@@ -17,11 +17,20 @@ const MAX_SESSION_SECONDS = AWS_SESSION_SECONDS.max;
 /** The principal of every mode, for messages. */
 const PRINCIPALS = Object.values(TRUST_MODES).map((m) => `${m.principal.kind === "Service" ? m.principal.service : "an IAM OIDC provider"} (${m.mode})`).join(", ");
 
+/**
+ * A role's maxSessionDuration in seconds: a number, or numeric text (a YAML program or config may pass
+ * `"43200"`; the provider reads it as a number). Anything else is left to the provider to refuse.
+ */
+function sessionSecondsOf(value: unknown): number | undefined {
+    if (typeof value === "number") return value;
+    return typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+}
+
 /** Problems with the trust of one agent role, each naming the statement and the fix. */
 export function trustProblems(agent: AgentRole, config: ResolvedGuardrailConfig, expiresTag: string | undefined, deferUnknown: boolean): string[] {
     const out: string[] = [];
-    const duration = agent.role.props.maxSessionDuration;
-    if (typeof duration === "number" && duration > MAX_SESSION_SECONDS) {
+    const duration = sessionSecondsOf(agent.role.props.maxSessionDuration);
+    if (duration !== undefined && duration > MAX_SESSION_SECONDS) {
         out.push(`allows sessions of ${duration}s; agents get at most ${MAX_SESSION_SECONDS}s — set maxSessionDuration to ${MAX_SESSION_SECONDS} or less`);
     }
     const trust = agent.trust;

@@ -1,12 +1,15 @@
-import { recordParents, registrations, settled } from "../../helpers/mocks";
+import { recordParents, registrations, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentFleet } from "../../../provider/components/agentFleet";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { cli, NOW, writeFixtures } from "../../helpers/fixtures";
-import { agentDoc, FLEET, fleetDir, validate } from "../../helpers/attacks";
+import { agentDoc, FLEET, fleetDir, simulate, validate } from "../../helpers/attacks";
+import { validateDeclarations } from "../../../provider/guardrails/validate";
+import { fleetDigest, sealValidatedFleet, VALIDATED_FLEET_ENV } from "../../../provider/guardrails/validatedFleet";
 
 const AGENTS = path.join(__dirname, "../../../../agents");
 const CLIENTS = { github: { clientId: "gh-client", clientSecret: pulumi.secret("gh-secret") } };
@@ -96,6 +99,96 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         });
         await settled();
         assert.deepStrictEqual(seen, [{ name: "ops-responder", aliases: [{ parent: pulumi.rootStackResource }] }, { name: "unsharded", aliases: undefined }]);
+    });
+});
+
+describe("AgentFleet given the fleet its --all run validated (one validation per run, not per shard)", () => {
+    /** What `agentid plan|up --all` hands its shards' programs: the fleet validated at NOW, sealed; `edit` plays the runner's verdict. */
+    function sealedRun(dir: string, edit: (decls: ReturnType<typeof validateDeclarations>["declarations"]) => void = () => undefined): Record<string, string> {
+        const now = new Date(NOW);
+        const digest = fleetDigest([dir], now);
+        const report = validateDeclarations([dir], { now });
+        edit(report.declarations);
+        return sealValidatedFleet(fs.mkdtempSync(path.join(os.tmpdir(), "agentid-test-run-")), [dir], report, now, "pinned", digest);
+    }
+    /** What the programs below logged (under mocks, pulumi.log writes to the console). */
+    let said: string[] = [];
+    /** Runs `fn` with the run's environment, as a shard's program under the engine sees it. */
+    function inRun<T>(env: Record<string, string>, fn: () => T): T {
+        const before = { ...process.env };
+        const log = console.log;
+        Object.assign(process.env, env);
+        console.log = (line: string) => { said.push(line); };
+        try {
+            return fn();
+        } finally {
+            console.log = log;
+            for (const key of Object.values(VALIDATED_FLEET_ENV)) if (before[key] === undefined) delete process.env[key]; else process.env[key] = before[key];
+        }
+    }
+    const notUsed = (reason: string) => `info: [runtime] the fleet validated by this agentid run is not used (${reason}): validating it here`;
+    beforeEach(() => { said = []; });
+    /** The owners the fleet summarises: the verdict's, when the program used it (the runner's verdict below says runner@…). */
+    const ownersOf = async (fleet: AgentFleet) => Object.values(await valueOf(fleet.summary)).map((a) => a.owner).sort();
+    const byRunner = (decls: ReturnType<typeof validateDeclarations>["declarations"]) => { for (const d of decls) d.declaration.spec.owner.contact = "runner@example.com"; };
+
+    it("registers its shard from the run's sealed verdict instead of validating the files again", async () => {
+        const dir = shardedSample();
+        const fleet = inRun(sealedRun(dir, byRunner), () => new AgentFleet("handed", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" }));
+        assert.deepStrictEqual(await ownersOf(fleet), ["billing-eng <runner@example.com>", "billing-eng <runner@example.com>"]);
+        assert.deepStrictEqual(Object.keys(fleet.agents).sort(), ["billing-reconciler", "billing-reporter"]);
+        assert.deepStrictEqual(said, []);
+    });
+
+    it("validates the fleet itself when a declaration file changed after the run validated it", () => {
+        const dir = shardedSample();
+        const env = sealedRun(dir);
+        const ops = path.join(dir, "ops.yaml");
+        fs.writeFileSync(ops, fs.readFileSync(ops, "utf8").replace("serviceAccount: ops-responder", "serviceAccount: support-triage").replace("k8s:sa:ops-responder", "k8s:sa:support-triage"));
+        const before = registrations.length;
+        assert.throws(() => inRun(env, () => new AgentFleet("changed", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })),
+            (e: Error) => e instanceof AgentidError && /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/.test(e.message));
+        assert.strictEqual(registrations.length, before, "nothing is registered");
+        assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
+    });
+
+    it("attack: a verdict rewritten without the run's key (a grant of iam:CreateUser slipped in) is not used; the files are validated and registered", async () => {
+        const dir = shardedSample();
+        const env = sealedRun(dir);
+        const inject = (sealed: { mac: string; body: string }) => {
+            const verdict = JSON.parse(sealed.body);
+            verdict.agents.find((a: any) => a.declaration.metadata.name === "research-assistant").declaration.spec.grants.push({ connector: "aws.iam", actions: ["iam:CreateUser"], resources: ["*"] });
+            return JSON.stringify(verdict);
+        };
+        const policyOf = async (env: Record<string, string>) => {
+            const before = registrations.length;
+            inRun(env, () => new AgentFleet("rewritten", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-developer-experience" }));
+            await settled();
+            return JSON.parse(registrations.slice(before).find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "research-assistant-grants")!.inputs.policy);
+        };
+        const file = env[VALIDATED_FLEET_ENV.file];
+        const sealed = JSON.parse(fs.readFileSync(file, "utf8"));
+        fs.writeFileSync(file, JSON.stringify({ mac: sealed.mac, body: inject(sealed) }));
+        assert.strictEqual(await simulate(await policyOf(env), "iam:CreateUser", `arn:aws:iam::123456789012:user/intruder`), "Denied");
+        assert.deepStrictEqual(said, [notUsed("its seal does not match")]);
+        // The control: the same rewrite sealed with the run's key is trusted as the runner's verdict — the key is what stops it.
+        const { createHmac } = await import("crypto");
+        const body = inject(sealed);
+        fs.writeFileSync(file, JSON.stringify({ mac: createHmac("sha256", Buffer.from(env[VALIDATED_FLEET_ENV.key], "hex")).update(body).digest("hex"), body }));
+        assert.strictEqual(await simulate(await policyOf(env), "iam:CreateUser", `arn:aws:iam::123456789012:user/intruder`), "Allowed");
+    });
+
+    it("validates the fleet itself with another clock, without the run's key, or when run on its own", async () => {
+        const dir = shardedSample();
+        const env = sealedRun(dir, byRunner);
+        const owners = async (env: Record<string, string>, now = NOW) => ownersOf(inRun(env, () => new AgentFleet("own", { paths: [dir], now, oauthClients: CLIENTS, stack: "sample-billing-eng" })));
+        const fromFiles = ["billing-eng <billing-eng@example.com>", "billing-eng <billing-eng@example.com>"];
+        assert.notDeepStrictEqual(await owners(env), fromFiles, "the control: this verdict is used as it is");
+        assert.deepStrictEqual(await owners(env, "2026-12-01T00:00:01Z"), fromFiles);
+        assert.deepStrictEqual(await owners({ [VALIDATED_FLEET_ENV.file]: env[VALIDATED_FLEET_ENV.file], [VALIDATED_FLEET_ENV.key]: "" }), fromFiles);
+        assert.deepStrictEqual(await owners({ [VALIDATED_FLEET_ENV.file]: env[VALIDATED_FLEET_ENV.file], [VALIDATED_FLEET_ENV.key]: "00".repeat(32) }), fromFiles);
+        assert.deepStrictEqual(await owners({}), fromFiles);
+        assert.deepStrictEqual(said, [notUsed("it was made with another clock"), notUsed("its seal does not match"), notUsed("its seal does not match")]);
     });
 });
 

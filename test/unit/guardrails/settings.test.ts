@@ -53,6 +53,8 @@ describe("fleet settings", () => {
                 message: "the Fleet document sets independentApproval false but the program sets true; a document beside the agents may tighten the program's settings, never replace them — make them agree",
             }]]);
             assert.deepStrictEqual(mergeFleetSettings({}, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] });
+            assert.deepStrictEqual(mergeFleetSettings({ independentApproval: false }, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] },
+                "a document may require it where the program says false");
         });
 
         it("takes what only one side sets, from either side", () => {

@@ -209,6 +209,14 @@ describe("agentid-guardrails policies", () => {
             ]);
         });
 
+        it("reads a session duration given as numeric text, and flags it when longer than an hour", () => {
+            assert.deepStrictEqual(messages(pinnedTrust.check([role(TRUST.podIdentity, { maxSessionDuration: "43200" })], CONFIG)), [
+                `${R} is an agent role (it trusts pods.eks.amazonaws.com) and allows sessions of 43200s; agents get at most 3600s — set maxSessionDuration to 3600 or less`,
+            ]);
+            assert.deepStrictEqual(pinnedTrust.check([role(TRUST.podIdentity, { maxSessionDuration: "3600" })], CONFIG), []);
+            assert.deepStrictEqual(pinnedTrust.check([role(TRUST.podIdentity, { maxSessionDuration: "12h" })], CONFIG), [], "not a number of seconds: the provider refuses it");
+        });
+
         it("flags actions beyond the mode's", () => {
             const statement = { ...TRUST.podIdentity.Statement[0], Action: ["sts:AssumeRole", "sts:TagSession", "sts:*"] };
             assert.deepStrictEqual(messages(pinnedTrust.check([role(doc(statement))], CONFIG)), [
