@@ -118,6 +118,23 @@ describe("Agent", () => {
         assert.deepStrictEqual(trust.Condition.ArnEquals, { "aws:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:workload-identity-directory/default/workload-identity/agent-core-agent" });
     });
 
+    it("registers per trust mode exactly what the mode needs: a service account for the Kubernetes modes, an association only for podIdentity, a workload identity only for agentcore", async () => {
+        const iam = ["aws:iam/role:Role", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"];
+        const settings = { trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod", awsAccountId: "123456789012", awsRegion: "us-east-1" };
+        const typesOf = async (trust: "irsa" | "podIdentity" | "rolesAnywhere" | "agentcore") => (await provision(`types-${trust.toLowerCase()}`, args({ settings, identity: { aws: { trust } } }))).types;
+        assert.deepStrictEqual(await typesOf("irsa"), ["agentid:index:Agent", ...iam, "kubernetes:core/v1:ServiceAccount"]);
+        assert.deepStrictEqual(await typesOf("podIdentity"), ["agentid:index:Agent", "aws:eks/podIdentityAssociation:PodIdentityAssociation", ...iam, "kubernetes:core/v1:ServiceAccount"]);
+        assert.deepStrictEqual(await typesOf("rolesAnywhere"), ["agentid:index:Agent", ...iam]);
+        assert.deepStrictEqual(await typesOf("agentcore"), ["agentid:index:Agent", "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity", ...iam]);
+        // With a Kubernetes identity too, the service account neither is associated with the role nor names it (that is for podIdentity and irsa).
+        for (const trust of ["rolesAnywhere", "agentcore"] as const) {
+            const p = await provision(`both-${trust.toLowerCase()}`, args({ settings, identity: { aws: { trust }, kubernetes: { namespace: "bots" } } }));
+            assert.deepStrictEqual(p.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), [], trust);
+            assert.deepStrictEqual(Object.keys(p.one("kubernetes:core/v1:ServiceAccount").inputs.metadata.annotations).sort(),
+                ["agentid.dev/expires-at", "agentid.dev/owner-contact", "agentid.dev/owner-team", "agentid.dev/spiffe-id", "pulumi.com/patchForce"], trust);
+        }
+    });
+
     it("creates only Kubernetes objects for a Kubernetes-only agent", async () => {
         const p = await provision("k8s-agent", args({ identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", namespace: "support", resources: ["configmaps"], verbs: ["get", "list"] }] }));
         assert.deepStrictEqual(p.types, ["agentid:index:Agent", "kubernetes:core/v1:ServiceAccount", "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"]);

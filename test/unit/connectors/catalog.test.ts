@@ -66,6 +66,12 @@ describe("connector catalog", () => {
         assert.deepStrictEqual([e.access, e.risk, e.oauth], ["readwrite", "medium", { vendor: "slack", scopes: ["channels:read", "chat:write"], effectiveScopes: ["channels:read", "chat:write"], sharedWith: [] }]);
     });
 
+    it("lists the shared resources of known connectors once each, and their keys sorted", () => {
+        const grants = [{ connector: "tool.support" }, { connector: "oauth.slack" }, { connector: "aws.nothing" }, { connector: "tool.billing" }, { connector: "tool.support" }];
+        assert.deepStrictEqual(catalog.sharedResources(grants), [{ kind: "policyEngine", key: "support" }, { kind: "oauthClient", key: "slack" }, { kind: "policyEngine", key: "billing" }]);
+        assert.deepStrictEqual(catalog.sharedKeys(grants, "policyEngine"), ["billing", "support"]);
+    });
+
     it("names every connector in its unknown-connector message", () => {
         const [v] = catalog.validate({ connector: "aws.ec2", access: "read", resources: ["x"] });
         assert.strictEqual(v.message, `unknown connector "aws.ec2"; known connectors: aws.s3, aws.dynamodb, aws.sqs, aws.sns, aws.secretsmanager, aws.kms, aws.bedrock, aws.lambda, aws.iam, kubernetes, oauth.<vendor>, tool.<gateway>`);

@@ -1,8 +1,13 @@
 import * as assert from "assert";
-import { iamActions } from "../../../provider/connectors/iamData";
+import { IamActionCatalog } from "../../../provider/connectors/iamData";
 
 /** agentid's reader of iam-data: names, access levels, resource types and ARN templates. */
 describe("IAM action catalog", () => {
+    // A fresh catalog for every test, so that each test reads iam-data's files itself (the process-wide
+    // catalog caches them, and a test reading from a cache another test filled would not see the reader).
+    let iamActions: IamActionCatalog;
+    beforeEach(() => { iamActions = new IamActionCatalog(); });
+
     it("finds actions case-insensitively and spells them canonically", () => {
         assert.deepStrictEqual(["s3:getobject", "S3:GetObject", "BEDROCK:invokemodel"].map((a) => iamActions.canonical(a)), ["s3:GetObject", "s3:GetObject", "bedrock:InvokeModel"]);
         assert.deepStrictEqual(["s3:GetObject", "s3:NoSuchAction", "nosuchservice:GetObject"].map((a) => iamActions.exists(a)), [true, false, false]);
@@ -51,6 +56,27 @@ describe("IAM action catalog", () => {
             type("nope:Query", "arn:aws:s3:::bucket"),
             type("dynamodb", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
         ], ["index", "table", "object", "bucket", "object", "queue", undefined, undefined, undefined, undefined, undefined]);
+    });
+
+    it("classifies by the template with the most characters outside its variables, and the last variable alone takes slashes", () => {
+        const type = (action: string, arn: string) => iamActions.classify(action, arn)?.name;
+        assert.deepStrictEqual([
+            // `${Catalog}/ChangeSet/${ResourceId}` over `${Catalog}/${EntityType}/${ResourceId}`: the literal segment is more specific.
+            type("aws-marketplace:DescribeChangeSet", "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/ChangeSet/cs-1"),
+            // `/apis/${ApiId}/cors` holds one segment for the API: a/b/cors is the API `a/b/cors` (`/apis/${ApiId}`, last variable).
+            type("apigateway:GET", "arn:aws:apigateway:us-east-1::/apis/a/b/cors"),
+            type("apigateway:GET", "arn:aws:apigateway:us-east-1::/apis/a/cors"),
+            // `${MajorVersionId}.${MinorVersionId}`: the dot is a dot, not any character.
+            type("proton:GetEnvironmentTemplateVersion", "arn:aws:proton:us-east-1:123456789012:environment-template/t:1.2"),
+            type("proton:GetEnvironmentTemplateVersion", "arn:aws:proton:us-east-1:123456789012:environment-template/t:12"),
+        ], ["ChangeSet", "Api", "Cors", "environment-template-minor-version", "environment-template-major-version"]);
+    });
+
+    it("reads no resource types outside iam-data's resourceTypes folder", () => {
+        for (const service of ["../resourceTypes/s3", "s3/../s3", "S3 "]) {
+            assert.strictEqual(iamActions.classify(`${service}:GetObject`, "arn:aws:s3:::bucket"), undefined, service);
+            assert.deepStrictEqual(iamActions.templatesOf(`${service}:GetObject`, ["bucket"]), ["bucket"], service);
+        }
     });
 
     it("gives the ARN templates of resource types for messages", () => {

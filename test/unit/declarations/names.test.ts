@@ -85,6 +85,12 @@ describe("generated names within the limits their APIs document", () => {
         assert.strictEqual(cedarPolicyNameOf("support-triage", "support-tools", "crm/lookupCustomer"), "support_triage_crm_lookupCustomer_fbd62f43");
     });
 
+    it("names the fleet's policy engine of a gateway agentid_<gateway>_<hash> and one agent's agentid_<agent>_<gateway>_<hash>", () => {
+        // The hash is the first 8 hex digits of sha256 over the JSON of the parts: ["agentid","support-tools"], ["agentid","support-triage","support-tools"].
+        assert.deepStrictEqual([policyEngineNameOf("support-tools"), policyEngineNameOf("support-tools", "support-triage")],
+            ["agentid_support_tools_b150167c", "agentid_support_triage_support_tools_071c1abf"]);
+    });
+
     it("keeps names distinct where sanitising would merge them", () => {
         assert.notStrictEqual(policyEngineNameOf("b-c", "a"), policyEngineNameOf("c", "a-b"));
         assert.notStrictEqual(cedarPolicyNameOf("a", "g", "crm/look-up"), cedarPolicyNameOf("a", "g", "crm/look_up"));

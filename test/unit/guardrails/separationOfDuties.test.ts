@@ -1,6 +1,9 @@
 import * as assert from "assert";
-import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
+import type { AgentDeclaration, Duty, SeparationOfDutiesRule } from "../../../provider/declarations/types";
+import { resolveSettings } from "../../../provider/model/settings";
+import { ActingStep, declarationDutyViolations, DutyConflict, dutyConflicts, dutyCovers, DutyHolder, dutyRuleViolations, dutyText, dutyViolation } from "../../../provider/guardrails/separationOfDuties";
 import { validateDeclarations } from "../../../provider/guardrails/validate";
+import type { AwsPermission, KubernetesPermission, Permission, SaasPermission, ToolPermission } from "../../../provider/model/permissions";
 import { agentDoc, FLEET, fleetDir, validate } from "../../helpers/attacks";
 import { NOW_DATE } from "../../helpers/fixtures";
 
@@ -240,6 +243,187 @@ describe("separation of duties: an agent holding every duty of a rule is invalid
                 { now: NOW_DATE, settings: { separationOfDuties: [EXFILTRATION] } });
             assert.deepStrictEqual(replaced.errors.map((e) => [e.rule, e.path.join(".")]), [["fleet-setting", "spec.separationOfDuties.0"], ["separation-of-duties", "spec.grants.0"]]);
             assert.match(replaced.errors[0].message, /a document may add rules, never replace one/);
+        });
+    });
+});
+
+describe("separation of duties, module by module: what a duty covers, who holds it, and the exact findings", () => {
+    const aws = (service: string, resource: string, extra: Partial<AwsPermission> = {}): AwsPermission => ({ kind: "aws", level: "read", effect: "Allow", action: `${service}:Get`, service, resource, ...extra });
+    const k8s = (namespace: string, resource: string): KubernetesPermission => ({ kind: "kubernetes", level: "read", namespace, apiGroups: [""], resource, verb: "get" });
+    const saas = (vendor: string, scope?: string): SaasPermission => ({ kind: "saas", level: "write", vendor, ...(scope === undefined ? {} : { scope }) });
+    const tool = (gateway: string, name: string): ToolPermission => ({ kind: "tool", level: "write", gateway, tool: name });
+    const duty = (connector: string, resources?: string[]): Duty => ({ connector, access: "read", ...(resources ? { resources } : {}) });
+
+    it("covers, per connector family, exactly the permissions within the duty's resources", () => {
+        const cases: [string, Duty, Permission, boolean][] = [
+            ["an aws.s3 duty covers an Allow on every service (a stack's Action *)", duty("aws.s3"), aws("*", "*"), true],
+            ["an aws.s3 duty covers no other service", duty("aws.s3"), aws("sqs", "*"), false],
+            ["an aws.s3 duty covers no Deny", duty("aws.s3"), aws("s3", "*", { effect: "Deny" }), false],
+            ["a kubernetes duty without resources covers no AWS permission", duty("kubernetes"), aws("s3", "*"), false],
+            ["a kubernetes duty covers its namespace's resources", duty("kubernetes", ["payments"]), k8s("payments", "secrets"), true],
+            ["a kubernetes duty covers no other namespace", duty("kubernetes", ["payments/secrets"]), k8s("agents", "secrets"), false],
+            ["a duty on several resources covers a permission within any one of them", duty("kubernetes", ["payments/secrets", "agents"]), k8s("agents", "configmaps"), true],
+            ["a kubernetes duty on pods covers pods/exec", duty("kubernetes", ["payments/pods"]), k8s("payments", "pods/exec"), true],
+            ["a kubernetes duty on pods does not cover podtemplates", duty("kubernetes", ["payments/pods"]), k8s("payments", "podtemplates"), false],
+            ["an oauth.slack duty covers no other vendor", duty("oauth.slack"), saas("github", "repo"), false],
+            ["an oauth.slack duty on chat:write covers chat:write", duty("oauth.slack", ["chat:write"]), saas("slack", "chat:write"), true],
+            ["an oauth.slack duty on chat:write covers a client serving any scope (a stack's)", duty("oauth.slack", ["chat:write"]), saas("slack"), true],
+            ["an oauth.slack duty on chat:write does not cover channels:read", duty("oauth.slack", ["chat:write"]), saas("slack", "channels:read"), false],
+            ["a tool.helpdesk duty covers no other gateway's tool of that name", duty("tool.helpdesk", ["crm/issueRefund"]), tool("billing", "crm/issueRefund"), false],
+            ["a tool.helpdesk duty on a target covers its tools", duty("tool.helpdesk", ["crm"]), tool("helpdesk", "crm/issueRefund"), true],
+            ["a tool.helpdesk duty on a target does not cover a target that starts like it", duty("tool.helpdesk", ["crm"]), tool("helpdesk", "crmx/issueRefund"), false],
+            ["a connector of no family (tool:helpdesk) covers nothing", duty("tool:helpdesk"), tool("helpdesk", "crm/issueRefund"), false],
+        ];
+        assert.deepStrictEqual(cases.map(([title, d, p]) => [title, dutyCovers(d, p)]), cases.map(([title, , , covers]) => [title, covers]));
+    });
+
+    const rule: SeparationOfDutiesRule = { name: "secrets-and-chat", forbid: [duty("aws.secretsmanager"), { connector: "oauth.slack", access: "write" }] };
+    const reads = aws("secretsmanager", SECRET("billing/key"), { grant: 0 });
+    const posts = { ...saas("slack", "chat:write"), grant: 1 };
+
+    it("judges holders on their own when given no identity groups and no acting steps", () => {
+        const holders: DutyHolder[] = [{ name: "both", permissions: [reads, posts] }, { name: "reader", permissions: [reads] }];
+        const expected = [[{ rule, duties: [{ duty: rule.forbid[0], held: [{ holder: 0, permissions: [reads] }] }, { duty: rule.forbid[1], held: [{ holder: 0, permissions: [posts] }] }], actsAs: [] }], []];
+        assert.deepStrictEqual(dutyConflicts(holders, [rule]), expected);
+        assert.deepStrictEqual(dutyConflicts(holders, [rule], [], []), expected, "acting steps listed for fewer holders than there are");
+    });
+
+    it("names, for a holder reached in two steps, the first step (the reporting holder's own grant)", () => {
+        // 2 acts as 1 (its grant 0), 1 acts as 0 (its grant 1): 0 reads, 1 posts.
+        const toReader: ActingStep = { to: 0, grant: 1, reason: "writes the reader's deployments" };
+        const toPoster: ActingStep = { to: 1, grant: 0, reason: "mints the poster's tokens" };
+        const holders: DutyHolder[] = [{ name: "reader", permissions: [reads] }, { name: "poster", permissions: [posts] }, { name: "minter", permissions: [] }];
+        const conflicts = dutyConflicts(holders, [rule], [], [[], [toReader], [toPoster]]);
+        assert.deepStrictEqual(conflicts.map((list) => list.map((c) => c.actsAs)), [[], [[{ holder: 0, step: toReader }]], [[{ holder: 0, step: toPoster }, { holder: 1, step: toPoster }]]]);
+    });
+
+    it("reports a holder sharing an identity only when it holds a duty itself; what it acts as, and that holder's group, are its own", () => {
+        const both: DutyHolder = { name: "both", permissions: [reads, posts] };
+        const none: DutyHolder = { name: "none", permissions: [] };
+        const reader: DutyHolder = { name: "reader", permissions: [reads] };
+        assert.deepStrictEqual(dutyConflicts([both, none], [rule], [[0, 1]]).map((list) => list.length), [1, 0], "the group-mate that holds nothing is not reported");
+        assert.deepStrictEqual(dutyConflicts([both, reader], [rule], [[0, 1]]).map((list) => list.length), [1, 1], "the reader holds a duty itself");
+        const step: ActingStep = { to: 1, grant: 0, reason: "r" };
+        assert.deepStrictEqual(dutyConflicts([none, both], [rule], [[0, 1]], [[step], []]).map((list) => list.map((c) => c.actsAs)), [[[{ holder: 1, step }]], [[]]],
+            "a group-mate it also acts as is its own");
+        assert.deepStrictEqual(dutyConflicts([none, none, both], [rule], [[1, 2]], [[step], [], []]).map((list) => list.map((c) => c.actsAs)), [[[{ holder: 1, step }, { holder: 2, step }]], [], [[]]],
+            "the group of a holder it acts as is its own");
+    });
+
+    it("names a duty with every resource it covers", () => {
+        assert.strictEqual(dutyText({ connector: "kubernetes", access: "read", resources: ["payments/secrets", "agents"] }), "kubernetes read on payments/secrets, agents");
+    });
+
+    it("judges an agent with an unreadable expiry or an invalid grant on nothing (their own errors say why)", () => {
+        const settings = resolveSettings({ separationOfDuties: [EXFILTRATION] });
+        const agent = (expiresAt: string, grants: unknown[]) => ({
+            apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "billing-bot" },
+            spec: { description: "d", owner: { team: "t", contact: "t@example.com" }, expiresAt, approval, grants },
+        } as unknown as AgentDeclaration);
+        const violations = (decl: AgentDeclaration) => declarationDutyViolations([decl], settings, NOW_DATE, (_, g) => `billing.yaml grant ${g}`).map((list) => list.map((v) => v.path));
+        assert.deepStrictEqual(violations(agent("2027-01-15T00:00:00Z", [readsBilling, postsToSlack])), [[["spec", "grants", 0]]], "the control");
+        assert.deepStrictEqual(violations(agent("not a date", [readsBilling, postsToSlack])), [[]]);
+        assert.deepStrictEqual(violations(agent("2027-01-15T00:00:00Z", [readsBilling, postsToSlack, { connector: "aws.s3", access: "read", resources: ["tickets"] }])), [[]]);
+    });
+
+    it("lists the holders of a duty in index order, whatever order they were reached in", () => {
+        const holders: DutyHolder[] = [{ name: "a", permissions: [reads] }, { name: "b", permissions: [reads] }, { name: "c", permissions: [reads, posts] }];
+        const [conflict] = dutyConflicts(holders, [rule], [[0, 1, 2]])[2];
+        assert.deepStrictEqual(conflict.duties[0].held.map((h) => h.holder), [0, 1, 2]);
+    });
+
+    describe("the finding of one conflict", () => {
+        const at = (holder: number, grant: number) => `h${holder}.yaml:${grant}`;
+        const holders: DutyHolder[] = [{ name: "self", permissions: [] }, { name: "twin", permissions: [] }, { name: "puppet", permissions: [] }, { name: "other-puppet", permissions: [] }];
+        const tail = "; move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners";
+        const head = `separation-of-duties rule "secrets-and-chat": this agent holds every duty it forbids — `;
+
+        it("lists a holder's grants in order, every agent sharing the OAuth client, and every indirect reason", () => {
+            const conflict: DutyConflict = {
+                rule, actsAs: [],
+                duties: [
+                    { duty: rule.forbid[0], held: [{ holder: 0, permissions: [{ ...reads, grant: 2, indirect: "a pod mounts it" }, { ...reads, grant: undefined }, { ...reads, grant: 0, indirect: "a job mounts it" }] }] },
+                    { duty: rule.forbid[1], held: [{ holder: 0, permissions: [{ ...posts, grant: 1, through: ["poster", "announcer"] }] }] },
+                ],
+            };
+            assert.deepStrictEqual(dutyViolation(conflict, 0, holders, at), {
+                path: ["spec", "grants", 0], rule: "separation-of-duties",
+                message: `${head}aws.secretsmanager read by grant 0 (h0.yaml:0), grant 2 (h0.yaml:2) (indirectly: a pod mounts it; a job mounts it); oauth.slack write by grant 1 (h0.yaml:1) through the OAuth client shared with poster, announcer${tail}`,
+            });
+        });
+
+        it("says which agent it acts as, with that step's reason, and which shares its identity; placed at its own grant", () => {
+            const conflict: DutyConflict = {
+                rule,
+                actsAs: [{ holder: 2, step: { to: 2, grant: 0, reason: "mints puppet's tokens" } }, { holder: 3, step: { to: 3, grant: 1, reason: "execs into other-puppet's pods" } }],
+                duties: [
+                    { duty: rule.forbid[0], held: [{ holder: 1, permissions: [reads] }, { holder: 3, permissions: [reads] }] },
+                    { duty: rule.forbid[1], held: [{ holder: 0, permissions: [{ ...posts, grant: 3 }] }, { holder: 2, permissions: [posts] }] },
+                ],
+            };
+            assert.deepStrictEqual(dutyViolation(conflict, 0, holders, at), {
+                path: ["spec", "grants", 3], rule: "separation-of-duties",
+                message: `${head}aws.secretsmanager read by grant 0 of agent "twin", which shares this agent's identity (h1.yaml:0) and grant 0 of agent "other-puppet", which this agent can act as (execs into other-puppet's pods) (h3.yaml:0); `
+                    + `oauth.slack write by grant 3 (h0.yaml:3) and grant 1 of agent "puppet", which this agent can act as (mints puppet's tokens) (h2.yaml:1)${tail}`,
+            });
+        });
+
+        it("is placed at the first acting step when the agent holds no duty itself, and at its name when nothing names a grant", () => {
+            const viaPuppet: DutyConflict = {
+                rule, actsAs: [{ holder: 2, step: { to: 2, grant: 4, reason: "r" } }, { holder: 3, step: { to: 3, reason: "s" } }],
+                duties: [{ duty: rule.forbid[0], held: [{ holder: 2, permissions: [reads] }] }, { duty: rule.forbid[1], held: [{ holder: 2, permissions: [posts] }] }],
+            };
+            assert.deepStrictEqual(dutyViolation(viaPuppet, 0, holders, at).path, ["spec", "grants", 4]);
+            const ungranted: DutyConflict = {
+                rule,
+                duties: [{ duty: rule.forbid[0], held: [{ holder: 0, permissions: [{ ...reads, grant: undefined }] }] }, { duty: rule.forbid[1], held: [{ holder: 0, permissions: [{ ...posts, grant: undefined }] }] }],
+            };
+            assert.deepStrictEqual(dutyViolation(ungranted, 0, holders, at).path, ["metadata", "name"]);
+        });
+    });
+
+    describe("the rules' own findings, exactly", () => {
+        const check = (forbid: Duty[]) => dutyRuleViolations([{ name: "r", forbid }], ["spec", "separationOfDuties"]);
+
+        it("names a repeated rule name at the second rule", () => {
+            assert.deepStrictEqual(dutyRuleViolations([rule, rule], ["spec", "separationOfDuties"]), [{
+                path: ["spec", "separationOfDuties", 1, "name"], rule: "fleet-setting",
+                message: `separationOfDuties has two rules named "secrets-and-chat"; give each rule its own name`,
+            }]);
+        });
+
+        it("accepts a namespace, or a namespace and a lower-case resource; refuses anything else at the resource's index", () => {
+            assert.deepStrictEqual(check([duty("kubernetes", ["payments", "payments/secrets", "payments/pods.metrics.k8s.io"])]), []);
+            const bad = ["payments/Secrets", "payments/9secrets", "payments/secrets_x", "Payments", "payments/secrets/stripe"];
+            assert.deepStrictEqual(check([duty("kubernetes", ["payments", ...bad])]), bad.map((resource, i) => ({
+                path: ["spec", "separationOfDuties", 0, "forbid", 0, "resources", i + 1], rule: "fleet-setting",
+                message: `"${resource}" is not <namespace> or <namespace>/<resource>, e.g. production/secrets`,
+            })));
+        });
+
+        it("accepts an ARN prefix cut anywhere, naming the service only once its part is complete, with one trailing * at most", () => {
+            assert.deepStrictEqual(check([duty("aws.s3", ["arn:", "arn:aws::", "arn:aws:s", "arn:aws:s3:::tickets/", "arn:aws:s3:::tickets/*"])]), []);
+            assert.deepStrictEqual(check([duty("aws.s3", ["arn:aws:s3:::tickets?", "arn:aws:sqs:"])]).map((v) => v.message), [
+                `"arn:aws:s3:::tickets?" is not an ARN prefix; write the start of the ARNs the duty covers, e.g. arn:aws:s3:us-east-1:123456789012:… (a trailing * is optional, no other wildcard)`,
+                `"arn:aws:sqs:" is not a s3 ARN; a aws.s3 duty covers s3 resources`,
+            ]);
+        });
+
+        it("accepts a vendor's scopes and refuses another, listing the vendor's scopes", () => {
+            assert.deepStrictEqual(check([duty("oauth.slack", ["chat:write", "channels:read"])]), []);
+            assert.deepStrictEqual(check([duty("oauth.slack", ["chat:everything"])]), [{
+                path: ["spec", "separationOfDuties", 0, "forbid", 0, "resources", 0], rule: "fleet-setting",
+                message: `"chat:everything" is not a slack scope; known scopes: channels:read, channels:history, groups:read, groups:history, im:read, im:history, users:read, users:read.email, team:read, files:read, reactions:read, chat:write, files:write, reactions:write, channels:manage, admin`,
+            }]);
+        });
+
+        it("accepts a gateway's target or target/tool, and refuses anything else", () => {
+            assert.deepStrictEqual(check([duty("tool.helpdesk", ["crm", "crm/issueRefund", "crm_v2/issue-refund.v1"])]), []);
+            const bad = ["9crm", "crm/issue refund", "crm/", "crm/9x", "crm/a/b"];
+            assert.deepStrictEqual(check([duty("tool.helpdesk", bad)]), bad.map((resource, i) => ({
+                path: ["spec", "separationOfDuties", 0, "forbid", 0, "resources", i], rule: "fleet-setting",
+                message: `"${resource}" is not <target> or <target>/<tool>, e.g. crm/issueRefund`,
+            })));
         });
     });
 });

@@ -30,6 +30,11 @@ describe("OAuth clients shared across a fleet", () => {
         assert.deepStrictEqual([shared("b2")!("slack"), shared("d4")!("github"), shared("a1")!("google")], [undefined, { scopes: ["read:org", "repo"], sharedWith: ["a1", "b2"] }, undefined]);
     });
 
+    it("name each co-user once, sorted, whatever the declarations' order", () => {
+        const shared = sharedOauthScopesOf([agent("z9", { grants: [github("repo"), github("read:user")] }), agent("a1", { grants: [github("read:org")] }), agent("m5")], resolveSettings({}), NOW);
+        assert.deepStrictEqual(shared("m5")!("github"), { scopes: ["repo", "read:user", "read:org"], sharedWith: ["a1", "z9"] });
+    });
+
     it("count a co-user whose grant names no scopes (a declaration not yet valid) as sharing none", () => {
         const shared = sharedOauthScopesOf([agent("a1", { grants: [github("read:org")] }), agent("b2", { grants: [{ connector: "oauth.github" }] })], resolveSettings({}), NOW);
         assert.deepStrictEqual(shared("a1")!("github"), { scopes: [], sharedWith: ["b2"] });

@@ -51,10 +51,12 @@ describe("trust modes (one table for the builder and the policy pack)", () => {
     it("refuses patterns and values of the wrong kind in every pin", () => {
         const refused: [AwsTrustMode, number, string][] = [
             ["irsa", 0, "system:serviceaccount:agents:*"], ["irsa", 0, "system:serviceaccount:agents"], ["irsa", 0, "system:serviceaccount:Agents:x"],
+            ["irsa", 0, "xsystem:serviceaccount:agents:x"], ["irsa", 0, "system:serviceaccount:agents:x:y"],
             ["irsa", 1, "sts.amazonaws.com.evil"],
             ["podIdentity", 0, "agents*"], ["podIdentity", 1, "Not_A_Name"], ["podIdentity", 2, "12345678901*"],
             ["podIdentity", 3, "arn:aws:eks:us-east-1:*:cluster/prod"], ["podIdentity", 3, "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a"],
             ["rolesAnywhere", 0, "spiffe://example.org/agents/*"], ["rolesAnywhere", 0, "https://example.org/agents/a"],
+            ["rolesAnywhere", 0, "xspiffe://example.org/agents/a"], ["rolesAnywhere", 0, "spiffe://example.org/agents/a b"],
             ["rolesAnywhere", 1, "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*"],
             ["agentcore", 0, "arn:aws:bedrock-agentcore:us-east-1:*:workload-identity-directory/default/workload-identity/agent-x"],
             ["agentcore", 0, "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/g"],

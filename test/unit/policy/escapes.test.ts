@@ -89,6 +89,14 @@ const TRUST_ESCAPES: TrustEscape[] = [
         attempt: { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", context: { ...POD_CONTEXT, "aws:RequestTag/kubernetes-service-account": "ci-runner" } },
     },
     {
+        gap: "no Pod Identity namespace pin (a service account of the same name in any namespace)",
+        violating: stmt({ Sid: "AnyNamespace", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:RequestTag/kubernetes-service-account": "triage", "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": CLUSTER }, ...until() } }),
+        compliant: TRUST.podIdentity,
+        messages: [`${R} is an agent role (it trusts pods.eks.amazonaws.com) and trust statement AnyNamespace does not pin the pod's namespace: add StringEquals "aws:RequestTag/kubernetes-namespace": "agents"`],
+        attempt: { principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", context: { ...POD_CONTEXT, "aws:RequestTag/kubernetes-namespace": "sandbox" } },
+    },
+    {
         gap: "an IfExists operator on the SPIFFE ID (a session without the tag passes)",
         violating: stmt({ Sid: "IfExists", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole"],
             Condition: { StringEqualsIfExists: { "aws:PrincipalTag/x509SAN/URI": SPIFFE }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } }),
