@@ -61,14 +61,26 @@ function combinable(a: Set<string>, b: Set<string>): boolean {
     return ![...b].some((s) => { const p = pinnedKeyOf(s); return p !== undefined && pinned.has(p.key) && pinned.get(p.key) !== p.value; });
 }
 
+/** A node's SPIRE agent's own ID (SPIRE v1.13.3 pkg/common/idutil IsAgentPath: `/spire/agent/…`); no registration entry can take one. */
+const SPIRE_AGENT_ID = /^spiffe:\/\/[^/]+\/spire\/agent\//;
+
+/**
+ * Whether one SPIRE agent can receive entries under both parents. It receives those under its own ID, under
+ * every node alias it matches and under every entry reached from those (SPIRE v1.13.3
+ * pkg/server/authorizedentries/cache.go GetAuthorizedEntries), so only two different agents' own IDs are apart.
+ */
+function mayShareAgent(a: string, b: string): boolean {
+    return a === b || !(SPIRE_AGENT_ID.test(a) && SPIRE_AGENT_ID.test(b));
+}
+
 /**
  * How two SPIRE registrations can reach one workload: `nested` when one set lies within the other (under any
- * parent — node aliases overlap), `combined` when under the same parent nothing in the sets excludes each
- * other (a pod's process has k8s and unix selectors at once); undefined when no workload matches both.
+ * parent — node aliases overlap), `combined` when one SPIRE agent can receive both and nothing in the sets
+ * excludes each other (a pod's process has k8s and unix selectors at once); undefined when no workload matches both.
  */
 function sharedWorkload(a: { parentId: string; selectors: Set<string> }, b: { parentId: string; selectors: Set<string> }): "nested" | "combined" | undefined {
     if (isSubset(a.selectors, b.selectors) || isSubset(b.selectors, a.selectors)) return "nested";
-    return a.parentId === b.parentId && combinable(a.selectors, b.selectors) ? "combined" : undefined;
+    return mayShareAgent(a.parentId, b.parentId) && combinable(a.selectors, b.selectors) ? "combined" : undefined;
 }
 
 function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
@@ -125,7 +137,7 @@ export class IdentityLedger {
                     path: ["spec", "identity", "spire", "selectors"], rule: "identity-shared",
                     message: shared === "nested"
                         ? `SPIRE selectors ${listed(mine.selectors)} contain or lie within agent "${other.agent}"'s ${listed(other.selectors)} (${placeOf(other.where)}): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct`
-                        : `SPIRE selectors ${listed(mine.selectors)} and agent "${other.agent}"'s ${listed(other.selectors)} (${placeOf(other.where)}) under parent ${spire.parentId} can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under different parents`,
+                        : `SPIRE selectors ${listed(mine.selectors)} and agent "${other.agent}"'s ${listed(other.selectors)} (${placeOf(other.where)}) ${other.parentId === spire.parentId ? `under parent ${spire.parentId}` : `under parents ${spire.parentId} and ${other.parentId} (one SPIRE agent receives the entries of its own ID, of its node aliases and of the entries below them)`} can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under two nodes' own SPIRE agent IDs (spiffe://<trust domain>/spire/agent/…)`,
                 });
                 break;
             }

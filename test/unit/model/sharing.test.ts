@@ -150,7 +150,7 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(identityGroups([decls[4], decls[0], decls[9]], settings), [], "disjoint sets, and sets that overlap but pin one key (a container label) to different values, are separate identities");
     });
 
-    it("groups SPIRE registrations under one parent that one workload can match, and only those", () => {
+    it("groups SPIRE registrations one workload can match (under one parent, node aliases, or one SPIRE agent), and only those", () => {
         const under = (parentId: string, selectors: string[]) => ({ spire: { parentId, selectors } });
         const pair = (a: string[], b: string[], parentB = "spiffe://example.org/node/a") =>
             identityGroups([agent("a1", { identity: under("spiffe://example.org/node/a", a) }), agent("b2", { identity: under(parentB, b) })], settings);
@@ -174,9 +174,13 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(pair(["docker:env:A=1"], ["docker:env:A=2"]), linked, "a container's environment is a list");
         assert.deepStrictEqual(pair(["k8s:container-image:nginx:1.27"], ["k8s:container-image:docker.io/library/nginx@sha256:ab"]), linked, "a container has its image and the image's digest");
         assert.deepStrictEqual(pair(["docker:label:team:a"], ["docker:label:team:a:b"]), linked, "a Docker label key may hold a colon: team:a=b");
-        // Different parents: only nested sets link (node aliases may put one node under both).
-        assert.deepStrictEqual(pair(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"], "spiffe://example.org/node/b"), []);
-        assert.deepStrictEqual(pair(["unix:uid:1000"], ["unix:uid:1000", "unix:path:/bin/x"], "spiffe://example.org/node/b"), linked);
+        // Different parents that are not both nodes' own SPIRE agent IDs: node aliases (or an entry below another) put one node under both.
+        assert.deepStrictEqual(pair(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"], "spiffe://example.org/node/b"), linked);
+        assert.deepStrictEqual(pair(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"], "spiffe://example.org/spire/agent/join_token/t1"), linked);
+        // Two nodes' own SPIRE agent IDs: only nested sets link (they still may under aliases of their own).
+        const agents = (a: string[], b: string[]) => identityGroups([agent("a1", { identity: under("spiffe://example.org/spire/agent/join_token/t1", a) }), agent("b2", { identity: under("spiffe://example.org/spire/agent/join_token/t2", b) })], settings);
+        assert.deepStrictEqual(agents(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"]), []);
+        assert.deepStrictEqual(agents(["unix:uid:1000"], ["unix:uid:1000", "unix:path:/bin/x"]), linked);
     });
 });
 

@@ -210,15 +210,47 @@ describe("red team: one identity, one agent", () => {
         assert.deepStrictEqual(entriesFor(pod, [{ name: "billing", selectors: k8sSelectors }, { name: "uid-rider", selectors: ["unix:uid:1000"] }]), ["billing", "uid-rider"]);
         const verdict = await validate([billing, byUid]);
         assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.path, e.rule, e.message.replace(/\(\/[^)]*\/fleet\.yaml:/, "(fleet.yaml:")]), [["uid-rider", "spec.identity.spire.selectors", "identity-shared",
-            `SPIRE selectors [unix:uid:1000] and agent "billing"'s [k8s:ns:agents, k8s:sa:billing] (fleet.yaml:15) under parent spiffe://example.org/node/a can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under different parents`]]);
+            `SPIRE selectors [unix:uid:1000] and agent "billing"'s [k8s:ns:agents, k8s:sa:billing] (fleet.yaml:15) under parent spiffe://example.org/node/a can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under two nodes' own SPIRE agent IDs (spiffe://<trust domain>/spire/agent/…)`]]);
     });
 
-    it("accepts selector sets under one node that pin one key to different values, and sets of different kinds under different nodes", async () => {
+    it("accepts selector sets under one node that pin one key to different values, and sets of different kinds under two nodes' own SPIRE agent IDs", async () => {
         const vm = (name: string, uid: number, parentId?: string) => agentDoc(name, { identity: { aws: { trust: "rolesAnywhere" }, spire: spire([`unix:uid:${uid}`, "unix:path:/opt/agent/run"], parentId) } });
-        const billing = agentDoc("billing", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {}, spire: spire(["k8s:ns:agents", "k8s:sa:billing"]) } });
+        const billing = agentDoc("billing", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {}, spire: spire(["k8s:ns:agents", "k8s:sa:billing"], "spiffe://example.org/spire/agent/k8s_psat/prod/node-1") } });
         assert.deepStrictEqual(entriesFor(["unix:uid:1000", "unix:path:/opt/agent/run"], [{ name: "a", selectors: ["unix:uid:1000", "unix:path:/opt/agent/run"] }, { name: "b", selectors: ["unix:uid:1001", "unix:path:/opt/agent/run"] }]), ["a"]);
         assert.deepStrictEqual((await validate([vm("vm-a", 1000), vm("vm-b", 1001)])).errors, []);
-        assert.deepStrictEqual((await validate([billing, vm("vm-a", 1000, "spiffe://example.org/node/vm-1")])).errors, []);
+        assert.deepStrictEqual((await validate([billing, vm("vm-a", 1000, "spiffe://example.org/spire/agent/join_token/vm-1")])).errors, []);
+    });
+
+    it("refuses selector sets of different kinds under two node aliases: one SPIRE agent receives the entries of both parents", async () => {
+        // SPIRE v1.13.3 pkg/server/authorizedentries/cache.go GetAuthorizedEntries: a node's SPIRE agent receives the
+        // entries parented to its own ID, to every node alias (entry parented to spiffe://<td>/spire/server) whose
+        // selectors it has, and to every entry reached from those (appendDescendents). Its workload API then gives a
+        // workload every entry whose selectors it has, whatever the parent (pkg/agent/manager/cache).
+        const server = "spiffe://example.org/spire/server";
+        const registry = [
+            { spiffeId: "spiffe://example.org/node/a", parentId: server, selectors: ["k8s_psat:cluster:prod"] },
+            { spiffeId: "spiffe://example.org/node/b", parentId: server, selectors: ["k8s_psat:agent_ns:spire"] },
+            { spiffeId: "spiffe://example.org/agents/billing", parentId: "spiffe://example.org/node/a", selectors: ["k8s:ns:agents", "k8s:sa:billing"] },
+            { spiffeId: "spiffe://example.org/agents/uid-rider", parentId: "spiffe://example.org/node/b", selectors: ["unix:uid:1000"] },
+        ];
+        const authorized = (agentId: string, agentSelectors: string[]) => {
+            const aliases = registry.filter((e) => e.parentId === server && e.selectors.every((s) => agentSelectors.includes(s))).map((e) => e.spiffeId);
+            const found: typeof registry = [];
+            const crawl = (parent: string) => registry.filter((e) => e.parentId === parent && !found.includes(e)).forEach((e) => { found.push(e); crawl(e.spiffeId); });
+            [agentId, ...aliases].forEach(crawl);
+            return found.map((e) => ({ name: e.spiffeId.replace("spiffe://example.org/agents/", ""), selectors: e.selectors }));
+        };
+        const node1 = authorized("spiffe://example.org/spire/agent/k8s_psat/prod/node-1", ["k8s_psat:cluster:prod", "k8s_psat:agent_ns:spire"]);
+        const pod = ["k8s:ns:agents", "k8s:sa:billing", "k8s:pod-name:billing-7d9f", "unix:uid:1000", "unix:gid:1000"];
+        assert.deepStrictEqual(entriesFor(pod, node1), ["billing", "uid-rider"], "the billing pod's process holds both SVIDs");
+        const billing = agentDoc("billing", { identity: { aws: { trust: "rolesAnywhere" }, kubernetes: {}, spire: spire(["k8s:ns:agents", "k8s:sa:billing"], "spiffe://example.org/node/a") } });
+        const byUid = agentDoc("uid-rider", { identity: { aws: { trust: "rolesAnywhere" }, spire: spire(["unix:uid:1000"], "spiffe://example.org/node/b") } });
+        const nested = agentDoc("uid-rider", { identity: { aws: { trust: "rolesAnywhere" }, spire: spire(["unix:uid:1000"], "spiffe://example.org/agents/billing") } });
+        for (const rider of [byUid, nested]) {
+            const verdict = await validate([billing, rider]);
+            assert.deepStrictEqual(verdict.errors.map((e) => [e.agent, e.path, e.rule, /can match one workload/.test(e.message)]), [["uid-rider", "spec.identity.spire.selectors", "identity-shared", true]],
+                `accepted: under ${(rider.spec as any).identity.spire.parentId} and billing's ${"spiffe://example.org/node/a"}`);
+        }
     });
 
     it("refuses a repeated selector that makes an equal selector set look different", async () => {
