@@ -19,9 +19,11 @@ describe("e2e: SPIRE gives one workload every entry whose selectors it has (real
     let spire: SpireServer;
     let agent: SpireAgent | undefined;
     let selectorsOf: Record<string, string[]>;
+    /** Each entry's parent: the node alias, except one entry registered below another entry's SPIFFE ID. */
+    const parentOf = (name: string) => (name === "below-uid-reader" ? idOf("uid-reader") : NODE);
     let fetched: string[];
 
-    const declaration = (name: string) => agentDoc(name, { identity: { aws: { trust: "rolesAnywhere" }, spire: { parentId: NODE, selectors: selectorsOf[name] } } });
+    const declaration = (name: string) => agentDoc(name, { identity: { aws: { trust: "rolesAnywhere" }, spire: { parentId: parentOf(name), selectors: selectorsOf[name] } } });
     const refusals = async (...names: string[]) => (await validate(names.map(declaration))).errors.map((e) => [e.agent, e.path, e.rule, /can match one workload|contain or lie within/.exec(e.message)?.[0]]);
 
     before(async function () {
@@ -35,9 +37,10 @@ describe("e2e: SPIRE gives one workload every entry whose selectors it has (real
             "path-reader": [`unix:path:${binaryPath}`],
             "uid-and-path": [`unix:uid:${uid}`, `unix:path:${binaryPath}`],
             "other-uid": [`unix:uid:${uid + 1}`],
+            "below-uid-reader": [`unix:path:${binaryPath}`, `unix:gid:${process.getgid!()}`],
         };
         for (const [name, selectors] of Object.entries(selectorsOf)) {
-            await spire.cli("entry", "create", "-parentID", NODE, "-spiffeID", idOf(name), ...selectors.flatMap((s) => ["-selector", s]));
+            await spire.cli("entry", "create", "-parentID", parentOf(name), "-spiffeID", idOf(name), ...selectors.flatMap((s) => ["-selector", s]));
         }
         // Entries exist before the agent starts: its first sync holds all of them.
         agent = await startSpireAgent(spire, NODE);
@@ -54,8 +57,12 @@ describe("e2e: SPIRE gives one workload every entry whose selectors it has (real
         await spire?.dispose();
     });
 
-    it("issues one process the SVIDs of a uid set, a path set and their union, and not another uid's", () => {
-        assert.deepStrictEqual(fetched, ["path-reader", "uid-and-path", "uid-reader"].map(idOf));
+    it("issues one process the SVIDs of a uid set, a path set, their union and an entry below another entry, and not another uid's", () => {
+        assert.deepStrictEqual(fetched, ["below-uid-reader", "path-reader", "uid-and-path", "uid-reader"].map(idOf));
+    });
+
+    it("refuses selector sets of different kinds under different parents when one parent lies below the other", async () => {
+        assert.deepStrictEqual(await refusals("uid-reader", "below-uid-reader"), [["below-uid-reader", "spec.identity.spire.selectors", "identity-shared", "can match one workload"]]);
     });
 
     it("refuses selector sets of different kinds under one parent as one identity", async () => {
