@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -80,5 +81,27 @@ describe("validatedFleet: the verdict an --all run hands its shards' programs", 
         assert.strictEqual(handedFleet([dir], now, {}), undefined);
         const refused = handedFleet([dir], now, { [VALIDATED_FLEET_ENV.file]: path.join(runDir(), "gone.json"), [VALIDATED_FLEET_ENV.key]: "00".repeat(32) });
         assert.ok(refused && "refused" in refused && /^it cannot be read \(ENOENT/.test(refused.refused), JSON.stringify(refused));
+    });
+
+    it("refuses a verdict forged with a key shorter than the run's (an empty key among them) or with a seal or body that is not text", () => {
+        const dir = sample();
+        const report = validateDeclarations([dir], { now });
+        const env = sealValidatedFleet(runDir(), [dir], report, now, "pinned", fleetDigest([dir], now));
+        const sealed = JSON.parse(fs.readFileSync(env[VALIDATED_FLEET_ENV.file], "utf8")) as { mac: string; body: string };
+        const forge = (contents: unknown, keyHex: string) => {
+            const file = path.join(runDir(), "validated-fleet.json");
+            fs.writeFileSync(file, JSON.stringify(contents));
+            return handedFleet([dir], now, { [VALIDATED_FLEET_ENV.file]: file, [VALIDATED_FLEET_ENV.key]: keyHex });
+        };
+        // Whoever can write the file and leave the key out of the environment seals with an empty key.
+        for (const keyHex of ["", "ab".repeat(16), "ab".repeat(31)]) {
+            const mac = createHmac("sha256", Buffer.from(keyHex, "hex")).update(sealed.body).digest("hex");
+            assert.deepStrictEqual(forge({ mac, body: sealed.body }, keyHex), { refused: "its seal does not match" }, `key of ${keyHex.length / 2} bytes`);
+        }
+        const key = env[VALIDATED_FLEET_ENV.key];
+        assert.deepStrictEqual(forge({ mac: 1, body: sealed.body }, key), { refused: "its seal does not match" });
+        assert.deepStrictEqual(forge({ mac: sealed.mac, body: JSON.parse(sealed.body) }, key), { refused: "its seal does not match" });
+        assert.deepStrictEqual(forge({ body: sealed.body }, key), { refused: "its seal does not match" });
+        assert.ok("fleet" in forge(sealed, key)!, "the genuine seal, copied, still holds");
     });
 });
