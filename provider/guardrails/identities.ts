@@ -17,11 +17,24 @@ interface Claim {
 }
 
 /** A SPIRE registration: SPIRE gives a workload every entry whose selectors it all has. */
-interface SelectorSet {
+interface SelectorSet extends Registration {
     agent: string;
     where: Where;
+}
+
+/** A SPIRE registration as the overlap rules read it: its parent, its selectors, and the single-valued keys they pin. */
+interface Registration {
     parentId: string;
     selectors: Set<string>;
+    /** Every single-valued key a selector pins, in order, and the same as a map (a repeated key: its last value). */
+    pins: { key: string; value: string }[];
+    pinned: Map<string, string>;
+}
+
+/** Reads a registration once: each pair comparison then looks its pinned keys up instead of parsing selectors again. */
+function registrationOf(spire: { parentId: string; selectors: readonly string[] }): Registration {
+    const pins = spire.selectors.map(pinnedKeyOf).filter((p): p is { key: string; value: string } => p !== undefined);
+    return { parentId: spire.parentId, selectors: new Set(spire.selectors), pins, pinned: new Map(pins.map((p) => [p.key, p.value])) };
 }
 
 /**
@@ -55,10 +68,8 @@ function pinnedKeyOf(selector: string): { key: string; value: string } | undefin
 }
 
 /** Whether nothing in two selector sets excludes each other: some workload could have every selector of both. */
-function combinable(a: Set<string>, b: Set<string>): boolean {
-    const pinned = new Map<string, string>();
-    for (const s of a) { const p = pinnedKeyOf(s); if (p) pinned.set(p.key, p.value); }
-    return ![...b].some((s) => { const p = pinnedKeyOf(s); return p !== undefined && pinned.has(p.key) && pinned.get(p.key) !== p.value; });
+function combinable(a: Registration, b: Registration): boolean {
+    return !b.pins.some(({ key, value }) => a.pinned.has(key) && a.pinned.get(key) !== value);
 }
 
 /** A node's SPIRE agent's own ID (SPIRE v1.13.3 pkg/common/idutil IsAgentPath: `/spire/agent/…`); no registration entry can take one. */
@@ -78,9 +89,9 @@ function mayShareAgent(a: string, b: string): boolean {
  * parent — node aliases overlap), `combined` when one SPIRE agent can receive both and nothing in the sets
  * excludes each other (a pod's process has k8s and unix selectors at once); undefined when no workload matches both.
  */
-function sharedWorkload(a: { parentId: string; selectors: Set<string> }, b: { parentId: string; selectors: Set<string> }): "nested" | "combined" | undefined {
+function sharedWorkload(a: Registration, b: Registration): "nested" | "combined" | undefined {
     if (isSubset(a.selectors, b.selectors) || isSubset(b.selectors, a.selectors)) return "nested";
-    return mayShareAgent(a.parentId, b.parentId) && combinable(a.selectors, b.selectors) ? "combined" : undefined;
+    return mayShareAgent(a.parentId, b.parentId) && combinable(a, b) ? "combined" : undefined;
 }
 
 function claimsOf(decl: AgentDeclaration, settings: ResolvedSettings): Claim[] {
@@ -128,7 +139,7 @@ export class IdentityLedger {
         }
         const spire = decl.spec.identity?.spire;
         if (spire) {
-            const mine = { parentId: spire.parentId, selectors: new Set(spire.selectors) };
+            const mine = registrationOf(spire);
             const listed = (set: Set<string>) => `[${[...set].sort().join(", ")}]`;
             for (const other of this.selectorSets) {
                 const shared = other.agent !== agent ? sharedWorkload(mine, other) : undefined;
@@ -177,7 +188,7 @@ export function identityGroups(decls: readonly AgentDeclaration[], settings: Res
             else join(i, first);
         }
     });
-    const registrations = decls.map((d) => (d.spec.identity?.spire ? { parentId: d.spec.identity.spire.parentId, selectors: new Set(d.spec.identity.spire.selectors) } : undefined));
+    const registrations = decls.map((d) => (d.spec.identity?.spire ? registrationOf(d.spec.identity.spire) : undefined));
     registrations.forEach((mine, i) => registrations.forEach((theirs, j) => {
         if (j > i && mine && theirs && sharedWorkload(mine, theirs) !== undefined) join(i, j);
     }));
