@@ -3,6 +3,7 @@ import { dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../prov
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
 import { ResourceView, TYPES } from "../../../provider/policy/resourceView";
 import { StackView } from "../../../provider/policy/stackView";
+import { perform } from "./simulator";
 import { ACCOUNT, ADMIN_ARN, AGENT_URN, doc, k8sRole, NOW, OTHER_ACCOUNT, READ, resource, role, roleBinding, rolePolicy, SA_ANNOTATIONS, serviceAccount, SPIFFE, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
 
 /** agent-separation-of-duties on hand-written stacks: the rules `agentid validate` applies, read from what the stack grants. */
@@ -257,6 +258,42 @@ describe("stackDutyHolders (policy pack)", () => {
                 awsGrant("bedrock-agentcore:GetOauth2CredentialProvider", providerArn("agentid-google"), source), awsGrant(TOKEN, providerArn("agentid-microsoft"), source, "Deny"),
                 awsGrant(TOKEN, workload, source), ...saasAt("github", source), ...saasAt("atlassian", source),
             ],
+        }]);
+    });
+
+    it("reads token statements written with patterns: an action pattern fetches tokens, a Resource pattern reaches every provider it may match", async () => {
+        // agent-least-privilege refuses these patterns; this policy still counts what they reach (every vendor for *).
+        const source = `aws.iam.RolePolicy "tokens"`;
+        const allow = (action: string, resource: string) => ({ Effect: "Allow", Action: [action], Resource: [resource] });
+        // The IAM simulator (no code shared with the pack) on what each statement lets the role's sessions fetch.
+        const fetches = (statement: object, provider: string) => perform([doc(statement)], { action: TOKEN, resource: providerArn(provider) });
+        assert.deepStrictEqual(await Promise.all([
+            fetches(allow("bedrock-agentcore:GetResourceOauth2*", providerArn("agentid-slack")), "agentid-slack"),
+            fetches(allow(TOKEN, providerArn("crm-tok?ns")), "crm-tokens"),
+            fetches(allow(TOKEN, providerArn("*-google")), "agentid-google"),
+            fetches(allow("bedrock-agentcore:*", providerArn("*")), "agentid-slack"),
+            fetches(allow("bedrock-agentcore:Get*Provider", "*"), "agentid-slack"),
+            fetches(allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`), "agentid-slack"),
+        ]), ["Allowed", "Allowed", "Allowed", "Allowed", "Denied", "Denied"]);
+        const holder = (...statements: object[]) => stackDutyHolders(new StackView([
+            role(TRUST.agentcore), rolePolicy("tokens", doc(...statements)),
+            resource(OAUTH_PROVIDER, "crm", { name: "crm-tokens", credentialProviderVendor: "GithubOauth2" }),
+            resource(OAUTH_PROVIDER, "unnamed", { credentialProviderVendor: "MicrosoftOauth2" }), // neither name nor ARN known yet: any pattern may match it
+        ]))[0];
+        const saasOf = (...statements: object[]) => holder(...statements).permissions.filter((p) => p.kind === "saas");
+        assert.deepStrictEqual(saasOf(
+            allow("bedrock-agentcore:GetResourceOauth2*", providerArn("agentid-slack")), // the token action by a pattern
+            allow(TOKEN, providerArn("crm-tok?ns")), // the stack's crm-tokens, and the provider whose name is not known
+            allow(TOKEN, providerArn("*-google")), // agentid's name for a Google provider
+            allow(TOKEN, `arn:aws:secretsmanager:*:*:secret:*`), allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`),
+            allow("bedrock-agentcore:Get*Provider", "*"), // not the token action
+            { Effect: "Deny", Action: ["*"], Resource: ["*"] },
+        ), [...saasAt("slack", source), ...saasAt("github", source), ...saasAt("microsoft", source), ...saasAt("google", source)]);
+        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "microsoft", "slack", "atlassian", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
+        const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow("bedrock-agentcore:*", providerArn("*"))))], config([EXFILTRATION]));
+        assert.deepStrictEqual(found, [{
+            urn: `urn:pulumi:dev::handwritten::aws:iam/role:Role::triage-role`,
+            message: `aws.iam.Role "triage-role" (triage-runner) is agent "triage", which holds every duty of separation-of-duties rule "no-secret-exfiltration": aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/* through aws.iam.RolePolicy "grants"; oauth.slack write through aws.iam.RolePolicy "grants"; move one of these duties to another agent with its own identity`,
         }]);
     });
 
