@@ -268,7 +268,7 @@ describe("stackDutyHolders (policy pack)", () => {
         // The IAM simulator (no code shared with the pack) on what each statement lets the role's sessions fetch.
         const fetches = (statement: object, provider: string) => perform([doc(statement)], { action: TOKEN, resource: providerArn(provider) });
         assert.deepStrictEqual(await Promise.all([
-            fetches(allow("bedrock-agentcore:GetResourceOauth2*", providerArn("agentid-slack")), "agentid-slack"),
+            fetches(allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack")), "agentid-slack"),
             fetches(allow(TOKEN, providerArn("crm-tok?ns")), "crm-tokens"),
             fetches(allow(TOKEN, providerArn("*-google")), "agentid-google"),
             fetches(allow("bedrock-agentcore:*", providerArn("*")), "agentid-slack"),
@@ -278,18 +278,20 @@ describe("stackDutyHolders (policy pack)", () => {
         const holder = (...statements: object[]) => stackDutyHolders(new StackView([
             role(TRUST.agentcore), rolePolicy("tokens", doc(...statements)),
             resource(OAUTH_PROVIDER, "crm", { name: "crm-tokens", credentialProviderVendor: "GithubOauth2" }),
+            resource(OAUTH_PROVIDER, "vault", { credentialProviderArn: providerArn("vault-one"), credentialProviderVendor: "AtlassianOauth2" }),
             resource(OAUTH_PROVIDER, "unnamed", { credentialProviderVendor: "MicrosoftOauth2" }), // neither name nor ARN known yet: any pattern may match it
         ]))[0];
         const saasOf = (...statements: object[]) => holder(...statements).permissions.filter((p) => p.kind === "saas");
         assert.deepStrictEqual(saasOf(
-            allow("bedrock-agentcore:GetResourceOauth2*", providerArn("agentid-slack")), // the token action by a pattern
-            allow(TOKEN, providerArn("crm-tok?ns")), // the stack's crm-tokens, and the provider whose name is not known
+            allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack")), // the token action by a pattern (IAM ignores case)
+            allow(TOKEN, providerArn("crm-tok?ns")), // the stack's crm-tokens (not vault-one), and the provider whose name is not known
             allow(TOKEN, providerArn("*-google")), // agentid's name for a Google provider
             allow(TOKEN, `arn:aws:secretsmanager:*:*:secret:*`), allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`),
+            allow(TOKEN, providerArn("bad.name-slack")), // no provider can have this name: not a pattern, not a provider
             allow("bedrock-agentcore:Get*Provider", "*"), // not the token action
             { Effect: "Deny", Action: ["*"], Resource: ["*"] },
         ), [...saasAt("slack", source), ...saasAt("github", source), ...saasAt("microsoft", source), ...saasAt("google", source)]);
-        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "microsoft", "slack", "atlassian", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
+        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "atlassian", "microsoft", "slack", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
         const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow("bedrock-agentcore:*", providerArn("*"))))], config([EXFILTRATION]));
         assert.deepStrictEqual(found, [{
             urn: `urn:pulumi:dev::handwritten::aws:iam/role:Role::triage-role`,
