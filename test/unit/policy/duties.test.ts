@@ -279,18 +279,21 @@ describe("stackDutyHolders (policy pack)", () => {
             role(TRUST.agentcore), rolePolicy("tokens", doc(...statements)),
             resource(OAUTH_PROVIDER, "crm", { name: "crm-tokens", credentialProviderVendor: "GithubOauth2" }),
             resource(OAUTH_PROVIDER, "vault", { credentialProviderArn: providerArn("vault-one"), credentialProviderVendor: "AtlassianOauth2" }),
+            resource(OAUTH_PROVIDER, "custom", { name: "custom-tokens", credentialProviderVendor: "CustomOauth2" }), // a vendor agentid does not know
             resource(OAUTH_PROVIDER, "unnamed", { credentialProviderVendor: "MicrosoftOauth2" }), // neither name nor ARN known yet: any pattern may match it
         ]))[0];
         const saasOf = (...statements: object[]) => holder(...statements).permissions.filter((p) => p.kind === "saas");
-        assert.deepStrictEqual(saasOf(
+        const vendorsOf = (statement: object) => saasOf(statement).flatMap((p) => (p.kind === "saas" && p.level === "read" ? [p.vendor] : []));
+        assert.deepStrictEqual(saasOf(allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack"))), saasAt("slack", source));
+        assert.deepStrictEqual([
             allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack")), // the token action by a pattern (IAM ignores case)
             allow(TOKEN, providerArn("crm-tok?ns")), // the stack's crm-tokens (not vault-one), and the provider whose name is not known
-            allow(TOKEN, providerArn("*-google")), // agentid's name for a Google provider
+            allow(TOKEN, providerArn("*-google")), // agentid's name for a Google provider, and the provider whose name is not known
             allow(TOKEN, `arn:aws:secretsmanager:*:*:secret:*`), allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`),
-            allow(TOKEN, providerArn("bad.name-slack")), // no provider can have this name: not a pattern, not a provider
+            allow(TOKEN, providerArn("bad.name-salesforce")), // no provider can have this name: not a pattern, not a provider
             allow("bedrock-agentcore:Get*Provider", "*"), // not the token action
             { Effect: "Deny", Action: ["*"], Resource: ["*"] },
-        ), [...saasAt("slack", source), ...saasAt("github", source), ...saasAt("microsoft", source), ...saasAt("google", source)]);
+        ].map(vendorsOf), [["slack"], ["github", "microsoft"], ["microsoft", "google"], [], [], [], [], []]);
         assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "atlassian", "microsoft", "slack", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
         const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow("bedrock-agentcore:*", providerArn("*"))))], config([EXFILTRATION]));
         assert.deepStrictEqual(found, [{
