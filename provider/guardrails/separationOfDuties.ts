@@ -45,7 +45,8 @@ export function dutyCovers(duty: Duty, p: Permission): boolean {
         return p.kind === "saas" && p.vendor === duty.connector.slice(6) && within((scope) => p.scope === undefined || p.scope === scope);
     }
     if (duty.connector.startsWith("tool.")) {
-        return p.kind === "tool" && p.gateway === duty.connector.slice(5) && within((t) => p.tool === t || p.tool.startsWith(`${t}/`));
+        // A stack's Cedar permit may name no gateway or no tool (`*`): every one.
+        return p.kind === "tool" && (p.gateway === "*" || p.gateway === duty.connector.slice(5)) && within((t) => p.tool === "*" || p.tool === t || p.tool.startsWith(`${t}/`));
     }
     return false;
 }

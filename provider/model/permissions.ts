@@ -63,8 +63,9 @@ export interface SaasPermission extends PermissionBase {
 /** One tool behind an AgentCore gateway. */
 export interface ToolPermission extends PermissionBase {
     kind: "tool";
+    /** The gateway's name, or `*`: every gateway (a stack's Cedar permit naming none). */
     gateway: string;
-    /** `<target>/<tool>`. */
+    /** `<target>/<tool>`, or `*`: every tool of the gateway (a stack's Cedar permit naming no tool). */
     tool: string;
 }
 

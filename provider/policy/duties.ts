@@ -81,7 +81,7 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
                 permissions.push(...aws, ...saasOf(aws.filter((p) => p.effect === "Allow" && globMatches(p.action, OAUTH_TOKEN_ACTION, true)).map((p) => p.resource), providers, where));
             }
             const name = role.props.name;
-            permissions.push(...cedar.filter((c) => typeof name === "string" && c.role === name).flatMap((c) => c.permissions));
+            permissions.push(...cedar.filter((c) => typeof name === "string" && c.admits(name)).flatMap((c) => c.permissions));
         }
         for (const binding of stack.ofType(TYPES.roleBinding)) {
             if (boundAgentAccounts(binding, groupAccounts).length === 0) continue;
@@ -136,22 +136,128 @@ function vendorsReached(resource: string, providers: readonly ResourceView[]): s
     ];
 }
 
-/** Cedar `permit`s of the stack's AgentCore policies: the role whose sessions they admit, and the tool. */
-function cedarPermits(stack: StackView, gateways: Record<string, string>): { role: string; permissions: ToolPermission[] }[] {
-    const out: { role: string; permissions: ToolPermission[] }[] = [];
-    for (const policy of stack.ofType(CEDAR_POLICY_TYPE)) {
+/**
+ * Cedar `permit`s of the stack's AgentCore policies: which roles' sessions each may admit, and the tools.
+ * Read conservatively, so that a permit counts for every call Cedar could let it allow (test: cedar-wasm):
+ * - the tools: `action == <target>___<tool>` that tool (any other action is no tool call); `action in` a
+ *   list counts its tools, and every tool of the gateway (`*`) for an action group (`CallTool`, `Mcp`);
+ *   no action constraint, every tool;
+ * - the gateway: `resource == AgentCore::Gateway::"<arn>"`, else every gateway (`*`);
+ * - the roles: only `principal == <entity>` and a `principal.id like` / `==` conjunct of a `when` clause
+ *   narrow them (a role's sessions are `arn:…:sts::…:assumed-role/<role>/…`); any other principal scope
+ *   (`principal`, `is`, `in`) and every other condition admit every role. Conditions are not evaluated:
+ *   a `when` on the tool's input or the action narrows nothing, and `forbid`s are not subtracted.
+ */
+function cedarPermits(stack: StackView, gateways: Record<string, string>): { admits: (role: string) => boolean; permissions: ToolPermission[] }[] {
+    return stack.ofType(CEDAR_POLICY_TYPE).flatMap((policy) => {
         const statement = (policy.props.definition as { cedar?: { statement?: unknown } } | undefined)?.cedar?.statement;
-        if (typeof statement !== "string" || !/^\s*permit\b/.test(statement)) continue;
-        const action = /action\s*==\s*AgentCore::Action::"([^"]+)"/.exec(statement)?.[1];
-        const gatewayArn = /resource\s*==\s*AgentCore::Gateway::"([^"]+)"/.exec(statement)?.[1];
-        const role = /principal\.id\s+like\s+"arn:[^:"]+:sts::\d*:assumed-role\/([^/"]+)\/\*"/.exec(statement)?.[1];
-        if (!action || !gatewayArn || !role || !action.includes("___")) continue;
-        const gateway = Object.entries(gateways).find(([, arn]) => arn === gatewayArn)?.[0] ?? gatewayArn;
-        const tool = action.replace("___", "/");
-        // Cedar does not say whether a tool reads or writes: it counts at both levels.
-        out.push({ role, permissions: (["read", "write"] as const).map((level) => ({ kind: "tool", gateway, tool, level, source: labelOf(policy) })) });
+        if (typeof statement !== "string") return [];
+        return cedarPermitScopes(statement).map((scope) => {
+            const gateway = scope.gatewayArn === undefined ? "*" : Object.entries(gateways).find(([, arn]) => arn === scope.gatewayArn)?.[0] ?? scope.gatewayArn;
+            // Cedar does not say whether a tool reads or writes: it counts at both levels.
+            const permissions = scope.tools.flatMap((tool) => (["read", "write"] as const).map((level): ToolPermission => ({ kind: "tool", gateway, tool, level, source: labelOf(policy) })));
+            return { admits: (role: string) => scope.callers.every((pattern) => likeAdmitsRole(pattern, role)), permissions };
+        });
+    });
+}
+
+/**
+ * Whether some session of the role — `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`, the
+ * free parts without `:` or `/` — matches a Cedar `like` pattern (`*` any run, even across `/`). The
+ * pattern and the ARN's form are walked together; a state is a position in each.
+ */
+function likeAdmitsRole(pattern: string, role: string): boolean {
+    const template: (string | null)[] = [..."arn:", null, ...":sts::", null, ...`:assumed-role/${role}/`, null];
+    const seen = new Set<string>();
+    const queue: [number, number][] = [[0, 0]];
+    while (queue.length > 0) {
+        const [i, j] = queue.pop()!;
+        if (seen.has(`${i},${j}`)) continue;
+        seen.add(`${i},${j}`);
+        if (i === pattern.length && j === template.length) return true;
+        const [p, t] = [pattern[i], template[j]];
+        if (p === "*") queue.push([i + 1, j]); // the star ends
+        if (t === null) queue.push([i, j + 1]); // the free part ends
+        if (p === "*" && t !== null && t !== undefined) queue.push([i, j + 1]); // the star reads the ARN's character
+        else if (p !== undefined && p !== "*" && t === null && p !== ":" && p !== "/") queue.push([i + 1, j]); // the free part reads the pattern's
+        else if (p !== undefined && p === t) queue.push([i + 1, j + 1]);
     }
-    return out;
+    return false;
+}
+
+/** What one Cedar permit may allow: callers (IAM ARN patterns, every one must match), tools (`*` every tool), the gateway (undefined: every one). */
+interface CedarPermitScope {
+    callers: string[];
+    tools: string[];
+    gatewayArn?: string;
+}
+
+/** A Cedar token: a string literal's raw text (escapes kept) or a word, operator or punctuation mark. */
+type CedarToken = { literal: string } | string;
+
+const CEDAR_TOKEN = /\s+|\/\/[^\n]*|"((?:[^"\\]|\\.)*)"|[A-Za-z_][A-Za-z0-9_]*|::|&&|\|\||[=!<>]=|[^]/gy;
+
+/** Splits tokens at a separator outside brackets. */
+function splitTokens(tokens: readonly CedarToken[], separator: string): CedarToken[][] {
+    const parts: CedarToken[][] = [[]];
+    let depth = 0;
+    for (const token of tokens) {
+        if (token === "(" || token === "[" || token === "{") depth++;
+        if (token === ")" || token === "]" || token === "}") depth--;
+        if (depth === 0 && token === separator) parts.push([]);
+        else parts[parts.length - 1].push(token);
+    }
+    return parts;
+}
+
+/** The tokens between the bracket at `open` and its match (to the end when unmatched). */
+function bracketed(tokens: readonly CedarToken[], open: number): CedarToken[] {
+    let depth = 0;
+    for (let i = open; i < tokens.length; i++) {
+        if (tokens[i] === "(" || tokens[i] === "[" || tokens[i] === "{") depth++;
+        if ((tokens[i] === ")" || tokens[i] === "]" || tokens[i] === "}") && --depth === 0) return tokens.slice(open + 1, i);
+    }
+    return tokens.slice(open + 1);
+}
+
+const literalsOf = (tokens: readonly CedarToken[]) => tokens.flatMap((t) => (typeof t === "string" ? [] : [t.literal]));
+
+/** The scope of each policy of a statement that is not a `forbid` (annotations and comments skipped); what cannot be read is unconstrained. */
+export function cedarPermitScopes(statement: string): CedarPermitScope[] {
+    const tokens: CedarToken[] = [];
+    for (const match of statement.matchAll(CEDAR_TOKEN)) {
+        if (match[1] !== undefined) tokens.push({ literal: match[1] });
+        else if (!/^\s|^\/\//.test(match[0])) tokens.push(match[0]);
+    }
+    const scopes: CedarPermitScope[] = [];
+    for (const policy of splitTokens(tokens, ";").filter((p) => p.length > 0)) {
+        let at = 0;
+        while (policy[at] === "@") at += policy[at + 2] === "(" ? 2 + bracketed(policy, at + 2).length + 2 : 2;
+        if (policy[at] === "forbid") continue;
+        const head = policy[at + 1] === "(" ? bracketed(policy, at + 1) : [];
+        const [principal = [], action = [], resource = []] = splitTokens(head, ",");
+        const callers: string[] = [];
+        // `principal == AgentCore::IamEntity::"<arn>"`: that caller only.
+        if (principal[1] === "==" && principal.length > 2 && typeof principal[principal.length - 1] !== "string") callers.push(...literalsOf(principal.slice(-1)));
+        let rest = policy[at + 1] === "(" ? at + head.length + 3 : at + 1;
+        while (rest < policy.length) {
+            const keyword = policy[rest];
+            const body = policy[rest + 1] === "{" ? bracketed(policy, rest + 1) : [];
+            rest += 1 + (policy[rest + 1] === "{" ? body.length + 2 : 0);
+            if (keyword !== "when" || body[0] === "if" || splitTokens(body, "||").length > 1) continue;
+            for (const c of splitTokens(body, "&&")) {
+                const [p, dot, id, op, value] = c;
+                if (c.length === 5 && p === "principal" && dot === "." && id === "id" && (op === "like" || op === "==") && typeof value !== "string" && !value.literal.includes("\\")) callers.push(value.literal);
+            }
+        }
+        const toolOf = (id: string) => (id.includes("___") ? id.replace("___", "/") : "*");
+        const tools = action.length === 0 || action.length === 1 ? ["*"]
+            : action[1] === "==" ? literalsOf(action.slice(-1)).filter((id) => id.includes("___")).map(toolOf)
+                : action[1] === "in" ? literalsOf(action).map(toolOf) : ["*"];
+        const gatewayArn = resource[1] === "==" && resource.length > 2 ? literalsOf(resource.slice(-1))[0] : undefined;
+        scopes.push({ callers, tools: [...new Set(tools)], ...(gatewayArn !== undefined ? { gatewayArn } : {}) });
+    }
+    return scopes;
 }
 
 /** For each holder, the other holders whose service accounts its RBAC bindings let it act as (connectors/kubernetes decides which rules do). */

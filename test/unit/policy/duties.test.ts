@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as cedarWasm from "@cedar-policy/cedar-wasm/nodejs";
 import { dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../provider/policy/duties";
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
 import { ResourceView, TYPES } from "../../../provider/policy/resourceView";
@@ -302,7 +303,7 @@ describe("stackDutyHolders (policy pack)", () => {
         }]);
     });
 
-    it("reads gateway tools from the Cedar permits naming the role's sessions, one action and one gateway each, however the statement is spaced", () => {
+    it("reads gateway tools from the Cedar permits that may admit the role's sessions, however the statement is spaced: every tool, gateway or role a scope leaves open", () => {
         const UNLISTED = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:gateway/unlisted-9`;
         const OTHER_GATEWAY = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:gateway/billing-2`;
         const sessions = (runner: string) => `principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/${runner}/*"`;
@@ -324,10 +325,33 @@ describe("stackDutyHolders (policy pack)", () => {
             cedar("no-cedar", {}),
             cedar("no-statement", { cedar: {} }),
             cedar("statement-list", { cedar: { statement: [permit(scoped("crm___listAll"))] } }),
+            // Two policies in one statement, annotated; a forbid between them adds nothing.
+            cedar("two", { cedar: { statement: `@id("a") @note permit (principal, ${scoped("kb___search", OTHER_GATEWAY)}) when { ${sessions("triage-runner")} };\nforbid (principal, action, resource);\npermit (principal, action in [AgentCore::Action::"kb___read", AgentCore::Action::"kb___read", AgentCore::Action::"CallTool"], resource == AgentCore::Gateway::"${OTHER_GATEWAY}") when { ${sessions("triage-runner")} && context.input.n > 1 };` } }),
+            // Narrowed to other roles: by the principal, by one conjunct of one of two when clauses.
+            cedar("other-session", { cedar: { statement: `permit (principal == AgentCore::IamEntity::"arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/s", ${scoped("crm___a")});` } }),
+            cedar("other-conjunct", { cedar: { statement: `permit (principal, ${scoped("crm___b")}) when { true } when { context.input.n > 1 && principal.id == "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/s" };` } }),
+            // Conditions that narrow nothing: a disjunction, an if, a negation, an escaped pattern, an unless.
+            cedar("either", { cedar: { statement: permit(scoped("crm___c"), `${sessions("other-runner")} || false`) } }),
+            cedar("if", { cedar: { statement: permit(scoped("crm___d"), `if true then ${sessions("other-runner")} else true`) } }),
+            cedar("not", { cedar: { statement: permit(scoped("crm___e"), `!(${sessions("other-runner")})`) } }),
+            cedar("escaped", { cedar: { statement: permit(scoped("crm___f"), `principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/\\*"`) } }),
+            cedar("unless", { cedar: { statement: `permit (principal, ${scoped("crm___g")}) unless { ${sessions("other-runner")} };` } }),
+            // A session in another partition and account, any session name: still the role's.
+            cedar("partition", { cedar: { statement: permit(scoped("crm___h"), `principal.id like "arn:aws-cn:sts::*:assumed-role/triage-runner/*"`) } }),
+            // No action in an empty list; a statement without a scope leaves everything open.
+            cedar("empty-list", { cedar: { statement: permit(`action in [],\n  resource == AgentCore::Gateway::"${GATEWAY}"`) } }),
+            cedar("no-scope", { cedar: { statement: "permit;" } }),
         ];
+        const at = (gateway: string, tool: string, name: string) => toolAt(gateway, tool, `aws.bedrock.AgentcorePolicy "${name}"`);
         assert.deepStrictEqual(stackDutyHolders(new StackView(stack), { billing: OTHER_GATEWAY, helpdesk: GATEWAY }), [{
             name: "triage", resource: stack[0], accounts: [{ namespace: "agents", name: "triage" }],
-            permissions: [...toolAt("helpdesk", "crm/issueRefund", `aws.bedrock.AgentcorePolicy "refund"`), ...toolAt(UNLISTED, "crm/lookupCustomer", `aws.bedrock.AgentcorePolicy "compact"`)],
+            permissions: [
+                ...at("helpdesk", "crm/issueRefund", "refund"), ...at(UNLISTED, "crm/lookupCustomer", "compact"),
+                ...at("helpdesk", "*", "any-action"), ...at("*", "crm/exportAll", "any-gateway"), ...at("helpdesk", "crm/wipe", "any-principal"),
+                ...at("billing", "kb/search", "two"), ...at("billing", "kb/read", "two"), ...at("billing", "*", "two"),
+                ...at("helpdesk", "crm/c", "either"), ...at("helpdesk", "crm/d", "if"), ...at("helpdesk", "crm/e", "not"), ...at("helpdesk", "crm/f", "escaped"), ...at("helpdesk", "crm/g", "unless"),
+                ...at("helpdesk", "crm/h", "partition"), ...at("*", "*", "no-scope"),
+            ],
         }]);
     });
 
@@ -414,5 +438,104 @@ describe("agent-separation-of-duties: acting as other agents (policy pack)", () 
             urn: builder.urn,
             message: `${opening} through aws.iam.RolePolicy "grants" of agent "triage", which it can act as (mints tokens for service accounts, through kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "tokens" (agents/tokens)); oauth.slack write through aws.iam.RolePolicy "builder-slack"${closing}`,
         }]);
+    });
+});
+
+/**
+ * A Cedar permit admits a role's sessions to a tool whenever cedar-wasm says so (Cedar's own evaluator, no
+ * code shared with the pack), against a schema written here from AgentCore's documentation: each MCP tool is
+ * an action `<target>___<tool>` in `CallTool`, in `Mcp`; the principal an `AgentCore::IamEntity` whose `id` is
+ * the caller's IAM ARN; the resource the `AgentCore::Gateway` by ARN.
+ */
+describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, judged by cedar-wasm)", () => {
+    const SCHEMA = [
+        "namespace AgentCore {",
+        "  entity IamEntity = { \"id\": String };",
+        "  entity OAuthUser = { \"id\": String };",
+        "  entity Gateway;",
+        "  action \"Mcp\";",
+        "  action \"CallTool\" in [\"Mcp\"];",
+        ...["crm___issueRefund", "crm___lookupCustomer"].map((a) => `  action "${a}" in ["CallTool"] appliesTo { principal: [IamEntity, OAuthUser], resource: [Gateway], context: { "input": { "amount": Long } } };`),
+        "}",
+    ].join("\n");
+    const OTHER_GATEWAY = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:gateway/billing-2`;
+    const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/session-1`;
+    /** cedar-wasm's decision: may triage-runner's session call crm/issueRefund (amount 20) on the helpdesk gateway? */
+    const cedarAllows = (statement: string): boolean => {
+        const principal = { type: "AgentCore::IamEntity", id: SESSION };
+        const answer = cedarWasm.isAuthorized({
+            principal, action: { type: "AgentCore::Action", id: "crm___issueRefund" }, resource: { type: "AgentCore::Gateway", id: GATEWAY },
+            context: { input: { amount: 20 } }, schema: SCHEMA, validateRequest: true, policies: { staticPolicies: { p: statement } },
+            entities: [{ uid: principal, attrs: { id: SESSION }, parents: [] }],
+        });
+        if (answer.type !== "success") throw new Error(JSON.stringify(answer.errors));
+        assert.deepStrictEqual(answer.response.diagnostics.errors, [], statement);
+        return answer.response.decision === "allow";
+    };
+    const rule: SeparationOfDutiesRule = { name: "refunds", description: "who reads payment secrets issues no refund", forbid: [
+        { connector: "aws.secretsmanager", access: "read", resources: [`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/*`] },
+        { connector: "tool.helpdesk", access: "write", resources: ["crm/issueRefund"] },
+    ] };
+    const check = (statement: string) => separationOfDuties.check(
+        [role(), rolePolicy("grants", doc(readsSecrets)), resource(CEDAR_POLICY, "tools", { name: "tools", policyEngineId: "engine-1", definition: { cedar: { statement } } })],
+        config([rule], { billing: OTHER_GATEWAY, helpdesk: GATEWAY }),
+    );
+    const finding = [{
+        urn: `urn:pulumi:dev::handwritten::aws:iam/role:Role::triage-role`,
+        message: `aws.iam.Role "triage-role" (triage-runner) is agent "triage", which holds every duty of separation-of-duties rule "refunds" (who reads payment secrets issues no refund): aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/* through aws.iam.RolePolicy "grants"; tool.helpdesk write on crm/issueRefund through aws.bedrock.AgentcorePolicy "tools"; move one of these duties to another agent with its own identity`,
+    }];
+    const helpdesk = `resource == AgentCore::Gateway::"${GATEWAY}"`;
+    const sessions = (pattern: string) => `when { principal.id like "${pattern}" }`;
+    const own = sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/*`);
+
+    it("finds a role allowed every tool of the gateway, or a tool group, or the tool among others, by permits without `action ==`", () => {
+        const permits = [
+            `permit (principal is AgentCore::IamEntity, action, ${helpdesk}) ${own};`,
+            `permit (principal, action in [AgentCore::Action::"crm___lookupCustomer", AgentCore::Action::"crm___issueRefund"], ${helpdesk}) ${own};`,
+            `permit (principal, action in AgentCore::Action::"CallTool", ${helpdesk}) ${own};`,
+            `permit (principal, action in [AgentCore::Action::"Mcp"], ${helpdesk}) ${own};`,
+            `@id("refunds") permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) ${own};`,
+        ];
+        assert.deepStrictEqual(permits.map(cedarAllows), permits.map(() => true));
+        for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
+    });
+
+    it("finds a role admitted by a principal that is not exactly its sessions: any role, a role pattern, no principal condition, the session itself", () => {
+        const permits = [
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) ${sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/*`)};`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) ${sessions("arn:aws:sts::*:assumed-role/triage-*/*")};`,
+            `permit (principal is AgentCore::IamEntity, action == AgentCore::Action::"crm___issueRefund", ${helpdesk});`,
+            `permit (principal == AgentCore::IamEntity::"${SESSION}", action == AgentCore::Action::"crm___issueRefund", ${helpdesk});`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) when { principal.id == "${SESSION}" };`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" || true };`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) unless { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" };`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource) ${own};`,
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource is AgentCore::Gateway) ${own};`,
+        ];
+        assert.deepStrictEqual(permits.map(cedarAllows), permits.map(() => true));
+        for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
+    });
+
+    it("counts conservatively: a condition on the tool's input or on the action does not narrow what a permit grants", () => {
+        const permits = [
+            `permit (principal, action, ${helpdesk}) ${own} when { context.input.amount > 100 };`,
+            `permit (principal, action, ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/*" && action != AgentCore::Action::"crm___issueRefund" };`,
+        ];
+        assert.deepStrictEqual(permits.map(cedarAllows), [false, false], "Cedar denies these calls: the pack counts them anyway (it does not evaluate conditions)");
+        for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
+    });
+
+    it("passes permits Cedar never applies to the role's call of the tool: another role, another tool, another gateway, a forbid", () => {
+        const permits = [
+            `permit (principal, action, ${helpdesk}) ${sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*`)};`,
+            `permit (principal, action, ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" && context.input.amount > 0 };`,
+            `permit (principal == AgentCore::IamEntity::"arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/s", action, ${helpdesk});`,
+            `permit (principal, action in [AgentCore::Action::"crm___lookupCustomer"], ${helpdesk}) ${own};`,
+            `permit (principal, action == AgentCore::Action::"CallTool", ${helpdesk}) ${own};`,
+            `permit (principal, action, resource == AgentCore::Gateway::"${OTHER_GATEWAY}") ${own};`,
+            `forbid (principal, action, resource) ${own};`,
+        ];
+        assert.deepStrictEqual(permits.map(cedarAllows), permits.map(() => false));
+        for (const permit of permits) assert.deepStrictEqual(check(permit), [], permit);
     });
 });
