@@ -220,7 +220,27 @@ function bracketed(tokens: readonly CedarToken[], open: number): CedarToken[] {
     return tokens.slice(open + 1);
 }
 
-const literalsOf = (tokens: readonly CedarToken[]) => tokens.flatMap((t) => (typeof t === "string" ? [] : [t.literal]));
+/**
+ * A string literal's value, its escapes (`\n`, `\"`, `\x41`, `\u{52}`, …) read as Cedar reads them;
+ * undefined for an escape Cedar does not know, and for `\*` (a literal star, only in `like` patterns).
+ */
+function unescaped(raw: string): string | undefined {
+    const named: Record<string, string> = { n: "\n", r: "\r", t: "\t", 0: "\0", "\\": "\\", "'": "'", '"': '"' };
+    let bad = false;
+    const value = raw.replace(/\\(?:x([0-7][0-9a-fA-F])|u\{([0-9a-fA-F]{1,6})\}|([^]))/g, (_, hex: string | undefined, code: string | undefined, char: string | undefined) => {
+        if (hex !== undefined || (code !== undefined && parseInt(code, 16) <= 0x10ffff)) return String.fromCodePoint(parseInt(hex ?? code!, 16));
+        if (char !== undefined && Object.hasOwn(named, char)) return named[char];
+        bad = true;
+        return "";
+    });
+    return bad ? undefined : value;
+}
+
+/** The values of the string literals among the tokens; undefined when one cannot be read. */
+function literalsOf(tokens: readonly CedarToken[]): string[] | undefined {
+    const values = tokens.flatMap((t) => (typeof t === "string" ? [] : [unescaped(t.literal)]));
+    return values.every((v): v is string => v !== undefined) ? values : undefined;
+}
 
 /** The scope of each policy of a statement that is not a `forbid` (annotations and comments skipped); what cannot be read is unconstrained. */
 export function cedarPermitScopes(statement: string): CedarPermitScope[] {
@@ -238,7 +258,7 @@ export function cedarPermitScopes(statement: string): CedarPermitScope[] {
         const [principal = [], action = [], resource = []] = splitTokens(head, ",");
         const callers: string[] = [];
         // `principal == AgentCore::IamEntity::"<arn>"`: that caller only.
-        if (principal[1] === "==" && principal.length > 2 && typeof principal[principal.length - 1] !== "string") callers.push(...literalsOf(principal.slice(-1)));
+        if (principal[1] === "==") callers.push(...literalsOf(principal.slice(-1)) ?? []);
         let rest = policy[at + 1] === "(" ? at + head.length + 3 : at + 1;
         while (rest < policy.length) {
             const keyword = policy[rest];
@@ -247,14 +267,15 @@ export function cedarPermitScopes(statement: string): CedarPermitScope[] {
             if (keyword !== "when" || body[0] === "if" || splitTokens(body, "||").length > 1) continue;
             for (const c of splitTokens(body, "&&")) {
                 const [p, dot, id, op, value] = c;
-                if (c.length === 5 && p === "principal" && dot === "." && id === "id" && (op === "like" || op === "==") && typeof value !== "string" && !value.literal.includes("\\")) callers.push(value.literal);
+                if (c.length === 5 && p === "principal" && dot === "." && id === "id" && (op === "like" || op === "==")) callers.push(...literalsOf([value]) ?? []);
             }
         }
         const toolOf = (id: string) => (id.includes("___") ? id.replace("___", "/") : "*");
-        const tools = action.length === 0 || action.length === 1 ? ["*"]
-            : action[1] === "==" ? literalsOf(action.slice(-1)).filter((id) => id.includes("___")).map(toolOf)
-                : action[1] === "in" ? literalsOf(action).map(toolOf) : ["*"];
-        const gatewayArn = resource[1] === "==" && resource.length > 2 ? literalsOf(resource.slice(-1))[0] : undefined;
+        const named = literalsOf(action);
+        const tools = named === undefined || action.length < 2 ? ["*"]
+            : action[1] === "==" ? literalsOf(action.slice(-1))!.filter((id) => id.includes("___")).map(toolOf)
+                : action[1] === "in" ? named.map(toolOf) : ["*"];
+        const gatewayArn = resource[1] === "==" ? literalsOf(resource.slice(-1))?.[0] : undefined;
         scopes.push({ callers, tools: [...new Set(tools)], ...(gatewayArn !== undefined ? { gatewayArn } : {}) });
     }
     return scopes;

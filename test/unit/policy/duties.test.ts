@@ -511,17 +511,22 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) unless { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" };`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource) ${own};`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource is AgentCore::Gateway) ${own};`,
+            // Escapes Cedar reads: the tool, the gateway and the role spelled with them.
+            `permit (principal, action == AgentCore::Action::"crm___issue\\u{52}efund", resource == AgentCore::Gateway::"${GATEWAY.replace("helpdesk", "help\\x64esk")}") ${sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/\\u{74}riage-runner/*`)};`,
+            `permit (principal, action in [AgentCore::Action::"crm\\x5f\\x5f\\x5fissueRefund"], ${helpdesk}) when { principal.id == "${SESSION.replace("session", "\\u{73}ession")}" };`,
         ];
         assert.deepStrictEqual(permits.map(cedarAllows), permits.map(() => true));
         for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
     });
 
-    it("counts conservatively: a condition on the tool's input or on the action does not narrow what a permit grants", () => {
+    it("counts conservatively: a condition on the tool's input or on the action, or a pattern with a literal star, does not narrow what a permit grants", () => {
         const permits = [
             `permit (principal, action, ${helpdesk}) ${own} when { context.input.amount > 100 };`,
             `permit (principal, action, ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/*" && action != AgentCore::Action::"crm___issueRefund" };`,
+            // A literal star (\*) in a pattern (this session name has none): the pack does not read the pattern, and counts every role.
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) ${sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/*\\*`)};`,
         ];
-        assert.deepStrictEqual(permits.map(cedarAllows), [false, false], "Cedar denies these calls: the pack counts them anyway (it does not evaluate conditions)");
+        assert.deepStrictEqual(permits.map(cedarAllows), [false, false, false], "Cedar denies these calls: the pack counts them anyway (it does not evaluate conditions)");
         for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
     });
 
@@ -532,6 +537,7 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
             `permit (principal == AgentCore::IamEntity::"arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/s", action, ${helpdesk});`,
             `permit (principal, action in [AgentCore::Action::"crm___lookupCustomer"], ${helpdesk}) ${own};`,
             `permit (principal, action == AgentCore::Action::"CallTool", ${helpdesk}) ${own};`,
+            `permit (principal, action, ${helpdesk}) ${sessions(`arn:aws:sts::${ACCOUNT}:assumed-role/\\u{6f}ther-runner/*`)};`,
             `permit (principal, action, resource == AgentCore::Gateway::"${OTHER_GATEWAY}") ${own};`,
             `forbid (principal, action, resource) ${own};`,
         ];
