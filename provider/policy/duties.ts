@@ -251,31 +251,30 @@ export function cedarPermitScopes(statement: string): CedarPermitScope[] {
     }
     const scopes: CedarPermitScope[] = [];
     for (const policy of splitTokens(tokens, ";").filter((p) => p.length > 0)) {
+        // Annotations: `@name` or `@name("value")`.
         let at = 0;
-        while (policy[at] === "@") at += policy[at + 2] === "(" ? 2 + bracketed(policy, at + 2).length + 2 : 2;
+        while (policy[at] === "@") at += policy[at + 2] === "(" ? 5 : 2;
         if (policy[at] === "forbid") continue;
         const head = policy[at + 1] === "(" ? bracketed(policy, at + 1) : [];
         const [principal = [], action = [], resource = []] = splitTokens(head, ",");
         const callers: string[] = [];
         // `principal == AgentCore::IamEntity::"<arn>"`: that caller only.
-        if (principal[1] === "==") callers.push(...literalsOf(principal.slice(-1)) ?? []);
-        let rest = policy[at + 1] === "(" ? at + head.length + 3 : at + 1;
-        while (rest < policy.length) {
-            const keyword = policy[rest];
-            const body = policy[rest + 1] === "{" ? bracketed(policy, rest + 1) : [];
-            rest += 1 + (policy[rest + 1] === "{" ? body.length + 2 : 0);
-            if (keyword !== "when" || body[0] === "if" || splitTokens(body, "||").length > 1) continue;
+        if (principal[1] === "==") callers.push(...literalsOf(principal) ?? []);
+        // A `when` clause that is a conjunction: its `principal.id like "<pattern>"` and `principal.id == "<arn>"`.
+        policy.forEach((keyword, k) => {
+            const body = keyword === "when" && policy[k + 1] === "{" ? bracketed(policy, k + 1) : [];
+            if (body[0] === "if" || splitTokens(body, "||").length > 1) return;
             for (const c of splitTokens(body, "&&")) {
                 const [p, dot, id, op, value] = c;
                 if (c.length === 5 && p === "principal" && dot === "." && id === "id" && (op === "like" || op === "==")) callers.push(...literalsOf([value]) ?? []);
             }
-        }
+        });
         const toolOf = (id: string) => (id.includes("___") ? id.replace("___", "/") : "*");
         const named = literalsOf(action);
         const tools = named === undefined || action.length < 2 ? ["*"]
-            : action[1] === "==" ? literalsOf(action.slice(-1))!.filter((id) => id.includes("___")).map(toolOf)
+            : action[1] === "==" ? named.filter((id) => id.includes("___")).map(toolOf)
                 : action[1] === "in" ? named.map(toolOf) : ["*"];
-        const gatewayArn = resource[1] === "==" ? literalsOf(resource.slice(-1))?.[0] : undefined;
+        const gatewayArn = resource[1] === "==" ? literalsOf(resource)?.[0] : undefined;
         scopes.push({ callers, tools: [...new Set(tools)], ...(gatewayArn !== undefined ? { gatewayArn } : {}) });
     }
     return scopes;

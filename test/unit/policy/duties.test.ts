@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as cedarWasm from "@cedar-policy/cedar-wasm/nodejs";
-import { dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../provider/policy/duties";
+import { cedarPermitScopes, dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../provider/policy/duties";
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
 import { ResourceView, TYPES } from "../../../provider/policy/resourceView";
 import { StackView } from "../../../provider/policy/stackView";
@@ -528,6 +528,45 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
         ];
         assert.deepStrictEqual(permits.map(cedarAllows), [false, false, false], "Cedar denies these calls: the pack counts them anyway (it does not evaluate conditions)");
         for (const permit of permits) assert.deepStrictEqual(check(permit), finding, permit);
+    });
+
+    it("reads each permit's scope exactly: escapes as Cedar reads them, only `==` and conjunct `principal.id` conditions narrow, anything unreadable is open", () => {
+        const any = (fields: object = {}) => ({ callers: [], tools: ["*"], ...fields });
+        const cases: [string, object[]][] = [
+            // Every escape Cedar knows; the largest code point; two annotations.
+            [String.raw`@id("a") @b permit (principal == AgentCore::IamEntity::"a\n\r\t\0\\\'\"\x41\u{10ffff}", action == AgentCore::Action::"t___x", resource == AgentCore::Gateway::"g");`,
+                [{ callers: ["a\n\r\t\0\\'\"A\u{10ffff}"], tools: ["t/x"], gatewayArn: "g" }]],
+            // Escapes Cedar refuses (\q, a code point past U+10FFFF, \* outside a pattern, \x80): nothing narrowed.
+            [String.raw`permit (principal == AgentCore::IamEntity::"\q", action in [AgentCore::Action::"t___x", AgentCore::Action::"\u{110000}"], resource == AgentCore::Gateway::"g\*") when { principal.id like "\x80" };`, [any()]],
+            // principal in / is: every caller; no scope at all; a scope without parentheses.
+            [`permit (principal in AgentCore::IamEntity::"x", action, resource); permit (principal is AgentCore::IamEntity, action, resource);`, [any(), any()]],
+            [`permit a, b, resource == AgentCore::Gateway::"g";`, [any()]],
+            // Conjuncts of when clauses narrow; other conjuncts, unless, disjunctions and an if before && do not.
+            [`permit (principal, action == AgentCore::Action::"t___x", resource) when { principal.id like "p1" && resource.id like "r" && principal.x like "x" && principal has id like "h" && principal.id < "y" && principal.id like "q" == false && principal.id like other } unless { principal.id like "u" } when { principal.id == "p2" } when { true || false && principal.id like "o" } when { if true then false else false && principal.id like "i" };`,
+                [{ callers: ["p1", "p2"], tools: ["t/x"] }]],
+            // == a non-tool action: no tool; in a list of actions: each tool once, every tool for a group; a comment.
+            [`permit (principal, action == AgentCore::Action::"CallTool", resource); // action\npermit (principal, action in [AgentCore::Action::"t___x", AgentCore::Action::"t___x", AgentCore::Action::"Mcp"], resource);`,
+                [{ callers: [], tools: [] }, { callers: [], tools: ["t/x", "*"] }]],
+        ];
+        assert.deepStrictEqual(cases.map(([statement]) => cedarPermitScopes(statement)), cases.map(([, scopes]) => scopes));
+        // Cedar's parser (cedar-wasm) reads the escapes of the first alike, and refuses the second.
+        const parsed = cedarWasm.policyToJson(cases[0][0]);
+        assert.ok(parsed.type === "success", JSON.stringify(parsed));
+        assert.deepStrictEqual([parsed.json.principal, parsed.json.resource], [
+            { op: "==", entity: { type: "AgentCore::IamEntity", id: "a\n\r\t\0\\'\"A\u{10ffff}" } }, { op: "==", entity: { type: "AgentCore::Gateway", id: "g" } }]);
+        assert.strictEqual(cedarWasm.policyToJson(cases[1][0]).type, "failure");
+    });
+
+    it("admits a role when some session of it matches a pattern: not another role, not a pattern that needs more or less than a session ARN", () => {
+        const permit = (tool: string, pattern: string) => resource(CEDAR_POLICY, tool, { name: tool, policyEngineId: "engine-1",
+            definition: { cedar: { statement: `permit (principal, action == AgentCore::Action::"crm___${tool}", ${helpdesk}) ${sessions(pattern)};` } } });
+        const patterns: Record<string, string> = {
+            own: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/s`, star: "*", partition: "arn:*:sts::*:assumed-role/triage-runner/*", inner: "arn:aws:sts::*:assumed-*-runner/*",
+            shorter: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runne/*`, prefix: `arn:aws:sts::${ACCOUNT}:assumed-role/triage`, slash: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/s/t`,
+            colon: `arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/s:t`, account: `arn:aws:sts::1/2:assumed-role/triage-runner/*`, other: `arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*`,
+        };
+        const holders = stackDutyHolders(new StackView([role(), ...Object.entries(patterns).map(([tool, pattern]) => permit(tool, pattern))]), { helpdesk: GATEWAY });
+        assert.deepStrictEqual(holders[0].permissions.flatMap((p) => (p.kind === "tool" && p.level === "read" ? [p.tool] : [])), ["crm/own", "crm/star", "crm/partition", "crm/inner"]);
     });
 
     it("passes permits Cedar never applies to the role's call of the tool: another role, another tool, another gateway, a forbid", () => {
