@@ -132,9 +132,10 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
                         if (m) add(m[1], m[2], `IAM role "${role.name}" trusts its tokens`, role);
                     }
                 }
-                const ns = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1];
-                const sa = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1];
-                if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`, role);
+                // A key admits any of its values: the pods of every namespace pinned running as every account pinned.
+                const namespaces = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1] ?? [];
+                const accounts = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1] ?? [];
+                for (const ns of namespaces) for (const sa of accounts) add(ns, sa, `IAM role "${role.name}" trusts its pods`, role);
                 // Roles Anywhere: the SVID the role trusts goes to the pods a SPIRE entry's Kubernetes selectors pin.
                 for (const spiffeId of entries.find(([k]) => k === SVID_URI_KEY)?.[1] ?? []) {
                     for (const pinned of spireEntryAccounts(stack, spiffeId)) add(pinned.namespace, pinned.name, `IAM role "${role.name}" trusts the SVID SPIRE issues its pods`, role);
