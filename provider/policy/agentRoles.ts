@@ -66,6 +66,8 @@ export interface AgentServiceAccount {
 }
 
 const AGENTID_ANNOTATION = /^agentid\.dev\//;
+/** Why an account the IRSA annotation names a role for is an agent's, whether or not the role is in the stack. */
+const IRSA_ANNOTATION_REASON = "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)";
 /** The condition key a Roles Anywhere trust pins the certificate's URI SAN (the SPIFFE ID) with, lower case. */
 const SVID_URI_KEY = "aws:principaltag/x509san/uri";
 
@@ -114,10 +116,10 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
         if (stack.underAgent(sa)) add(id.namespace, id.name, "an agentid Agent declares it");
         else if (annotations.some((a) => AGENTID_ANNOTATION.test(a))) add(id.namespace, id.name, "it carries agentid.dev annotations");
         else if (metadata?.labels?.["app.kubernetes.io/managed-by"] === "agentid") add(id.namespace, id.name, "it is labelled app.kubernetes.io/managed-by: agentid");
-        else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)");
+        else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, IRSA_ANNOTATION_REASON);
         const roleArn = metadata?.annotations?.["eks.amazonaws.com/role-arn"];
         const annotated = roleArn === undefined ? undefined : roles.find((r) => stack.refersToRole(sa, "metadata", roleArn, r.role))?.role;
-        if (annotated) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)", annotated);
+        if (annotated) add(id.namespace, id.name, IRSA_ANNOTATION_REASON, annotated);
     }
     for (const { role, trust } of roles) {
         if (trust.kind !== "known") continue;

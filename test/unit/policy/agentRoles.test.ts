@@ -55,16 +55,17 @@ const plainRole = (name: string, props: Record<string, unknown> = {}, extra: Par
     resource(ROLE, name, { name, assumeRolePolicy: JSON.stringify(ACCOUNT_TRUST), ...props }, extra);
 
 describe("agent roles of a stack: every reason a role is an agent's, first one first", () => {
-    it("gives the agentid tag, the agent- name, a Pod Identity association and an enclosing Agent as reasons, and passes a role with none", () => {
+    it("gives the agentid tag, the agent- name, a Pod Identity association and an enclosing Agent as reasons, and passes a role with none (named or auto-named)", () => {
         const tagged = plainRole("billing-runner", { tags: { "agentid:name": "billing" } });
         const named = plainRole("agent-reports", { tags: { team: "data" } });
         const associated = plainRole("sync-runner");
         const declared = plainRole("triage-runner", {}, { parent: AGENT_URN });
         const ordinary = plainRole("deploy-runner", { tags: { team: "platform" } });
         const untagged = plainRole("ci-runner", { tags: null });
+        const autonamed = plainRole("web-runner", { name: undefined });
         const association = resource(ASSOCIATION, "sync-pods", { clusterName: "prod", namespace: "sync", serviceAccount: "sync", roleArn: `arn:aws:iam::${ACCOUNT}:role/sync-runner` });
         const trust = { kind: "known", statements: ACCOUNT_TRUST.Statement };
-        assert.deepStrictEqual(agentRolesOf(new StackView([tagged, named, associated, declared, ordinary, untagged, association])), [
+        assert.deepStrictEqual(agentRolesOf(new StackView([tagged, named, associated, declared, ordinary, untagged, autonamed, association])), [
             { role: tagged, reason: "it is tagged agentid:name", trust },
             { role: named, reason: "it is named agent-…", trust },
             { role: associated, reason: `pods assume it through Pod Identity association "sync-pods"`, trust },
