@@ -111,7 +111,7 @@ describe("agent service accounts: the accounts a stack's agents run as", () => {
         const foreign = serviceAccount("legacy", {}, { [ROLE_ARN_ANNOTATION]: `arn:aws:iam::${ACCOUNT}:role/legacy-runner` });
         const unnamed = serviceAccount("unnamed", { metadata: { namespace: "agents", annotations: { "agentid.dev/owner-team": "support", [ROLE_ARN_ANNOTATION]: ROLE_ARN } } });
         const bare = serviceAccount("bare", { metadata: undefined });
-        const ordinary = serviceAccount("default");
+        const ordinary = serviceAccount("default", {}, { "mirror.agentid.dev/source": "registry" });
         const stack = new StackView([agentRole, declared, annotated, labelled, helm, irsa, foreign, unnamed, bare, ordinary]);
         assert.deepStrictEqual(agentServiceAccountsOf(stack, agentRolesOf(stack)), [
             { namespace: "agents", name: "triage", reason: "an agentid Agent declares it", roles: [], resource: declared },
