@@ -6,7 +6,10 @@ import { StackView } from "../../../provider/policy/stackView";
 import { ACCOUNT, AGENT_URN, ANCHOR, CLUSTER, clusterRoleBinding, CONFIG, doc, ISSUER, OIDC, resource, role, serviceAccount, SPIFFE, TRUST, until } from "./stacks";
 import { assume, ROLE_ARN } from "./simulator";
 
-/** Which trust policies make a role an agent's (provider/policy/agentRoles.ts), reason by reason. */
+/**
+ * Which roles and service accounts are agents' (provider/policy/agentRoles.ts), reason by reason; which accounts a
+ * Pod Identity or Roles Anywhere trust admits is judged by the IAM simulator (it cannot judge IRSA subjects).
+ */
 
 describe("agent roles: what a trust policy says about its role", () => {
     const trustReading = (key: string) => [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { [key]: "x" } } }];
