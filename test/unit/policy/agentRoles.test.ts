@@ -207,9 +207,13 @@ describe("agent service accounts: the accounts a stack's agents run as", () => {
 
     it("follows a Roles Anywhere trust's SVID to the one namespace and account a SPIRE entry's Kubernetes selectors pin, and nowhere else", async () => {
         const OTHER_SVID = "spiffe://example.org/agents/reports";
+        const DENIED_SVID = "spiffe://example.org/agents/ops";
         const trust = doc({ Sid: "Svid", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
             Condition: { StringEquals: { "aws:PrincipalTag/x509Subject/CN": OTHER_SVID, "aws:PrincipalTag/x509SAN/URI": SPIFFE }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } });
-        const agentRole = role(trust);
+        // As a program may hand it over (an object): a Deny statement naming another SVID, and condition blocks that are null or undefined.
+        const handedOver = doc({ ...trust.Statement[0], Condition: { Bool: null, Null: undefined, ...trust.Statement[0].Condition } },
+            { Sid: "NotOps", Effect: "Deny", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": DENIED_SVID } } });
+        const agentRole = role(trust, { assumeRolePolicy: handedOver });
         const entry = (name: string, spiffeId: string, selectors: unknown) => resource("agentid:spire:Entry", name, { spiffeId, parentId: "spiffe://example.org/node/a", selectors });
         const k8s = (...values: string[]) => values.map((value) => ({ type: "k8s", value }));
         const stack = new StackView([
@@ -220,6 +224,7 @@ describe("agent service accounts: the accounts a stack's agents run as", () => {
             entry("no-account", SPIFFE, k8s("ns:web")),
             entry("not-a-list", SPIFFE, "k8s:ns:agents"),
             entry("reports", OTHER_SVID, k8s("ns:data", "sa:reports")),
+            entry("ops", DENIED_SVID, k8s("ns:ops", "sa:ops")),
         ]);
         assert.deepStrictEqual(agentServiceAccountsOf(stack, agentRolesOf(stack)), [
             { namespace: "agents", name: "triage", reason: `IAM role "triage-role" trusts the SVID SPIRE issues its pods`, roles: [agentRole] },
