@@ -374,12 +374,13 @@ describe("agent-trust-pinned: a SPIRE entry outside the Agent handing the agent'
     const stack = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), entry("triage-entry", k8s("ns:agents", "sa:triage"), underAgent), ...extra];
     const handout = (name: string, pinned: string) => `agentid.spire.Entry "${name}" issues ${SPIFFE}, the SVID agent role ${R} trusts, to every pod its Kubernetes selectors match (${pinned}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`;
 
-    it("is stopped when the entry pins a namespace but no account, two accounts, or only a Kubernetes selector of another kind", () => {
-        const loose = [entry("namespace-wide", k8s("ns:agents")), entry("two-accounts", k8s("ns:ci", "sa:builder", "sa:deployer")), entry("any-pod", k8s("pod-label:app:triage"))];
+    it("is stopped when the entry pins a namespace but no account, an account but no namespace, two accounts, or only a Kubernetes selector of another kind", () => {
+        const loose = [entry("namespace-wide", k8s("ns:agents")), entry("any-namespace", k8s("sa:triage")), entry("two-accounts", k8s("ns:ci", "sa:builder", "sa:deployer")),
+            entry("any-pod", k8s("pod-label:app:triage"))];
         const found = pinnedTrust.check(stack(...loose), CONFIG);
         assert.deepStrictEqual(found.map((v) => v.urn), loose.map((e) => e.urn));
         assert.deepStrictEqual(found.map((v) => v.message), [
-            handout("namespace-wide", "k8s:ns:agents"), handout("two-accounts", "k8s:ns:ci, k8s:sa:builder, k8s:sa:deployer"), handout("any-pod", "neither"),
+            handout("namespace-wide", "k8s:ns:agents"), handout("any-namespace", "k8s:sa:triage"), handout("two-accounts", "k8s:ns:ci, k8s:sa:builder, k8s:sa:deployer"), handout("any-pod", "neither"),
         ]);
     });
 
