@@ -178,8 +178,8 @@ describe("agent-trust-pinned: each trust check (provider/policy/trust.ts)", () =
 
         it("flags text Go's ParseInt (base 0) or cty reads as a number but the pack cannot: a sign, 0x/0o/0b, underscores, a fraction, an exponent", () => {
             // Each is a number to Go's strconv.ParseInt(text, 0, 0) or to cty's string-to-number conversion (go-cty v1.14.4, run by hand):
-            // 43200 for the first seven, 40000, 50000 and 0 for the others. The texts of the next test are numbers to neither.
-            for (const text of ["+43200", "0xA8C0", "0o124300", "0b1010100011000000", "43_200", "43200.0", "4.32e4", "4e4", ".5e5", "-0"]) {
+            // 43200 for the first nine, 40000, 50000 and 0 for the others. The texts of the next test are numbers to neither.
+            for (const text of ["+43200", "+0xA8C0", "+43_200", "0xA8C0", "0o124300", "0b1010100011000000", "43_200", "43200.0", "4.32e4", "4e4", ".5e5", "-0"]) {
                 assert.deepStrictEqual(session(text), [unreadable(text)], text);
             }
         });
