@@ -163,6 +163,14 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
             });
         }
 
+        it("a binding without subjects, or with subjects that are no list, binds nobody (the oracle agrees)", () => {
+            for (const subjects of [undefined, null, TRIAGE_SA, "system:serviceaccount:agents:triage"]) {
+                const stack = [sa, viewer, resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "odd", { metadata: { name: "odd" }, roleRef: { kind: "ClusterRole", name: "viewer" }, subjects })];
+                assert.deepStrictEqual(check(stack), [], JSON.stringify(subjects));
+                assert.strictEqual(reaches(stack, TRIAGE, GET_PODS), false);
+            }
+        });
+
         it("leaves alone a RoleBinding of a service account that is no agent's, even to a role the stack does not define", () => {
             assert.deepStrictEqual(check([sa, roleBinding("builder-admin", { kind: "ClusterRole", name: "admin" }, [{ kind: "ServiceAccount", name: "builder", namespace: "agents" }])]), []);
         });
