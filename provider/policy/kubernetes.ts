@@ -67,7 +67,7 @@ export function bindingProblems(stack: StackView, accounts: readonly AgentServic
             out.push({ resource: binding, message: `${prefix}, whose rules are not known at preview (computed from other resources' outputs), so they cannot be reviewed — write them from known values` });
             continue;
         }
-        const approved = bound.every((sa) => typeof annotationsOf(sa.resource)?.[APPROVAL_ANNOTATION] === "string");
+        const approved = bound.every((sa) => typeof approvalOf(sa) === "string");
         for (const problem of rulesProblems(role.props.rules, approved)) out.push({ resource: binding, message: `${prefix}: ${problem}` });
     }
     return out;
@@ -113,9 +113,10 @@ export function automountProblems(stack: StackView, accounts: readonly AgentServ
     return out;
 }
 
-function annotationsOf(resource: ResourceView | undefined): Record<string, unknown> | undefined {
-    const annotations = (resource?.props.metadata as { annotations?: unknown } | undefined)?.annotations;
-    return annotations !== null && typeof annotations === "object" ? (annotations as Record<string, unknown>) : undefined;
+/** The approval annotation of an agent service account's resource (none without a resource or annotations). */
+function approvalOf(sa: AgentServiceAccount): unknown {
+    const metadata = sa.resource?.props.metadata as { annotations?: Record<string, unknown> | null } | undefined;
+    return metadata?.annotations?.[APPROVAL_ANNOTATION];
 }
 
 function roleRefLabel(binding: ResourceView): string {

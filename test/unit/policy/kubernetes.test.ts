@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { kubernetesAccess, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
 import { rulesProblems } from "../../../provider/policy/kubernetes";
-import { AGENT_URN, clusterRoleBinding, CONFIG, k8sRole, resource, role, roleBinding, SA_ANNOTATIONS, serviceAccount, TRIAGE_SA, TRUST } from "./stacks";
+import { AGENT_URN, clusterRoleBinding, CONFIG, doc, ISSUER, k8sRole, resource, role, roleBinding, SA_ANNOTATIONS, serviceAccount, TRIAGE_SA, TRUST } from "./stacks";
 import { kubeObjectsOf, rbacAllows, Request } from "./rbacOracle";
 
 /**
@@ -124,6 +124,18 @@ const CASES: Case[] = [
         violating: [role(TRUST.irsa), k8sRole("secrets-reader", UNNAMED_SECRETS), roleBinding("secrets", { kind: "Role", name: "secrets-reader" }, [TRIAGE_SA])],
         messages: [`${RB} "secrets" (agents/secrets) gives agent service account agents/triage Role "secrets-reader": ${SECRETS_FINDING}`],
         compliant: [role(TRUST.irsa), k8sRole("secrets-reader", [{ ...UNNAMED_SECRETS[0], resourceNames: ["triage-webhook"] }]), roleBinding("secrets", { kind: "Role", name: "secrets-reader" }, [TRIAGE_SA])],
+        attempt: GET_SECRET,
+    },
+    {
+        gap: "unnamed secrets bound to a declared agent service account with null or no annotations: no approval to read",
+        violating: [role(TRUST.irsa), resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations: null }, automountServiceAccountToken: false }),
+            resource("kubernetes:core/v1:ServiceAccount", "billing", { metadata: { name: "billing", namespace: "agents" }, automountServiceAccountToken: false }),
+            resource("aws:iam/role:Role", "billing-role", { name: "billing-runner", tags: {}, assumeRolePolicy: JSON.stringify(doc({ ...TRUST.irsa.Statement[0], Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:agents:billing" } } })) }),
+            k8sRole("secrets-reader", UNNAMED_SECRETS), roleBinding("secrets", { kind: "Role", name: "secrets-reader" }, [TRIAGE_SA, { kind: "ServiceAccount", name: "billing", namespace: "agents" }])],
+        messages: [`${RB} "secrets" (agents/secrets) gives agent service account agents/triage, agents/billing Role "secrets-reader": ${SECRETS_FINDING}`],
+        compliant: [role(TRUST.irsa), resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", namespace: "agents", annotations: { "agentid.dev/approval": "SEC-7" } }, automountServiceAccountToken: false }),
+            k8sRole("secrets-reader", UNNAMED_SECRETS), roleBinding("secrets", { kind: "Role", name: "secrets-reader" }, [TRIAGE_SA])],
+        account: { namespace: "agents", name: "billing" },
         attempt: GET_SECRET,
     },
 ];
