@@ -2,26 +2,30 @@ import * as assert from "assert";
 import { kubernetesAccess, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
 import { rulesProblems } from "../../../provider/policy/kubernetes";
 import { AGENT_URN, clusterRoleBinding, CONFIG, doc, ISSUER, k8sRole, resource, role, roleBinding, SA_ANNOTATIONS, serviceAccount, TRIAGE_SA, TRUST } from "./stacks";
-import { kubeObjectsOf, rbacAllows, Request } from "./rbacOracle";
+import { KubeObject, rbacAllows, RbacRequest } from "../../helpers/rbacAuthorizer";
 
 /**
  * agent-kubernetes-access on hand-written stacks: which service accounts a binding reaches and which role
- * it grants, each claim judged by an RBAC oracle written from the Kubernetes documentation (./rbacOracle)
+ * it grants, each claim judged by an RBAC oracle written from the Kubernetes documentation (test/helpers/rbacAuthorizer.ts)
  * that shares no code with the pack — the violating stack lets the agent's service account make the
  * request, its compliant twin does not, and the pack flags exactly the first.
  */
 
 const messages = (found: { message: string }[]) => found.map((v) => v.message);
 const check = (stack: ResourceView[]) => messages(kubernetesAccess.check(stack, CONFIG));
-const reaches = (stack: ResourceView[], account: { namespace: string; name: string }, request: Request) => rbacAllows(kubeObjectsOf(stack), account, request);
+/** The stack's resources as Kubernetes objects: the kind is the last part of the Pulumi type token. */
+function kubeObjectsOf(resources: readonly { type: string; props: Record<string, unknown> }[]): KubeObject[] {
+    return resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => ({ ...r.props, kind: r.type.split(":").pop()! }));
+}
+const reaches = (stack: ResourceView[], account: { namespace: string; name: string }, request: RbacRequest) => rbacAllows(kubeObjectsOf(stack), account, request);
 
 const TRIAGE = { namespace: "agents", name: "triage" };
 const sa = serviceAccount("triage", {}, SA_ANNOTATIONS);
 const WILD = [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }];
 const EXACT = [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }];
 const UNNAMED_SECRETS = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }];
-const DELETE_PODS: Request = { namespace: "agents", verb: "delete", apiGroup: "", resource: "pods" };
-const GET_SECRET: Request = { namespace: "agents", verb: "get", apiGroup: "", resource: "secrets", name: "stripe-key" };
+const DELETE_PODS: RbacRequest = { namespace: "agents", verb: "delete", group: "", resource: "pods" };
+const GET_SECRET: RbacRequest = { namespace: "agents", verb: "get", group: "", resource: "secrets", name: "stripe-key" };
 
 const RB = "kubernetes.rbac.authorization.k8s.io.v1.RoleBinding";
 const CRB = "kubernetes.rbac.authorization.k8s.io.v1.ClusterRoleBinding";
@@ -44,7 +48,7 @@ interface Case {
     messages: string[];
     compliant: ResourceView[];
     account?: { namespace: string; name: string };
-    attempt: Request;
+    attempt: RbacRequest;
 }
 
 const CASES: Case[] = [
@@ -95,7 +99,7 @@ const CASES: Case[] = [
         violating: [sa, clusterRole("pod-reader", [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), clusterRoleBinding("everyone", { kind: "ClusterRole", name: "pod-reader" }, [{ kind: "Group", name: "system:authenticated" }])],
         messages: [`${CRB} "everyone" binds agent service account agents/triage to ClusterRole "pod-reader" in every namespace of the cluster; agents get a Role and RoleBinding in each namespace they need — replace it with namespaced RoleBindings`],
         compliant: [sa, clusterRole("pod-reader", [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]), clusterRoleBinding("everyone", { kind: "ClusterRole", name: "pod-reader" }, [{ kind: "Group", name: "system:unauthenticated" }])],
-        attempt: { namespace: "payments", verb: "get", apiGroup: "", resource: "pods" },
+        attempt: { namespace: "payments", verb: "get", group: "", resource: "pods" },
     },
     {
         gap: "a RoleBinding without a namespace binds and grants in \"default\" (with or without metadata)",
@@ -154,7 +158,7 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
 
     describe("subjects that are not the agent's service account bind nothing", () => {
         const viewer = clusterRole("viewer", [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]);
-        const GET_PODS: Request = { namespace: "agents", verb: "get", apiGroup: "", resource: "pods" };
+        const GET_PODS: RbacRequest = { namespace: "agents", verb: "get", group: "", resource: "pods" };
         const OTHERS: unknown[] = [
             null, undefined, "system:serviceaccount:agents:triage", 7,
             { name: "system:serviceaccount:agents:triage" }, { kind: "Other", name: "system:serviceaccount:agents:triage" },
