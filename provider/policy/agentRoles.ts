@@ -66,22 +66,40 @@ export interface AgentServiceAccount {
 }
 
 const AGENTID_ANNOTATION = /^agentid\.dev\//;
+/** Why an account the IRSA annotation names a role for is an agent's, whether or not the role is in the stack. */
+const IRSA_ANNOTATION_REASON = "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)";
 /** The condition key a Roles Anywhere trust pins the certificate's URI SAN (the SPIFFE ID) with, lower case. */
 const SVID_URI_KEY = "aws:principaltag/x509san/uri";
 
+/** The Kubernetes namespaces (`k8s:ns:`) and accounts (`k8s:sa:`) a SPIRE entry's selectors pin, and whether it has any `k8s` selector. */
+export function kubernetesPinsOf(entry: ResourceView): { kubernetes: boolean; namespaces: string[]; accounts: string[] } {
+    const selectors = (Array.isArray(entry.props.selectors) ? entry.props.selectors as { type?: unknown; value?: unknown }[] : [])
+        .filter((sel) => sel?.type === "k8s" && typeof sel.value === "string").map((sel) => sel.value as string);
+    const values = (prefix: string) => selectors.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length));
+    return { kubernetes: selectors.length > 0, namespaces: values("ns:"), accounts: values("sa:") };
+}
+
+/** The SVIDs (SPIFFE IDs, as the certificate's URI SAN) a trust statement pins, as Roles Anywhere trusts read them. */
+function svidsPinnedBy(statement: IamStatement): string[] {
+    return Object.values(conditionsOf(statement)).flatMap((block) => (block !== null && typeof block === "object" ? Object.entries(block) : []))
+        .filter(([key]) => key.toLowerCase() === SVID_URI_KEY).flatMap(([, value]) => listOf(value));
+}
+
+/** A SPIRE entry of the stack issuing an SVID an agent role's Allow trust statements pin. */
+export interface SvidEntry {
+    entry: ResourceView;
+    spiffeId: string;
+}
+
 /**
- * The service accounts whose pods SPIRE entries of the stack issue `spiffeId` to: an entry's selectors
- * pinning one namespace (`k8s:ns:`) and one account (`k8s:sa:`), which SPIRE's Kubernetes workload
- * attestor gives every pod running as that account.
+ * The SPIRE entries of the stack issuing an SVID the agent role trusts. SPIRE gives an entry's SVID to every
+ * workload matching all its selectors; its Kubernetes workload attestor gives a pod `k8s:ns:<namespace>` and
+ * `k8s:sa:<account>`, so only an entry pinning one of each hands the SVID (and the role) to one account's pods.
  */
-function spireEntryAccounts(stack: StackView, spiffeId: string): { namespace: string; name: string }[] {
-    return stack.ofType(TYPES.spireEntry).filter((e) => e.props.spiffeId === spiffeId).flatMap((e) => {
-        const selectors = (Array.isArray(e.props.selectors) ? e.props.selectors as { type?: unknown; value?: unknown }[] : [])
-            .filter((sel) => sel?.type === "k8s" && typeof sel.value === "string").map((sel) => sel.value as string);
-        const values = (prefix: string) => selectors.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length));
-        const [namespaces, accounts] = [values("ns:"), values("sa:")];
-        return namespaces.length === 1 && accounts.length === 1 ? [{ namespace: namespaces[0], name: accounts[0] }] : [];
-    });
+export function svidEntriesOf(stack: StackView, agent: AgentRole): SvidEntry[] {
+    if (agent.trust.kind !== "known") return [];
+    const spiffeIds = agent.trust.statements.filter(isAllow).flatMap(svidsPinnedBy);
+    return stack.ofType(TYPES.spireEntry).filter((entry) => spiffeIds.includes(entry.props.spiffeId as string)).map((entry) => ({ entry, spiffeId: entry.props.spiffeId as string }));
 }
 
 /** The namespace and name of a Kubernetes object ("default" when no namespace is given). */
@@ -114,10 +132,10 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
         if (stack.underAgent(sa)) add(id.namespace, id.name, "an agentid Agent declares it");
         else if (annotations.some((a) => AGENTID_ANNOTATION.test(a))) add(id.namespace, id.name, "it carries agentid.dev annotations");
         else if (metadata?.labels?.["app.kubernetes.io/managed-by"] === "agentid") add(id.namespace, id.name, "it is labelled app.kubernetes.io/managed-by: agentid");
-        else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)");
+        else if (annotations.includes("eks.amazonaws.com/role-arn")) add(id.namespace, id.name, IRSA_ANNOTATION_REASON);
         const roleArn = metadata?.annotations?.["eks.amazonaws.com/role-arn"];
         const annotated = roleArn === undefined ? undefined : roles.find((r) => stack.refersToRole(sa, "metadata", roleArn, r.role))?.role;
-        if (annotated) add(id.namespace, id.name, "it assumes an IAM role through IRSA (eks.amazonaws.com/role-arn)", annotated);
+        if (annotated) add(id.namespace, id.name, IRSA_ANNOTATION_REASON, annotated);
     }
     for (const { role, trust } of roles) {
         if (trust.kind !== "known") continue;
@@ -132,14 +150,18 @@ export function agentServiceAccountsOf(stack: StackView, roles: readonly AgentRo
                         if (m) add(m[1], m[2], `IAM role "${role.name}" trusts its tokens`, role);
                     }
                 }
-                const ns = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1];
-                const sa = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1];
-                if (ns?.length === 1 && sa?.length === 1) add(ns[0], sa[0], `IAM role "${role.name}" trusts its pods`, role);
-                // Roles Anywhere: the SVID the role trusts goes to the pods a SPIRE entry's Kubernetes selectors pin.
-                for (const spiffeId of entries.find(([k]) => k === SVID_URI_KEY)?.[1] ?? []) {
-                    for (const pinned of spireEntryAccounts(stack, spiffeId)) add(pinned.namespace, pinned.name, `IAM role "${role.name}" trusts the SVID SPIRE issues its pods`, role);
-                }
+                // A key admits any of its values: the pods of every namespace pinned running as every account pinned.
+                const namespaces = entries.find(([k]) => k === "aws:requesttag/kubernetes-namespace")?.[1] ?? [];
+                const accounts = entries.find(([k]) => k === "aws:requesttag/kubernetes-service-account")?.[1] ?? [];
+                for (const ns of namespaces) for (const sa of accounts) add(ns, sa, `IAM role "${role.name}" trusts its pods`, role);
             }
+        }
+    }
+    // Roles Anywhere: the SVID a role trusts goes to the pods of the one account a SPIRE entry's selectors pin.
+    for (const agent of roles) {
+        for (const { entry } of svidEntriesOf(stack, agent)) {
+            const { namespaces, accounts } = kubernetesPinsOf(entry);
+            if (namespaces.length === 1 && accounts.length === 1) add(namespaces[0], accounts[0], `IAM role "${agent.role.name}" trusts the SVID SPIRE issues its pods`, agent.role);
         }
     }
     for (const a of stack.ofType(TYPES.podIdentityAssociation)) {

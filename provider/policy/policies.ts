@@ -7,7 +7,7 @@
 import { iamActions } from "../connectors/iamData";
 import { isEmail } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
-import { agentRolesOf, agentServiceAccountsOf } from "./agentRoles";
+import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, svidEntriesOf } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
@@ -93,14 +93,31 @@ export const leastPrivilege: Guardrail = {
 /** Agent roles trust exactly their mode's principal, pinned to one workload, until the agent's expiry. */
 export const pinnedTrust: Guardrail = {
     name: "agent-trust-pinned",
-    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour.",
+    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; a SPIRE entry issuing the SVID a Roles Anywhere trust names pins one namespace and one service account.",
     check(resources, config) {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
-        return agentRolesOf(stack).flatMap((agent) => trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
-            .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)));
+        return agentRolesOf(stack).flatMap((agent) => [
+            ...trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
+                .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)),
+            ...svidHandouts(stack, agent),
+        ]);
     },
 };
+
+/**
+ * SPIRE entries handing an agent role's SVID to the pods of more than one account (the declarations'
+ * `spire-selectors` rule, for entries written outside an Agent): SPIRE gives the SVID to every pod matching all
+ * of an entry's selectors, and the role to whoever holds the SVID.
+ */
+function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] {
+    return svidEntriesOf(stack, agent).flatMap(({ entry, spiffeId }) => {
+        const { kubernetes, namespaces, accounts } = kubernetesPinsOf(entry);
+        if (!kubernetes || (namespaces.length === 1 && accounts.length === 1)) return [];
+        const pinned = [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither";
+        return [violation(entry, `${labelOf(entry)} issues ${spiffeId}, the SVID agent role ${labelOf(agent.role)} trusts, to every pod its Kubernetes selectors match (${pinned}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`)];
+    });
+}
 
 /** Long-term credentials: what a stack with workload identities never needs. */
 const STATIC_CREDENTIALS: Record<string, string> = {

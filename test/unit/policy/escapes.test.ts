@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { leastPrivilege, pinnedTrust, ResourceView, UNKNOWN } from "../../../provider/policy/policies";
 import {
-    ACCOUNT, ADMIN_ARN, ADMINISTRATOR_ACCESS, ANCHOR, CLUSTER, CONFIG, doc, EXPIRES, OIDC, OTHER_ACCOUNT, READ, resource, role, rolePolicy, SPIFFE, TAGS, TRUST, until, WORKLOAD,
+    ACCOUNT, ADMIN_ARN, AGENT_URN, ADMINISTRATOR_ACCESS, ANCHOR, CLUSTER, CONFIG, doc, EXPIRES, OIDC, OTHER_ACCOUNT, READ, resource, role, rolePolicy, SPIFFE, TAGS, TRUST, until, WORKLOAD,
 } from "./stacks";
 import { AFTER_EXPIRY, assume, AssumeAttempt, ATTACKER, perform, PermissionAttempt, POD_CONTEXT, ROLE_ARN } from "./simulator";
 
@@ -360,5 +360,41 @@ describe("agentid-guardrails stop real escapes (confirmed by the IAM simulator)"
             assert.ok(gaps.some((g) => g.includes(listed)), `no case for ${listed}`);
         }
         assert.ok(TAGS["agentid:expires-at"] === EXPIRES);
+    });
+});
+
+describe("agent-trust-pinned: a SPIRE entry outside the Agent handing the agent's SVID to other pods (confirmed by the IAM simulator)", () => {
+    // An Agent's Roles Anywhere role trusts its SVID; its own SPIRE entry pins agents/triage. A second entry written by
+    // hand issues the same SPIFFE ID to whatever its selectors match: SPIRE gives it to every pod matching all of them.
+    const agent: ResourceView = { type: "agentid:index:Agent", name: "triage", urn: AGENT_URN, props: {} };
+    const underAgent = { parent: AGENT_URN };
+    const entry = (name: string, selectors: object[], extra: Partial<ResourceView> = {}) =>
+        resource("agentid:spire:Entry", name, { spiffeId: SPIFFE, parentId: "spiffe://example.org/node/a", selectors }, extra);
+    const k8s = (...values: string[]) => values.map((value) => ({ type: "k8s", value }));
+    const stack = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), entry("triage-entry", k8s("ns:agents", "sa:triage"), underAgent), ...extra];
+    const handout = (name: string, pinned: string) => `agentid.spire.Entry "${name}" issues ${SPIFFE}, the SVID agent role ${R} trusts, to every pod its Kubernetes selectors match (${pinned}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`;
+
+    it("is stopped when the entry pins a namespace but no account, an account but no namespace, two accounts, or only a Kubernetes selector of another kind", () => {
+        const loose = [entry("namespace-wide", k8s("ns:agents")), entry("any-namespace", k8s("sa:triage")), entry("two-accounts", k8s("ns:ci", "sa:builder", "sa:deployer")),
+            entry("any-pod", k8s("pod-label:app:triage"))];
+        const found = pinnedTrust.check(stack(...loose), CONFIG);
+        assert.deepStrictEqual(found.map((v) => v.urn), loose.map((e) => e.urn));
+        assert.deepStrictEqual(found.map((v) => v.message), [
+            handout("namespace-wide", "k8s:ns:agents"), handout("any-namespace", "k8s:sa:triage"), handout("two-accounts", "k8s:ns:ci, k8s:sa:builder, k8s:sa:deployer"), handout("any-pod", "neither"),
+        ]);
+    });
+
+    it("passes the Agent's own entry, an entry pinning one namespace and one account, entries without Kubernetes selectors, and entries of other SVIDs", () => {
+        assert.deepStrictEqual(pinnedTrust.check(stack(
+            entry("one-account", k8s("ns:agents", "sa:triage")),
+            entry("host-process", [{ type: "unix", value: "uid:1000" }]),
+            resource("agentid:spire:Entry", "other-svid", { spiffeId: "spiffe://example.org/agents/billing", parentId: "spiffe://example.org/node/a", selectors: k8s("ns:agents") }),
+        ), CONFIG), []);
+    });
+
+    it("simulator: the role admits whoever presents the SVID from the anchor, so every pod SPIRE gives it to can assume the role", async () => {
+        const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
+        assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
+        assert.strictEqual(await assume(TRUST.rolesAnywhere, { ...svid, context: { ...svid.context, "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/billing" } }), "Denied");
     });
 });
