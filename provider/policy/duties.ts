@@ -272,7 +272,7 @@ export function cedarPermitScopes(statement: string): CedarPermitScope[] {
         });
         const toolOf = (id: string) => (id.includes("___") ? id.replace("___", "/") : "*");
         const named = literalsOf(action);
-        const tools = named === undefined || action.length < 2 ? ["*"]
+        const tools = named === undefined ? ["*"]
             : action[1] === "==" ? named.filter((id) => id.includes("___")).map(toolOf)
                 : action[1] === "in" ? named.map(toolOf) : ["*"];
         const gatewayArn = resource[1] === "==" ? literalsOf(resource)?.[0] : undefined;

@@ -541,6 +541,12 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
             // principal in / is: every caller; no scope at all; a scope without parentheses.
             [`permit (principal in AgentCore::IamEntity::"x", action, resource); permit (principal is AgentCore::IamEntity, action, resource);`, [any(), any()]],
             [`permit a, b, resource == AgentCore::Gateway::"g";`, [any()]],
+            // resource in, action is: every gateway, every tool. An unclosed scope is read to the end.
+            [`permit (principal, action is AgentCore::Action, resource in AgentCore::Gateway::"g");`, [any()]],
+            [`permit (principal, action == AgentCore::Action::"t___x", resource == AgentCore::Gateway::"g"`, [{ callers: [], tools: ["t/x"], gatewayArn: "g" }]],
+            // The scope ends at its parenthesis: an unreadable pattern in a when clause after it leaves the gateway read; a when without braces is no clause.
+            [String.raw`permit (principal, action in [AgentCore::Action::"t___x"], resource == AgentCore::Gateway::"g") when { principal.id like "\q" } when (principal.id like "w");`,
+                [{ callers: [], tools: ["t/x"], gatewayArn: "g" }]],
             // Conjuncts of when clauses narrow; other conjuncts, unless, disjunctions and an if before && do not.
             [`permit (principal, action == AgentCore::Action::"t___x", resource) when { principal.id like "p1" && resource.id like "r" && principal.x like "x" && principal has id like "h" && principal.id < "y" && principal.id like "q" == false && principal.id like other } unless { principal.id like "u" } when { principal.id == "p2" } when { true || false && principal.id like "o" } when { if true then false else false && principal.id like "i" };`,
                 [{ callers: ["p1", "p2"], tools: ["t/x"] }]],
