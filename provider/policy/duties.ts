@@ -81,8 +81,8 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
                 permissions.push(...aws, ...saasOf(aws.filter((p) => p.effect === "Allow" && globMatches(p.action, OAUTH_TOKEN_ACTION, true)).map((p) => p.resource), providers, where));
             }
             const name = role.props.name;
-            // A role whose name is not known yet is admitted by the permits that admit every role.
-            permissions.push(...cedar.filter((c) => c.admits(typeof name === "string" ? name : undefined)).flatMap((c) => c.permissions));
+            // A role whose name is not known yet is admitted by the permits that admit every role (`*` where the name goes).
+            permissions.push(...cedar.filter((c) => c.admits(typeof name === "string" ? name : NAME_NOT_KNOWN)).flatMap((c) => c.permissions));
         }
         for (const binding of stack.ofType(TYPES.roleBinding)) {
             if (boundAgentAccounts(binding, groupAccounts).length === 0) continue;
@@ -149,7 +149,10 @@ function vendorsReached(resource: string, providers: readonly ResourceView[]): s
  *   (`principal`, `is`, `in`) and every other condition admit every role. Conditions are not evaluated:
  *   a `when` on the tool's input or the action narrows nothing, and `forbid`s are not subtracted.
  */
-function cedarPermits(stack: StackView, gateways: Record<string, string>): { admits: (role: string | undefined) => boolean; permissions: ToolPermission[] }[] {
+/** A role name no pattern's literal text matches (no role has it): only a `*` does. */
+const NAME_NOT_KNOWN = "\u0000";
+
+function cedarPermits(stack: StackView, gateways: Record<string, string>): { admits: (role: string) => boolean; permissions: ToolPermission[] }[] {
     return stack.ofType(CEDAR_POLICY_TYPE).flatMap((policy) => {
         const statement = (policy.props.definition as { cedar?: { statement?: unknown } } | undefined)?.cedar?.statement;
         if (typeof statement !== "string") return [];
@@ -157,7 +160,7 @@ function cedarPermits(stack: StackView, gateways: Record<string, string>): { adm
             const gateway = scope.gatewayArn === undefined ? "*" : Object.entries(gateways).find(([, arn]) => arn === scope.gatewayArn)?.[0] ?? scope.gatewayArn;
             // Cedar does not say whether a tool reads or writes: it counts at both levels.
             const permissions = scope.tools.flatMap((tool) => (["read", "write"] as const).map((level): ToolPermission => ({ kind: "tool", gateway, tool, level, source: labelOf(policy) })));
-            return { admits: (role: string | undefined) => scope.callers.every((pattern) => role !== undefined && likeAdmitsRole(pattern, role)), permissions };
+            return { admits: (role: string) => scope.callers.every((pattern) => likeAdmitsRole(pattern, role)), permissions };
         });
     });
 }

@@ -573,10 +573,11 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
         };
         const holders = stackDutyHolders(new StackView([role(), ...Object.entries(patterns).map(([tool, pattern]) => permit(tool, pattern))]), { helpdesk: GATEWAY });
         assert.deepStrictEqual(holders[0].permissions.flatMap((p) => (p.kind === "tool" && p.level === "read" ? [p.tool] : [])), ["crm/own", "crm/star", "crm/partition", "crm/inner"]);
-        // A role whose name is not known yet (computed at preview): only the permits that admit every role count.
+        // A role whose name is not known yet (computed at preview): only the permits that admit every role count — not one naming a role "undefined".
         const open = resource(CEDAR_POLICY, "open", { name: "open", policyEngineId: "engine-1", definition: { cedar: { statement: `permit (principal, action == AgentCore::Action::"crm___open", ${helpdesk});` } } });
-        const unnamed = stackDutyHolders(new StackView([role(undefined, { name: undefined }), permit("own", patterns.own), permit("star", "*"), open]), { helpdesk: GATEWAY });
-        assert.deepStrictEqual(unnamed[0].permissions.flatMap((p) => (p.kind === "tool" && p.level === "read" ? [p.tool] : [])), ["crm/open"]);
+        const unnamed = stackDutyHolders(new StackView([role(undefined, { name: undefined }), ...["own", "star", "partition", "inner"].map((tool) => permit(tool, patterns[tool])),
+            permit("anyRole", `arn:aws:sts::${ACCOUNT}:assumed-role/*/*`), permit("undefined", `arn:aws:sts::${ACCOUNT}:assumed-role/undefined/*`), open]), { helpdesk: GATEWAY });
+        assert.deepStrictEqual(unnamed[0].permissions.flatMap((p) => (p.kind === "tool" && p.level === "read" ? [p.tool] : [])), ["crm/star", "crm/anyRole", "crm/open"]);
     });
 
     it("passes permits Cedar never applies to the role's call of the tool: another role, another tool, another gateway, a forbid", () => {
