@@ -464,6 +464,24 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         ]);
     });
 
+    it("compares the entries of every SVID the role trusts: a role pinning two SPIFFE IDs is one identity too", () => {
+        const BILLING = "spiffe://example.org/agents/billing";
+        const twoIds = doc({ Sid: "AgentTrustRolesAnywhere", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": [SPIFFE, BILLING] }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } });
+        const billing = resource("agentid:spire:Entry", "billing-entry", { spiffeId: BILLING, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        const found = pinnedTrust.check([agent, role(twoIds, {}, underAgent), own, billing], CONFIG).filter((v) => v.urn === billing.urn);
+        assert.deepStrictEqual(found.map((v) => v.message), [`agentid.spire.Entry "billing-entry" issues ${BILLING}, the SVID agent role ${R} trusts, to the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder), but ${OWN} issues ${SPIFFE} to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage as ${OWN} does, or give the other workload its own SPIFFE ID and role`]);
+    });
+
+    it("tells selector sets apart selector by selector, not by their joined text", () => {
+        const joined = entry("joined", sel("docker:label:a", "unix:uid:1000"), underAgent);
+        const glued = entry("glued", sel("docker:label:aunix:uid:1000"));
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), joined, glued], CONFIG).map((v) => v.message), [
+            unproven("glued", "every workload matching docker:label:aunix:uid:1000 (no Kubernetes selector)", `agentid.spire.Entry "joined"`,
+                "every workload matching docker:label:a, unix:uid:1000 (no Kubernetes selector)", `give it the selectors of agentid.spire.Entry "joined" (docker:label:a, unix:uid:1000)`),
+        ]);
+    });
+
     it("passes entries for the one workload under other parents and nodes, narrower entries of that account, a VM agent's own entry and its twin on another node", () => {
         assert.deepStrictEqual(pinnedTrust.check(stack(
             entry("node-b", sel("k8s:ns:agents", "k8s:sa:triage"), {}, "spiffe://example.org/node/b"),
