@@ -124,34 +124,38 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
             continue;
         }
         const workload = svidWorkloadOf(entry);
-        if (workload.kind === "loose") {
-            out.push(violation(entry, `${issues(entry, spiffeId)} every pod its Kubernetes selectors match (${workload.pinned}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`));
+        if ("loose" in workload) {
+            out.push(violation(entry, `${issues(entry, spiffeId)} every pod its Kubernetes selectors match (${workload.loose}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`));
         } else workloads.push({ entry, spiffeId, workload });
     }
     const own = stack.agentOf(agent.role);
-    const first = workloads.find((w) => own !== undefined && stack.agentOf(w.entry) === own) ?? workloads.find((w) => w.workload.kind === "kubernetes") ?? workloads[0];
+    const first = workloads.find((w) => own !== undefined && stack.agentOf(w.entry) === own) ?? workloads.find((w) => w.workload.kubernetes) ?? workloads[0];
     for (const w of workloads) {
         if (w.workload.key === first.workload.key) continue;
-        const bothKubernetes = w.workload.kind === "kubernetes" && first.workload.kind === "kubernetes";
-        const fix = first.workload.kind === "kubernetes" ? `pin ${first.workload.pins} as ${labelOf(first.entry)} does` : `give it the selectors of ${labelOf(first.entry)} (${first.workload.pins})`;
+        const bothKubernetes = w.workload.kubernetes && first.workload.kubernetes;
+        const fix = first.workload.kubernetes ? `pin ${first.workload.pins} as ${labelOf(first.entry)} does` : `give it the selectors of ${labelOf(first.entry)} (${first.workload.pins})`;
         out.push(violation(w.entry, `${issues(w.entry, w.spiffeId)} ${w.workload.receivers}, but ${labelOf(first.entry)} issues ${first.spiffeId === w.spiffeId ? "it" : first.spiffeId} to ${first.workload.receivers}: ${bothKubernetes ? "two workloads hold" : "nothing shows they are one workload, so two may hold"} the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`));
     }
     return out;
 }
 
-/** Who receives a SPIRE entry's SVID: one service account's pods, the workloads matching non-Kubernetes selectors, or too many pods. */
-interface SvidWorkload { kind: "kubernetes" | "other"; key: string; pins: string; receivers: string }
+/**
+ * Who receives a SPIRE entry's SVID: the pods of one service account, the workloads matching selectors none of
+ * which is Kubernetes (`unix`, `docker`…), or — `loose` — the pods of more than one account. Entries of one
+ * workload share its key (a JSON list: the selector sets of non-Kubernetes entries in any order, never equal to
+ * a Kubernetes key, which does not start with `[`).
+ */
+interface SvidWorkload { kubernetes: boolean; key: string; pins: string; receivers: string }
 
-function svidWorkloadOf(entry: ResourceView): SvidWorkload | { kind: "loose"; pinned: string } {
-
+function svidWorkloadOf(entry: ResourceView): SvidWorkload | { loose: string } {
     const { kubernetes, namespaces, accounts } = kubernetesPinsOf(entry);
     if (kubernetes) {
-        if (namespaces.length !== 1 || accounts.length !== 1) return { kind: "loose", pinned: [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither" };
-        const pins = `k8s:ns:${namespaces[0]} and k8s:sa:${accounts[0]}`;
-        return { kind: "kubernetes", key: `${namespaces[0]}/${accounts[0]}`, pins, receivers: `the pods of service account ${namespaces[0]}/${accounts[0]} (k8s:ns:${namespaces[0]}, k8s:sa:${accounts[0]})` };
+        if (namespaces.length !== 1 || accounts.length !== 1) return { loose: [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither" };
+        const [namespace, account] = [namespaces[0], accounts[0]];
+        return { kubernetes, key: `k8s ${JSON.stringify([namespace, account])}`, pins: `k8s:ns:${namespace} and k8s:sa:${account}`, receivers: `the pods of service account ${namespace}/${account} (k8s:ns:${namespace}, k8s:sa:${account})` };
     }
-    const selectors = selectorsOf(entry).join(", ");
-    return { kind: "other", key: [...selectorsOf(entry)].sort().join("\n"), pins: selectors, receivers: `every workload matching ${selectors} (no Kubernetes selector)` };
+    const selectors = selectorsOf(entry);
+    return { kubernetes, key: JSON.stringify([...selectors].sort()), pins: selectors.join(", "), receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector)` };
 }
 
 /** Long-term credentials: what a stack with workload identities never needs. */
