@@ -11,11 +11,22 @@ import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from
 import { StackView } from "./stackView";
 
 /**
- * The agent service accounts a RoleBinding or ClusterRoleBinding binds; subjects not known at preview
- * bind the agent service accounts they were computed from.
+ * The namespace a RoleBinding grants in, and where its namespace-less ServiceAccount subjects and its Role
+ * live: metadata.namespace, or "default" when none is given — whether or not the binding's own name is
+ * known (a name computed from other resources' outputs does not move the binding to "default").
+ */
+function bindingNamespaceOf(binding: ResourceView): string {
+    const namespace = (binding.props.metadata as { namespace?: unknown } | undefined)?.namespace;
+    return typeof namespace === "string" ? namespace : "default";
+}
+
+/**
+ * The agent service accounts a RoleBinding or ClusterRoleBinding binds: by name, through the service-account
+ * groups, or through `system:authenticated`, the group every service account's token authenticates into.
+ * Subjects not known at preview bind the agent service accounts they were computed from.
  */
 export function boundAgentAccounts(binding: ResourceView, accounts: readonly AgentServiceAccount[]): AgentServiceAccount[] {
-    const bindingNamespace = objectName(binding)?.namespace ?? "default";
+    const bindingNamespace = bindingNamespaceOf(binding);
     if (containsUnknown(binding.props.subjects)) {
         const from = binding.propertyDependencies?.subjects ?? [];
         return accounts.filter((sa) => sa.resource !== undefined && from.includes(sa.resource.urn));
@@ -24,7 +35,7 @@ export function boundAgentAccounts(binding: ResourceView, accounts: readonly Age
     return accounts.filter((sa) => subjects.some((s) => {
         if (s === null || typeof s !== "object") return false;
         if (s.kind === "ServiceAccount") return s.name === sa.name && (typeof s.namespace === "string" ? s.namespace : bindingNamespace) === sa.namespace;
-        if (s.kind === "Group") return s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`;
+        if (s.kind === "Group") return s.name === "system:authenticated" || s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`;
         if (s.kind === "User") return s.name === `system:serviceaccount:${sa.namespace}:${sa.name}`;
         return false;
     }));
@@ -56,7 +67,7 @@ export function bindingProblems(stack: StackView, accounts: readonly AgentServic
             out.push({ resource: binding, message: `${prefix}, whose rules are not known at preview (computed from other resources' outputs), so they cannot be reviewed — write them from known values` });
             continue;
         }
-        const approved = bound.every((sa) => typeof annotationsOf(sa.resource)?.[APPROVAL_ANNOTATION] === "string");
+        const approved = bound.every((sa) => typeof approvalOf(sa) === "string");
         for (const problem of rulesProblems(role.props.rules, approved)) out.push({ resource: binding, message: `${prefix}: ${problem}` });
     }
     return out;
@@ -102,9 +113,10 @@ export function automountProblems(stack: StackView, accounts: readonly AgentServ
     return out;
 }
 
-function annotationsOf(resource: ResourceView | undefined): Record<string, unknown> | undefined {
-    const annotations = (resource?.props.metadata as { annotations?: unknown } | undefined)?.annotations;
-    return annotations !== null && typeof annotations === "object" ? (annotations as Record<string, unknown>) : undefined;
+/** The approval annotation of an agent service account's resource (none without a resource or annotations). */
+function approvalOf(sa: AgentServiceAccount): unknown {
+    const metadata = sa.resource?.props.metadata as { annotations?: Record<string, unknown> | null } | undefined;
+    return metadata?.annotations?.[APPROVAL_ANNOTATION];
 }
 
 function roleRefLabel(binding: ResourceView): string {
@@ -112,10 +124,14 @@ function roleRefLabel(binding: ResourceView): string {
     return `${typeof ref?.kind === "string" ? ref.kind : "role"} ${JSON.stringify(ref?.name ?? "?")}`;
 }
 
-/** The Role or ClusterRole a RoleBinding refers to, when the stack defines it. */
+/**
+ * The Role or ClusterRole a RoleBinding refers to, when the stack defines it. A roleRef without a name (or
+ * with one not known at preview) refers to none: a role whose own name is not known is not taken for it.
+ */
 export function referencedRole(stack: StackView, binding: ResourceView): ResourceView | undefined {
     const ref = binding.props.roleRef as { kind?: unknown; name?: unknown } | undefined;
-    const namespace = objectName(binding)?.namespace ?? "default";
-    if (ref?.kind === "ClusterRole") return stack.ofType(TYPES.k8sClusterRole).find((r) => objectName(r)?.name === ref.name);
-    return stack.ofType(TYPES.k8sRole).find((r) => { const id = objectName(r); return id?.name === ref?.name && id?.namespace === namespace; });
+    if (typeof ref?.name !== "string") return undefined;
+    const namespace = bindingNamespaceOf(binding);
+    if (ref.kind === "ClusterRole") return stack.ofType(TYPES.k8sClusterRole).find((r) => objectName(r)?.name === ref.name);
+    return stack.ofType(TYPES.k8sRole).find((r) => { const id = objectName(r); return id !== undefined && id.name === ref.name && id.namespace === namespace; });
 }

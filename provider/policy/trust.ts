@@ -18,19 +18,34 @@ const MAX_SESSION_SECONDS = AWS_SESSION_SECONDS.max;
 const PRINCIPALS = Object.values(TRUST_MODES).map((m) => `${m.principal.kind === "Service" ? m.principal.service : "an IAM OIDC provider"} (${m.mode})`).join(", ");
 
 /**
- * A role's maxSessionDuration in seconds: a number, or numeric text (a YAML program or config may pass
- * `"43200"`; the provider reads it as a number). Anything else is left to the provider to refuse.
+ * Text the AWS provider may read as a number of seconds although it is not plain digits: Go's
+ * `strconv.ParseInt(text, 0, 0)` (the Terraform SDK's string-to-int) takes a sign, a 0x/0o/0b prefix and
+ * underscores (`"+43200"`, `"0xA8C0"`, `"43_200"`); cty's string-to-number takes a fraction and an exponent
+ * (`"43200.0"`, `"4e4"`).
  */
-function sessionSecondsOf(value: unknown): number | undefined {
+const GO_INTEGER = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)$/;
+const CTY_NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * A role's maxSessionDuration in seconds: a number, or whole-number text (a YAML program or config may pass
+ * `"43200"`; the provider reads it as a number). `"unreadable"` for other text the provider may still read
+ * as a number (see GO_INTEGER, CTY_NUMBER), which the pack cannot check; anything else (`"12h"`, a list) is
+ * left to the provider to refuse.
+ */
+function sessionSecondsOf(value: unknown): number | "unreadable" | undefined {
     if (typeof value === "number") return value;
-    return typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+    if (typeof value !== "string") return undefined;
+    if (/^\s*\d+\s*$/.test(value)) return Number(value);
+    return GO_INTEGER.test(value) || CTY_NUMBER.test(value) ? "unreadable" : undefined;
 }
 
 /** Problems with the trust of one agent role, each naming the statement and the fix. */
 export function trustProblems(agent: AgentRole, config: ResolvedGuardrailConfig, expiresTag: string | undefined, deferUnknown: boolean): string[] {
     const out: string[] = [];
     const duration = sessionSecondsOf(agent.role.props.maxSessionDuration);
-    if (duration !== undefined && duration > MAX_SESSION_SECONDS) {
+    if (duration === "unreadable") {
+        out.push(`has maxSessionDuration ${JSON.stringify(agent.role.props.maxSessionDuration)}, which the AWS provider may read as a number of seconds (a sign, a base prefix, underscores, a fraction or an exponent) but the pack cannot check; write it as whole seconds, ${MAX_SESSION_SECONDS} or less`);
+    } else if (duration !== undefined && duration > MAX_SESSION_SECONDS) {
         out.push(`allows sessions of ${duration}s; agents get at most ${MAX_SESSION_SECONDS}s — set maxSessionDuration to ${MAX_SESSION_SECONDS} or less`);
     }
     const trust = agent.trust;

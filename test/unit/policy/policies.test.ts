@@ -77,6 +77,14 @@ describe("agentid-guardrails policies", () => {
             ]);
         });
 
+        it("reads only text as an owner contact or an expiry: a list holding a good one is flagged, quoted where unreadable", () => {
+            const listed = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-contact": ["support@example.com"], "agentid:expires-at": [EXPIRES] } });
+            assert.deepStrictEqual(messages(ownerAndExpiry.check([listed], CONFIG)), [
+                `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an owner contact e-mail; add tag agentid:owner-contact with a reachable address such as team@example.com`,
+                `${R} is an agent identity (it trusts pods.eks.amazonaws.com) without an expiry it can read (["${EXPIRES}"]); add tag agentid:expires-at with an RFC 3339 date-time on or before 2027-03-01T00:00:00Z`,
+            ]);
+        });
+
         it("flags a missing contact and an expiry beyond the lifetime, with the fix", () => {
             const bad = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:owner-contact": "nobody", "agentid:expires-at": "2027-12-01T00:00:00Z" } });
             assert.deepStrictEqual(messages(ownerAndExpiry.check([bad], CONFIG)), [
@@ -307,6 +315,15 @@ describe("agentid-guardrails policies", () => {
                 `${R}: approval SEC-1 was for grants sha256:bbb, but the grants are now sha256:aaa; renew the approval for the current grants (agentid digest)`,
             ]);
         });
+        it("reads only text as an approval: a ticket given as a number or a list is no approval", () => {
+            for (const approval of [7, ["SEC-1"]]) {
+                const odd = role(TRUST.podIdentity, { tags: { ...TAGS, "agentid:approval": approval, "agentid:approved-digest": "sha256:aaa" } });
+                assert.deepStrictEqual(messages(approvedWrites.check([odd, rolePolicy("grants", doc(WRITE))], CONFIG)), [
+                    `${R} holds write actions (s3:PutObject) without an approval; declare spec.approval (tag agentid:approval) with the ticket and approvers`,
+                ], JSON.stringify(approval));
+            }
+        });
+
         it("names every write action the role holds, and a stale approval on a role whose grants digest tag is missing", () => {
             const writes = doc(WRITE, { ...WRITE, Sid: "Grant2", Action: ["s3:DeleteObject"] });
             assert.deepStrictEqual(messages(approvedWrites.check([role(), rolePolicy("grants", writes)], CONFIG)), [

@@ -166,6 +166,31 @@ describe("agent-trust-pinned: each trust check (provider/policy/trust.ts)", () =
         assert.deepStrictEqual(messages(TRUST.podIdentity), []);
     });
 
+    describe("a maxSessionDuration the provider reads in more forms than digits", () => {
+        const long = is("it trusts pods.eks.amazonaws.com", "allows sessions of 43200s; agents get at most 3600s — set maxSessionDuration to 3600 or less");
+        const unreadable = (text: string) => is("it trusts pods.eks.amazonaws.com", `has maxSessionDuration ${JSON.stringify(text)}, which the AWS provider may read as a number of seconds (a sign, a base prefix, underscores, a fraction or an exponent) but the pack cannot check; write it as whole seconds, 3600 or less`);
+        const session = (maxSessionDuration: unknown) => messages(TRUST.podIdentity, { maxSessionDuration });
+
+        it("reads whole-number text with blanks around it as its number", () => {
+            assert.deepStrictEqual(session(" 43200 "), [long]);
+            assert.deepStrictEqual(session("\t3600\n"), []);
+        });
+
+        it("flags text Go's ParseInt (base 0) or cty reads as a number but the pack cannot: a sign, 0x/0o/0b, underscores, a fraction, an exponent", () => {
+            // Each is a number to Go's strconv.ParseInt(text, 0, 0) or to cty's string-to-number conversion (go-cty v1.14.4, run by hand):
+            // 43200 for the first nine, 40000, 50000 and 0 for the others. The texts of the next test are numbers to neither.
+            for (const text of ["+43200", "+0xA8C0", "+43_200", "0xA8C0", "0o124300", "0b1010100011000000", "43_200", "43200.0", "4.32e4", "4e4", ".5e5", "-0"]) {
+                assert.deepStrictEqual(session(text), [unreadable(text)], text);
+            }
+        });
+
+        it("leaves to the provider what no parser reads as a number, and values of other types", () => {
+            for (const value of ["12h", "", " ", "43200s", "0x", "1e", "4 3200", [43200], ["43200"], { seconds: 43200 }, true, null]) {
+                assert.deepStrictEqual(session(value), [], JSON.stringify(value));
+            }
+        });
+    });
+
     describe("a Deny statement beside the pinned trust", () => {
         const guarded = doc({ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } } }, TRUST.podIdentity.Statement[0]);
         it("is not read as a grant: the trust passes", () => assert.deepStrictEqual(messages(guarded), []));
