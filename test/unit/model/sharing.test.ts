@@ -182,6 +182,19 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(agents(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"]), []);
         assert.deepStrictEqual(agents(["unix:uid:1000"], ["unix:uid:1000", "unix:path:/bin/x"]), linked);
     });
+    it("reads a keyed selector's key up to its first colon (an empty key too), and a keyed selector with no value pins nothing", () => {
+        const pair = (a: string[], b: string[]) => identityGroups([
+            agent("a1", { identity: { spire: { parentId: "spiffe://example.org/node/a", selectors: [...a, "tpm:pub_hash:h"] } } }),
+            agent("b2", { identity: { spire: { parentId: "spiffe://example.org/node/a", selectors: [...b, "tpm:pub_hash:h"] } } }),
+        ], settings);
+        // `k8s:pod-label:app` names no value: it pins no key, so it excludes nothing (not label `ap` = `app`).
+        assert.deepStrictEqual(pair(["k8s:pod-label:app"], ["k8s:pod-label:ap:x"]), [[0, 1]]);
+        // An empty key is a key: `::ab` and `::xb` pin it to different values (the value is all after the first colon).
+        for (const prefix of ["k8s:pod-label:", "docker:label:"]) {
+            assert.deepStrictEqual(pair([`${prefix}:ab`], [`${prefix}:xb`]), [], prefix);
+            assert.deepStrictEqual(pair([`${prefix}:ab`], [`${prefix}:ab`, "unix:uid:1"]), [[0, 1]], `${prefix}: the control, one value`);
+        }
+    });
 });
 
 describe("Cedar names", () => {
