@@ -322,6 +322,11 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.grantsDigest]),
             [["fixture-agent", undefined], ["pinned-agent", `sha256:${createHash("sha256").update(canonicalJson(grants)).digest("hex")}`]]);
         assert.deepStrictEqual(report.errors.map((e) => [e.agent, e.rule]), [["pinned-agent", "grants-digest-mismatch"]]);
+        // No digest is no field at all: a found agent's fields are what its summary, place and checks hold.
+        assert.deepStrictEqual(report.found.map((f) => Object.keys(f).sort()), [
+            ["column", "declaration", "errors", "file", "line", "summary", "valid"],
+            ["column", "declaration", "errors", "file", "grantsDigest", "line", "summary", "valid"],
+        ]);
     });
 
     it("reads several documents per file and skips empty ones", () => {
