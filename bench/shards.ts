@@ -8,8 +8,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { engineEnv } from "../provider/engine/toolchain";
-import { openFleetStack } from "../provider/engine/workspace";
+import { engineEnv, toolchainBin } from "../provider/engine/toolchain";
+import { openFleetStack, PACKAGE_ROOT } from "../provider/engine/workspace";
 import { BENCH_NOW, writeFleet } from "./generate";
 
 const CLI = path.join(__dirname, "..", "provider", "cli", "main.js");
@@ -27,11 +27,14 @@ const USER_HZ = 100;
 /** A fleet set up twice on the engine: unsharded in one project, sharded by team in another. */
 export interface ShardBench { agents: number; teams: number; single: () => Promise<TreeRun>; sharded: (parallel: number) => Promise<TreeRun>; shards: number }
 
-/** Runs a command and samples /proc every 100 ms for the peak RSS of every process below it. */
-export function measureTree(args: string[], env: Record<string, string>, cwd: string): Promise<TreeRun> {
+/**
+ * Runs a command (Node.js with `args`, or `executable` with them) and samples /proc every 100 ms for the peak
+ * RSS of every process below it.
+ */
+export function measureTree(args: string[], env: Record<string, string>, cwd: string, executable = process.execPath): Promise<TreeRun> {
     return new Promise((resolve, reject) => {
         const started = process.hrtime.bigint();
-        const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(executable, args, { env: { ...process.env, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
         const peaks = new Map<number, { comm: string; kb: number }>();
         const cpu = new Map<number, number>();
         const loads: number[] = [];
@@ -146,4 +149,28 @@ export async function prepareShardBench(agents: number, teams: number): Promise<
         single: async () => check(await measureTree([CLI, "plan", "--stack", "bench-all", "--json"], one.env, one.project), "plan --stack bench-all"),
         sharded: async (parallel) => check(await measureTree([CLI, "plan", "--all", sharded, "--parallel", String(parallel), "--json"], many.env, many.project), `plan --all --parallel ${parallel}`),
     };
+}
+
+/**
+ * What the engine costs a stack before any agent: `pulumi preview` (same toolchain, local file backend) of a
+ * Node.js program that loads `@pulumi/pulumi` and registers one component — no agentid, no CLI. Every shard of
+ * a sharded run pays at least this once, so it bounds the best ratio sharding can reach on this machine.
+ */
+export async function prepareEngineFloor(): Promise<() => Promise<TreeRun>> {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "agentid-bench-floor-"));
+    const project = path.join(work, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: engine-floor\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+    fs.writeFileSync(path.join(project, "index.js"), 'const pulumi = require("@pulumi/pulumi");\nnew pulumi.ComponentResource("floor:index:Empty", "one", {}, {});\n');
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "engine-floor", private: true }));
+    fs.symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+    const env = engineEnv(path.join(work, "state"));
+    const pulumi = path.join(toolchainBin(), "pulumi");
+    const run = async (args: string[]) => {
+        const result = await measureTree(args, env, project, pulumi);
+        if (result.code !== 0) throw new Error(`pulumi ${args[0]} of the engine-floor project failed (exit ${result.code}): ${result.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+        return result;
+    };
+    await run(["stack", "init", "floor", "--non-interactive"]);
+    return () => run(["preview", "--non-interactive"]);
 }

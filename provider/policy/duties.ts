@@ -6,9 +6,11 @@
  * agent; roles sharing a service account are judged together.
  */
 import { OAUTH2_CREDENTIAL_PROVIDER_ARN } from "../connectors/arnGrammar";
+import { globMatches, resourcesOverlap } from "../connectors/arnMatching";
 import { serviceAccountsActedAs } from "../connectors/kubernetes";
 import { OAUTH_VENDOR_IDS } from "../connectors/oauthScopes";
 import { OAUTH_TOKEN_ACTION } from "../connectors/saas";
+import { hasWildcard } from "../connectors/wildcards";
 import type { SeparationOfDutiesRule } from "../declarations/types";
 import { ActingStep, DutyHolder, dutyConflicts, dutyRuleViolations, dutyText, ruleText } from "../guardrails/separationOfDuties";
 import { awsPermissionsOf, mountedPermissionsOf, Permission, rbacPermissionsOf, SaasPermission, ToolPermission } from "../model/permissions";
@@ -76,7 +78,7 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
                 if (source.document.kind !== "known") continue;
                 const where = source.holder === role ? `${source.via} of ${labelOf(role)}` : labelOf(source.holder);
                 const aws = awsPermissionsOf(source.document.statements).map((p) => ({ ...p, source: where }));
-                permissions.push(...aws, ...saasOf(aws.filter((p) => p.effect === "Allow" && p.action.toLowerCase() === OAUTH_TOKEN_ACTION.toLowerCase()).map((p) => p.resource), providers, where));
+                permissions.push(...aws, ...saasOf(aws.filter((p) => p.effect === "Allow" && globMatches(p.action, OAUTH_TOKEN_ACTION, true)).map((p) => p.resource), providers, where));
             }
             const name = role.props.name;
             permissions.push(...cedar.filter((c) => typeof name === "string" && c.role === name).flatMap((c) => c.permissions));
@@ -102,22 +104,36 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
 }
 
 /**
- * SaaS a role may fetch tokens for: the vendor of each OAuth2 credential provider its token statements
- * name (by the stack's provider resource, or the provider name agentid gives it). The stack does not say
- * which scopes the provider's client serves, so every scope counts, at every level.
+ * SaaS a role may fetch tokens for (its statements allowing the token action, by name or by an action
+ * pattern): the vendor of each OAuth2 credential provider their Resources reach — by the stack's provider
+ * resource, or the provider name agentid gives it (`…-<vendor>`). A Resource pattern reaches every
+ * provider it matches: the stack's, and every vendor's under agentid's names (`*` reaches them all). The
+ * stack does not say which scopes the provider's client serves, so every scope counts, at every level.
  */
 function saasOf(resources: readonly string[], providers: readonly ResourceView[], source: string): SaasPermission[] {
-    const vendors = new Set<string>();
-    for (const arn of resources) {
-        if (!OAUTH2_CREDENTIAL_PROVIDER_ARN.test(arn)) continue;
-        const name = arn.split("/").pop()!;
-        const provider = providers.find((p) => p.props.credentialProviderArn === arn || p.props.name === name);
-        const byId = Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider?.props.credentialProviderVendor)?.[0];
-        const byName = Object.keys(OAUTH_VENDOR_IDS).find((v) => name.endsWith(`-${v}`));
-        const vendor = byId ?? byName;
-        if (vendor) vendors.add(vendor);
-    }
+    const vendors = new Set(resources.flatMap((resource) => vendorsReached(resource, providers)));
     return [...vendors].flatMap((vendor) => (["read", "write"] as const).map((level): SaasPermission => ({ kind: "saas", vendor, level, source })));
+}
+
+/** Every OAuth2 credential provider's ARN, up to the provider name. */
+const ANY_PROVIDER = "arn:*:bedrock-agentcore:*:*:token-vault/default/oauth2credentialprovider/";
+
+/** The vendors whose tokens one Resource of a token statement reaches. */
+function vendorsReached(resource: string, providers: readonly ResourceView[]): string[] {
+    const vendorOf = (provider: ResourceView | undefined) => Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider?.props.credentialProviderVendor)?.[0];
+    if (OAUTH2_CREDENTIAL_PROVIDER_ARN.test(resource)) {
+        const name = resource.split("/").pop()!;
+        const vendor = vendorOf(providers.find((p) => p.props.credentialProviderArn === resource || p.props.name === name))
+            ?? Object.keys(OAUTH_VENDOR_IDS).find((v) => name.endsWith(`-${v}`));
+        return vendor ? [vendor] : [];
+    }
+    if (!hasWildcard(resource)) return [];
+    const arnOf = (p: ResourceView) => (typeof p.props.credentialProviderArn === "string" ? p.props.credentialProviderArn
+        : `${ANY_PROVIDER}${typeof p.props.name === "string" ? p.props.name : "*"}`);
+    return [
+        ...providers.filter((p) => resourcesOverlap(resource, arnOf(p))).flatMap((p) => vendorOf(p) ?? []),
+        ...Object.keys(OAUTH_VENDOR_IDS).filter((v) => resourcesOverlap(resource, `${ANY_PROVIDER}*-${v}`)),
+    ];
 }
 
 /** Cedar `permit`s of the stack's AgentCore policies: the role whose sessions they admit, and the tool. */

@@ -47,7 +47,7 @@ export function parseReachQuery(text: string): ReachQuery {
         const resource = dot < 0 ? qualified : qualified.slice(0, dot);
         const group = dot < 0 ? undefined : qualified.slice(dot + 1);
         if (!isDns1123Label(namespace)) throw bad(`names namespace "${namespace}", which is not a DNS-1123 label`);
-        if (!/^[a-z][a-z0-9]*$/.test(resource)) throw bad(`names resource "${resource}"; use the plural lowercase name, e.g. configmaps`);
+        if (!/^[a-z][a-z0-9-]*$/.test(resource)) throw bad(`names resource "${resource}"; use the plural lowercase name, e.g. configmaps`);
         if (group !== undefined && !isDns1123Subdomain(group)) throw bad(`names API group "${group}", which is not a DNS subdomain`);
         if (name !== undefined && !isDns1123Subdomain(name)) throw bad(`names object "${name}", which is not a Kubernetes object name`);
         if (subresource !== undefined && !/^[a-z]+$/.test(subresource)) throw bad(`names subresource "${subresource}"`);

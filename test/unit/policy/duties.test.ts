@@ -1,7 +1,10 @@
 import * as assert from "assert";
-import { separationOfDuties } from "../../../provider/policy/duties";
+import { dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../provider/policy/duties";
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
-import { ACCOUNT, doc, k8sRole, NOW, READ, resource, role, roleBinding, rolePolicy, serviceAccount, SPIFFE, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
+import { ResourceView, TYPES } from "../../../provider/policy/resourceView";
+import { StackView } from "../../../provider/policy/stackView";
+import { perform } from "./simulator";
+import { ACCOUNT, ADMIN_ARN, AGENT_URN, doc, k8sRole, NOW, OTHER_ACCOUNT, READ, resource, role, roleBinding, rolePolicy, SA_ANNOTATIONS, serviceAccount, SPIFFE, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
 
 /** agent-separation-of-duties on hand-written stacks: the rules `agentid validate` applies, read from what the stack grants. */
 
@@ -21,7 +24,9 @@ const EXFILTRATION: SeparationOfDutiesRule = {
     ],
 };
 const config = (rules: SeparationOfDutiesRule[], gateways?: Record<string, string>) => ({ now: NOW, separationOfDuties: rules, ...(gateways ? { gateways } : {}) });
-const slackProvider = resource("aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider", "slack", { name: "agentid-slack", credentialProviderVendor: "SlackOauth2" });
+const OAUTH_PROVIDER = "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider";
+const CEDAR_POLICY = "aws:bedrock/agentcorePolicy:AgentcorePolicy";
+const slackProvider = resource(OAUTH_PROVIDER, "slack", { name: "agentid-slack", credentialProviderVendor: "SlackOauth2" });
 
 describe("agent-separation-of-duties (policy pack)", () => {
     it("finds a role that reads payment secrets and can fetch Slack tokens (any scope: the stack does not limit them)", () => {
@@ -140,5 +145,274 @@ describe("agent-separation-of-duties (policy pack)", () => {
         assert.throws(() => separationOfDuties.check([], { now: NOW, separationOfDuties: [{ name: "x", forbid: [{ connector: "aws.iam", access: "read" }] }] }),
             /policy config separationOfDuties\.0\.forbid\.0\.connector: "aws\.iam" is not a connector a duty can name/);
         assert.throws(() => separationOfDuties.check([], { now: NOW, separationOfDuties: "no" as unknown as SeparationOfDutiesRule[] }), /must be a list of rules/);
+    });
+});
+
+/**
+ * What a stack grants each agent, read exactly (stackDutyHolders), and the rules' shape (dutyRulesOf): every
+ * expected permission below is written by hand from the statements, RBAC rules and Cedar permits of the stack.
+ */
+const TOKEN = "bedrock-agentcore:GetResourceOauth2Token";
+const providerArn = (name: string) => `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:token-vault/default/oauth2credentialprovider/${name}`;
+const awsGrant = (action: string, resource: string, source: string, effect: "Allow" | "Deny" = "Allow") =>
+    ({ kind: "aws", effect, action, service: action.split(":")[0], resource, level: "read", source });
+const saasAt = (vendor: string, source: string) => (["read", "write"] as const).map((level) => ({ kind: "saas", vendor, level, source }));
+const toolAt = (gateway: string, tool: string, source: string) => (["read", "write"] as const).map((level) => ({ kind: "tool", gateway, tool, level, source }));
+const irsaRole = (name: string, account: string, tags: Record<string, string> = {}) => resource("aws:iam/role:Role", `${name}-role`, {
+    name: `${name}-runner`, assumeRolePolicy: JSON.stringify(TRUST.irsa).replace("system:serviceaccount:agents:triage", `system:serviceaccount:${account}`), tags,
+});
+const RULE_SHAPE = "agentid-guardrails: policy config separationOfDuties must be a list of rules { name, forbid: [{ connector, access: read|write|readwrite, resources? }] }, as in a Fleet document";
+
+describe("dutyRulesOf (policy pack config)", () => {
+    const duty = { connector: "aws.s3", access: "read" };
+    const good = { name: "good", forbid: [duty, { connector: "oauth.slack", access: "write" }] };
+
+    it("refuses every rule list that is not shaped like a Fleet document's, with one message naming the setting and its form", () => {
+        // A function carrying the fields of a rule or duty is not plain data (the engine hands the pack JSON values).
+        const functionWith = (fields: object) => Object.assign(() => undefined, fields);
+        const malformed: [string, unknown][] = [
+            ["a null rule", [null]],
+            ["a rule that is a function", [functionWith({ forbid: [duty] })]],
+            ["a rule without a name", [{ forbid: [duty] }]],
+            ["forbid not a list", [{ name: "x", forbid: "aws.s3" }]],
+            ["an empty forbid", [{ name: "x", forbid: [] }]],
+            ["a malformed second rule", [good, { name: "y" }]],
+            ["a malformed second duty", [{ name: "x", forbid: [duty, { connector: "oauth.slack" }] }]],
+            ["a null duty", [{ name: "x", forbid: [null] }]],
+            ["a duty that is a function", [{ name: "x", forbid: [functionWith({ connector: "aws.s3", access: "read" })] }]],
+            ["a duty without a connector", [{ name: "x", forbid: [{ access: "read" }] }]],
+            ["a duty with another access", [{ name: "x", forbid: [{ connector: "aws.s3", access: "admin" }] }]],
+            ["not a list", { name: "x", forbid: [duty] }],
+        ];
+        for (const [what, rules] of malformed) assert.throws(() => dutyRulesOf({ separationOfDuties: rules }), { message: RULE_SHAPE }, what);
+    });
+
+    it("returns well-formed rules as given, readwrite duties included, and none when the setting is absent", () => {
+        const rules = [good, { name: "both", forbid: [{ connector: "kubernetes", access: "readwrite", resources: ["agents/secrets"] }] }];
+        assert.strictEqual(dutyRulesOf({ separationOfDuties: rules }), rules);
+        assert.deepStrictEqual(dutyRulesOf({}), []);
+    });
+});
+
+describe("stackDutyHolders (policy pack)", () => {
+    it("makes one agent of the roles and service accounts one Agent component declares; other roles and accounts stand alone", () => {
+        const underAgent = { parent: AGENT_URN };
+        // Two roles trusting AgentCore (no service account) and a service account, under one Agent: one agent. The
+        // first role carries no tags at all; the second names the agent.
+        const first = resource("aws:iam/role:Role", "first-role", { name: "first-runner", assumeRolePolicy: JSON.stringify(TRUST.agentcore) }, underAgent);
+        // The second role's permissions are an inline policy on the role itself.
+        const slack = providerArn("agentid-slack");
+        const second = resource("aws:iam/role:Role", "second-role", {
+            name: "second-runner", assumeRolePolicy: JSON.stringify(TRUST.agentcore), tags: { "agentid:name": "billing" },
+            inlinePolicies: [{ name: "inline", policy: JSON.stringify(doc({ Effect: "Allow", Action: [TOKEN], Resource: [slack] })) }],
+        }, underAgent);
+        const loner = resource("aws:iam/role:Role", "loner-role", { name: "loner-runner", assumeRolePolicy: JSON.stringify(TRUST.agentcore), tags: {} });
+        const triage = serviceAccount("triage", {}, {}, underAgent);
+        const helper = serviceAccount("helper", {}, SA_ANNOTATIONS);
+        const stack = [
+            first, second, loner, triage, helper,
+            rolePolicy("first-grants", doc({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRETS] }), { role: "first-runner" }),
+            // An AWS managed policy (not reviewable here) adds nothing.
+            resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "second-runner", policyArn: ADMIN_ARN }),
+            k8sRole("reader", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["smtp"], verbs: ["get"] }]),
+            roleBinding("reader", { kind: "Role", name: "reader" }, [TRIAGE_SA]),
+            k8sRole("cm", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list"] }]),
+            roleBinding("helper-cm", { kind: "Role", name: "cm" }, [{ kind: "ServiceAccount", name: "helper", namespace: "agents" }]),
+            // A Pod Identity association for a role outside the stack: an agent service account with no resource and no role, judged on nothing.
+            resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "ghost", { clusterName: "prod", namespace: "agents", serviceAccount: "ghost", roleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/elsewhere` }),
+        ];
+        const inline = `inline policy "inline" of aws.iam.Role "second-role" (second-runner)`;
+        const secretsRead = { kind: "kubernetes", namespace: "agents", apiGroups: [""], resource: "secrets", verb: "get", level: "read", resourceNames: ["smtp"], source: `kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "reader" (agents/reader)` };
+        const configmapsList = { kind: "kubernetes", namespace: "agents", apiGroups: [""], resource: "configmaps", verb: "list", level: "read", source: `kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "helper-cm" (agents/helper-cm)` };
+        assert.deepStrictEqual(stackDutyHolders(new StackView(stack)), [
+            {
+                name: "billing", resource: first, accounts: [{ namespace: "agents", name: "triage" }],
+                permissions: [awsGrant("secretsmanager:GetSecretValue", SECRETS, `aws.iam.RolePolicy "first-grants"`), awsGrant(TOKEN, slack, inline), ...saasAt("slack", inline), secretsRead],
+            },
+            { name: `aws.iam.Role "loner-role" (loner-runner)`, resource: loner, accounts: [], permissions: [] },
+            { name: `kubernetes.core.v1.ServiceAccount "helper" (agents/helper)`, resource: helper, accounts: [{ namespace: "agents", name: "helper" }], permissions: [configmapsList] },
+        ]);
+    });
+
+    it("reads SaaS vendors from token statements: by the stack's provider (its ARN or name), else agentid's provider name; nothing else fetches a token", () => {
+        const source = `aws.iam.RolePolicy "tokens"`;
+        const allow = (resource: string, action = TOKEN) => ({ Effect: "Allow", Action: [action], Resource: [resource] });
+        const workload = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:workload-identity-directory/default/workload-identity/agent-salesforce`;
+        const statements = [
+            allow(providerArn("crm-tokens")), // the stack's provider of that name: GitHub
+            allow(providerArn("vault-one")), // the stack's provider of that ARN (its name not known): Atlassian
+            allow(providerArn("mystery")), // no provider in the stack, no vendor in the name
+            allow(providerArn("agentid-google"), "bedrock-agentcore:GetOauth2CredentialProvider"), // not the token action
+            { ...allow(providerArn("agentid-microsoft")), Effect: "Deny" }, // a Deny grants nothing
+            allow(workload), // a workload identity, not a credential provider
+        ];
+        const stack = [
+            role(TRUST.agentcore), rolePolicy("tokens", doc(...statements)),
+            resource(OAUTH_PROVIDER, "crm", { name: "crm-tokens", credentialProviderVendor: "GithubOauth2" }),
+            resource(OAUTH_PROVIDER, "vault", { credentialProviderArn: providerArn("vault-one"), credentialProviderVendor: "AtlassianOauth2" }),
+        ];
+        assert.deepStrictEqual(stackDutyHolders(new StackView(stack)), [{
+            name: "triage", resource: stack[0], accounts: [],
+            permissions: [
+                awsGrant(TOKEN, providerArn("crm-tokens"), source), awsGrant(TOKEN, providerArn("vault-one"), source), awsGrant(TOKEN, providerArn("mystery"), source),
+                awsGrant("bedrock-agentcore:GetOauth2CredentialProvider", providerArn("agentid-google"), source), awsGrant(TOKEN, providerArn("agentid-microsoft"), source, "Deny"),
+                awsGrant(TOKEN, workload, source), ...saasAt("github", source), ...saasAt("atlassian", source),
+            ],
+        }]);
+    });
+
+    it("reads token statements written with patterns: an action pattern fetches tokens, a Resource pattern reaches every provider it may match", async () => {
+        // agent-least-privilege refuses these patterns; this policy still counts what they reach (every vendor for *).
+        const source = `aws.iam.RolePolicy "tokens"`;
+        const allow = (action: string, resource: string) => ({ Effect: "Allow", Action: [action], Resource: [resource] });
+        // The IAM simulator (no code shared with the pack) on what each statement lets the role's sessions fetch.
+        const fetches = (statement: object, provider: string) => perform([doc(statement)], { action: TOKEN, resource: providerArn(provider) });
+        assert.deepStrictEqual(await Promise.all([
+            fetches(allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack")), "agentid-slack"),
+            fetches(allow(TOKEN, providerArn("crm-tok?ns")), "crm-tokens"),
+            fetches(allow(TOKEN, providerArn("*-google")), "agentid-google"),
+            fetches(allow("bedrock-agentcore:*", providerArn("*")), "agentid-slack"),
+            fetches(allow("bedrock-agentcore:Get*Provider", "*"), "agentid-slack"),
+            fetches(allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`), "agentid-slack"),
+        ]), ["Allowed", "Allowed", "Allowed", "Allowed", "Denied", "Denied"]);
+        const holder = (...statements: object[]) => stackDutyHolders(new StackView([
+            role(TRUST.agentcore), rolePolicy("tokens", doc(...statements)),
+            resource(OAUTH_PROVIDER, "crm", { name: "crm-tokens", credentialProviderVendor: "GithubOauth2" }),
+            resource(OAUTH_PROVIDER, "vault", { credentialProviderArn: providerArn("vault-one"), credentialProviderVendor: "AtlassianOauth2" }),
+            resource(OAUTH_PROVIDER, "custom", { name: "custom-tokens", credentialProviderVendor: "CustomOauth2" }), // a vendor agentid does not know
+            resource(OAUTH_PROVIDER, "unnamed", { credentialProviderVendor: "MicrosoftOauth2" }), // neither name nor ARN known yet: any pattern may match it
+        ]))[0];
+        const saasOf = (...statements: object[]) => holder(...statements).permissions.filter((p) => p.kind === "saas");
+        const vendorsOf = (statement: object) => saasOf(statement).flatMap((p) => (p.kind === "saas" && p.level === "read" ? [p.vendor] : []));
+        assert.deepStrictEqual(saasOf(allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack"))), saasAt("slack", source));
+        assert.deepStrictEqual([
+            allow("bedrock-agentcore:getResourceOAuth2*", providerArn("agentid-slack")), // the token action by a pattern (IAM ignores case)
+            allow(TOKEN, providerArn("crm-tok?ns")), // the stack's crm-tokens (not vault-one), and the provider whose name is not known
+            allow(TOKEN, providerArn("*-google")), // agentid's name for a Google provider, and the provider whose name is not known
+            allow(TOKEN, `arn:aws:secretsmanager:*:*:secret:*`), allow(TOKEN, `arn:aws:bedrock-agentcore:*:*:workload-identity-directory/default/workload-identity/*`),
+            allow(TOKEN, providerArn("bad.name-salesforce")), // no provider can have this name: not a pattern, not a provider
+            allow("bedrock-agentcore:Get*Provider", "*"), // not the token action
+            { Effect: "Deny", Action: ["*"], Resource: ["*"] },
+        ].map(vendorsOf), [["slack"], ["github", "microsoft"], ["microsoft", "google"], [], [], [], [], []]);
+        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "atlassian", "microsoft", "slack", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
+        const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow("bedrock-agentcore:*", providerArn("*"))))], config([EXFILTRATION]));
+        assert.deepStrictEqual(found, [{
+            urn: `urn:pulumi:dev::handwritten::aws:iam/role:Role::triage-role`,
+            message: `aws.iam.Role "triage-role" (triage-runner) is agent "triage", which holds every duty of separation-of-duties rule "no-secret-exfiltration": aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/* through aws.iam.RolePolicy "grants"; oauth.slack write through aws.iam.RolePolicy "grants"; move one of these duties to another agent with its own identity`,
+        }]);
+    });
+
+    it("reads gateway tools from the Cedar permits naming the role's sessions, one action and one gateway each, however the statement is spaced", () => {
+        const UNLISTED = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:gateway/unlisted-9`;
+        const OTHER_GATEWAY = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:gateway/billing-2`;
+        const sessions = (runner: string) => `principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/${runner}/*"`;
+        const permit = (head: string, when = sessions("triage-runner")) => `permit (\n  principal is AgentCore::IamEntity,\n  ${head}\n) when { ${when} };`;
+        const scoped = (action: string, gateway = GATEWAY) => `action == AgentCore::Action::"${action}",\n  resource == AgentCore::Gateway::"${gateway}"`;
+        const cedar = (name: string, definition: unknown) => resource(CEDAR_POLICY, name, { name, policyEngineId: "engine-1", ...(definition === undefined ? {} : { definition }) });
+        const stack = [
+            role(),
+            cedar("refund", { cedar: { statement: permit(scoped("crm___issueRefund")) } }),
+            // Leading whitespace, no spaces around ==, two around like; a gateway the config does not name keeps its ARN.
+            cedar("compact", { cedar: { statement: `\n  permit(principal is AgentCore::IamEntity,action==AgentCore::Action::"crm___lookupCustomer",resource==AgentCore::Gateway::"${UNLISTED}")when{principal.id  like  "arn:aws:sts::${ACCOUNT}:assumed-role/triage-runner/*"};` } }),
+            cedar("other-role", { cedar: { statement: permit(scoped("crm___closeAccount"), sessions("other-runner")) } }),
+            cedar("forbid", { cedar: { statement: `forbid (\n  principal is AgentCore::IamEntity,\n  ${scoped("crm___deleteAll")}\n) when { ${sessions("triage-runner")} }; // permit nothing else` } }),
+            cedar("no-target", { cedar: { statement: permit(scoped("lookupCustomer")) } }),
+            cedar("any-action", { cedar: { statement: permit(`action,\n  resource == AgentCore::Gateway::"${GATEWAY}"`) } }),
+            cedar("any-gateway", { cedar: { statement: permit(`action == AgentCore::Action::"crm___exportAll",\n  resource`) } }),
+            cedar("any-principal", { cedar: { statement: permit(scoped("crm___wipe"), "true") } }),
+            cedar("no-definition", undefined),
+            cedar("no-cedar", {}),
+            cedar("no-statement", { cedar: {} }),
+            cedar("statement-list", { cedar: { statement: [permit(scoped("crm___listAll"))] } }),
+        ];
+        assert.deepStrictEqual(stackDutyHolders(new StackView(stack), { billing: OTHER_GATEWAY, helpdesk: GATEWAY }), [{
+            name: "triage", resource: stack[0], accounts: [{ namespace: "agents", name: "triage" }],
+            permissions: [...toolAt("helpdesk", "crm/issueRefund", `aws.bedrock.AgentcorePolicy "refund"`), ...toolAt(UNLISTED, "crm/lookupCustomer", `aws.bedrock.AgentcorePolicy "compact"`)],
+        }]);
+    });
+
+    it("reads the RBAC rules of the bindings reaching the agent's service accounts: object rules only, names kept, and what pods it may create mount", () => {
+        const notARule = Object.assign(() => undefined, { apiGroups: [""], resources: ["pods"], verbs: ["delete"] });
+        const stack = [
+            role(TRUST.irsa),
+            k8sRole("runner", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["smtp"], verbs: ["get"] }, null, "secrets", notARule, { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] }] as object[]),
+            roleBinding("runner", { kind: "Role", name: "runner" }, [TRIAGE_SA]),
+            k8sRole("all-secrets", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]),
+            roleBinding("stranger", { kind: "Role", name: "all-secrets" }, [{ kind: "ServiceAccount", name: "stranger", namespace: "agents" }]),
+            roleBinding("missing", { kind: "Role", name: "nowhere" }, [TRIAGE_SA]),
+            resource(TYPES.k8sRole, "empty", { metadata: { name: "empty", namespace: "agents" } }),
+            roleBinding("empty", { kind: "Role", name: "empty" }, [TRIAGE_SA]),
+            // A binding without a name in its metadata is in the default namespace.
+            resource(TYPES.k8sClusterRole, "viewer", { metadata: { name: "viewer" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["watch"] }] }),
+            resource(TYPES.roleBinding, "nameless", { metadata: {}, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "viewer" }, subjects: [TRIAGE_SA] }),
+        ];
+        const runner = `kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "runner" (agents/runner)`;
+        const mounts = "writing jobs runs pods as any service account of the namespace and mounts any secret or config map there";
+        const k8s = (fields: object, source = runner) => ({ kind: "kubernetes", namespace: "agents", apiGroups: [""], level: "read", ...fields, source });
+        assert.deepStrictEqual(stackDutyHolders(new StackView(stack)), [{
+            name: "triage", resource: stack[0], accounts: [{ namespace: "agents", name: "triage" }],
+            permissions: [
+                k8s({ resource: "secrets", verb: "get", resourceNames: ["smtp"] }),
+                k8s({ apiGroups: ["batch"], resource: "jobs", verb: "create", level: "write" }),
+                k8s({ resource: "secrets", verb: "get", indirect: mounts }),
+                k8s({ resource: "configmaps", verb: "get", indirect: mounts }),
+                k8s({ namespace: "default", resource: "configmaps", verb: "watch" }, `kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "nameless"`),
+            ],
+        }]);
+    });
+});
+
+describe("agent-separation-of-duties: acting as other agents (policy pack)", () => {
+    const jobs = (verbs: string[], namespace = "agents") => [
+        k8sRole("jobs", [{ apiGroups: ["batch"], resources: ["jobs"], verbs }], namespace),
+        roleBinding("jobs", { kind: "Role", name: "jobs" }, [{ kind: "ServiceAccount", name: "builder", namespace: "ci" }], namespace),
+    ];
+    const builder = irsaRole("builder", "ci:builder");
+    const helper = irsaRole("helper", "agents:helper", { "agentid:name": "helper" });
+    const builderLabel = `aws.iam.Role "builder-role" (builder-runner)`;
+    const opening = `${builderLabel} is agent "${builderLabel}", which holds every duty of separation-of-duties rule "no-secret-exfiltration": aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/*`;
+    const closing = "; move one of these duties to another agent with its own identity";
+    const runsPods = (namespace = "agents") => `writing jobs runs pods as any service account of the namespace and mounts any secret or config map there, through kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "jobs" (${namespace}/jobs)`;
+
+    it("follows every agent one agent can act as: each duty held by a different one of them", () => {
+        const stack = [
+            role(TRUST.irsa), rolePolicy("grants", doc(readsSecrets)),
+            helper, rolePolicy("helper-grants", doc(fetchesSlack), { role: "helper-runner" }), slackProvider,
+            builder, ...jobs(["create"]),
+        ];
+        assert.deepStrictEqual(separationOfDuties.check(stack, config([EXFILTRATION])), [{
+            urn: builder.urn,
+            message: `${opening} through aws.iam.RolePolicy "grants" of agent "triage", which it can act as (${runsPods()}); oauth.slack write through aws.iam.RolePolicy "helper-grants" of agent "helper", which it can act as (${runsPods()})${closing}`,
+        }]);
+    });
+
+    it("names each holder of a duty with all its sources: its own, then an agent it acts as", () => {
+        const stack = [
+            role(TRUST.irsa), rolePolicy("grants", doc(readsSecrets)),
+            builder, ...jobs(["create"]), slackProvider,
+            rolePolicy("builder-a", doc(readsSecrets), { role: "builder-runner" }), rolePolicy("builder-b", doc(readsSecrets), { role: "builder-runner" }),
+            rolePolicy("builder-slack", doc(fetchesSlack), { role: "builder-runner" }),
+        ];
+        assert.deepStrictEqual(separationOfDuties.check(stack, config([EXFILTRATION])), [{
+            urn: builder.urn,
+            message: `${opening} through aws.iam.RolePolicy "grants" of agent "triage", which it can act as (${runsPods()}), aws.iam.RolePolicy "builder-a", aws.iam.RolePolicy "builder-b"; oauth.slack write through aws.iam.RolePolicy "builder-slack"${closing}`,
+        }]);
+    });
+
+    it("acts only as service accounts of the namespace its rule is in, only as the names a token rule lists, and never as an agent without service accounts", () => {
+        const fetching = [builder, rolePolicy("builder-slack", doc(fetchesSlack), { role: "builder-runner" }), slackProvider];
+        const readers = [role(TRUST.irsa), rolePolicy("grants", doc(readsSecrets))];
+        const tokens = (names: string[]) => [
+            k8sRole("tokens", [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: names, verbs: ["create"] }]),
+            roleBinding("tokens", { kind: "Role", name: "tokens" }, [{ kind: "ServiceAccount", name: "builder", namespace: "ci" }]),
+        ];
+        const check = (stack: ResourceView[]) => separationOfDuties.check(stack, config([EXFILTRATION]));
+        assert.deepStrictEqual(check([...readers, ...fetching, ...jobs(["create"], "ci")]), [], "jobs in ci run no pod as agents/triage");
+        assert.deepStrictEqual(check([role(TRUST.agentcore), rolePolicy("grants", doc(readsSecrets)), ...fetching, ...jobs(["create"])]), [], "an AgentCore agent has no service account to run pods as");
+        assert.deepStrictEqual(check([...readers, ...fetching, ...tokens(["helper"])]), [], "tokens for agents/helper only");
+        assert.deepStrictEqual(check([...readers, ...fetching, ...tokens(["triage"])]), [{
+            urn: builder.urn,
+            message: `${opening} through aws.iam.RolePolicy "grants" of agent "triage", which it can act as (mints tokens for service accounts, through kubernetes.rbac.authorization.k8s.io.v1.RoleBinding "tokens" (agents/tokens)); oauth.slack write through aws.iam.RolePolicy "builder-slack"${closing}`,
+        }]);
     });
 });
