@@ -220,7 +220,8 @@ function checkSchema(value: unknown): SchemaCheck {
     const violations: Violation[] = [];
     const problems: SchemaProblem[] = [];
     for (const error of validate.errors ?? []) {
-        if (error.keyword === "if") continue; // the kind dispatch; the real error is reported beside it
+        // The kind dispatch, and a map's "property name must be valid": the real error is reported beside each.
+        if (error.keyword === "if" || error.keyword === "propertyNames") continue;
         const violation = describeSchemaError(error);
         const key = `${formatPath(violation.path)}|${violation.rule}|${violation.message}`;
         if (!seen.has(key)) {
@@ -256,6 +257,10 @@ function describeSchemaError(error: ErrorObject): Violation {
     const where = formatPath(path) || "the document";
     const field = formatPath(path);
     const params = error.params as Record<string, unknown>;
+    // A map key that breaks the rule for keys (propertyNames): ajv reports it at the map; name the key, at its line.
+    if (error.propertyName !== undefined) {
+        return { path: [...path, error.propertyName], rule: "invalid-value", message: `the name "${error.propertyName}" in ${where} ${error.message ?? "is invalid"}; rename it` };
+    }
     switch (error.keyword) {
         case "required":
             return { path, rule: "required-field", message: `missing required field "${params.missingProperty}" in ${where}; add it` };
@@ -298,10 +303,10 @@ function patternViolation(path: FieldPath, field: string, where: string, error: 
     if (/^spec\.(expiresAt|reviewBy)$/.test(field)) {
         return { path, rule: "date-invalid", message: `${where} must be an RFC 3339 date-time (2027-02-28T00:00:00Z) or a date (2027-02-28)` };
     }
-    if (/spiffeId|parentId/.test(field)) {
+    if (/^spec\.identity\.(spiffeId|spire\.parentId)$/.test(field)) {
         return { path, rule: "invalid-value", message: `${where} must be a SPIFFE ID such as spiffe://example.org/agents/name` };
     }
-    if (/grantsDigest$/.test(field)) {
+    if (field === "spec.approval.grantsDigest") {
         return { path, rule: "invalid-value", message: `${where} must be sha256:<64 hex digits>; get it from \`agentid digest\`` };
     }
     if (error.keyword === "pattern" && (error.params as { pattern?: string }).pattern === "\\S") {

@@ -65,14 +65,15 @@ export function fleetDigest(paths: readonly string[], now: Date): string | undef
     return hash.digest("hex");
 }
 
-function agentidIdentity(): string {
+/** Which agentid made a verdict: the real path of its install (`root`, this one's by default) and its version. */
+export function agentidIdentity(root: string = PACKAGE_ROOT): string {
     let version = "unknown";
     try {
-        version = String((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: unknown }).version);
+        version = String((JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version?: unknown }).version);
     } catch {
         // an install without package.json is still told apart by its path
     }
-    return `${fs.realpathSync(PACKAGE_ROOT)}@${version}`;
+    return `${fs.realpathSync(root)}@${version}`;
 }
 
 /**
@@ -116,7 +117,9 @@ export function handedFleet(paths: readonly string[], now: Date | undefined, env
     } else if (verdict.clock !== "pinned" || now.toISOString() !== verdict.now) {
         return { refused: "it was made with another clock" };
     }
-    if (fleetDigest(paths, instant) !== verdict.digest) return { refused: "the declaration files differ from those it validated" };
+    // A program whose files cannot all be read has no digest to match, whatever the verdict holds.
+    const digest = fleetDigest(paths, instant);
+    if (digest === undefined || digest !== verdict.digest) return { refused: "the declaration files differ from those it validated" };
     return { fleet: { settings: verdict.settings, agents: verdict.agents, now: instant, clock: verdict.clock } };
 }
 

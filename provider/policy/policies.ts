@@ -7,7 +7,7 @@
 import { iamActions } from "../connectors/iamData";
 import { isEmail } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
-import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, svidEntriesOf } from "./agentRoles";
+import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
@@ -93,7 +93,7 @@ export const leastPrivilege: Guardrail = {
 /** Agent roles trust exactly their mode's principal, pinned to one workload, until the agent's expiry. */
 export const pinnedTrust: Guardrail = {
     name: "agent-trust-pinned",
-    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; a SPIRE entry issuing the SVID a Roles Anywhere trust names pins one namespace and one service account.",
+    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; every SPIRE entry issuing the SVID a Roles Anywhere trust names pins the same one namespace and service account (one workload).",
     check(resources, config) {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
@@ -106,17 +106,56 @@ export const pinnedTrust: Guardrail = {
 };
 
 /**
- * SPIRE entries handing an agent role's SVID to the pods of more than one account (the declarations'
- * `spire-selectors` rule, for entries written outside an Agent): SPIRE gives the SVID to every pod matching all
- * of an entry's selectors, and the role to whoever holds the SVID.
+ * SPIRE entries handing an agent role's SVID to more than one workload (the declarations' `spire-selectors` and
+ * `identity-shared` rules, for entries written outside an Agent): SPIRE gives the SVID to every workload matching
+ * all of an entry's selectors, and the role to whoever holds the SVID. Each entry pins one namespace and one
+ * service account, and every entry issuing the agent's SVIDs pins the same one — the agent's own entry's first,
+ * else the first Kubernetes one's; an entry without Kubernetes selectors cannot be shown to be that workload
+ * (a VM agent's entries, none of them Kubernetes, are one workload when their selectors are the same).
+ * Selectors not known at preview: refused outside an Agent; an Agent's own are checked when `pulumi up` reports them.
  */
 function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] {
-    return svidEntriesOf(stack, agent).flatMap(({ entry, spiffeId }) => {
-        const { kubernetes, namespaces, accounts } = kubernetesPinsOf(entry);
-        if (!kubernetes || (namespaces.length === 1 && accounts.length === 1)) return [];
-        const pinned = [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither";
-        return [violation(entry, `${labelOf(entry)} issues ${spiffeId}, the SVID agent role ${labelOf(agent.role)} trusts, to every pod its Kubernetes selectors match (${pinned}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`)];
-    });
+    const out: GuardrailViolation[] = [];
+    const issues = (entry: ResourceView, spiffeId: string) => `${labelOf(entry)} issues ${spiffeId}, the SVID agent role ${labelOf(agent.role)} trusts, to`;
+    const workloads: { entry: ResourceView; spiffeId: string; workload: SvidWorkload }[] = [];
+    for (const { entry, spiffeId } of svidEntriesOf(stack, agent)) {
+        if (containsUnknown(entry.props.selectors)) {
+            if (!stack.underAgent(entry)) out.push(violation(entry, `${issues(entry, spiffeId)} the workloads its selectors match, but its selectors are not known at preview (computed from other resources' outputs), so they cannot be shown to pin the agent's one workload — write them from known values`));
+            continue;
+        }
+        const workload = svidWorkloadOf(entry);
+        if ("loose" in workload) {
+            out.push(violation(entry, `${issues(entry, spiffeId)} every pod its Kubernetes selectors match (${workload.loose}); pin one namespace and one service account (k8s:ns:<namespace> and k8s:sa:<name>), or other pods receive the agent's SVID and assume its role`));
+        } else workloads.push({ entry, spiffeId, workload });
+    }
+    const own = stack.agentOf(agent.role);
+    const first = workloads.find((w) => own !== undefined && stack.agentOf(w.entry) === own) ?? workloads.find((w) => w.workload.kubernetes) ?? workloads[0];
+    for (const w of workloads) {
+        if (w.workload.key === first.workload.key) continue;
+        const bothKubernetes = w.workload.kubernetes && first.workload.kubernetes;
+        const fix = first.workload.kubernetes ? `pin ${first.workload.pins} as ${labelOf(first.entry)} does` : `give it the selectors of ${labelOf(first.entry)} (${first.workload.pins})`;
+        out.push(violation(w.entry, `${issues(w.entry, w.spiffeId)} ${w.workload.receivers}, but ${labelOf(first.entry)} issues ${first.spiffeId === w.spiffeId ? "it" : first.spiffeId} to ${first.workload.receivers}: ${bothKubernetes ? "two workloads hold" : "nothing shows they are one workload, so two may hold"} the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`));
+    }
+    return out;
+}
+
+/**
+ * Who receives a SPIRE entry's SVID: the pods of one service account, the workloads matching selectors none of
+ * which is Kubernetes (`unix`, `docker`…), or — `loose` — the pods of more than one account. Entries of one
+ * workload share its key (a JSON list: the selector sets of non-Kubernetes entries in any order, never equal to
+ * a Kubernetes key, which does not start with `[`).
+ */
+interface SvidWorkload { kubernetes: boolean; key: string; pins: string; receivers: string }
+
+function svidWorkloadOf(entry: ResourceView): SvidWorkload | { loose: string } {
+    const { kubernetes, namespaces, accounts } = kubernetesPinsOf(entry);
+    if (kubernetes) {
+        if (namespaces.length !== 1 || accounts.length !== 1) return { loose: [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither" };
+        const [namespace, account] = [namespaces[0], accounts[0]];
+        return { kubernetes, key: `k8s ${JSON.stringify([namespace, account])}`, pins: `k8s:ns:${namespace} and k8s:sa:${account}`, receivers: `the pods of service account ${namespace}/${account} (k8s:ns:${namespace}, k8s:sa:${account})` };
+    }
+    const selectors = selectorsOf(entry);
+    return { kubernetes, key: JSON.stringify([...selectors].sort()), pins: selectors.join(", "), receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector)` };
 }
 
 /** Long-term credentials: what a stack with workload identities never needs. */

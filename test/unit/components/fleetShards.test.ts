@@ -190,6 +190,47 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         assert.deepStrictEqual(await owners({}), fromFiles);
         assert.deepStrictEqual(said, [notUsed("it was made with another clock"), notUsed("its seal does not match"), notUsed("its seal does not match")]);
     });
+    it("attack: a program whose only declaration file cannot be read does not adopt an empty fleet's verdict (it would register no agent)", () => {
+        const env = sealedRun(fs.mkdtempSync(path.join(os.tmpdir(), "agentid-test-empty-")));
+        const before = registrations.length;
+        // /proc/self/mem is a regular file whose reading fails (EIO): the program's declarations cannot be read.
+        assert.throws(() => inRun(env, () => new AgentFleet("unreadable", { paths: ["/proc/self/mem"], now: NOW, oauthClients: CLIENTS })), (e: Error) => {
+            assert.ok(e instanceof AgentidError);
+            assert.strictEqual(e.message, "agentid: 1 problem in the agent declarations; nothing was changed:\n  /proc/self/mem: error: cannot read the file: input/output error (EIO)");
+            return true;
+        });
+        assert.strictEqual(registrations.length, before, "nothing is registered");
+        assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
+    });
+
+    it("attack: a program given a missing path and a non-file beside the validated files, or a dangling link added among them, validates itself and stops", () => {
+        const dir = shardedSample();
+        const env = sealedRun(dir);
+        const missing = path.join(dir, "absent.yaml");
+        assert.throws(() => inRun(env, () => new AgentFleet("more-paths", { paths: [dir, missing, "/dev/null"], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })), (e: Error) => {
+            assert.ok(e instanceof AgentidError);
+            assert.strictEqual(e.message, `agentid: 2 problems in the agent declarations; nothing was changed:\n  ${missing}: error: no such file or directory\n  /dev/null: error: a character device, not a regular file or a directory`);
+            return true;
+        });
+        const target = path.join(dir, "nowhere.yaml");
+        fs.symlinkSync(target, path.join(dir, "gone.yaml"));
+        assert.throws(() => inRun(env, () => new AgentFleet("dangling", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })), (e: Error) => {
+            assert.ok(e instanceof AgentidError);
+            assert.strictEqual(e.message, "agentid: 1 problem in the agent declarations; nothing was changed:\n" +
+                `  ${path.join(dir, "gone.yaml")}:1:1: error: a dangling symbolic link (its target ${JSON.stringify(target)} does not exist); remove it or fix the target (file-unusable)`);
+            return true;
+        });
+        assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated"), notUsed("the declaration files differ from those it validated")]);
+    });
+
+    it("adopts the verdict in a program given the same files one by one, in another order", async () => {
+        const dir = shardedSample();
+        const files = fs.readdirSync(dir).map((f) => path.join(dir, f)).reverse();
+        const env = sealedRun(dir, byRunner);
+        const fleet = inRun(env, () => new AgentFleet("reordered", { paths: files, now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" }));
+        assert.deepStrictEqual(await ownersOf(fleet), ["billing-eng <runner@example.com>", "billing-eng <runner@example.com>"]);
+        assert.deepStrictEqual(said, []);
+    });
 });
 
 describe("sharded fleet: two label values never share a stack", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import { formatInstant, parseInstant } from "../../../provider/declarations/clock";
 import { formatPath } from "../../../provider/declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../../../provider/declarations/types";
@@ -128,6 +129,21 @@ describe("agent rules across agents, through validation", () => {
             `team "billing-eng-22cf2c43" gives stack agents-billing-eng-22cf2c43, which agent "a-bot" (team "Billing_Eng", a.yaml:1) already has; a stack holds the agents of one value — change one of the two values`,
         ]]);
     });
+    it("places no agent by a blank label: a blank value claims no stack, so a value spelling the blank one's hashed name is not refused for it", () => {
+        const labelled = (name: string, value: string) => named(name)(withShardLabel(value));
+        // The stack name of a value that is not readable as written: <prefix>-<first 8 hex digits of its sha256> (model/shards.ts).
+        const hashed = createHash("sha256").update(" ").digest("hex").slice(0, 8);
+        const settings: FleetSettings = { stacks: { by: "label:cost-center" } };
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: labelled("a-bot", " ") }, { file: "b.yaml", text: labelled("b-bot", hashed) }], settings), [
+            ["a.yaml", 5, 3, "metadata.labels", "stack-shard", SHARD.replace("fixture-agent", "a-bot")],
+        ]);
+        // The control: a value that is not blank but hashes (an upper-case letter) does claim that stack.
+        const upper = createHash("sha256").update("X").digest("hex").slice(0, 8);
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: labelled("a-bot", "X") }, { file: "b.yaml", text: labelled("b-bot", `x-${upper}`) }], settings), [[
+            "b.yaml", 6, 5, "metadata.labels.cost-center", "stack-shard",
+            `label cost-center "x-${upper}" gives stack agents-x-${upper}, which agent "a-bot" (label "X", a.yaml:1) already has; a stack holds the agents of one value — change one of the two values`,
+        ]]);
+    });
 });
 
 describe("checkAgent on its own: the findings behind the schema (declarations from code reach it too)", () => {
@@ -172,6 +188,17 @@ describe("checkAgent on its own: the findings behind the schema (declarations fr
             ],
             [["spec.identity.spire.dnsNames[0]", "spire-entry", `"caf\u00e9.example.com" has a character outside ASCII (U+00E9 at 3); a DNS name on an SVID is ASCII — write an internationalised name in its xn-- (punycode) form`]],
         ]);
+    });
+
+    it("reads an agent's SPIFFE ID as reserved (/agents/<name>) or under /spire/ from its start only", () => {
+        const id = (spiffeId: string) => check((d) => { d.spec.identity!.spiffeId = spiffeId; });
+        // An Agent declared in code reaches checkAgent without the schema's SPIFFE-ID grammar: an ID holding a second
+        // spiffe://… further on is judged by its own path, which is neither an agent's reserved ID nor under /spire/.
+        assert.deepStrictEqual([id("spiffe://example.org/tools/spiffe://example.org/agents/other"), id("spiffe://example.org/tools/spiffe://example.org/spire/agent/x")], [[], []]);
+        assert.deepStrictEqual([id("spiffe://example.org/agents/other"), id("spiffe://example.org/spire/agent/x")], [
+            [["spec.identity.spiffeId", "identity-shared", `spiffe://example.org/agents/other is the default SPIFFE ID of an agent named "other"; IDs under /agents/ are reserved for their agents — use spiffe://example.org/agents/fixture-agent or a path outside /agents/`]],
+            [["spec.identity.spiffeId", "spiffe-id", UNDER_SPIRE("spiffe://example.org/spire/agent/x")]],
+        ], "the controls");
     });
 
     it("holds the 365-day ceiling from the real clock when the configured now lies ahead of it", () => {

@@ -55,6 +55,11 @@ describe("fleet settings", () => {
             assert.deepStrictEqual(mergeFleetSettings({}, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] });
             assert.deepStrictEqual(mergeFleetSettings({ independentApproval: false }, { independentApproval: true }), { settings: { ...DEFAULT_SETTINGS, independentApproval: true }, violations: [] },
                 "a document may require it where the program says false");
+            // Requiring independent approval excuses that one setting only: the document's other replacements are still refused.
+            assert.deepStrictEqual(mergeFleetSettings({ trustDomain: "acme.internal" }, { independentApproval: true, trustDomain: "evil.example" }), {
+                settings: { ...DEFAULT_SETTINGS, independentApproval: true, trustDomain: "acme.internal" },
+                violations: [{ path: ["spec", "trustDomain"], rule: "fleet-setting", message: `the Fleet document sets trustDomain "evil.example" but the program sets "acme.internal"; a document beside the agents may tighten the program's settings, never replace them — make them agree` }],
+            });
         });
 
         it("takes what only one side sets, from either side", () => {

@@ -322,6 +322,11 @@ describe("validateDeclarations: fleets", () => {
         assert.deepStrictEqual(report.declarations.map((d) => [d.declaration.metadata.name, d.grantsDigest]),
             [["fixture-agent", undefined], ["pinned-agent", `sha256:${createHash("sha256").update(canonicalJson(grants)).digest("hex")}`]]);
         assert.deepStrictEqual(report.errors.map((e) => [e.agent, e.rule]), [["pinned-agent", "grants-digest-mismatch"]]);
+        // No digest is no field at all: a found agent's fields are what its summary, place and checks hold.
+        assert.deepStrictEqual(report.found.map((f) => Object.keys(f).sort()), [
+            ["column", "declaration", "errors", "file", "line", "summary", "valid"],
+            ["column", "declaration", "errors", "file", "grantsDigest", "line", "summary", "valid"],
+        ]);
     });
 
     it("reads several documents per file and skips empty ones", () => {
@@ -398,6 +403,11 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         {
             title: "a SPIRE parent ID that is no SPIFFE ID (upper case in the trust domain)", violating: spire("spiffe://Example.org/agents"), compliant: spire("spiffe://example.org/agents"),
             errors: [[13, 7, "spec.identity.spire.parentId", "invalid-value", "spec.identity.spire.parentId must be a SPIFFE ID such as spiffe://example.org/agents/name"]],
+        },
+        {
+            title: "an agent's SPIFFE ID that is no SPIFFE ID (upper case in the trust domain)",
+            violating: line(BASE_AGENT, "  identity:", "  identity:\n    spiffeId: spiffe://Example.org/tools/x"), compliant: line(BASE_AGENT, "  identity:", "  identity:\n    spiffeId: spiffe://example.org/tools/x"),
+            errors: [[12, 5, "spec.identity.spiffeId", "invalid-value", "spec.identity.spiffeId must be a SPIFFE ID such as spiffe://example.org/agents/name"]],
         },
         {
             title: "a blank description", violating: line(BASE_AGENT, "  description: A fixture agent", `  description: "   "`), compliant: BASE_AGENT,
@@ -570,6 +580,45 @@ describe("validateDeclarations: places and partial documents, word for word", ()
             ["a.yaml", 7, 5, "metadata.labels.2x", "invalid-type", "metadata.labels.2x must be a string"],
             ["a.yaml", 9, 5, "metadata.labels.a~b/c", "invalid-type", "metadata.labels.a~b/c must be a string"],
         ]);
+    });
+
+    it("compares the approved digest of a partial agent's grants once its unknown field is dropped: no mismatch when the rest was approved", () => {
+        const approved = (digest: string) => line(line(BASE_AGENT, "      access: read", "      access: read\n      bucket: x"), "  expiresAt: 2027-01-15T00:00:00Z",
+            `  expiresAt: 2027-01-15T00:00:00Z\n  approval:\n    ticket: SEC-1\n    approvers: [sec@example.com]\n    grantsDigest: ${digest}`);
+        const declared = grantsDigest([{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::bucket/prefix/*"] }]);
+        const unknown = ["a.yaml", 22, 7, "spec.grants[0].bucket", "unknown-field", `unknown field "bucket" in spec.grants[0]; allowed fields: connector, access, actions, resources, resourceNames, namespace, verbs, apiGroups, scopes, tools`];
+        assert.deepStrictEqual(one(approved(declared)), [unknown]);
+        // The control: a digest of other grants is still a mismatch on the partial agent, named with the declared grants' digest.
+        assert.deepStrictEqual(one(approved(`sha256:${ZEROS}`)), [unknown, ["a.yaml", 14, 5, "spec.approval.grantsDigest", "grants-digest-mismatch",
+            `grantsDigest does not match spec.grants (now ${declared}); the grants changed after approval — get them re-approved, then paste the output of \`agentid digest --agent fixture-agent\``]]);
+    });
+
+    it("lists a document of another kind with its kind's error alone, though the guardrails cannot read the rest", () => {
+        // Not an Agent, so the agent schema does not apply: without grants the guardrails fail on it, and say nothing.
+        const other = line(BASE_AGENT, "kind: Agent", "kind: Agnet").replace(/  grants:[\s\S]*$/, "");
+        assert.deepStrictEqual(one(other), [["a.yaml", 2, 1, "kind", "invalid-value", `kind must be one of "Agent", "Fleet"`]]);
+    });
+
+    it("names every gateway whose name breaks the rule for names, at its line, and words each gateway ARN's own error as an ARN's whatever the name", () => {
+        const gateway = (name: string, arn: string) => `    "${name}": ${arn}`;
+        const ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/g";
+        const fleet = ["apiVersion: agentid/v1", "kind: Fleet", "metadata:", "  name: example-fleet", "spec:", "  gateways:",
+            gateway("support-tools", ARN), gateway("Support_Tools", ARN), gateway("grantsDigest.x", "nope"), gateway("x.spec.owner.contact", "nope"),
+            gateway("x.spec.approval.approvers[0]", "nope"), gateway("x.spec.expiresAt", "nope"), gateway("x.spec.reviewBy", "nope"),
+            gateway("spiffeId", "nope"), gateway("x.spec.identity.spire.parentId", "nope"), gateway("spec.approval.grantsDigest", "nope"), ""].join("\n");
+        const badName = (name: string, row: number) => ["a.yaml", row, 5, `spec.gateways.${name}`, "invalid-value", `the name "${name}" in spec.gateways must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"; rename it`];
+        const badArn = (name: string, row: number) => ["a.yaml", row, 5, `spec.gateways.${name}`, "invalid-value", `spec.gateways.${name} must match pattern "^arn:aws[a-z-]*:"`];
+        const names = ["Support_Tools", "grantsDigest.x", "x.spec.owner.contact", "x.spec.approval.approvers[0]", "x.spec.expiresAt", "x.spec.reviewBy",
+            "spiffeId", "x.spec.identity.spire.parentId", "spec.approval.grantsDigest"];
+        assert.deepStrictEqual(one(fleet), [...names.map((n, i) => badName(n, 8 + i)), ...names.slice(1).map((n, i) => badArn(n, 9 + i))]);
+    });
+
+    it("is not valid when a path is missing, even with nothing else wrong", () => {
+        const dir = writeFixtures({ "agent.yaml": BASE_AGENT });
+        const missing = path.join(dir, "absent");
+        const report = validateDeclarations([dir, missing], { now: NOW_DATE });
+        assert.deepStrictEqual([report.valid, report.errors, report.missing, report.unreadable, report.agents], [false, [], [missing], [], 1]);
+        assert.strictEqual(validateDeclarations([dir], { now: NOW_DATE }).valid, true, "the control");
     });
 
     it("reports an approver that is no e-mail address at any position, the eleventh too", () => {

@@ -182,6 +182,40 @@ describe("one identity, one agent", () => {
         assert.deepStrictEqual(agents(["k8s:ns:x", "k8s:sa:y"], ["unix:uid:1000"]), []);
         assert.deepStrictEqual(agents(["unix:uid:1000"], ["unix:uid:1000", "unix:path:/bin/x"]), linked);
     });
+    it("reads a keyed selector's key up to its first colon (an empty key too), and a keyed selector with no value pins nothing", () => {
+        const pair = (a: string[], b: string[]) => identityGroups([
+            agent("a1", { identity: { spire: { parentId: "spiffe://example.org/node/a", selectors: [...a, "tpm:pub_hash:h"] } } }),
+            agent("b2", { identity: { spire: { parentId: "spiffe://example.org/node/a", selectors: [...b, "tpm:pub_hash:h"] } } }),
+        ], settings);
+        // `k8s:pod-label:app` names no value: it pins no key, so it excludes nothing (not label `ap` = `app`).
+        assert.deepStrictEqual(pair(["k8s:pod-label:app"], ["k8s:pod-label:ap:x"]), [[0, 1]]);
+        // An empty key is a key: `::ab` and `::xb` pin it to different values (the value is all after the first colon).
+        for (const prefix of ["k8s:pod-label:", "docker:label:"]) {
+            assert.deepStrictEqual(pair([`${prefix}:ab`], [`${prefix}:xb`]), [], prefix);
+            assert.deepStrictEqual(pair([`${prefix}:ab`], [`${prefix}:ab`, "unix:uid:1"]), [[0, 1]], `${prefix}: the control, one value`);
+        }
+    });
+    it("links two registrations under one node's own SPIRE agent ID, and reads a selector without a value as pinning nothing", () => {
+        const under = (parentId: string, selectors: string[]) => ({ spire: { parentId, selectors } });
+        const t1 = "spiffe://example.org/spire/agent/join_token/t1";
+        assert.deepStrictEqual(identityGroups([agent("a1", { identity: under(t1, ["k8s:ns:x", "k8s:sa:y"]) }), agent("b2", { identity: under(t1, ["unix:uid:1000"]) })], settings), [[0, 1]],
+            "one SPIRE agent receives both entries");
+        // `k8s:nsa` has no second colon: no `k8s:ns` value, so it excludes nothing (not k8s:ns = "k8s:nsa").
+        const pair = (a: string[], b: string[]) => identityGroups([agent("a1", { identity: under("spiffe://example.org/node/a", a) }), agent("b2", { identity: under("spiffe://example.org/node/a", b) })], settings);
+        assert.deepStrictEqual(pair(["k8s:nsa", "unix:uid:1"], ["k8s:ns:x", "unix:uid:1", "unix:path:/bin/x"]), [[0, 1]]);
+    });
+
+    it("words a conflict of SPIRE selectors under one parent and under two parents whole", () => {
+        const under = (parentId: string, selectors: string[]) => ({ spire: { parentId, selectors } });
+        const found = (parentB: string) => sharedIdentityViolations([
+            agent("a1", { identity: under("spiffe://example.org/node/a", ["unix:uid:1000", "k8s:ns:x"]) }), agent("b2", { identity: under(parentB, ["unix:uid:1000", "unix:path:/bin/x"]) }),
+        ], settings, where)[1].map((v) => [v.path.join("."), v.rule, v.message]);
+        const fix = "can match one workload (nothing in them excludes each other): it would receive both agents' SVIDs — add a selector both sets pin with different values (e.g. unix:uid), or register the agents under two nodes' own SPIRE agent IDs (spiffe://<trust domain>/spire/agent/…)";
+        assert.deepStrictEqual(found("spiffe://example.org/node/a"), [["spec.identity.spire.selectors", "identity-shared",
+            `SPIRE selectors [unix:path:/bin/x, unix:uid:1000] and agent "a1"'s [k8s:ns:x, unix:uid:1000] (agents/0.yaml) under parent spiffe://example.org/node/a ${fix}`]]);
+        assert.deepStrictEqual(found("spiffe://example.org/node/b"), [["spec.identity.spire.selectors", "identity-shared",
+            `SPIRE selectors [unix:path:/bin/x, unix:uid:1000] and agent "a1"'s [k8s:ns:x, unix:uid:1000] (agents/0.yaml) under parents spiffe://example.org/node/b and spiffe://example.org/node/a (one SPIRE agent receives the entries of its own ID, of its node aliases and of the entries below them) ${fix}`]]);
+    });
 });
 
 describe("Cedar names", () => {

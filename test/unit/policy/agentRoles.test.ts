@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { agentRolesOf, agentServiceAccountsOf, objectName, workloadTrustReason } from "../../../provider/policy/agentRoles";
+import { agentRolesOf, agentServiceAccountsOf, objectName, selectorsOf, workloadTrustReason } from "../../../provider/policy/agentRoles";
 import { kubernetesAccess, pinnedTrust } from "../../../provider/policy/policies";
 import { ResourceView, UNKNOWN } from "../../../provider/policy/resourceView";
 import { StackView } from "../../../provider/policy/stackView";
@@ -91,6 +91,17 @@ describe("agent roles: the namespace and name of a Kubernetes object", () => {
             { namespace: "agents", name: "triage" }, { namespace: "default", name: "triage" }, { namespace: "default", name: "triage" },
             undefined, undefined, undefined,
         ]);
+    });
+});
+
+describe("agent roles: a SPIRE entry's selectors", () => {
+    it("reads them as type:value in the entry's order, leaves out those without a text type and value, and gives none for selectors that are not a list", () => {
+        const selectors = (value: unknown) => selectorsOf(resource("agentid:spire:Entry", "e", { spiffeId: SPIFFE, selectors: value }));
+        assert.deepStrictEqual([
+            selectors([{ type: "unix", value: "uid:1000" }, null, { type: "unix" }, { value: "uid:1001" }, { type: 7, value: "x" }, { type: "k8s", value: 8 }, { type: "docker", value: "label:app:triage" }]),
+            selectors({ type: "unix", value: "uid:1000" }),
+            selectors(undefined),
+        ], [["unix:uid:1000", "docker:label:app:triage"], [], []]);
     });
 });
 

@@ -384,10 +384,9 @@ describe("agent-trust-pinned: a SPIRE entry outside the Agent handing the agent'
         ]);
     });
 
-    it("passes the Agent's own entry, an entry pinning one namespace and one account, entries without Kubernetes selectors, and entries of other SVIDs", () => {
+    it("passes the Agent's own entry, an entry pinning the same namespace and account, and entries of other SVIDs", () => {
         assert.deepStrictEqual(pinnedTrust.check(stack(
             entry("one-account", k8s("ns:agents", "sa:triage")),
-            entry("host-process", [{ type: "unix", value: "uid:1000" }]),
             resource("agentid:spire:Entry", "other-svid", { spiffeId: "spiffe://example.org/agents/billing", parentId: "spiffe://example.org/node/a", selectors: k8s("ns:agents") }),
         ), CONFIG), []);
     });
@@ -396,5 +395,120 @@ describe("agent-trust-pinned: a SPIRE entry outside the Agent handing the agent'
         const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
         assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
         assert.strictEqual(await assume(TRUST.rolesAnywhere, { ...svid, context: { ...svid.context, "aws:PrincipalTag/x509SAN/URI": "spiffe://example.org/agents/billing" } }), "Denied");
+    });
+});
+
+describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to another workload (one identity, one workload)", () => {
+    // Each entry pins one namespace and one account, so the check above passes each alone; together two workloads
+    // hold the agent's SVID and, through the Roles Anywhere trust, its role.
+    const agent: ResourceView = { type: "agentid:index:Agent", name: "triage", urn: AGENT_URN, props: {} };
+    const underAgent = { parent: AGENT_URN };
+    const NODE = "spiffe://example.org/node/a";
+    const entry = (name: string, selectors: object[], extra: Partial<ResourceView> = {}, parentId = NODE) =>
+        resource("agentid:spire:Entry", name, { spiffeId: SPIFFE, parentId, selectors }, extra);
+    const sel = (...values: string[]) => values.map((v) => ({ type: v.slice(0, v.indexOf(":")), value: v.slice(v.indexOf(":") + 1) }));
+    const own = entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent);
+    const stack = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...extra];
+    const OWN = `agentid.spire.Entry "triage-entry"`;
+    const ownPods = "the pods of service account agents/triage (k8s:ns:agents, k8s:sa:triage)";
+    const issues = (name: string, to: string) => `agentid.spire.Entry "${name}" issues ${SPIFFE}, the SVID agent role ${R} trusts, to ${to}`;
+    const twoWorkloads = (name: string, to: string) => `${issues(name, to)}, but ${OWN} issues it to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage as ${OWN} does, or give the other workload its own SPIFFE ID and role`;
+    const unproven = (name: string, to: string, ref = OWN, refTo = ownPods, fix = `pin k8s:ns:agents and k8s:sa:triage as ${OWN} does`) =>
+        `${issues(name, to)}, but ${ref} issues it to ${refTo}: nothing shows they are one workload, so two may hold the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`;
+    /** SPIRE's matching (docs, "Registering workloads"): a workload receives an entry's SVID when it has ALL the entry's selectors. */
+    const holders = (workload: string[], entries: ResourceView[]) => entries
+        .filter((e) => (e.props.selectors as { type: string; value: string }[]).every((s) => workload.includes(`${s.type}:${s.value}`))).map((e) => e.name);
+
+    it("is stopped when a hand-written entry pins another account, or another namespace", () => {
+        const others = [entry("ci-builder", sel("k8s:ns:ci", "k8s:sa:builder")), entry("other-namespace", sel("k8s:ns:staging", "k8s:sa:triage"))];
+        const found = pinnedTrust.check(stack(...others), CONFIG);
+        assert.deepStrictEqual(found.map((v) => v.urn), others.map((e) => e.urn));
+        assert.deepStrictEqual(found.map((v) => v.message), [
+            twoWorkloads("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)"),
+            twoWorkloads("other-namespace", "the pods of service account staging/triage (k8s:ns:staging, k8s:sa:triage)"),
+        ]);
+    });
+
+    it("is stopped when an entry without Kubernetes selectors (unix:uid, docker) issues the same SVID", () => {
+        const others = [entry("host-process", sel("unix:uid:1000")), entry("container", sel("docker:label:app:triage"), {}, "spiffe://example.org/node/b")];
+        const found = pinnedTrust.check(stack(...others), CONFIG);
+        assert.deepStrictEqual(found.map((v) => v.urn), others.map((e) => e.urn));
+        assert.deepStrictEqual(found.map((v) => v.message), [
+            unproven("host-process", "every workload matching unix:uid:1000 (no Kubernetes selector)"),
+            unproven("container", "every workload matching docker:label:app:triage (no Kubernetes selector)"),
+        ]);
+    });
+
+    it("flags the hand-written entry, not the Agent's own, whatever the stack order; without an Agent, the entry after the first Kubernetes one", () => {
+        const builder = entry("ci-builder", sel("k8s:ns:ci", "k8s:sa:builder"));
+        const [first, ...rest] = stack();
+        assert.deepStrictEqual(pinnedTrust.check([builder, first, ...rest], CONFIG).map((v) => v.urn), [builder.urn]);
+        const host = entry("host-process", sel("unix:uid:1000"));
+        const handWritten = [role(TRUST.rolesAnywhere), host, entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage")), builder];
+        assert.deepStrictEqual(pinnedTrust.check(handWritten, CONFIG).map((v) => [v.urn, v.message]), [
+            [host.urn, unproven("host-process", "every workload matching unix:uid:1000 (no Kubernetes selector)")],
+            [builder.urn, twoWorkloads("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)")],
+        ]);
+    });
+
+    it("is stopped when a Kubernetes entry issues a VM agent's SVID, or two entries without Kubernetes selectors differ", () => {
+        const vmOwn = entry("vm-entry", sel("unix:uid:1000", "unix:path:/opt/agent/run"), underAgent);
+        const vm = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), vmOwn, ...extra];
+        const others = [entry("ci-builder", sel("k8s:ns:ci", "k8s:sa:builder")), entry("other-uid", sel("unix:uid:1001", "unix:path:/opt/agent/run"), {}, "spiffe://example.org/node/b")];
+        const VM = `agentid.spire.Entry "vm-entry"`;
+        const vmTo = "every workload matching unix:uid:1000, unix:path:/opt/agent/run (no Kubernetes selector)";
+        const fix = `give it the selectors of ${VM} (unix:uid:1000, unix:path:/opt/agent/run)`;
+        assert.deepStrictEqual(pinnedTrust.check(vm(...others), CONFIG).map((v) => [v.urn, v.message]), [
+            [others[0].urn, unproven("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)", VM, vmTo, fix)],
+            [others[1].urn, unproven("other-uid", "every workload matching unix:uid:1001, unix:path:/opt/agent/run (no Kubernetes selector)", VM, vmTo, fix)],
+        ]);
+    });
+
+    it("compares the entries of every SVID the role trusts: a role pinning two SPIFFE IDs is one identity too", () => {
+        const BILLING = "spiffe://example.org/agents/billing";
+        const twoIds = doc({ Sid: "AgentTrustRolesAnywhere", Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": [SPIFFE, BILLING] }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } });
+        const billing = resource("agentid:spire:Entry", "billing-entry", { spiffeId: BILLING, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        const found = pinnedTrust.check([agent, role(twoIds, {}, underAgent), own, billing], CONFIG).filter((v) => v.urn === billing.urn);
+        assert.deepStrictEqual(found.map((v) => v.message), [`agentid.spire.Entry "billing-entry" issues ${BILLING}, the SVID agent role ${R} trusts, to the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder), but ${OWN} issues ${SPIFFE} to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage as ${OWN} does, or give the other workload its own SPIFFE ID and role`]);
+    });
+
+    it("tells selector sets apart selector by selector, not by their joined text", () => {
+        const joined = entry("joined", sel("docker:label:a", "unix:uid:1000"), underAgent);
+        const glued = entry("glued", sel("docker:label:aunix:uid:1000"));
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), joined, glued], CONFIG).map((v) => v.message), [
+            unproven("glued", "every workload matching docker:label:aunix:uid:1000 (no Kubernetes selector)", `agentid.spire.Entry "joined"`,
+                "every workload matching docker:label:a, unix:uid:1000 (no Kubernetes selector)", `give it the selectors of agentid.spire.Entry "joined" (docker:label:a, unix:uid:1000)`),
+        ]);
+    });
+
+    it("passes entries for the one workload under other parents and nodes, narrower entries of that account, a VM agent's own entry and its twin on another node", () => {
+        assert.deepStrictEqual(pinnedTrust.check(stack(
+            entry("node-b", sel("k8s:ns:agents", "k8s:sa:triage"), {}, "spiffe://example.org/node/b"),
+            entry("spire-agent-c", sel("k8s:sa:triage", "k8s:ns:agents"), {}, "spiffe://example.org/spire/agent/k8s_psat/prod/c"),
+            entry("one-pod-label", sel("k8s:ns:agents", "k8s:sa:triage", "k8s:pod-label:app:triage", "unix:uid:1000")),
+            resource("agentid:spire:Entry", "other-svid", { spiffeId: "spiffe://example.org/agents/billing", parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") }),
+        ), CONFIG), []);
+        const vmOwn = entry("vm-entry", sel("unix:uid:1000", "unix:path:/opt/agent/run"), underAgent);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), vmOwn,
+            entry("vm-node-b", sel("unix:path:/opt/agent/run", "unix:uid:1000"), {}, "spiffe://example.org/node/b")], CONFIG), []);
+    });
+
+    it("at preview: an entry outside an Agent whose selectors are not known is refused; the Agent's own is checked at update", () => {
+        const computed = [entry("computed", UNKNOWN as unknown as object[]), entry("computed-value", [{ type: "k8s", value: UNKNOWN }])];
+        const found = pinnedTrust.check(stack(...computed), CONFIG);
+        assert.deepStrictEqual(found.map((v) => [v.urn, v.message]), computed.map((e) => [e.urn,
+            `${issues(e.name, "the workloads its selectors match")}, but its selectors are not known at preview (computed from other resources' outputs), so they cannot be shown to pin the agent's one workload — write them from known values`]));
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), entry("triage-entry", UNKNOWN as unknown as object[], underAgent),
+            entry("node-b", sel("k8s:ns:agents", "k8s:sa:triage"))], CONFIG), []);
+    });
+
+    it("SPIRE matching + simulator: the pods of agents/triage and of ci/builder each receive the SVID, and the role admits either", async () => {
+        const builder = entry("ci-builder", sel("k8s:ns:ci", "k8s:sa:builder"));
+        assert.deepStrictEqual(holders(["k8s:ns:agents", "k8s:sa:triage", "k8s:pod-name:triage-1"], [own, builder]), ["triage-entry"]);
+        assert.deepStrictEqual(holders(["k8s:ns:ci", "k8s:sa:builder", "k8s:pod-name:builder-1"], [own, builder]), ["ci-builder"]);
+        assert.deepStrictEqual(holders(["unix:uid:1000", "unix:gid:1000"], [own, entry("host-process", sel("unix:uid:1000"))]), ["host-process"]);
+        const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
+        assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
     });
 });
