@@ -66,6 +66,29 @@ describe("connector catalog", () => {
         assert.deepStrictEqual([e.access, e.risk, e.oauth], ["readwrite", "medium", { vendor: "slack", scopes: ["channels:read", "chat:write"], effectiveScopes: ["channels:read", "chat:write"], sharedWith: [] }]);
     });
 
+    it("needs a workload identity when any grant fetches tokens through one, whatever else the agent holds or names", () => {
+        const s3 = { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::tickets"] };
+        const slack = { connector: "oauth.slack", scopes: ["channels:read"] };
+        assert.deepStrictEqual([
+            catalog.needsWorkloadIdentity([]),
+            catalog.needsWorkloadIdentity([s3]),
+            catalog.needsWorkloadIdentity([slack]),
+            catalog.needsWorkloadIdentity([s3, slack]),
+            catalog.needsWorkloadIdentity([slack, s3]),
+            // A connector the catalog does not know (refused by validation) needs nothing and does not throw.
+            catalog.needsWorkloadIdentity([{ connector: "aws.nothing" }, slack]),
+            catalog.needsWorkloadIdentity([{ connector: "aws.nothing" }]),
+        ], [false, false, true, true, true, true, false]);
+    });
+
+    it("judges an S3 resource's other wildcards without its scoping form /*, and quotes it so", () => {
+        assert.deepStrictEqual(catalog.validate({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tick?ts/inbound/*"] }), [{
+            path: ["resources", 0],
+            rule: "wildcard-resource",
+            message: '"arn:aws:s3:::tick?ts/inbound" has a wildcard in its resource id; "*" and "?" match other resources too — name the exact resource',
+        }]);
+    });
+
     it("lists the shared resources of known connectors once each, and their keys sorted", () => {
         const grants = [{ connector: "tool.support" }, { connector: "oauth.slack" }, { connector: "aws.nothing" }, { connector: "tool.billing" }, { connector: "tool.support" }];
         assert.deepStrictEqual(catalog.sharedResources(grants), [{ kind: "policyEngine", key: "support" }, { kind: "oauthClient", key: "slack" }, { kind: "policyEngine", key: "billing" }]);
