@@ -199,7 +199,8 @@ interface CedarPermitScope {
 /** A Cedar token: a string literal's raw text (escapes kept) or a word, operator or punctuation mark. */
 type CedarToken = { literal: string } | string;
 
-const CEDAR_TOKEN = /\s+|\/\/[^\n]*|"((?:[^"\\]|\\.)*)"|[A-Za-z_][A-Za-z0-9_]*|::|&&|\|\||[=!<>]=|[^]/gy;
+/** Whitespace, a comment (Cedar ends one at a newline or a carriage return), a string literal, a word, an operator, any other character. */
+const CEDAR_TOKEN = /\s+|\/\/[^\n\r]*|"((?:[^"\\]|\\.)*)"|[A-Za-z_][A-Za-z0-9_]*|::|&&|\|\||[=!<>]=|[^]/gy;
 
 /** Splits tokens at a separator outside brackets. */
 function splitTokens(tokens: readonly CedarToken[], separator: string): CedarToken[][] {

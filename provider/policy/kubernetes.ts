@@ -34,7 +34,8 @@ export function boundAgentAccounts(binding: ResourceView, accounts: readonly Age
     const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
     return accounts.filter((sa) => subjects.some((s) => {
         if (s === null || typeof s !== "object") return false;
-        if (s.kind === "ServiceAccount") return s.name === sa.name && (typeof s.namespace === "string" ? s.namespace : bindingNamespace) === sa.namespace;
+        // An empty namespace is none (the authorizer: `if len(subject.Namespace) > 0`).
+        if (s.kind === "ServiceAccount") return s.name === sa.name && (typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : bindingNamespace) === sa.namespace;
         if (s.kind === "Group") return s.name === "system:authenticated" || s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`;
         if (s.kind === "User") return s.name === `system:serviceaccount:${sa.namespace}:${sa.name}`;
         return false;

@@ -8,7 +8,7 @@
  *
  * - A RoleBinding grants its role's rules in its own namespace only; a ClusterRoleBinding in every namespace.
  * - A RoleBinding's roleRef names a Role of its own namespace or a ClusterRole; a ClusterRoleBinding's a ClusterRole.
- * - A ServiceAccount subject without a namespace means the RoleBinding's namespace (a ClusterRoleBinding's
+ * - A ServiceAccount subject without a namespace (or with "") means the RoleBinding's namespace (a ClusterRoleBinding's
  *   such subject matches nobody; the API server refuses it).
  * - A rule matches when its verbs, apiGroups and resources hold the request's or `*` (a subresource is named
  *   `resource/subresource`, or `*` slash `subresource` for that subresource of every resource), and its
@@ -55,7 +55,7 @@ function subjectMatches(subject: unknown, binding: KubeObject, namespace: string
         case "User": return s.name === user;
         case "Group": return typeof s.name === "string" && groups.includes(s.name);
         case "ServiceAccount": {
-            const subjectNamespace = text(s.namespace) ?? (binding.kind === "RoleBinding" ? namespaceOf(binding) : undefined);
+            const subjectNamespace = text(s.namespace) || (binding.kind === "RoleBinding" ? namespaceOf(binding) : undefined);
             return subjectNamespace !== undefined && `system:serviceaccount:${subjectNamespace}:${text(s.name)}` === user;
         }
         default: return false;

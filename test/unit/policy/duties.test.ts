@@ -508,6 +508,8 @@ describe("agent-separation-of-duties: Cedar permits of any scope (policy pack, j
             `permit (principal == AgentCore::IamEntity::"${SESSION}", action == AgentCore::Action::"crm___issueRefund", ${helpdesk});`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) when { principal.id == "${SESSION}" };`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" || true };`,
+            // Cedar ends a comment at a carriage return as at a newline: the disjunction after it is code.
+            `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) when { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" // other-runner only?\r || true\n};`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", ${helpdesk}) unless { principal.id like "arn:aws:sts::${ACCOUNT}:assumed-role/other-runner/*" };`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource) ${own};`,
             `permit (principal, action == AgentCore::Action::"crm___issueRefund", resource is AgentCore::Gateway) ${own};`,

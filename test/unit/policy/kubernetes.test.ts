@@ -60,6 +60,13 @@ const CASES: Case[] = [
         attempt: DELETE_PODS,
     },
     {
+        gap: "a ServiceAccount subject with an empty namespace binds the account of the RoleBinding's namespace (the authorizer reads \"\" as none)",
+        violating: [sa, k8sRole("admin", WILD), bindingWith("triage-admin", { name: "triage-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, [{ ...NAMESPACELESS_TRIAGE, namespace: "" }])],
+        messages: wildFindings(`${RB} "triage-admin" (agents/triage-admin) gives agent service account agents/triage Role "admin"`),
+        compliant: [sa, k8sRole("admin", WILD, "billing"), bindingWith("triage-admin", { name: "triage-admin", namespace: "billing" }, { kind: "Role", name: "admin" }, [{ ...NAMESPACELESS_TRIAGE, namespace: "" }])],
+        attempt: DELETE_PODS,
+    },
+    {
         gap: "a RoleBinding whose name is computed (not known at preview) still binds and grants in its namespace",
         violating: [sa, k8sRole("admin", WILD), bindingWith("triage-admin", { name: UNKNOWN, namespace: "agents" }, { kind: "Role", name: "admin" }, [NAMESPACELESS_TRIAGE])],
         messages: wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`),
