@@ -103,9 +103,13 @@ export interface SvidEntry {
  * `k8s:sa:<account>`, so only an entry pinning one of each hands the SVID (and the role) to one account's pods.
  */
 export function svidEntriesOf(stack: StackView, agent: AgentRole): SvidEntry[] {
-    if (agent.trust.kind !== "known") return [];
-    const spiffeIds = agent.trust.statements.filter(isAllow).flatMap(svidsPinnedBy);
+    const spiffeIds = trustedSvids(agent);
     return stack.ofType(TYPES.spireEntry).filter((entry) => spiffeIds.includes(entry.props.spiffeId as string)).map((entry) => ({ entry, spiffeId: entry.props.spiffeId as string }));
+}
+
+/** The SPIFFE IDs whose SVIDs an agent role's trust admits (Roles Anywhere); none when its trust is not known. */
+export function trustedSvids(agent: AgentRole): string[] {
+    return agent.trust.kind === "known" ? agent.trust.statements.filter(isAllow).flatMap(svidsPinnedBy) : [];
 }
 
 /** The namespace and name of a Kubernetes object ("default" when no namespace is given). */

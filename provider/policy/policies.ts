@@ -7,7 +7,7 @@
 import { iamActions } from "../connectors/iamData";
 import { isEmail } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
-import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf } from "./agentRoles";
+import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf, trustedSvids } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
@@ -97,13 +97,37 @@ export const pinnedTrust: Guardrail = {
     check(resources, config) {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
-        return agentRolesOf(stack).flatMap((agent) => [
+        const agents = agentRolesOf(stack);
+        return [...agents.flatMap((agent) => [
             ...trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
                 .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)),
             ...svidHandouts(stack, agent),
-        ]);
+        ]), ...svidMinters(stack, agents)];
     },
 };
+
+/** What a SPIRE entry's holder may do beyond receiving its own SVID. */
+const MINTING_POWERS = { downstream: "sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server)", admin: "register entries for any SPIFFE ID (SPIRE's admin API)" } as const;
+
+/**
+ * `downstream` and `admin` SPIRE entries in a stack whose agent roles trust SVIDs: whoever holds one can mint or
+ * register an agent's SPIFFE ID and assume its role, whatever that entry's own ID. An Agent's entries are neither;
+ * a flag not known at preview is refused outside an Agent.
+ */
+function svidMinters(stack: StackView, agents: readonly AgentRole[]): GuardrailViolation[] {
+    const trusted = [...new Set(agents.flatMap(trustedSvids))].sort();
+    if (trusted.length === 0) return [];
+    return stack.ofType(TYPES.spireEntry).flatMap((entry) => {
+        const flags = (Object.keys(MINTING_POWERS) as (keyof typeof MINTING_POWERS)[]);
+        const powers = flags.filter((flag) => entry.props[flag] === true);
+        const unknown = stack.underAgent(entry) ? [] : flags.filter((flag) => containsUnknown(entry.props[flag]));
+        if (powers.length === 0 && unknown.length === 0) return [];
+        const what = powers.length > 0
+            ? `is ${powers[0] === "admin" ? "an" : "a"} ${powers.join(" and ")} entry: its holder can ${powers.map((flag) => MINTING_POWERS[flag]).join(" and ")}`
+            : `has ${unknown.join(" and ")} not known at preview (computed from other resources' outputs), so it may be an entry whose holder can ${unknown.map((flag) => MINTING_POWERS[flag]).join(" and ")}`;
+        return [violation(entry, `${labelOf(entry)} ${what} — ${trusted.join(", ")} among them, whose SVIDs agent roles in this stack trust; keep downstream and admin entries out of agents' stacks (a nested SPIRE server's or an operator's stack of its own)`)];
+    });
+}
 
 /**
  * SPIRE entries handing an agent role's SVID to more than one workload (the declarations' `spire-selectors` and

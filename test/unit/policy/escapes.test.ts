@@ -512,3 +512,36 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
     });
 });
+
+describe("agent-trust-pinned: a downstream or admin SPIRE entry in an agent's stack (it can mint or register the agent's SPIFFE ID)", () => {
+    // The attack review's finding: these entries issue their own ID, not the agent's, so the one-workload check never
+    // looked at them — yet a downstream entry's holder signs SVIDs for any ID of the trust domain (a nested SPIRE
+    // server), and an admin entry's holder registers entries for any ID: either can obtain the agent's SVID and,
+    // through its Roles Anywhere trust, its role.
+    const underAgent = { parent: AGENT_URN };
+    const agent: ResourceView = { type: "agentid:index:Agent", name: "triage", urn: AGENT_URN, props: {} };
+    const NODE = "spiffe://example.org/node/a";
+    const sel = (...values: string[]) => values.map((v) => ({ type: v.slice(0, v.indexOf(":")), value: v.slice(v.indexOf(":") + 1) }));
+    const own = resource("agentid:spire:Entry", "triage-entry", { spiffeId: SPIFFE, parentId: NODE, selectors: sel("k8s:ns:agents", "k8s:sa:triage") }, underAgent);
+    const ci = (name: string, flags: Record<string, unknown>) =>
+        resource("agentid:spire:Entry", name, { spiffeId: "spiffe://example.org/ci/ds", parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder"), ...flags });
+    const tail = `— ${SPIFFE} among them, whose SVIDs agent roles in this stack trust; keep downstream and admin entries out of agents' stacks (a nested SPIRE server's or an operator's stack of its own)`;
+
+    it("is stopped: a downstream entry, an admin entry, both, and one whose flags are not known at preview", () => {
+        const entries = [ci("nested", { downstream: true }), ci("operator", { admin: true }), ci("both", { downstream: true, admin: true }), ci("computed", { downstream: UNKNOWN })];
+        const found = pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...entries], CONFIG);
+        assert.deepStrictEqual(found.map((v) => v.urn), entries.map((e) => e.urn));
+        assert.deepStrictEqual(found.map((v) => v.message), [
+            `agentid.spire.Entry "nested" is a downstream entry: its holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) ${tail}`,
+            `agentid.spire.Entry "operator" is an admin entry: its holder can register entries for any SPIFFE ID (SPIRE's admin API) ${tail}`,
+            `agentid.spire.Entry "both" is a downstream and admin entry: its holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) and register entries for any SPIFFE ID (SPIRE's admin API) ${tail}`,
+            `agentid.spire.Entry "computed" has downstream not known at preview (computed from other resources' outputs), so it may be an entry whose holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) ${tail}`,
+        ]);
+    });
+
+    it("passes entries without those powers, and a downstream entry in a stack whose agents trust no SVID", () => {
+        const plain = [ci("plain", {}), ci("explicit", { downstream: false, admin: false })];
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...plain], CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.irsa, {}, underAgent), ci("nested", { downstream: true })], CONFIG), []);
+    });
+});
