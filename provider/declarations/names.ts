@@ -55,3 +55,11 @@ const EMAIL = new RegExp(agentSchema.$defs.email.pattern, "u");
 export function isEmail(text: string): boolean {
     return EMAIL.test(text);
 }
+
+/**
+ * Whether a SPIFFE ID is a SPIRE server's own (`spiffe://<trust domain>/spire/server`): SPIRE registers node
+ * entries under it, so an entry with it as parent is given to SPIRE agents (nodes), never to one workload.
+ */
+export function isSpireServerId(id: string): boolean {
+    return /^spiffe:\/\/[^/]+\/spire\/server$/.test(id);
+}

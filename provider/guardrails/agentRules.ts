@@ -6,7 +6,7 @@ import { catalog } from "../connectors/catalog";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { grantsDigest } from "../declarations/digest";
-import { isAgentName, isDns1123Subdomain, isEmail } from "../declarations/names";
+import { isAgentName, isDns1123Subdomain, isEmail, isSpireServerId } from "../declarations/names";
 import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
 import { clusterNameViolations, namespaceViolations, trustSettingViolations } from "./fleetSettings";
 import { MAX_LIFETIME_CEILING_DAYS, ResolvedSettings } from "../model/settings";
@@ -213,6 +213,8 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             add(at("parentId"), "spiffe-trust-domain", `parent ID ${spire.parentId} is outside the fleet's trust domain "${domain}"`);
         } else if (spire.parentId === spiffeId) {
             add(at("parentId"), "spire-entry", `parent ID ${spire.parentId} is the agent's own SPIFFE ID; the parent is the node or SPIRE agent the workload runs under`);
+        } else if (isSpireServerId(spire.parentId)) {
+            add(at("parentId"), "spire-entry", `parent ID ${spire.parentId} is the SPIRE server's own ID, which makes the entry a node entry: every node its selectors match would hold the agent's SVID; the parent is the node or node alias the workload runs under`);
         }
         for (const key of ["x509SvidTtl", "jwtSvidTtl"] as const) {
             if (spire[key] !== undefined && spire[key]! > settings[key]) {

@@ -5,7 +5,7 @@
  * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
 import { iamActions } from "../connectors/iamData";
-import { isEmail } from "../declarations/names";
+import { isEmail, isSpireServerId } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf, trustedSvids } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
@@ -145,6 +145,10 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
     for (const { entry, spiffeId } of svidEntriesOf(stack, agent)) {
         if (containsUnknown(entry.props.selectors)) {
             if (!stack.underAgent(entry)) out.push(violation(entry, `${issues(entry, spiffeId)} the workloads its selectors match, but its selectors are not known at preview (computed from other resources' outputs), so they cannot be shown to pin the agent's one workload — write them from known values`));
+            continue;
+        }
+        if (typeof entry.props.parentId === "string" && isSpireServerId(entry.props.parentId)) {
+            out.push(violation(entry, `${issues(entry, spiffeId)} the SPIRE agents (nodes) its selectors match: its parent is the SPIRE server (${entry.props.parentId}), which makes it a node entry, so every node it matches, and whatever runs there as it, holds the agent's SVID and assumes its role — register the agent's SVID as a workload entry under a node or node alias, pinning its one workload`));
             continue;
         }
         const workload = svidWorkloadOf(entry);

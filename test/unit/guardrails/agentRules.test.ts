@@ -55,6 +55,12 @@ const CASES: RuleCase[] = [
         errors: [[13, 7, "spec.identity.spire.parentId", "spire-entry", "parent ID spiffe://example.org/agents/fixture-agent is the agent's own SPIFFE ID; the parent is the node or SPIRE agent the workload runs under"]],
     },
     {
+        title: "a SPIRE parent ID that is the SPIRE server's own (a node entry; the twin: a node agent's ID)",
+        violating: withSpire("parentId: spiffe://example.org/spire/server", `selectors: ["unix:uid:1000"]`),
+        compliant: withSpire("parentId: spiffe://example.org/spire/agent/join_token/abc", `selectors: ["unix:uid:1000"]`),
+        errors: [[13, 7, "spec.identity.spire.parentId", "spire-entry", "parent ID spiffe://example.org/spire/server is the SPIRE server's own ID, which makes the entry a node entry: every node its selectors match would hold the agent's SVID; the parent is the node or node alias the workload runs under"]],
+    },
+    {
         title: "the SPIFFE ID /spire itself (the twin: /spirefoo, outside /spire/)",
         violating: withSpiffeId("spiffe://example.org/spire"), compliant: withSpiffeId("spiffe://example.org/spirefoo"),
         errors: [[12, 5, "spec.identity.spiffeId", "spiffe-id", UNDER_SPIRE("spiffe://example.org/spire")]],

@@ -545,3 +545,21 @@ describe("agent-trust-pinned: a downstream or admin SPIRE entry in an agent's st
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.irsa, {}, underAgent), ci("nested", { downstream: true })], CONFIG), []);
     });
 });
+
+describe("agent-trust-pinned: a node entry issuing an agent's SVID (its parent is the SPIRE server)", () => {
+    // The attack review's finding: an entry under spiffe://<td>/spire/server attests SPIRE agents, so every node its
+    // selectors match (k8s_psat:cluster:prod: every node of the cluster) receives the agent's SVID; with no Kubernetes
+    // selector it passed as a "VM workload".
+    const underAgent = { parent: AGENT_URN };
+    const agent: ResourceView = { type: "agentid:index:Agent", name: "triage", urn: AGENT_URN, props: {} };
+    const node = (name: string, selectors: object[]) => resource("agentid:spire:Entry", name, { spiffeId: SPIFFE, parentId: "spiffe://example.org/spire/server", selectors });
+
+    it("is stopped, whatever its selectors, and a workload entry under a node passes", () => {
+        const entries = [node("cluster-nodes", [{ type: "k8s_psat", value: "cluster:prod" }]), node("root-anywhere", [{ type: "unix", value: "uid:0" }])];
+        const found = pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), ...entries], CONFIG);
+        assert.deepStrictEqual(found.map((v) => [v.urn, v.message]), entries.map((e) => [e.urn,
+            `agentid.spire.Entry "${e.name}" issues ${SPIFFE}, the SVID agent role ${R} trusts, to the SPIRE agents (nodes) its selectors match: its parent is the SPIRE server (spiffe://example.org/spire/server), which makes it a node entry, so every node it matches, and whatever runs there as it, holds the agent's SVID and assumes its role — register the agent's SVID as a workload entry under a node or node alias, pinning its one workload`]));
+        const workload = resource("agentid:spire:Entry", "vm", { spiffeId: SPIFFE, parentId: "spiffe://example.org/spire/agent/join_token/abc", selectors: [{ type: "unix", value: "uid:1000" }] });
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), workload], CONFIG), []);
+    });
+});
