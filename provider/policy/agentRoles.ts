@@ -71,16 +71,20 @@ const IRSA_ANNOTATION_REASON = "it assumes an IAM role through IRSA (eks.amazona
 /** The condition key a Roles Anywhere trust pins the certificate's URI SAN (the SPIFFE ID) with, lower case. */
 const SVID_URI_KEY = "aws:principaltag/x509san/uri";
 
+/** A SPIRE entry's selectors with a text type and value, in its order (those of another shape left out). */
+function selectorPairsOf(entry: ResourceView): { type: string; value: string }[] {
+    return (Array.isArray(entry.props.selectors) ? entry.props.selectors as { type?: unknown; value?: unknown }[] : [])
+        .filter((sel): sel is { type: string; value: string } => typeof sel?.type === "string" && typeof sel.value === "string");
+}
+
 /** A SPIRE entry's selectors as `type:value` strings, in its order (those of another shape left out). */
 export function selectorsOf(entry: ResourceView): string[] {
-    return (Array.isArray(entry.props.selectors) ? entry.props.selectors as { type?: unknown; value?: unknown }[] : [])
-        .filter((sel) => typeof sel?.type === "string" && typeof sel.value === "string").map((sel) => `${sel.type}:${sel.value}`);
+    return selectorPairsOf(entry).map((sel) => `${sel.type}:${sel.value}`);
 }
 
 /** The Kubernetes namespaces (`k8s:ns:`) and accounts (`k8s:sa:`) a SPIRE entry's selectors pin, and whether it has any `k8s` selector. */
 export function kubernetesPinsOf(entry: ResourceView): { kubernetes: boolean; namespaces: string[]; accounts: string[] } {
-    const selectors = (Array.isArray(entry.props.selectors) ? entry.props.selectors as { type?: unknown; value?: unknown }[] : [])
-        .filter((sel) => sel?.type === "k8s" && typeof sel.value === "string").map((sel) => sel.value as string);
+    const selectors = selectorPairsOf(entry).filter((sel) => sel.type === "k8s").map((sel) => sel.value);
     const values = (prefix: string) => selectors.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length));
     return { kubernetes: selectors.length > 0, namespaces: values("ns:"), accounts: values("sa:") };
 }
