@@ -63,3 +63,11 @@ export function isEmail(text: string): boolean {
 export function isSpireServerId(id: string): boolean {
     return /^spiffe:\/\/[^/]+\/spire\/server$/.test(id);
 }
+
+/**
+ * Whether a SPIFFE ID is a node's SPIRE agent's own (`spiffe://<trust domain>/spire/agent/…`, SPIRE v1.13.3
+ * pkg/common/idutil IsAgentPath); no registration entry can take one.
+ */
+export function isSpireAgentId(id: string): boolean {
+    return /^spiffe:\/\/[^/]+\/spire\/agent\//.test(id);
+}

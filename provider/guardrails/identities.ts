@@ -5,6 +5,7 @@
  * credentials. The ledger is used per validation (a fleet) and per program (every Agent component).
  */
 import type { FieldPath, Violation } from "../declarations/diagnostics";
+import { isSpireAgentId } from "../declarations/names";
 import { spiffeIdOf, workloadServiceAccountOf } from "../model/resolvedAgent";
 import type { ResolvedSettings } from "../model/settings";
 import type { AgentDeclaration } from "../declarations/types";
@@ -72,16 +73,13 @@ function combinable(a: Registration, b: Registration): boolean {
     return !b.pins.some(({ key, value }) => a.pinned.has(key) && a.pinned.get(key) !== value);
 }
 
-/** A node's SPIRE agent's own ID (SPIRE v1.13.3 pkg/common/idutil IsAgentPath: `/spire/agent/…`); no registration entry can take one. */
-const SPIRE_AGENT_ID = /^spiffe:\/\/[^/]+\/spire\/agent\//;
-
 /**
  * Whether one SPIRE agent can receive entries under both parents. It receives those under its own ID, under
  * every node alias it matches and under every entry reached from those (SPIRE v1.13.3
  * pkg/server/authorizedentries/cache.go GetAuthorizedEntries), so only two different agents' own IDs are apart.
  */
 function mayShareAgent(a: string, b: string): boolean {
-    return a === b || !(SPIRE_AGENT_ID.test(a) && SPIRE_AGENT_ID.test(b));
+    return a === b || !(isSpireAgentId(a) && isSpireAgentId(b));
 }
 
 /**
