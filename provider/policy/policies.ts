@@ -117,8 +117,8 @@ const MINTING_POWERS = { downstream: "sign SVIDs for any SPIFFE ID of the trust 
 function svidMinters(stack: StackView, agents: readonly AgentRole[]): GuardrailViolation[] {
     const trusted = [...new Set(agents.flatMap(trustedSvids))].sort();
     if (trusted.length === 0) return [];
+    const flags = Object.keys(MINTING_POWERS) as (keyof typeof MINTING_POWERS)[];
     return stack.ofType(TYPES.spireEntry).flatMap((entry) => {
-        const flags = (Object.keys(MINTING_POWERS) as (keyof typeof MINTING_POWERS)[]);
         const powers = flags.filter((flag) => entry.props[flag] === true);
         const unknown = stack.underAgent(entry) ? [] : flags.filter((flag) => containsUnknown(entry.props[flag]));
         if (powers.length === 0 && unknown.length === 0) return [];
