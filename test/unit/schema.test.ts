@@ -4,8 +4,14 @@ import * as path from "path";
 import { generateSchema, schemaText } from "../../scripts/schema";
 
 describe("package schema", () => {
-    const committed = fs.readFileSync(path.join(__dirname, "../../../schema/schema.json"), "utf8");
-    const generated = generateSchema();
+    // Generated in a hook, not while mocha loads the file: generating reads the sources with the TypeScript compiler
+    // (seconds), and every mutation-testing process that reloads the test files would pay it.
+    let committed = "";
+    let generated: ReturnType<typeof generateSchema>;
+    before(() => {
+        committed = fs.readFileSync(path.join(__dirname, "../../../schema/schema.json"), "utf8");
+        generated = generateSchema();
+    });
 
     it("is up to date with the components' args (run npm run schema after changing them)", () => {
         assert.strictEqual(schemaText(generated), committed);
@@ -23,8 +29,12 @@ describe("package schema", () => {
 
 describe("declaration schema (schema/agent.schema.json) against the model (provider/declarations/types.ts)", () => {
     type Node = { $ref?: string; type?: string; properties?: Record<string, Node>; required?: string[]; items?: Node; additionalProperties?: unknown };
-    const declarationSchema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../schema/agent.schema.json"), "utf8")) as { $defs: Record<string, Node> };
-    const model = generateSchema().types as Record<string, Node>;
+    let declarationSchema: { $defs: Record<string, Node> };
+    let model: Record<string, Node>;
+    before(() => {
+        declarationSchema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../schema/agent.schema.json"), "utf8")) as { $defs: Record<string, Node> };
+        model = generateSchema().types as Record<string, Node>;
+    });
     const jsonNode = (node: Node): Node => (node.$ref ? jsonNode(declarationSchema.$defs[node.$ref.replace("#/$defs/", "")]) : node);
     const modelNode = (node: Node): Node => (node.$ref ? modelNode(model[node.$ref.replace("#/types/", "")]) : node);
 

@@ -22,15 +22,28 @@ const approval = { ticket: "SEC-1", approvers: ["sec@example.com"] };
 const RED_TEAM = { team: "red-team", contact: "red@example.com" };
 const EXPIRES = "2027-01-15T00:00:00Z";
 
-/** The documents, validated in process; every one must pass (who-can only ever sees valid agents). */
+/**
+ * The documents, validated in process when a test first asks (never while mocha loads the file: validation at load
+ * time would make every mutant of the validator "static" for Stryker, which then restarts a process per mutant);
+ * every one must pass (who-can only ever sees valid agents).
+ */
 function fleetOf(docs: Record<string, unknown>[], fleet: Record<string, unknown> = FLEET) {
-    const text = [fleet, ...docs].map((d) => stringify(d)).join("---\n");
-    const report = validateTexts([{ file: "fleet.yaml", text }], { now: NOW_DATE });
-    // Checked when a test asks, so that a broken fixture fails its tests rather than the loading of every suite.
-    const valid = () => assert.deepStrictEqual(report.errors.map((e) => `${e.rule}: ${e.message}`), [], "the fixture declarations are valid");
-    const agents = report.found.map((f) => f.declaration as AgentDeclaration);
+    let validated: { report: ReturnType<typeof validateTexts>; agents: AgentDeclaration[] } | undefined;
+    const valid = () => {
+        if (!validated) {
+            const text = [fleet, ...docs].map((d) => stringify(d)).join("---\n");
+            const report = validateTexts([{ file: "fleet.yaml", text }], { now: NOW_DATE });
+            validated = { report, agents: report.found.map((f) => f.declaration as AgentDeclaration) };
+        }
+        // Checked when a test asks, so that a broken fixture fails its tests rather than the loading of every suite.
+        assert.deepStrictEqual(validated.report.errors.map((e) => `${e.rule}: ${e.message}`), [], "the fixture declarations are valid");
+        return validated;
+    };
     return {
-        ask: (resource: string, action?: string): ReachingAgent[] => (valid(), whoCan(parseReachQuery(resource), agents, report.settings, NOW_DATE, action)),
+        ask: (resource: string, action?: string): ReachingAgent[] => {
+            const { report, agents } = valid();
+            return whoCan(parseReachQuery(resource), agents, report.settings, NOW_DATE, action);
+        },
         /** `agentid show --json` of one agent: the documents the answer is judged on. */
         show: (name: string) => (valid(), show(docs, name, undefined, fleet)),
     };
