@@ -71,3 +71,16 @@ export function isSpireServerId(id: string): boolean {
 export function isSpireAgentId(id: string): boolean {
     return /^spiffe:\/\/[^/]+\/spire\/agent\//.test(id);
 }
+
+/**
+ * Where a SPIRE entry's workloads run, as far as its parent ID shows: the nodes of one Kubernetes cluster when the
+ * parent is a node's SPIRE agent attested by `k8s_psat` or `k8s_sat` (SPIRE v1.13.3 pkg/common/plugin/k8s AgentID:
+ * `spiffe://<trust domain>/spire/agent/<k8s_psat|k8s_sat>/<cluster>/<node uid>`), else whichever nodes the parent
+ * itself stands for (a node alias, another agent's ID, an entry). Two entries with different keys may run on
+ * different clusters or hosts: the same namespace and service account there is another workload.
+ */
+export function spireParentPlace(parentId: string): { key: string; where: string } {
+    const cluster = /^(spiffe:\/\/[^/]+\/spire\/agent\/k8s_p?sat\/([^/]+)\/)[^/]+$/.exec(parentId);
+    if (cluster) return { key: `cluster ${cluster[1]}`, where: `on the nodes of cluster ${cluster[2]} (SPIRE agents ${cluster[1]}…)` };
+    return { key: `parent ${parentId}`, where: `under parent ${parentId}` };
+}

@@ -5,7 +5,7 @@
  * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
 import { iamActions } from "../connectors/iamData";
-import { isEmail, isSpireServerId } from "../declarations/names";
+import { isEmail, isSpireServerId, spireParentPlace } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf, trustedSvids } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
@@ -93,7 +93,7 @@ export const leastPrivilege: Guardrail = {
 /** Agent roles trust exactly their mode's principal, pinned to one workload, until the agent's expiry. */
 export const pinnedTrust: Guardrail = {
     name: "agent-trust-pinned",
-    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; every SPIRE entry issuing the SVID a Roles Anywhere trust names pins the same one namespace and service account (one workload).",
+    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; every SPIRE entry issuing the SVID a Roles Anywhere trust names pins the same one namespace and service account, under the same parent or the same cluster's node agents (one workload).",
     check(resources, config) {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
@@ -132,11 +132,12 @@ function svidMinters(stack: StackView, agents: readonly AgentRole[]): GuardrailV
 /**
  * SPIRE entries handing an agent role's SVID to more than one workload (the declarations' `spire-selectors` and
  * `identity-shared` rules, for entries written outside an Agent): SPIRE gives the SVID to every workload matching
- * all of an entry's selectors, and the role to whoever holds the SVID. Each entry pins one namespace and one
- * service account, and every entry issuing the agent's SVIDs pins the same one — the agent's own entry's first,
- * else the first Kubernetes one's; an entry without Kubernetes selectors cannot be shown to be that workload
- * (a VM agent's entries, none of them Kubernetes, are one workload when their selectors are the same).
- * Selectors not known at preview: refused outside an Agent; an Agent's own are checked when `pulumi up` reports them.
+ * all of an entry's selectors on the nodes its parent stands for, and the role to whoever holds the SVID. Each
+ * entry pins one namespace and one service account, and every entry issuing the agent's SVIDs pins the same one
+ * in the same place (one parent, or one cluster's node agents) — the agent's own entry's first, else the first
+ * Kubernetes one's; an entry without Kubernetes selectors cannot be shown to be that workload (a VM agent's
+ * entries, none of them Kubernetes, are one workload when their selectors and place are the same). Selectors or
+ * parent not known at preview: refused outside an Agent; an Agent's own are checked when `pulumi up` reports them.
  */
 function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] {
     const out: GuardrailViolation[] = [];
@@ -145,6 +146,10 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
     for (const { entry, spiffeId } of svidEntriesOf(stack, agent)) {
         if (containsUnknown(entry.props.selectors)) {
             if (!stack.underAgent(entry)) out.push(violation(entry, `${issues(entry, spiffeId)} the workloads its selectors match, but its selectors are not known at preview (computed from other resources' outputs), so they cannot be shown to pin the agent's one workload — write them from known values`));
+            continue;
+        }
+        if (containsUnknown(entry.props.parentId)) {
+            if (!stack.underAgent(entry)) out.push(violation(entry, `${issues(entry, spiffeId)} the workloads its selectors match on the nodes its parent stands for, but its parent ID is not known at preview (computed from other resources' outputs), so the entry cannot be shown to reach only the agent's one workload — write it from known values`));
             continue;
         }
         if (typeof entry.props.parentId === "string" && isSpireServerId(entry.props.parentId)) {
@@ -160,30 +165,38 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
     const first = workloads.find((w) => own !== undefined && stack.agentOf(w.entry) === own) ?? workloads.find((w) => w.workload.kubernetes) ?? workloads[0];
     for (const w of workloads) {
         if (w.workload.key === first.workload.key) continue;
-        const bothKubernetes = w.workload.kubernetes && first.workload.kubernetes;
-        const fix = first.workload.kubernetes ? `pin ${first.workload.pins} as ${labelOf(first.entry)} does` : `give it the selectors of ${labelOf(first.entry)} (${first.workload.pins})`;
-        out.push(violation(w.entry, `${issues(w.entry, w.spiffeId)} ${w.workload.receivers}, but ${labelOf(first.entry)} issues ${first.spiffeId === w.spiffeId ? "it" : first.spiffeId} to ${first.workload.receivers}: ${bothKubernetes ? "two workloads hold" : "nothing shows they are one workload, so two may hold"} the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`));
+        // Other pods for certain: another service account. The same one under another parent may be another cluster's.
+        const otherPods = w.workload.kubernetes && first.workload.kubernetes && w.workload.account !== first.workload.account;
+        const fix = first.workload.kubernetes ? `pin ${first.workload.pins} as ${labelOf(first.entry)} does` : `give it the selectors and parent of ${labelOf(first.entry)} (${first.workload.pins})`;
+        out.push(violation(w.entry, `${issues(w.entry, w.spiffeId)} ${w.workload.receivers}, but ${labelOf(first.entry)} issues ${first.spiffeId === w.spiffeId ? "it" : first.spiffeId} to ${first.workload.receivers}: ${otherPods ? "two workloads hold" : "nothing shows they are one workload, so two may hold"} the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`));
     }
     return out;
 }
 
 /**
  * Who receives a SPIRE entry's SVID: the pods of one service account, the workloads matching selectors none of
- * which is Kubernetes (`unix`, `docker`…), or — `loose` — the pods of more than one account. Entries of one
- * workload share its key (a JSON list: the selector sets of non-Kubernetes entries in any order, never equal to
- * a Kubernetes key, which does not start with `[`).
+ * which is Kubernetes (`unix`, `docker`…), or — `loose` — the pods of more than one account; in each case on the
+ * nodes the entry's parent stands for (`place`: one cluster for its nodes' own k8s_psat/k8s_sat agent IDs, else
+ * the parent ID itself — the same namespace and account on another cluster, or the same uid on another host, is
+ * another workload). Entries of one workload share its key (a JSON list: the place, then the namespace and
+ * account, or the selector set in any order; a Kubernetes key starts with `k8s `, never with `[`).
  */
-interface SvidWorkload { kubernetes: boolean; key: string; pins: string; receivers: string }
+interface SvidWorkload { kubernetes: boolean; key: string; place: string; account?: string; pins: string; receivers: string }
 
 function svidWorkloadOf(entry: ResourceView): SvidWorkload | { loose: string } {
     const { kubernetes, namespaces, accounts } = kubernetesPinsOf(entry);
+    const { key: place, where } = spireParentPlace(String(entry.props.parentId ?? ""));
     if (kubernetes) {
         if (namespaces.length !== 1 || accounts.length !== 1) return { loose: [...namespaces.map((n) => `k8s:ns:${n}`), ...accounts.map((a) => `k8s:sa:${a}`)].join(", ") || "neither" };
         const [namespace, account] = [namespaces[0], accounts[0]];
-        return { kubernetes, key: `k8s ${JSON.stringify([namespace, account])}`, pins: `k8s:ns:${namespace} and k8s:sa:${account}`, receivers: `the pods of service account ${namespace}/${account} (k8s:ns:${namespace}, k8s:sa:${account})` };
+        return {
+            kubernetes, key: `k8s ${JSON.stringify([place, namespace, account])}`, place, account: `${namespace}/${account}`,
+            pins: `k8s:ns:${namespace} and k8s:sa:${account} ${where}`,
+            receivers: `the pods of service account ${namespace}/${account} (k8s:ns:${namespace}, k8s:sa:${account}) ${where}`,
+        };
     }
     const selectors = selectorsOf(entry);
-    return { kubernetes, key: JSON.stringify([...selectors].sort()), pins: selectors.join(", "), receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector)` };
+    return { kubernetes, key: JSON.stringify([place, ...[...selectors].sort()]), place, pins: `${selectors.join(", ")} ${where}`, receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector) ${where}` };
 }
 
 /** Long-term credentials: what a stack with workload identities never needs. */

@@ -5,7 +5,7 @@ import { catalog } from "../../../provider/connectors/catalog";
 import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
 import { cedarPolicyNameOf, GRANTS_POLICY_NAME, hashedName, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
-import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail } from "../../../provider/declarations/names";
+import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail, isSpireAgentId, isSpireServerId, spireParentPlace } from "../../../provider/declarations/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {
@@ -113,5 +113,31 @@ describe("Cedar action ids", () => {
         for (const [i, id] of ids.entries()) assert.strictEqual(id.slice(0, id.indexOf("___")), tools[i].split("/")[0]);
         const refused = catalog.validate({ connector: "tool.helpdesk", tools: ["crm_/lookup", "c__rm/lookup"] });
         assert.deepStrictEqual(refused.map((v) => [v.path, v.rule]), [[["tools", 0], "connector-field"], [["tools", 1], "connector-field"]]);
+    });
+});
+
+describe("SPIRE's reserved IDs and where an entry's parent places its workloads (SPIRE v1.13.3 idutil, k8s AgentID)", () => {
+    it("tells the server's and node agents' own IDs from workload IDs and node aliases", () => {
+        const ids = ["spiffe://example.org/spire/server", "spiffe://example.org/spire/server/x", "spiffe://example.org/spire/agent/k8s_psat/prod/a",
+            "spiffe://example.org/spire/agent", "spiffe://example.org/node/a", "spiffe://example.org/agents/spire/server"];
+        assert.deepStrictEqual(ids.map((id) => [isSpireServerId(id), isSpireAgentId(id)]),
+            [[true, false], [false, false], [false, true], [false, false], [false, false], [false, false]]);
+    });
+
+    it("places entries under k8s_psat and k8s_sat node agents on their cluster's nodes, any other parent on what that parent stands for", () => {
+        const places = ["spiffe://example.org/spire/agent/k8s_psat/prod/node-1", "spiffe://example.org/spire/agent/k8s_psat/prod/node-2",
+            "spiffe://example.org/spire/agent/k8s_sat/prod/node-1", "spiffe://other.org/spire/agent/k8s_psat/prod/node-1",
+            "spiffe://example.org/spire/agent/k8s_psat/prod/node-1/extra", "spiffe://example.org/spire/agent/k8s_psat/prod/",
+            "spiffe://example.org/spire/agent/x509pop/host-b", "spiffe://example.org/node/a"].map(spireParentPlace);
+        assert.deepStrictEqual(places, [
+            { key: "cluster spiffe://example.org/spire/agent/k8s_psat/prod/", where: "on the nodes of cluster prod (SPIRE agents spiffe://example.org/spire/agent/k8s_psat/prod/…)" },
+            { key: "cluster spiffe://example.org/spire/agent/k8s_psat/prod/", where: "on the nodes of cluster prod (SPIRE agents spiffe://example.org/spire/agent/k8s_psat/prod/…)" },
+            { key: "cluster spiffe://example.org/spire/agent/k8s_sat/prod/", where: "on the nodes of cluster prod (SPIRE agents spiffe://example.org/spire/agent/k8s_sat/prod/…)" },
+            { key: "cluster spiffe://other.org/spire/agent/k8s_psat/prod/", where: "on the nodes of cluster prod (SPIRE agents spiffe://other.org/spire/agent/k8s_psat/prod/…)" },
+            { key: "parent spiffe://example.org/spire/agent/k8s_psat/prod/node-1/extra", where: "under parent spiffe://example.org/spire/agent/k8s_psat/prod/node-1/extra" },
+            { key: "parent spiffe://example.org/spire/agent/k8s_psat/prod/", where: "under parent spiffe://example.org/spire/agent/k8s_psat/prod/" },
+            { key: "parent spiffe://example.org/spire/agent/x509pop/host-b", where: "under parent spiffe://example.org/spire/agent/x509pop/host-b" },
+            { key: "parent spiffe://example.org/node/a", where: "under parent spiffe://example.org/node/a" },
+        ]);
     });
 });

@@ -410,10 +410,11 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
     const own = entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent);
     const stack = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...extra];
     const OWN = `agentid.spire.Entry "triage-entry"`;
-    const ownPods = "the pods of service account agents/triage (k8s:ns:agents, k8s:sa:triage)";
+    const UNDER_NODE = `under parent ${NODE}`;
+    const ownPods = `the pods of service account agents/triage (k8s:ns:agents, k8s:sa:triage) ${UNDER_NODE}`;
     const issues = (name: string, to: string) => `agentid.spire.Entry "${name}" issues ${SPIFFE}, the SVID agent role ${R} trusts, to ${to}`;
-    const twoWorkloads = (name: string, to: string) => `${issues(name, to)}, but ${OWN} issues it to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage as ${OWN} does, or give the other workload its own SPIFFE ID and role`;
-    const unproven = (name: string, to: string, ref = OWN, refTo = ownPods, fix = `pin k8s:ns:agents and k8s:sa:triage as ${OWN} does`) =>
+    const twoWorkloads = (name: string, to: string) => `${issues(name, to)}, but ${OWN} issues it to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage ${UNDER_NODE} as ${OWN} does, or give the other workload its own SPIFFE ID and role`;
+    const unproven = (name: string, to: string, ref = OWN, refTo = ownPods, fix = `pin k8s:ns:agents and k8s:sa:triage ${UNDER_NODE} as ${OWN} does`) =>
         `${issues(name, to)}, but ${ref} issues it to ${refTo}: nothing shows they are one workload, so two may hold the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`;
     /** SPIRE's matching (docs, "Registering workloads"): a workload receives an entry's SVID when it has ALL the entry's selectors. */
     const holders = (workload: string[], entries: ResourceView[]) => entries
@@ -424,8 +425,8 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         const found = pinnedTrust.check(stack(...others), CONFIG);
         assert.deepStrictEqual(found.map((v) => v.urn), others.map((e) => e.urn));
         assert.deepStrictEqual(found.map((v) => v.message), [
-            twoWorkloads("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)"),
-            twoWorkloads("other-namespace", "the pods of service account staging/triage (k8s:ns:staging, k8s:sa:triage)"),
+            twoWorkloads("ci-builder", `the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder) ${UNDER_NODE}`),
+            twoWorkloads("other-namespace", `the pods of service account staging/triage (k8s:ns:staging, k8s:sa:triage) ${UNDER_NODE}`),
         ]);
     });
 
@@ -434,8 +435,8 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         const found = pinnedTrust.check(stack(...others), CONFIG);
         assert.deepStrictEqual(found.map((v) => v.urn), others.map((e) => e.urn));
         assert.deepStrictEqual(found.map((v) => v.message), [
-            unproven("host-process", "every workload matching unix:uid:1000 (no Kubernetes selector)"),
-            unproven("container", "every workload matching docker:label:app:triage (no Kubernetes selector)"),
+            unproven("host-process", `every workload matching unix:uid:1000 (no Kubernetes selector) ${UNDER_NODE}`),
+            unproven("container", "every workload matching docker:label:app:triage (no Kubernetes selector) under parent spiffe://example.org/node/b"),
         ]);
     });
 
@@ -446,8 +447,8 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         const host = entry("host-process", sel("unix:uid:1000"));
         const handWritten = [role(TRUST.rolesAnywhere), host, entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage")), builder];
         assert.deepStrictEqual(pinnedTrust.check(handWritten, CONFIG).map((v) => [v.urn, v.message]), [
-            [host.urn, unproven("host-process", "every workload matching unix:uid:1000 (no Kubernetes selector)")],
-            [builder.urn, twoWorkloads("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)")],
+            [host.urn, unproven("host-process", `every workload matching unix:uid:1000 (no Kubernetes selector) ${UNDER_NODE}`)],
+            [builder.urn, twoWorkloads("ci-builder", `the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder) ${UNDER_NODE}`)],
         ]);
     });
 
@@ -456,11 +457,11 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         const vm = (...extra: ResourceView[]) => [agent, role(TRUST.rolesAnywhere, {}, underAgent), vmOwn, ...extra];
         const others = [entry("ci-builder", sel("k8s:ns:ci", "k8s:sa:builder")), entry("other-uid", sel("unix:uid:1001", "unix:path:/opt/agent/run"), {}, "spiffe://example.org/node/b")];
         const VM = `agentid.spire.Entry "vm-entry"`;
-        const vmTo = "every workload matching unix:uid:1000, unix:path:/opt/agent/run (no Kubernetes selector)";
-        const fix = `give it the selectors of ${VM} (unix:uid:1000, unix:path:/opt/agent/run)`;
+        const vmTo = `every workload matching unix:uid:1000, unix:path:/opt/agent/run (no Kubernetes selector) ${UNDER_NODE}`;
+        const fix = `give it the selectors and parent of ${VM} (unix:uid:1000, unix:path:/opt/agent/run ${UNDER_NODE})`;
         assert.deepStrictEqual(pinnedTrust.check(vm(...others), CONFIG).map((v) => [v.urn, v.message]), [
-            [others[0].urn, unproven("ci-builder", "the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder)", VM, vmTo, fix)],
-            [others[1].urn, unproven("other-uid", "every workload matching unix:uid:1001, unix:path:/opt/agent/run (no Kubernetes selector)", VM, vmTo, fix)],
+            [others[0].urn, unproven("ci-builder", `the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder) ${UNDER_NODE}`, VM, vmTo, fix)],
+            [others[1].urn, unproven("other-uid", "every workload matching unix:uid:1001, unix:path:/opt/agent/run (no Kubernetes selector) under parent spiffe://example.org/node/b", VM, vmTo, fix)],
         ]);
     });
 
@@ -470,28 +471,72 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
             Condition: { StringEquals: { "aws:PrincipalTag/x509SAN/URI": [SPIFFE, BILLING] }, ArnEquals: { "aws:SourceArn": ANCHOR }, ...until() } });
         const billing = resource("agentid:spire:Entry", "billing-entry", { spiffeId: BILLING, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
         const found = pinnedTrust.check([agent, role(twoIds, {}, underAgent), own, billing], CONFIG).filter((v) => v.urn === billing.urn);
-        assert.deepStrictEqual(found.map((v) => v.message), [`agentid.spire.Entry "billing-entry" issues ${BILLING}, the SVID agent role ${R} trusts, to the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder), but ${OWN} issues ${SPIFFE} to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage as ${OWN} does, or give the other workload its own SPIFFE ID and role`]);
+        assert.deepStrictEqual(found.map((v) => v.message), [`agentid.spire.Entry "billing-entry" issues ${BILLING}, the SVID agent role ${R} trusts, to the pods of service account ci/builder (k8s:ns:ci, k8s:sa:builder) ${UNDER_NODE}, but ${OWN} issues ${SPIFFE} to ${ownPods}: two workloads hold the agent's identity and assume its role; pin k8s:ns:agents and k8s:sa:triage ${UNDER_NODE} as ${OWN} does, or give the other workload its own SPIFFE ID and role`]);
     });
 
     it("tells selector sets apart selector by selector, not by their joined text", () => {
         const joined = entry("joined", sel("docker:label:a", "unix:uid:1000"), underAgent);
         const glued = entry("glued", sel("docker:label:aunix:uid:1000"));
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), joined, glued], CONFIG).map((v) => v.message), [
-            unproven("glued", "every workload matching docker:label:aunix:uid:1000 (no Kubernetes selector)", `agentid.spire.Entry "joined"`,
-                "every workload matching docker:label:a, unix:uid:1000 (no Kubernetes selector)", `give it the selectors of agentid.spire.Entry "joined" (docker:label:a, unix:uid:1000)`),
+            unproven("glued", `every workload matching docker:label:aunix:uid:1000 (no Kubernetes selector) ${UNDER_NODE}`, `agentid.spire.Entry "joined"`,
+                `every workload matching docker:label:a, unix:uid:1000 (no Kubernetes selector) ${UNDER_NODE}`, `give it the selectors and parent of agentid.spire.Entry "joined" (docker:label:a, unix:uid:1000 ${UNDER_NODE})`),
         ]);
     });
 
-    it("passes entries for the one workload under other parents and nodes, narrower entries of that account, a VM agent's own entry and its twin on another node", () => {
-        assert.deepStrictEqual(pinnedTrust.check(stack(
-            entry("node-b", sel("k8s:ns:agents", "k8s:sa:triage"), {}, "spiffe://example.org/node/b"),
-            entry("spire-agent-c", sel("k8s:sa:triage", "k8s:ns:agents"), {}, "spiffe://example.org/spire/agent/k8s_psat/prod/c"),
-            entry("one-pod-label", sel("k8s:ns:agents", "k8s:sa:triage", "k8s:pod-label:app:triage", "unix:uid:1000")),
+    it("passes the one workload's entries on other nodes of its cluster, narrower entries of that account under its parent, a VM agent's own entry and its twin under the same node alias", () => {
+        const PROD = (node: string) => `spiffe://example.org/spire/agent/k8s_psat/prod/${node}`;
+        const onNodeA = entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent, PROD("a"));
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), onNodeA,
+            entry("spire-agent-c", sel("k8s:sa:triage", "k8s:ns:agents"), {}, PROD("c")),
+            entry("one-pod-label", sel("k8s:ns:agents", "k8s:sa:triage", "k8s:pod-label:app:triage", "unix:uid:1000"), {}, PROD("a")),
             resource("agentid:spire:Entry", "other-svid", { spiffeId: "spiffe://example.org/agents/billing", parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") }),
-        ), CONFIG), []);
+        ], CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check(stack(entry("one-pod-label", sel("k8s:ns:agents", "k8s:sa:triage", "k8s:pod-label:app:triage"))), CONFIG), []);
         const vmOwn = entry("vm-entry", sel("unix:uid:1000", "unix:path:/opt/agent/run"), underAgent);
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), vmOwn,
-            entry("vm-node-b", sel("unix:path:/opt/agent/run", "unix:uid:1000"), {}, "spiffe://example.org/node/b")], CONFIG), []);
+            entry("vm-twin", sel("unix:path:/opt/agent/run", "unix:uid:1000"))], CONFIG), []);
+    });
+
+    it("is stopped when the agent's namespace and account are pinned under another parent: another cluster's or host's workload may hold the SVID", () => {
+        // The attack review's finding (b): with the workload read from k8s:ns and k8s:sa alone, an entry under the
+        // dev cluster's node agent passed, and dev's agents/triage pods received prod's SVID and role.
+        const DEV_NODE = "spiffe://example.org/spire/agent/k8s_psat/dev/x";
+        const others = [
+            entry("dev-cluster", sel("k8s:ns:agents", "k8s:sa:triage"), {}, DEV_NODE),
+            entry("other-alias", sel("k8s:sa:triage", "k8s:ns:agents"), {}, "spiffe://example.org/node/b"),
+        ];
+        assert.deepStrictEqual(pinnedTrust.check(stack(...others), CONFIG).map((v) => [v.urn, v.message]), [
+            [others[0].urn, unproven("dev-cluster", "the pods of service account agents/triage (k8s:ns:agents, k8s:sa:triage) on the nodes of cluster dev (SPIRE agents spiffe://example.org/spire/agent/k8s_psat/dev/…)")],
+            [others[1].urn, unproven("other-alias", "the pods of service account agents/triage (k8s:ns:agents, k8s:sa:triage) under parent spiffe://example.org/node/b")],
+        ]);
+        const vmOwn = entry("vm-entry", sel("unix:uid:1000"), underAgent);
+        const otherHost = entry("vm-other-host", sel("unix:uid:1000"), {}, "spiffe://example.org/spire/agent/x509pop/host-b");
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), vmOwn, otherHost], CONFIG).map((v) => [v.urn, v.message]), [
+            [otherHost.urn, unproven("vm-other-host", "every workload matching unix:uid:1000 (no Kubernetes selector) under parent spiffe://example.org/spire/agent/x509pop/host-b",
+                `agentid.spire.Entry "vm-entry"`, `every workload matching unix:uid:1000 (no Kubernetes selector) ${UNDER_NODE}`,
+                `give it the selectors and parent of agentid.spire.Entry "vm-entry" (unix:uid:1000 ${UNDER_NODE})`)],
+        ]);
+    });
+
+    it("SPIRE's authorization + simulator: the dev cluster's SPIRE agent receives the entry under its own ID, its agents/triage pod the SVID, and the role admits it", async () => {
+        // SPIRE (docs, "Registering workloads"; v1.13.3 authorizedentries): a SPIRE agent receives the entries whose
+        // parent is its own ID or a node alias it matches; a workload on its node, those whose selectors it all has.
+        const received = (agentId: string, aliases: string[], entries: ResourceView[]) => entries.filter((e) => e.props.parentId === agentId || aliases.includes(e.props.parentId as string));
+        const dev = entry("dev-cluster", sel("k8s:ns:agents", "k8s:sa:triage"), {}, "spiffe://example.org/spire/agent/k8s_psat/dev/x");
+        const devPod = ["k8s:ns:agents", "k8s:sa:triage", "k8s:pod-name:triage-1"];
+        // The dev node is no member of prod's alias node/a: only the entry under its own ID reaches it.
+        assert.deepStrictEqual(holders(devPod, received("spiffe://example.org/spire/agent/k8s_psat/dev/x", [], [own, dev])), ["dev-cluster"]);
+        assert.deepStrictEqual(holders(devPod, received("spiffe://example.org/spire/agent/k8s_psat/prod/a", [NODE], [own, dev])), ["triage-entry"]);
+        const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
+        assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
+    });
+
+    it("at preview: an entry outside an Agent whose parent ID is not known is refused; the Agent's own is checked at update", () => {
+        const computed = entry("computed-parent", sel("k8s:ns:agents", "k8s:sa:triage"), {}, UNKNOWN as unknown as string);
+        assert.deepStrictEqual(pinnedTrust.check(stack(computed), CONFIG).map((v) => [v.urn, v.message]), [[computed.urn,
+            `${issues("computed-parent", "the workloads its selectors match on the nodes its parent stands for")}, but its parent ID is not known at preview (computed from other resources' outputs), so the entry cannot be shown to reach only the agent's one workload — write it from known values`]]);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent),
+            entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent, UNKNOWN as unknown as string)], CONFIG), []);
     });
 
     it("at preview: an entry outside an Agent whose selectors are not known is refused; the Agent's own is checked at update", () => {
