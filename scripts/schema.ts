@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { TYPESCRIPT_ONLY_ARGS } from "../provider/components/componentArgs";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ const RESOURCES = [
     { token: "agentid:spire:Entry", args: "SpireEntryArgs", cls: "SpireEntry", component: false },
 ];
 /** Args that only make sense in TypeScript (they take in-code declarations as objects). */
-const TYPESCRIPT_ONLY = new Set(["AgentFleetArgs.agents"]);
+const TYPESCRIPT_ONLY = new Set(Object.entries(TYPESCRIPT_ONLY_ARGS).flatMap(([type, names]) => names.map((name) => `${type}.${name}`)));
 
 export function generateSchema(): JsonSchema {
     const program = ts.createProgram(SOURCES, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true });

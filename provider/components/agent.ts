@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentDeclaration, AgentSpec, Approval, FleetSettings, Grant, Identity, Owner } from "../declarations/types";
+import { settingsSchemaViolations } from "../guardrails/validate";
 import { resolveSettings, ResolvedSettings } from "../model/settings";
 import { oauthProviderNameOf, policyEngineNameOf, workloadIdentityNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
@@ -12,7 +13,8 @@ import { createKubernetesObjects } from "../platforms/kubernetes/resources";
 import { createSpireEntry } from "../platforms/spire/spireEntry";
 import { AgentDocuments, DocumentArns } from "./agentDocuments";
 import type { Inputs } from "./inputs";
-import { AgentidError, programClock } from "./programErrors";
+import { unknownArgViolations } from "./componentArgs";
+import { AgentidError, invalidAgentError, programClock } from "./programErrors";
 
 /** The agent's accountable owner; leaves may come from other resources. */
 export type OwnerArgs = Inputs<Owner>;
@@ -117,6 +119,10 @@ export class Agent extends pulumi.ComponentResource {
         const member = args instanceof FleetMember ? args : undefined;
         const own = member ? undefined : (args as AgentArgs);
         const agentName = member?.declaration.metadata.name ?? own!.agentName ?? name;
+        if (own) {
+            const problems = [...unknownArgViolations(TYPE_TOKENS.agent, own), ...settingsSchemaViolations(own.settings)];
+            if (problems.length > 0) throw invalidAgentError(String(agentName), problems);
+        }
         const declaration = member?.declaration ?? declarationOf(agentName, own!);
         const settings = member?.settings ?? resolveSettings(own!.settings);
         const wiring: AgentWiring = member?.wiring ?? own!;

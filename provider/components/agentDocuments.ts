@@ -5,6 +5,7 @@ import { checkSettings } from "../guardrails/fleetSettings";
 import { ResolvedSettings } from "../model/settings";
 import { programIdentities } from "../guardrails/identities";
 import { readableViolations } from "../declarations/readable";
+import { schemaViolations } from "../guardrails/validate";
 import type { AgentDeclaration } from "../declarations/types";
 import type { Violation } from "../declarations/diagnostics";
 import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../platforms/documents";
@@ -45,6 +46,11 @@ export class AgentDocuments {
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
         if (!options.validated) {
+            // The declaration's schema first, as for a file (formats, enums, unknown fields, lengths), except where a
+            // stand-in holds a value not known yet; the guardrails assume the schema's shape, so they run after it.
+            const unreadable = { declaration: structural.declaration, unreadable: structural.deferred };
+            const schema = readableViolations(schemaViolations(structural.declaration), unreadable, []);
+            if (schema.length > 0) throw invalidAgentError(structural.declaration.metadata.name, schema);
             const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now),
                 ...(this.known ? dutyViolationsOf(structural.declaration, settings, now) : [])];
             // A plain value is judged now; one beside an Output too, unless its rule reads a stand-in.

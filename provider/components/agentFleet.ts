@@ -13,6 +13,7 @@ import { TYPE_TOKENS } from "../model/tokens";
 import { terminalText } from "../output/terminal";
 import { createOauthProvider, createPolicyEngine, OauthClient } from "../platforms/agentcore/resources";
 import { Agent, AgentWiring, FleetMember, PlatformSwitches, platformsOf } from "./agent";
+import { unknownArgViolations } from "./componentArgs";
 import { AgentidError, pinnedClock } from "./programErrors";
 
 export interface AgentFleetArgs {
@@ -114,6 +115,8 @@ export class AgentFleet extends pulumi.ComponentResource {
  * is invalid (nothing is registered).
  */
 function validFleet(args: AgentFleetArgs): { now: Date; settings: ResolvedSettings; agents: ValidatedAgent[] } {
+    const unknown = unknownArgViolations(TYPE_TOKENS.fleet, args);
+    if (unknown.length > 0) throw new AgentidError(`the AgentFleet's args are invalid:\n${unknown.map((v) => `  ${terminalText(v.message)} (${v.rule})`).join("\n")}`);
     const pinned = pinnedClock(args.now);
     const handed = (args.agents ?? []).length === 0 && args.settings === undefined ? handedFleet(args.paths ?? [], pinned) : undefined;
     if (handed && "fleet" in handed) return handed.fleet;

@@ -8,7 +8,11 @@ export class AgentidError extends pulumi.RunError {}
 
 /** An agent's violations as one readable error naming the agent, each field, the rule and the fix. */
 export function invalidAgentError(agent: string, violations: readonly Violation[]): AgentidError {
-    const lines = violations.map((v) => `  ${formatPath(v.path)}: ${terminalText(v.message)} (${v.rule})`);
+    // The schema's messages start with the field already ("spec.description must be a string"): named once.
+    const lines = violations.map((v) => {
+        const field = formatPath(v.path);
+        return `  ${v.message.startsWith(`${field} `) ? "" : `${field}: `}${terminalText(v.message)} (${v.rule})`;
+    });
     return new AgentidError(`agent ${terminalText(agent)} is invalid:\n${lines.join("\n")}`);
 }
 

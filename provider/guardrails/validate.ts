@@ -112,7 +112,10 @@ function validateLoaded(loaded: LoadResult, options: ValidateOptions): Validatio
         errors.push(place(extra.doc, { path: ["kind"], rule: "fleet-duplicate", message: `only one kind: Fleet document is allowed; the first is at ${first.file}:${first.locate(["kind"]).line} — merge them` }));
     }
     const fleetDoc = fleets[0];
-    const merged = mergeFleetSettings(options.settings, fleetDoc?.decl.spec);
+    // Settings from code are checked against the schema first; malformed ones are reported and not applied.
+    const codeSettingsProblems = settingsSchemaViolations(options.settings);
+    for (const v of codeSettingsProblems) errors.push({ file: "<AgentFleet settings>", line: 1, column: 1, path: v.path.slice(1), rule: v.rule, message: v.message });
+    const merged = mergeFleetSettings(codeSettingsProblems.length === 0 ? options.settings : undefined, fleetDoc?.decl.spec);
     const settings = merged.settings;
     // Settings are checked where they were written: the Fleet document, or the program's AgentFleet args.
     const settingsProblems = [...merged.violations, ...checkSettings(settings)];
@@ -211,6 +214,20 @@ interface SchemaCheck {
 /** Schema errors as violations with field paths, stable rule ids and a fix in the message. */
 export function schemaViolations(value: unknown): Violation[] {
     return checkSchema(value).violations;
+}
+
+/**
+ * Fleet settings given in code (AgentFleet or Agent args) against the schema of a `kind: Fleet` document's
+ * spec, so a misspelt or mistyped setting is refused as it is in a file; paths and messages name `settings`.
+ */
+export function settingsSchemaViolations(settings: unknown): Violation[] {
+    if (settings === undefined) return [];
+    const asDocument = { apiVersion: "agentid/v1", kind: "Fleet", metadata: { name: "settings" }, spec: settings };
+    return checkSchema(asDocument).violations.map((v) => ({
+        ...v,
+        path: ["settings", ...v.path.slice(1)],
+        message: v.message.replace(/^spec(?=[.\s[])/, "settings").replace(/ in spec(?=[.;[])/, " in settings"),
+    }));
 }
 
 function checkSchema(value: unknown): SchemaCheck {

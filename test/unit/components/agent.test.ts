@@ -269,6 +269,34 @@ describe("Agent", () => {
         assert.deepStrictEqual(registeredUnder("bad-agent").filter((r) => r.custom), []);
     });
 
+    it("refuses an agent in code against the declaration schema, as a file would be: formats, enums, lengths, unknown fields, misspelt args and settings", () => {
+        // Before: each of these was provisioned. The schema never ran on an Agent declared in code (only the
+        // guardrails did), and args or settings it does not take were dropped without a word.
+        const refused = (name: string, overrides: Record<string, unknown>) => {
+            let message = "";
+            assert.throws(() => new Agent(name, args(overrides as Partial<AgentArgs>)), (e: Error) => e instanceof AgentidError && (message = e.message, true));
+            assert.deepStrictEqual(registeredUnder(name).filter((r) => r.custom), []);
+            return message;
+        };
+        assert.strictEqual(refused("empty-team", { owner: { team: " ", contact: "support@example.com" } }),
+            "agent empty-team is invalid:\n  spec.owner.team must not be blank; say it in words (invalid-value)");
+        assert.strictEqual(refused("no-grants", { grants: [] }), "agent no-grants is invalid:\n  spec.grants must list at least 1 item (invalid-value)");
+        assert.strictEqual(refused("numeric-description", { description: 5 }), "agent numeric-description is invalid:\n  spec.description must be a string (invalid-type)");
+        assert.strictEqual(refused("extra-trust", { identity: { aws: { trust: "rolesAnywhere", trustPolicy: "*" } } }),
+            "agent extra-trust is invalid:\n  spec.identity.aws.trustPolicy: unknown field \"trustPolicy\" in spec.identity.aws; allowed fields: trust, trustAnchorArn, oidcProviderArn, clusterName, maxSessionDuration, permissionsBoundaryArn (unknown-field)");
+        assert.strictEqual(refused("misspelt-arg", { reviewby: "2026-12-20" }),
+            "agent misspelt-arg is invalid:\n  reviewby: an Agent takes no arg \"reviewby\"; did you mean reviewBy? (its args: agentName, labels, settings, now, description, owner, expiresAt, onExpiry, reviewBy, approval, identity, grants, platforms, oauthProviderArns, oauthClients, policyEngineIds, spireSocket); an arg it does not take would be ignored (unknown-argument)");
+        assert.strictEqual(refused("far-arg", { ttl: "30d" }).split("\n")[1],
+            "  ttl: an Agent takes no arg \"ttl\" (its args: agentName, labels, settings, now, description, owner, expiresAt, onExpiry, reviewBy, approval, identity, grants, platforms, oauthProviderArns, oauthClients, policyEngineIds, spireSocket); an arg it does not take would be ignored (unknown-argument)");
+        assert.strictEqual(refused("misspelt-setting", { settings: { trustanchorArn: ANCHOR } }).split("\n")[1].slice(0, 75),
+            "  settings.trustanchorArn: unknown field \"trustanchorArn\" in settings; allo");
+    });
+
+    it("leaves to the guardrails' stand-ins what the schema cannot read yet: a field given as an Output is not judged by it", async () => {
+        const p = await provision("output-contact", args({ owner: { team: "support", contact: pulumi.output("support@example.com") } }));
+        assert.deepStrictEqual(p.types.filter((t) => t === "aws:iam/role:Role"), ["aws:iam/role:Role"]);
+    });
+
     it("refuses an agent in code that holds every duty of the fleet's separation-of-duties rule", () => {
         const rule = { name: "read-and-write-tickets", forbid: [
             { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::tickets/"] },

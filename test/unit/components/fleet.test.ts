@@ -147,6 +147,18 @@ describe("AgentFleet", () => {
         assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]> metadata\.name: error: agent "fixture-agent" is already declared/);
     });
 
+    it("stops on an arg it does not take: a misspelt `paths` would validate no file and leave the stack with no agent", () => {
+        const before = registrations.length;
+        const dir = writeFixtures({ "a.yaml": BASE_AGENT });
+        assert.throws(() => new AgentFleet("misspelt", { path: [dir], now: NOW } as never), (e: Error) => {
+            assert.ok(e instanceof AgentidError);
+            assert.strictEqual(e.message, "the AgentFleet's args are invalid:\n" +
+                "  an AgentFleet takes no arg \"path\"; did you mean paths? (its args: paths, settings, now, platforms, oauthClients, spireSocket, stack, agents); an arg it does not take would be ignored (unknown-argument)");
+            return true;
+        });
+        assert.strictEqual(registrations.length, before);
+    });
+
     it("reports a missing declaration path", () => {
         assert.throws(() => new AgentFleet("nopath", { paths: ["/nonexistent/agents"], now: NOW }), /\/nonexistent\/agents: error: no such file or directory/);
     });

@@ -6,7 +6,7 @@ import { RULES } from "../../../provider/guardrails/agentRules";
 import { formatPath } from "../../../provider/declarations/diagnostics";
 import { canonicalJson } from "../../../provider/declarations/digest";
 import type { FleetSettings } from "../../../provider/declarations/types";
-import { schemaViolations, validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
+import { schemaViolations, settingsSchemaViolations, validateDeclarations, validateTexts } from "../../../provider/guardrails/validate";
 import { grantsDigest } from "../../../provider/declarations/digest";
 import { BASE_AGENT, NOW_DATE, replaceLine, writeFixtures } from "../../helpers/fixtures";
 
@@ -427,12 +427,29 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
     }
 
     it("reports fleet settings from code at <AgentFleet settings>, by setting name", () => {
-        const report = validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 366 } });
+        const report = validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { allowedNamespaces: ["agents", "Ops"] } });
         assert.deepStrictEqual(report.errors, [{
-            file: "<AgentFleet settings>", line: 1, column: 1, path: ["maxLifetimeDays"], rule: "fleet-setting",
-            message: "maxLifetimeDays 366 is outside 1-365: no agent may live longer than 365 days",
+            file: "<AgentFleet settings>", line: 1, column: 1, path: ["allowedNamespaces", 1], rule: "kubernetes-name",
+            message: `namespace "Ops" is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)`,
         }]);
-        assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { maxLifetimeDays: 365 } }).errors, []);
+        assert.deepStrictEqual(validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: { allowedNamespaces: ["agents"] } }).errors, []);
+    });
+
+    it("checks fleet settings from code against the Fleet document's schema, as a file's, and applies none of them when it fails", () => {
+        // A misspelt setting was dropped without a word: `trustanchorArn` left the fleet's trust anchor unset.
+        const settings = { maxLifetimeDays: 366, trustanchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/a", defaultNamespace: 7, allowedNamespaces: ["Agents"] } as unknown as FleetSettings;
+        const report = validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings });
+        const FLEET_SETTING_NAMES = "trustDomain, maxLifetimeDays, defaultNamespace, permissionsBoundaryArn, oidcProviderArn, trustAnchorArn, clusterName, x509SvidTtl, jwtSvidTtl, " +
+            "independentApproval, separationOfDuties, gateways, awsAccountId, awsRegion, trustedAccountIds, allowedNamespaces, allowClusterSpiffeIds, oauthClientSharing, stacks";
+        const at = (path: (string | number)[], rule: string, message: string) => ({ file: "<AgentFleet settings>", line: 1, column: 1, path, rule, message });
+        assert.deepStrictEqual(report.errors, [
+            at(["trustanchorArn"], "unknown-field", `unknown field "trustanchorArn" in settings; allowed fields: ${FLEET_SETTING_NAMES}`),
+            at(["maxLifetimeDays"], "invalid-value", "settings.maxLifetimeDays must be at most 365"),
+            at(["defaultNamespace"], "invalid-type", "settings.defaultNamespace must be a string"),
+        ]);
+        assert.strictEqual(report.settings.maxLifetimeDays, 90, "the defaults hold, not the malformed settings");
+        assert.deepStrictEqual(settingsSchemaViolations({ maxLifetimeDays: 365, allowedNamespaces: ["agents"] }), []);
+        assert.deepStrictEqual(settingsSchemaViolations(undefined), []);
     });
 
     it("schemaViolations gives the violations validation places, and none for a complete agent", () => {

@@ -364,7 +364,7 @@ describe("attack: settings that reach trust", () => {
         const verdict = await validate([agentDoc("a1")], loose);
         assert.deepStrictEqual(verdict.errors.filter((e) => e.rule === "invalid-value").map((e) => [e.path, e.message]), [["spec.maxLifetimeDays", "spec.maxLifetimeDays must be at most 365"]]);
         const report = validateDeclarations([fleetDir([agentDoc("a1")])], { now: new Date(NOW), settings: { maxLifetimeDays: 1000 } });
-        assert.deepStrictEqual(report.errors.map((e) => [e.rule, e.path.join(".")]), [["fleet-setting", "spec.maxLifetimeDays"]]);
+        assert.deepStrictEqual(report.errors.map((e) => [e.rule, e.path.join("."), e.message]), [["invalid-value", "maxLifetimeDays", "settings.maxLifetimeDays must be at most 365"]]);
     });
 
     it("reports every Fleet change that loosens a guardrail or moves trust as high risk in diff", async () => {
