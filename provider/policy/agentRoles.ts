@@ -6,7 +6,7 @@
  */
 import { AGENT_PREFIX } from "../model/names";
 import { IRSA_SUBJECT, TRUST_MODES, WORKLOAD_CONDITION_KEY } from "../model/trustModes";
-import { conditionsOf, IamStatement, isAllow, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
+import { conditionsOf, IamStatement, isAllow, isUnknown, listOf, PolicyDocumentView, readPolicyDocument, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 
 /** An agent role and why it is one. */
@@ -116,12 +116,34 @@ export function trustedSvids(agent: AgentRole): string[] {
     return agent.trust.kind === "known" ? agent.trust.statements.filter(isAllow).flatMap(svidsPinnedBy) : [];
 }
 
-/** The namespace and name of a Kubernetes object ("default" when no namespace is given). */
+/**
+ * The namespace of a namespaced object no stack shows: one computed from other resources' outputs, or none
+ * written while its Kubernetes provider names none either (the provider then uses the kubeconfig context's).
+ * Never a real namespace: `<` is no DNS-label character.
+ */
+export const UNSEEN_NAMESPACE = "<a namespace the stack does not show>";
+
+/**
+ * Where a namespaced Kubernetes object lives, as the Kubernetes provider decides (pulumi-kubernetes: the
+ * object's `metadata.namespace`, else the provider's `namespace` option, else the kubeconfig context's): the
+ * first of these the stack shows, else UNSEEN_NAMESPACE. A view built without its provider (tests) reads
+ * "default", the namespace of a context that names none.
+ */
+export function namespaceOf(r: ResourceView): string {
+    const written = (r.props.metadata as { namespace?: unknown } | undefined)?.namespace;
+    if (isUnknown(written)) return UNSEEN_NAMESPACE;
+    if (typeof written === "string" && written !== "") return written;
+    if (r.provider === undefined) return "default";
+    const option = r.provider.props.namespace;
+    return typeof option === "string" && option !== "" ? option : UNSEEN_NAMESPACE;
+}
+
+/** The namespace (namespaceOf) and name of a Kubernetes object; undefined while its name is not known. */
 export function objectName(r: ResourceView): { namespace: string; name: string } | undefined {
-    const metadata = r.props.metadata as { name?: unknown; namespace?: unknown } | undefined;
+    const metadata = r.props.metadata as { name?: unknown } | undefined;
     const name = typeof metadata?.name === "string" ? metadata.name : undefined;
     if (name === undefined) return undefined;
-    return { namespace: typeof metadata?.namespace === "string" ? metadata.namespace : "default", name };
+    return { namespace: namespaceOf(r), name };
 }
 
 /**

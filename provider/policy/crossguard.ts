@@ -25,14 +25,19 @@ function plain(value: unknown): unknown {
     return value;
 }
 
+/** The properties behind @pulumi/policy's proxy (which throws on reading an unknown value). */
+function unproxied(props: unknown): Record<string, unknown> {
+    const proxied = (props ?? {}) as Record<string | symbol, unknown>;
+    return (proxied[proxy.getSpecialProxyTarget] ?? proxied) as Record<string, unknown>;
+}
+
 /** A resource as the guardrails read it; reading its properties never throws for unknown values. */
 export function toResourceView(r: PolicyResource): ResourceView {
-    const props = r.props as Record<string | symbol, unknown>;
-    const raw = (props[proxy.getSpecialProxyTarget] ?? props) as Record<string, unknown>;
     return {
-        type: r.type, name: r.name, urn: r.urn, props: plain(raw) as Record<string, unknown>,
+        type: r.type, name: r.name, urn: r.urn, props: plain(unproxied(r.props)) as Record<string, unknown>,
         ...(r.parent ? { parent: r.parent.urn } : {}),
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+        ...(r.provider ? { provider: { type: r.provider.type, props: plain(unproxied(r.provider.props)) as Record<string, unknown> } } : {}),
     };
 }
 

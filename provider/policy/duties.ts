@@ -14,7 +14,7 @@ import { hasWildcard } from "../connectors/wildcards";
 import type { SeparationOfDutiesRule } from "../declarations/types";
 import { ActingStep, DutyHolder, dutyConflicts, dutyRuleViolations, dutyText, ruleText } from "../guardrails/separationOfDuties";
 import { awsPermissionsOf, mountedPermissionsOf, Permission, rbacPermissionsOf, SaasPermission, ToolPermission } from "../model/permissions";
-import { agentRolesOf, agentServiceAccountsOf, objectName } from "./agentRoles";
+import { agentRolesOf, agentServiceAccountsOf, namespaceOf } from "./agentRoles";
 import { boundAgentAccounts, referencedRole } from "./kubernetes";
 import { permissionSourcesOf } from "./permissions";
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
@@ -89,7 +89,8 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
             const role = referencedRole(stack, binding);
             const rules = role?.props.rules;
             if (!role || !Array.isArray(rules) || containsUnknown(rules)) continue;
-            const namespace = objectName(binding)?.namespace ?? "default";
+            // The binding's namespace whether or not its name is known (one the stack does not show fails agent-kubernetes-access).
+            const namespace = namespaceOf(binding);
             const normalized = rules.filter((r): r is Record<string, unknown> => r !== null && typeof r === "object").map((r) => ({
                 apiGroups: listOf(r.apiGroups), resources: listOf(r.resources), verbs: listOf(r.verbs),
                 ...(listOf(r.resourceNames).length > 0 ? { resourceNames: listOf(r.resourceNames) } : {}),

@@ -6,19 +6,10 @@
 import { ESCALATION_VERBS } from "../connectors/kubernetes";
 import { APPROVAL_ANNOTATION, AUTOMOUNT_DECLARED_ANNOTATION } from "../platforms/kubernetes/manifests";
 import { hasWildcard } from "../connectors/wildcards";
-import { AgentServiceAccount, objectName } from "./agentRoles";
+import { AgentServiceAccount, namespaceOf, objectName, UNSEEN_NAMESPACE } from "./agentRoles";
 import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 
-/**
- * The namespace a RoleBinding grants in, and where its namespace-less ServiceAccount subjects and its Role
- * live: metadata.namespace, or "default" when none is given — whether or not the binding's own name is
- * known (a name computed from other resources' outputs does not move the binding to "default").
- */
-function bindingNamespaceOf(binding: ResourceView): string {
-    const namespace = (binding.props.metadata as { namespace?: unknown } | undefined)?.namespace;
-    return typeof namespace === "string" ? namespace : "default";
-}
 
 /**
  * The agent service accounts a RoleBinding or ClusterRoleBinding binds: by name, through the service-account
@@ -26,20 +17,35 @@ function bindingNamespaceOf(binding: ResourceView): string {
  * Subjects not known at preview bind the agent service accounts they were computed from.
  */
 export function boundAgentAccounts(binding: ResourceView, accounts: readonly AgentServiceAccount[]): AgentServiceAccount[] {
-    const bindingNamespace = bindingNamespaceOf(binding);
-    if (containsUnknown(binding.props.subjects)) {
-        const from = binding.propertyDependencies?.subjects ?? [];
-        return accounts.filter((sa) => sa.resource !== undefined && from.includes(sa.resource.urn));
-    }
+    // Where the binding grants, and where its namespace-less ServiceAccount subjects and its Role live.
+    const bindingNamespace = namespaceOf(binding);
+    const from = binding.propertyDependencies?.subjects ?? [];
+    const computedFrom = (sa: AgentServiceAccount) => sa.resource !== undefined && from.includes(sa.resource.urn);
+    if (isUnknown(binding.props.subjects)) return accounts.filter(computedFrom);
     const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
     return accounts.filter((sa) => subjects.some((s) => {
-        if (s === null || typeof s !== "object") return false;
+        if (s === null || typeof s !== "object") return isUnknown(s) && computedFrom(sa);
+        // A subject whose kind or name is not known binds what it was computed from; one whose namespace only is
+        // not known, every agent account of its name (below).
+        if (isUnknown(s.kind) || containsUnknown(s.name)) return computedFrom(sa);
         // An empty namespace is none (the authorizer: `if len(subject.Namespace) > 0`).
-        if (s.kind === "ServiceAccount") return s.name === sa.name && (typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : bindingNamespace) === sa.namespace;
+        if (s.kind === "ServiceAccount") {
+            const namespace = isUnknown(s.namespace) ? UNSEEN_NAMESPACE : typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : bindingNamespace;
+            // A namespace the stack does not show may be the agent's: the account's name binds it.
+            return s.name === sa.name && (namespace === sa.namespace || namespace === UNSEEN_NAMESPACE);
+        }
         if (s.kind === "Group") return s.name === "system:authenticated" || s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`;
         if (s.kind === "User") return s.name === `system:serviceaccount:${sa.namespace}:${sa.name}`;
         return false;
     }));
+}
+
+/** Whether a RoleBinding's namespace, or one of its ServiceAccount subjects', is one the stack does not show. */
+function reliesOnUnseenNamespace(binding: ResourceView): boolean {
+    const bindingNamespace = namespaceOf(binding);
+    if (bindingNamespace === UNSEEN_NAMESPACE) return true;
+    const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
+    return subjects.some((s) => s !== null && typeof s === "object" && s.kind === "ServiceAccount" && isUnknown(s.namespace));
 }
 
 /** Problems with the bindings of agent service accounts, reported on each binding. */
@@ -54,8 +60,12 @@ export function bindingProblems(stack: StackView, accounts: readonly AgentServic
     for (const binding of stack.ofType(TYPES.roleBinding)) {
         const bound = boundAgentAccounts(binding, accounts);
         if (bound.length === 0) continue;
-        const role = referencedRole(stack, binding);
         const prefix = `${labelOf(binding)} gives agent service account ${who(bound)} ${roleRefLabel(binding)}`;
+        if (reliesOnUnseenNamespace(binding)) {
+            out.push({ resource: binding, message: `${prefix} in a namespace the stack does not show — its metadata.namespace (or a subject's namespace) is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so where it grants, and whom, cannot be reviewed; write metadata.namespace and each subject's namespace from known values` });
+            continue;
+        }
+        const role = referencedRole(stack, binding);
         if (!role) {
             out.push({ resource: binding, message: `${prefix}, which this stack does not define, so its rules cannot be reviewed (built-in roles such as admin or edit reach secrets and workloads) — define a Role with the exact rules here` });
             continue;
@@ -132,7 +142,7 @@ function roleRefLabel(binding: ResourceView): string {
 export function referencedRole(stack: StackView, binding: ResourceView): ResourceView | undefined {
     const ref = binding.props.roleRef as { kind?: unknown; name?: unknown } | undefined;
     if (typeof ref?.name !== "string") return undefined;
-    const namespace = bindingNamespaceOf(binding);
+    const namespace = namespaceOf(binding);
     if (ref.kind === "ClusterRole") return stack.ofType(TYPES.k8sClusterRole).find((r) => objectName(r)?.name === ref.name);
     return stack.ofType(TYPES.k8sRole).find((r) => { const id = objectName(r); return id !== undefined && id.name === ref.name && id.namespace === namespace; });
 }

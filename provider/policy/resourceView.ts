@@ -23,6 +23,8 @@ export interface ResourceView {
     parent?: string;
     /** For each property, the URNs of the resources its value was computed from. */
     propertyDependencies?: Record<string, string[]>;
+    /** The provider the resource is created with, when the engine says (e.g. a Kubernetes provider's default `namespace`). */
+    provider?: { type: string; props: Record<string, unknown> };
 }
 
 /** Policy configuration (the pack's config schema, per policy). */
@@ -117,7 +119,7 @@ export function typeLabel(type: string): string {
 export function labelOf(r: ResourceView): string {
     const metadata = r.props.metadata as { name?: unknown; namespace?: unknown } | undefined;
     const physical = typeof r.props.name === "string" ? r.props.name
-        : typeof metadata?.name === "string" ? (typeof metadata.namespace === "string" ? `${metadata.namespace}/${metadata.name}` : metadata.name) : undefined;
+        : typeof metadata?.name === "string" ? (typeof metadata.namespace === "string" && metadata.namespace !== "" ? `${metadata.namespace}/${metadata.name}` : metadata.name) : undefined;
     return `${typeLabel(r.type)} "${r.name}"${physical !== undefined && physical !== r.name ? ` (${physical})` : ""}`;
 }
 

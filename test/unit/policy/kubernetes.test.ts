@@ -151,6 +151,56 @@ const CASES: Case[] = [
     },
 ];
 
+describe("agent-kubernetes-access: objects without a namespace live where their Kubernetes provider puts them", () => {
+    // The attack: the pack read every namespace-less object as "default", but pulumi-kubernetes puts it in the
+    // provider's `namespace` option, else the kubeconfig context's namespace. A RoleBinding and Role written
+    // without one, under a provider set to "agents", gave agents/triage every verb while the pack saw default/triage.
+    const K8S_PROVIDER = "pulumi:providers:kubernetes";
+    const under = (namespace: string | undefined, ...resources: ResourceView[]) =>
+        resources.map((r) => ({ ...r, provider: { type: K8S_PROVIDER, props: namespace === undefined ? {} : { namespace } } }));
+    /** What the provider applies (its docs: metadata.namespace, else the provider's namespace, else the context's). */
+    const applied = (stack: ResourceView[], contextNamespace = "default") => kubeObjectsOf(stack).map((o) => {
+        const view = stack.find((r) => r.props === (o as unknown) || (r.props.metadata !== undefined && r.props.metadata === o.metadata));
+        const metadata = (o.metadata ?? {}) as Record<string, unknown>;
+        const namespace = typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace
+            : (view?.provider?.props.namespace as string | undefined) ?? contextNamespace;
+        return { ...o, metadata: { ...metadata, namespace } };
+    });
+    const admin = () => resource("kubernetes:rbac.authorization.k8s.io/v1:Role", "admin", { metadata: { name: "admin" }, rules: WILD });
+    const binding = (subjects: unknown, namespace?: unknown) =>
+        bindingWith("triage-admin", { name: "triage-admin", ...(namespace !== undefined ? { namespace } : {}) }, { kind: "Role", name: "admin" }, subjects);
+    const UNSEEN = `${RB} "triage-admin" gives agent service account agents/triage Role "admin" in a namespace the stack does not show — its metadata.namespace (or a subject's namespace) is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so where it grants, and whom, cannot be reviewed; write metadata.namespace and each subject's namespace from known values`;
+
+    it("reads the provider's namespace option: the binding and Role under a provider set to agents are reviewed there", () => {
+        const violating = [sa, ...under("agents", admin(), binding([NAMESPACELESS_TRIAGE]))];
+        const twin = [sa, ...under("billing", admin(), binding([NAMESPACELESS_TRIAGE]))];
+        assert.deepStrictEqual(check(violating), wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`));
+        assert.deepStrictEqual(check(twin), []);
+        assert.strictEqual(rbacAllows(applied(violating), TRIAGE, DELETE_PODS), true);
+        assert.strictEqual(rbacAllows(applied(twin), TRIAGE, DELETE_PODS), false);
+    });
+
+    it("refuses a binding of an agent's account whose namespace no stack shows: none written and none in the provider (the context's applies)", () => {
+        const violating = [sa, ...under(undefined, admin(), binding([NAMESPACELESS_TRIAGE]))];
+        assert.deepStrictEqual(check(violating), [UNSEEN]);
+        // The oracle, with the kubeconfig context in agents: the agent deletes pods there.
+        assert.strictEqual(rbacAllows(applied(violating, "agents"), TRIAGE, DELETE_PODS), true);
+        assert.deepStrictEqual(check([sa, ...under(undefined, k8sRole("admin", WILD, "billing"), binding([NAMESPACELESS_TRIAGE], "billing"))]), []);
+        assert.deepStrictEqual(check([sa, ...under(undefined, admin(), binding([{ kind: "ServiceAccount", name: "builder" }]))]), [], "no agent account of that name");
+    });
+
+    it("refuses one whose namespace, or whose subject's namespace, is not known at preview (before: read as default, or as binding nobody)", () => {
+        assert.deepStrictEqual(check([sa, admin(), binding([NAMESPACELESS_TRIAGE], UNKNOWN)]), [UNSEEN]);
+        const subjectUnknown = bindingWith("triage-admin", { name: "triage-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, [{ kind: "ServiceAccount", name: "triage", namespace: UNKNOWN }]);
+        assert.deepStrictEqual(check([sa, k8sRole("admin", WILD), subjectUnknown]), [UNSEEN.replace(`${RB} "triage-admin"`, `${RB} "triage-admin" (agents/triage-admin)`)]);
+        assert.strictEqual(rbacAllows(kubeObjectsOf([sa, k8sRole("admin", WILD), { ...subjectUnknown, props: { ...subjectUnknown.props, subjects: [TRIAGE_SA] } }]), TRIAGE, DELETE_PODS), true);
+    });
+
+    it("an empty metadata.namespace is none: the provider's namespace applies", () => {
+        assert.deepStrictEqual(check([sa, ...under("agents", admin(), binding([NAMESPACELESS_TRIAGE], ""))]), wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`));
+    });
+});
+
 describe("agent-kubernetes-access: whom a binding reaches and which rules it grants (judged by an RBAC oracle)", () => {
     for (const c of CASES) {
         describe(c.gap, () => {
