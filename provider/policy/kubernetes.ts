@@ -132,7 +132,8 @@ function approvalOf(sa: AgentServiceAccount): unknown {
 
 function roleRefLabel(binding: ResourceView): string {
     const ref = binding.props.roleRef as { kind?: unknown; name?: unknown } | undefined;
-    return `${typeof ref?.kind === "string" ? ref.kind : "role"} ${JSON.stringify(ref?.name ?? "?")}`;
+    const name = isUnknown(ref?.name) ? "(a name not known at preview)" : JSON.stringify(ref?.name ?? "?");
+    return `${typeof ref?.kind === "string" ? ref.kind : "role"} ${name}`;
 }
 
 /**

@@ -292,6 +292,7 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
                 bindingWith("no-cluster-name", { name: "no-cluster-name", namespace: "agents" }, { kind: "ClusterRole" }, [TRIAGE_SA]),
                 bindingWith("no-kind", { name: "no-kind", namespace: "agents" }, { name: "reader" }, [TRIAGE_SA]),
                 bindingWith("cluster-viewer", { name: "cluster-viewer", namespace: "agents" }, { kind: "ClusterRole", name: "viewer" }, [TRIAGE_SA]),
+                bindingWith("computed-name", { name: "computed-name", namespace: "agents" }, { kind: "Role", name: UNKNOWN }, [TRIAGE_SA]),
                 resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "cluster-no-ref", { metadata: { name: "cluster-no-ref" }, subjects: [TRIAGE_SA] }),
             ]), [
                 `${CRB} "cluster-no-ref" binds agent service account agents/triage to role "?" in every namespace of the cluster; agents get a Role and RoleBinding in each namespace they need — replace it with namespaced RoleBindings`,
@@ -300,6 +301,7 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
                 undefinedRole(`${gives("no-cluster-name")} ClusterRole "?"`),
                 undefinedRole(`${gives("no-kind")} role "reader"`),
                 undefinedRole(`${gives("cluster-viewer")} ClusterRole "viewer"`),
+                undefinedRole(`${gives("computed-name")} Role (a name not known at preview)`),
             ]);
         });
     });
