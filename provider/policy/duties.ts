@@ -108,7 +108,8 @@ export function stackDutyHolders(stack: StackView, gateways: Record<string, stri
 /**
  * SaaS a role may fetch tokens for (its statements allowing the token action, by name or by an action
  * pattern): the vendor of each OAuth2 credential provider their Resources reach — by the stack's provider
- * resource, or the provider name agentid gives it (`…-<vendor>`). A Resource pattern reaches every
+ * resource, or the provider name agentid gives it (`…-<vendor>`, in any case), else every vendor (nothing
+ * shows which one it serves). A Resource pattern reaches every
  * provider it matches: the stack's, and every vendor's under agentid's names (`*` reaches them all). The
  * stack does not say which scopes the provider's client serves, so every scope counts, at every level.
  */
@@ -126,8 +127,9 @@ function vendorsReached(resource: string, providers: readonly ResourceView[]): s
     if (OAUTH2_CREDENTIAL_PROVIDER_ARN.test(resource)) {
         const name = resource.split("/").pop()!;
         const vendor = vendorOf(providers.find((p) => p.props.credentialProviderArn === resource || p.props.name === name))
-            ?? Object.keys(OAUTH_VENDOR_IDS).find((v) => name.endsWith(`-${v}`));
-        return vendor ? [vendor] : [];
+            ?? Object.keys(OAUTH_VENDOR_IDS).find((v) => name.toLowerCase().endsWith(`-${v}`));
+        // A provider whose vendor neither the stack nor its name shows may serve any vendor's tokens.
+        return vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS);
     }
     if (!hasWildcard(resource)) return [];
     const arnOf = (p: ResourceView) => (typeof p.props.credentialProviderArn === "string" ? p.props.credentialProviderArn

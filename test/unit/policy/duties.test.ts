@@ -235,14 +235,15 @@ describe("stackDutyHolders (policy pack)", () => {
         ]);
     });
 
-    it("reads SaaS vendors from token statements: by the stack's provider (its ARN or name), else agentid's provider name; nothing else fetches a token", () => {
+    it("reads SaaS vendors from token statements: by the stack's provider (its ARN or name), else agentid's provider name in any case, else every vendor; nothing else fetches a token", () => {
         const source = `aws.iam.RolePolicy "tokens"`;
         const allow = (resource: string, action = TOKEN) => ({ Effect: "Allow", Action: [action], Resource: [resource] });
         const workload = `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:workload-identity-directory/default/workload-identity/agent-salesforce`;
         const statements = [
             allow(providerArn("crm-tokens")), // the stack's provider of that name: GitHub
             allow(providerArn("vault-one")), // the stack's provider of that ARN (its name not known): Atlassian
-            allow(providerArn("mystery")), // no provider in the stack, no vendor in the name
+            allow(providerArn("mystery")), // no provider in the stack, no vendor in the name: it may serve any vendor's tokens
+            allow(providerArn("Payments-Slack")), // a vendor in the name, in another case
             allow(providerArn("agentid-google"), "bedrock-agentcore:GetOauth2CredentialProvider"), // not the token action
             { ...allow(providerArn("agentid-microsoft")), Effect: "Deny" }, // a Deny grants nothing
             allow(workload), // a workload identity, not a credential provider
@@ -256,10 +257,13 @@ describe("stackDutyHolders (policy pack)", () => {
             name: "triage", resource: stack[0], accounts: [],
             permissions: [
                 awsGrant(TOKEN, providerArn("crm-tokens"), source), awsGrant(TOKEN, providerArn("vault-one"), source), awsGrant(TOKEN, providerArn("mystery"), source),
+                awsGrant(TOKEN, providerArn("Payments-Slack"), source),
                 awsGrant("bedrock-agentcore:GetOauth2CredentialProvider", providerArn("agentid-google"), source), awsGrant(TOKEN, providerArn("agentid-microsoft"), source, "Deny"),
-                awsGrant(TOKEN, workload, source), ...saasAt("github", source), ...saasAt("atlassian", source),
+                awsGrant(TOKEN, workload, source), ...["github", "atlassian", "slack", "google", "microsoft", "salesforce"].flatMap((vendor) => saasAt(vendor, source)),
             ],
         }]);
+        const caseOnly = [role(TRUST.agentcore), rolePolicy("tokens", doc(allow(providerArn("Payments-Slack"))))];
+        assert.deepStrictEqual(stackDutyHolders(new StackView(caseOnly))[0].permissions, [awsGrant(TOKEN, providerArn("Payments-Slack"), source), ...saasAt("slack", source)]);
     });
 
     it("reads token statements written with patterns: an action pattern fetches tokens, a Resource pattern reaches every provider it may match", async () => {
