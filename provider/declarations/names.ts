@@ -57,6 +57,14 @@ export function isEmail(text: string): boolean {
 }
 
 /**
+ * Whether a SPIFFE ID lies under `/spire` of its trust domain, where SPIRE servers and node agents have
+ * their own IDs (the server's, `…/spire/agent/…`): no agent's SVID belongs there.
+ */
+export function isSpireReservedId(id: string): boolean {
+    return /^spiffe:\/\/[^/]+\/spire(\/|$)/.test(id);
+}
+
+/**
  * Whether a SPIFFE ID is a SPIRE server's own (`spiffe://<trust domain>/spire/server`): SPIRE registers node
  * entries under it, so an entry with it as parent is given to SPIRE agents (nodes), never to one workload.
  */

@@ -6,7 +6,7 @@ import { catalog } from "../connectors/catalog";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import type { FieldPath, Violation } from "../declarations/diagnostics";
 import { grantsDigest } from "../declarations/digest";
-import { isAgentName, isDns1123Subdomain, isEmail, isSpireServerId } from "../declarations/names";
+import { isAgentName, isDns1123Subdomain, isEmail, isSpireReservedId, isSpireServerId } from "../declarations/names";
 import { defaultSpiffeIdOf, kubernetesIdentityOf, placeholderContext } from "../model/resolvedAgent";
 import { clusterNameViolations, namespaceViolations, trustSettingViolations } from "./fleetSettings";
 import { MAX_LIFETIME_CEILING_DAYS, ResolvedSettings } from "../model/settings";
@@ -166,7 +166,7 @@ function checkIdentity(decl: AgentDeclaration, settings: ResolvedSettings, add: 
             add(path, "spiffe-trust-domain", `SPIFFE ID ${identity.spiffeId} is outside the fleet's trust domain "${domain}"; use ${defaultSpiffeIdOf(name, domain)}`);
         } else if (identity.spiffeId === `spiffe://${domain}`) {
             add(path, "spiffe-id", `spiffe://${domain} is the trust domain itself, not a workload's ID; use ${defaultSpiffeIdOf(name, domain)}`);
-        } else if (/^spiffe:\/\/[^/]+\/spire(\/|$)/.test(identity.spiffeId)) {
+        } else if (isSpireReservedId(identity.spiffeId)) {
             add(path, "spiffe-id", `${identity.spiffeId} is under /spire/, where SPIRE servers and node agents have their own IDs (whoever holds a node's SVID would become this agent); use ${defaultSpiffeIdOf(name, domain)}`);
         } else if (reserved !== undefined && reserved !== name) {
             add(path, "identity-shared", `${identity.spiffeId} is the default SPIFFE ID of an agent named "${reserved}"; IDs under /agents/ are reserved for their agents — use ${defaultSpiffeIdOf(name, domain)} or a path outside /agents/`);

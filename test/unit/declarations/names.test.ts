@@ -5,7 +5,7 @@ import { catalog } from "../../../provider/connectors/catalog";
 import { toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { OAUTH_SCOPES } from "../../../provider/connectors/oauthScopes";
 import { cedarPolicyNameOf, GRANTS_POLICY_NAME, hashedName, oauthProviderNameOf, policyEngineNameOf, rbacNameOf, roleNameOf, workloadIdentityNameOf } from "../../../provider/model/names";
-import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail, isSpireAgentId, isSpireServerId, spireParentPlace } from "../../../provider/declarations/names";
+import { AGENT_NAME_MAX, fitsLimit, isAgentName, isDns1123Label, NAME_LIMITS, isEmail, isSpireAgentId, isSpireReservedId, isSpireServerId, spireParentPlace } from "../../../provider/declarations/names";
 import agentSchema = require("../../../schema/agent.schema.json");
 
 describe("names", () => {
@@ -120,8 +120,9 @@ describe("SPIRE's reserved IDs and where an entry's parent places its workloads 
     it("tells the server's and node agents' own IDs from workload IDs and node aliases", () => {
         const ids = ["spiffe://example.org/spire/server", "spiffe://example.org/spire/server/x", "spiffe://example.org/spire/agent/k8s_psat/prod/a",
             "spiffe://example.org/spire/agent", "spiffe://example.org/node/a", "spiffe://example.org/agents/spire/server"];
-        assert.deepStrictEqual(ids.map((id) => [isSpireServerId(id), isSpireAgentId(id)]),
-            [[true, false], [false, false], [false, true], [false, false], [false, false], [false, false]]);
+        assert.deepStrictEqual(ids.map((id) => [isSpireServerId(id), isSpireAgentId(id), isSpireReservedId(id)]),
+            [[true, false, true], [false, false, true], [false, true, true], [false, false, true], [false, false, false], [false, false, false]]);
+        assert.deepStrictEqual(["spiffe://example.org/spire", "spiffe://example.org/spire-agents/a", "spiffe://example.org/spirex"].map(isSpireReservedId), [true, false, false]);
     });
 
     it("places entries under k8s_psat and k8s_sat node agents on their cluster's nodes, any other parent on what that parent stands for", () => {
