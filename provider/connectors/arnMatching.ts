@@ -87,7 +87,7 @@ export function globsOverlap(a: string, b: string, ignoreCase = false): boolean 
 /** NFA states of a glob reachable without reading a character (a `*` may match nothing). */
 function closure(pattern: string, states: Set<number>): Set<number> {
     const out = new Set(states);
-    for (const s of [...out].sort((a, b) => a - b)) {
+    for (const s of states) {
         let i = s;
         while (i < pattern.length && pattern[i] === "*") out.add(++i);
     }
@@ -130,9 +130,11 @@ export function resourceReachesArnPrefix(policyResource: string, prefix: string)
     return resourceReachesPrefix(policyResource, prefix.endsWith("*") ? prefix.slice(0, -1) : prefix);
 }
 
-/** Whether a policy Resource pattern and an ARN pattern match some ARN in common. */
+/**
+ * Whether a policy Resource pattern and an ARN pattern match some ARN in common. `*` alone is no ARN, so
+ * it is read as a glob, which overlaps every pattern.
+ */
 export function resourcesOverlap(pattern: string, other: string): boolean {
-    if (pattern === "*" || other === "*") return true;
     const p = partsOf(pattern);
     const o = partsOf(other);
     if (!p || !o) return globsOverlap(pattern, other);

@@ -12,6 +12,9 @@ import { Connector, ExpandedAction, GrantExpansion, PolicyStatement, Risk, maxRi
  * fixed, minimal action set on exactly those ARNs.
  */
 
+/** An AWS service's actions per access level. */
+type AwsActions = { read: string[]; write?: string[]; readwrite?: string[] };
+
 /** An AWS service connector: `access` picks a fixed, minimal action set on declared ARNs. */
 interface AwsServiceDefinition {
     name: string;
@@ -20,8 +23,8 @@ interface AwsServiceDefinition {
     arn: RegExp;
     /** A valid example, shown in errors. */
     example: string;
-    /** Actions per access level; readwrite defaults to read ∪ write. */
-    actions: Partial<Record<Access, string[]>>;
+    /** Actions per access level: every service reads; readwrite defaults to read ∪ write. */
+    actions: AwsActions;
     /** The ARN the policy names for a declared one (default: the declared ARN). */
     policyResource?: (arn: string) => string;
 }
@@ -324,13 +327,13 @@ function awsExpansion(grant: Grant, index: number, access: Access, statements: P
     };
 }
 
-function supportedAccess(actions: Partial<Record<Access, string[]>>): Access[] {
+function supportedAccess(actions: AwsActions): Access[] {
     return actions.write ? ["read", "write", "readwrite"] : ["read"];
 }
 
-function actionsFor(actions: Partial<Record<Access, string[]>>, access: Access): string[] {
+function actionsFor(actions: AwsActions, access: Access): string[] {
     if (actions[access]) return [...actions[access]!];
-    return [...new Set([...(actions.read ?? []), ...(actions.write ?? [])])];
+    return [...new Set([...actions.read, ...(actions.write ?? [])])];
 }
 
 /** Statement ids: alphanumeric, unique per grant, stable while the grant keeps its position. */

@@ -128,15 +128,15 @@ const VARIABLE_PATTERNS: Record<string, string> = {
 
 /**
  * An ARN template as a pattern: partition, region and account by their grammar, other variables one
- * path segment each, the last one the rest of the ARN (object keys and role paths hold slashes).
+ * path segment each, a variable that ends the template the rest of the ARN (object keys and role paths
+ * hold slashes).
  */
 function templatePattern(template: string): RegExp {
     const parts = template.split(/(\$\{\w+\})/).filter((p) => p !== "");
-    const lastVariable = parts.map((p) => p.startsWith("${")).lastIndexOf(true);
     const source = parts.map((part, i) => {
         const variable = /^\$\{(\w+)\}$/.exec(part)?.[1];
         if (variable === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        return (Object.hasOwn(VARIABLE_PATTERNS, variable) ? VARIABLE_PATTERNS[variable] : undefined) ?? (i === lastVariable && i === parts.length - 1 ? ".+" : "[^/:]+");
+        return (Object.hasOwn(VARIABLE_PATTERNS, variable) ? VARIABLE_PATTERNS[variable] : undefined) ?? (i === parts.length - 1 ? ".+" : "[^/:]+");
     }).join("");
     return new RegExp(`^${source}$`);
 }

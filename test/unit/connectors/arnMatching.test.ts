@@ -55,6 +55,8 @@ describe("ARN matching as IAM reads a Resource element", () => {
         assert.strictEqual(resourcesOverlap(`${secret}-AbC123`, `${secret}-??????`), true);
         assert.strictEqual(resourcesOverlap(`${secret}-AbC123`, `${secret.replace("us-east-1", "us-west-2")}-??????`), false);
         assert.strictEqual(resourcesOverlap("*", `${secret}-??????`), true);
+        assert.deepStrictEqual([resourcesOverlap(`${secret}-AbC123`, "*"), resourcesOverlap("*", "*"), resourcesOverlap("*", ""), resourcesOverlap("arn:AWS:*", "*")], [true, true, true, true],
+            "* alone overlaps everything, ARN or not, on either side");
     });
 
     /** Every string over `alphabet` of at most `max` characters. */

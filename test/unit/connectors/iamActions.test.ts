@@ -83,4 +83,14 @@ describe("IAM action catalog", () => {
         assert.deepStrictEqual(iamActions.templatesOf("dynamodb:Query", ["table", "nonexistent"]), ["arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}", "nonexistent"]);
         assert.deepStrictEqual(iamActions.templatesOf("dynamodb", ["table"]), ["table"]);
     });
+
+    it("reads each service's files once: a second look-up returns the very same records", () => {
+        // Every policy check classifies each declared ARN: the catalog keeps what it parsed (a parse makes new objects).
+        const object = iamActions.classify("s3:GetObject", "arn:aws:s3:::bucket/key");
+        assert.strictEqual(object?.name, "object");
+        assert.strictEqual(iamActions.classify("S3:PutObject", "arn:aws:s3:::other/key"), object);
+        const record = iamActions.lookup("s3:GetObject");
+        assert.strictEqual(record?.name, "GetObject");
+        assert.strictEqual(iamActions.lookup("S3:getobject"), record);
+    });
 });
