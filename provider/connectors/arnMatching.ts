@@ -18,18 +18,19 @@ function partsOf(arn: string): { fixed: string[]; resource: string } | undefined
 export function globMatches(pattern: string, text: string, ignoreCase = false): boolean {
     const p = ignoreCase ? pattern.toLowerCase() : pattern;
     const t = ignoreCase ? text.toLowerCase() : text;
-    // Iterative matching with one backtrack point: linear in practice, never exponential.
+    // Iterative matching with one backtrack point: linear in practice, never exponential. Past the pattern's
+    // end p[pi] is undefined, which is neither "?", "*" nor a character of the text.
     let pi = 0;
     let ti = 0;
     let star = -1;
     let resume = 0;
     while (ti < t.length) {
-        if (pi < p.length && (p[pi] === "?" || p[pi] === t[ti])) { pi++; ti++; }
-        else if (pi < p.length && p[pi] === "*") { star = pi++; resume = ti; }
+        if (p[pi] === "?" || p[pi] === t[ti]) { pi++; ti++; }
+        else if (p[pi] === "*") { star = pi++; resume = ti; }
         else if (star >= 0) { pi = star + 1; ti = ++resume; }
         else return false;
     }
-    while (pi < p.length && p[pi] === "*") pi++;
+    while (p[pi] === "*") pi++;
     return pi === p.length;
 }
 
@@ -40,16 +41,15 @@ export function globMatches(pattern: string, text: string, ignoreCase = false): 
 export function globReachesPrefix(pattern: string, prefix: string, ignoreCase = false): boolean {
     const p = ignoreCase ? pattern.toLowerCase() : pattern;
     const t = ignoreCase ? prefix.toLowerCase() : prefix;
+    // A state at the pattern's end reads nothing: p[s] is undefined there.
     let states = closure(p, new Set([0]));
     for (const ch of t) {
         const next = new Set<number>();
         for (const s of states) {
-            if (s >= p.length) continue;
             if (p[s] === "*") next.add(s);
             else if (p[s] === "?" || p[s] === ch) next.add(s + 1);
         }
         states = closure(p, next);
-        if (states.size === 0) return false;
     }
     return states.size > 0;
 }
@@ -89,7 +89,7 @@ function closure(pattern: string, states: Set<number>): Set<number> {
     const out = new Set(states);
     for (const s of states) {
         let i = s;
-        while (i < pattern.length && pattern[i] === "*") out.add(++i);
+        while (pattern[i] === "*") out.add(++i);
     }
     return out;
 }
@@ -117,8 +117,8 @@ export function resourceReachesPrefix(pattern: string, prefix: string): boolean 
         const last = i === fields.length - 1;
         const ok = last ? globReachesPrefix(p.fixed[i], fields[i], true) : globMatches(p.fixed[i], fields[i], true);
         if (!ok) return false;
-        if (last) return true;
     }
+    // A prefix that ends in a fixed part leaves the resource part free: it reaches the empty prefix.
     return globReachesPrefix(p.resource, fields.slice(5).join(":"));
 }
 
