@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { catalog } from "../../../provider/connectors/catalog";
 import type { Grant } from "../../../provider/declarations/types";
+import { simulate } from "../../helpers/attacks";
 
 /**
  * The AWS connectors' own checks (provider/connectors/aws.ts) that Stryker found no test failing for:
@@ -60,6 +61,21 @@ describe("AWS connectors", () => {
     it("judges an aws.iam grant as write when any one of its actions writes", () => {
         const access = (actions: string[]) => catalog.expand([{ connector: "aws.iam", actions, resources: ["arn:aws:s3:::b/k"] }], CONTEXT)[0].access;
         assert.deepStrictEqual([access(["s3:GetObject", "s3:PutObject"]), access(["s3:GetObject"])], ["write", "read"]);
+    });
+
+    it("lists a bucket whole when a read grant names it whole beside a prefix in it, and only the prefix in a bucket named by prefix alone (judged by the IAM simulator)", async () => {
+        const grant: Grant = { connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*", "arn:aws:s3:::tickets", "arn:aws:s3:::archive/2024/"] };
+        assert.deepStrictEqual(problems(grant), []);
+        const statements = catalog.expand([grant], CONTEXT)[0].statements;
+        assert.deepStrictEqual(statements, [
+            { Sid: "Grant0S3Objects", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::tickets/inbound/*", "arn:aws:s3:::tickets/*", "arn:aws:s3:::archive/2024/*"] },
+            { Sid: "Grant0S3List0", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::tickets"] },
+            { Sid: "Grant0S3List1", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::archive"], Condition: { StringLike: { "s3:prefix": ["2024/*"] } } },
+        ]);
+        const policy = { Version: "2012-10-17", Statement: statements };
+        const list = (bucket: string, prefix?: string) => simulate(policy, "s3:ListBucket", `arn:aws:s3:::${bucket}`, prefix === undefined ? {} : { "s3:prefix": prefix });
+        assert.deepStrictEqual(await Promise.all([list("tickets"), list("tickets", "outbound/"), list("archive", "2024/"), list("archive", "2025/"), list("archive")]),
+            ["Allowed", "Allowed", "Allowed", "Denied", "Denied"]);
     });
 
     it("keys a grant by connector and resources, whatever their order", () => {
