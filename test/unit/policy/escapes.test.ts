@@ -601,6 +601,14 @@ describe("agent-trust-pinned: a downstream or admin SPIRE entry in an agent's st
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...plain], CONFIG), []);
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.irsa, {}, underAgent), ci("nested", { downstream: true })], CONFIG), []);
     });
+
+    it("waits for an Agent's trust not known at preview: a downstream entry beside it passes until the trust shows an SVID", () => {
+        const computed = role(TRUST.rolesAnywhere, { assumeRolePolicy: UNKNOWN }, underAgent);
+        assert.deepStrictEqual(pinnedTrust.check([agent, computed, ci("nested", { downstream: true })], CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), ci("nested", { downstream: true })], CONFIG).map((v) => v.message), [
+            `agentid.spire.Entry "nested" is a downstream entry: its holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) ${tail}`,
+        ]);
+    });
 });
 
 describe("agent-trust-pinned: a node entry issuing an agent's SVID (its parent is the SPIRE server)", () => {
