@@ -36,7 +36,7 @@ export function wildcardParts(value: string): string[] {
     if (!value.startsWith("arn:")) return hasWildcard(value) ? ["value"] : [];
     const fields = value.split(":");
     const parts: string[] = [];
-    ARN_PARTS.forEach((part, i) => { if (hasWildcard(fields[i + 1] ?? "")) parts.push(part); });
+    fields.slice(1, 5).forEach((field, i) => { if (hasWildcard(field)) parts.push(ARN_PARTS[i]); });
     if (hasWildcard(fields.slice(5).join(":"))) parts.push("resource id");
     return parts;
 }
