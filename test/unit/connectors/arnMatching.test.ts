@@ -156,6 +156,15 @@ describe("ARN matching as IAM reads a Resource element", () => {
         ], [true, true, false, true, true, true, false]);
     });
 
+    it("reads a fixed part the prefix has passed as a whole: a part that only starts the pattern's part is another part", () => {
+        const queue = "arn:aws:sqs:us-east-1:123456789012:q";
+        assert.deepStrictEqual([
+            resourceReachesArnPrefix("arn:aws:s3:::tickets/*", "arn:aw:s3:::tickets/"), resourceReachesArnPrefix(queue, "arn:aws:sqs:us-east:"),
+            resourceReachesArnPrefix(queue, "arn:aws:sqs:us-east-1:1234:"), resourceReachesArnPrefix(queue, "arn:aws:sqs:us-east"),
+            resourceReachesArnPrefix(queue, "arn:aws:sqs:us-east-1:1234"), resourceReachesArnPrefix("arn:aws:sqs:us-*:1234*:q", "arn:aws:sqs:us-west-2:123456789012:"),
+        ], [false, false, false, true, true, true]);
+    });
+
     it("overlaps patterns that are not ARNs as globs, and ARNs part by part, the first five without case", () => {
         assert.deepStrictEqual([
             resourcesOverlap("", "arn:aws:s3:::b"), resourcesOverlap("arn:aws:s3:::b", ""), resourcesOverlap("", "*"),
