@@ -6,7 +6,11 @@ describe("examples", () => {
         process.env.AGENTID_NOW = "2026-12-01T00:00:00Z";
         try {
             const before = registrations.length;
-            require("../../examples/typescript/index");
+            // Run the program even when this process ran it before (a mutation run reuses one process for many
+            // runs): from the require cache it would register nothing, and the test would fail whatever the code.
+            const program = require.resolve("../../examples/typescript/index");
+            delete require.cache[program];
+            require(program);
             await settled();
             const mine = registrations.slice(before);
             const agents = mine.filter((r) => r.type === "agentid:index:Agent").map((r) => r.name).sort();

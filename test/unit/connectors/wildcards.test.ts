@@ -14,9 +14,9 @@ describe("wildcards", () => {
     it("name each ARN part that holds one", () => {
         assert.deepStrictEqual([
             "arn:*:s3:::b", "arn:aws:s?:::b", "arn:aws:sqs:us-east-?:*:q", "arn:aws:s3:::b*/k", "arn:aws:sqs:us-east-1:123456789012:q:x*", "arn:aws:s3:::b/k", "x*", "configmaps",
-            "arn:a*", "arn:aws:s*", "arn:aws:sqs:*", "arn:aws:sqs:us-east-1:1*", "arn:", "arn:aws:s3",
+            "arn:a*", "arn:aws:s*", "arn:aws:sqs:*", "arn:aws:sqs:us-east-1:1*", "arn:", "arn:aws:s3", "arn:aws:sqs:us-east-1:123456789012:q$:{x}",
         ].map(wildcardParts), [["partition"], ["service"], ["region", "account"], ["resource id"], ["resource id"], [], ["value"], [],
-            ["partition"], ["service"], ["region"], ["account"], [], []]);
+            ["partition"], ["service"], ["region"], ["account"], [], [], []]);
     });
 
     it("explain why an action is refused", () => {
