@@ -34,9 +34,9 @@ export class IamActionCatalog {
 
     /** The action's record, or undefined when the service or action does not exist. */
     lookup(action: string): ActionRecord | undefined {
-        const [service, name] = splitAction(action);
-        if (service === undefined || name === undefined) return undefined;
-        return this.actionsOf(service)?.get(name.toLowerCase());
+        const split = splitAction(action);
+        if (split === undefined) return undefined;
+        return this.actionsOf(split.service)?.get(split.name.toLowerCase());
     }
 
     /** True when `service:Action` is a real IAM action (case-insensitive, like IAM). */
@@ -74,7 +74,7 @@ export class IamActionCatalog {
      * that matches (`table/t/index/i` is an `index`, not a `table`). Undefined when none matches.
      */
     classify(action: string, arn: string): ResourceType | undefined {
-        const [service] = splitAction(action);
+        const service = splitAction(action)?.service;
         if (service === undefined) return undefined;
         return this.resourceTypes(service).filter((t) => t.pattern.test(arn))
             .sort((a, b) => b.specificity - a.specificity)[0];
@@ -82,7 +82,7 @@ export class IamActionCatalog {
 
     /** The ARN templates of the given types of the action's service, for messages. */
     templatesOf(action: string, types: readonly string[]): string[] {
-        const [service] = splitAction(action);
+        const service = splitAction(action)?.service;
         const all = service === undefined ? [] : this.resourceTypes(service);
         return types.map((name) => all.find((t) => t.name === name)?.template ?? name);
     }
@@ -90,7 +90,7 @@ export class IamActionCatalog {
     /** The canonical spelling of an action, e.g. `s3:getobject` → `s3:GetObject`. */
     canonical(action: string): string | undefined {
         const record = this.lookup(action);
-        return record ? `${splitAction(action)[0]!.toLowerCase()}:${record.name}` : undefined;
+        return record ? `${splitAction(action)!.service.toLowerCase()}:${record.name}` : undefined;
     }
 
     private actionsOf(service: string): Map<string, ActionRecord> | undefined {
@@ -144,10 +144,11 @@ function templatePattern(template: string): RegExp {
 // iam-data folds permission management into Write; these verbs change who may do what.
 const PERMISSIONS_MANAGEMENT = /^(Put\w*Policy|Delete\w*Policy|Attach\w*Policy|Detach\w*Policy|Create\w*Policy\w*|Set\w*Policy\w*|Add\w*Permission|Remove\w*Permission|CreateGrant|RetireGrant|RevokeGrant|PutBucketAcl|PutObjectAcl)$/;
 
-function splitAction(action: string): [string | undefined, string | undefined] {
+/** `service:Name` as its two parts, both non-empty; undefined for anything else. */
+function splitAction(action: string): { service: string; name: string } | undefined {
     const index = action.indexOf(":");
-    if (index <= 0 || index === action.length - 1) return [undefined, undefined];
-    return [action.slice(0, index), action.slice(index + 1)];
+    if (index <= 0 || index === action.length - 1) return undefined;
+    return { service: action.slice(0, index), name: action.slice(index + 1) };
 }
 
 /** One catalog per process: the data is immutable. */

@@ -79,6 +79,12 @@ describe("IAM action catalog", () => {
         }
     });
 
+    it("reads a service only from service:Name with both parts: no service from s3:, :object or a name without a colon", () => {
+        const object = "arn:aws:s3:::bucket/key";
+        assert.deepStrictEqual(["s3:", ":object", "s3x", "s3", ":", "s3:GetObject"].map((a) => iamActions.classify(a, object)?.name), [undefined, undefined, undefined, undefined, undefined, "object"]);
+        assert.deepStrictEqual(["s3:", "s3x", "s3:GetObject"].map((a) => iamActions.templatesOf(a, ["object"])), [["object"], ["object"], ["arn:${Partition}:s3:::${BucketName}/${ObjectName}"]]);
+    });
+
     it("gives the ARN templates of resource types for messages", () => {
         assert.deepStrictEqual(iamActions.templatesOf("dynamodb:Query", ["table", "nonexistent"]), ["arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}", "nonexistent"]);
         assert.deepStrictEqual(iamActions.templatesOf("dynamodb", ["table"]), ["table"]);
