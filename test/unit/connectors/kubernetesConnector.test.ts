@@ -18,6 +18,7 @@ describe("kubernetes connector", () => {
             escalation(["pods"], ["get", "list", "watch"]),
             escalation(["rolebindings"], ["update"]),
             escalation(["roles"], ["get"]),
+            escalation(["roles"], ["create"]),
             escalation(["secrets"], ["get"]),
             escalation(["secrets"], ["get"], []),
             escalation(["secrets"], ["get"], ["app-credentials"]),
@@ -32,6 +33,7 @@ describe("kubernetes connector", () => {
             undefined,
             "writing rolebindings changes who may do what in the namespace",
             undefined,
+            "writing roles changes who may do what in the namespace",
             "reaches every secret of the namespace (tokens and credentials); name the secrets with resourceNames",
             "reaches every secret of the namespace (tokens and credentials); name the secrets with resourceNames",
             undefined,
@@ -96,6 +98,15 @@ describe("kubernetes connector", () => {
         ], "without resources, only the missing field is reported");
     });
 
+    it("expands a grant to one rule in its namespace: the whole expansion", () => {
+        const expansion = catalog.expand([{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get", "list"] }], { agent: "a", defaultNamespace: "agents", oauthProviderArn: () => "", workloadIdentityArn: "" })[0];
+        assert.deepStrictEqual(expansion, {
+            index: 0, connector: "kubernetes", access: "read", actions: [], statements: [],
+            rbac: { namespace: "agents", rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }] },
+            risk: "low", needsApproval: false, reach: ["get, list on configmaps in namespace agents"],
+        });
+    });
+
     it("says what a grant reaches, with the names it is limited to", () => {
         const reach = (grant: Omit<Grant, "connector">) => catalog.expand([{ connector: "kubernetes", ...grant }], { agent: "a", defaultNamespace: "agents", oauthProviderArn: () => "", workloadIdentityArn: "" })[0].reach;
         assert.deepStrictEqual([
@@ -111,7 +122,8 @@ describe("kubernetes connector", () => {
             rbacRisk(["deletecollection"], ["configmaps"]),
             rbacRisk(["get"], ["secrets"]),
             rbacRisk(["get"], ["secrets"], ["app-credentials"]),
-        ], ["low", "medium", "high", "high", "low"]);
+            rbacRisk(["get", "list", "delete"], ["configmaps"]),
+        ], ["low", "medium", "high", "high", "low", "high"]);
         assert.deepStrictEqual(["get", "list", "watch", "create", "patch", "delete"].map(isReadVerb), [true, true, true, false, false, false]);
     });
 
