@@ -222,10 +222,15 @@ function s3Connector(): Connector {
     };
 }
 
-/** `bucket//` or `bucket/a//b`: an empty folder name would collapse to a wider prefix (or the whole bucket). */
+/**
+ * `bucket//`, `bucket/a//b` or, in the scoping form, `bucket//*`: an empty folder name would collapse to a
+ * wider prefix (or the whole bucket). The scoping form's `*` is no part of the key: `bucket//*` is the key
+ * prefix `/`, which `s3Scope` would read as the whole bucket.
+ */
 function emptyKeySegment(arn: string, i: number): Violation[] {
-    if (hasWildcard(arn)) return [];
-    const key = S3_ARN.exec(arn)?.[3];
+    const declared = arn.replace(/\/\*$/, "/");
+    if (hasWildcard(declared)) return [];
+    const key = S3_ARN.exec(declared)?.[3];
     if (key === undefined || !(key.startsWith("/") || key.includes("//"))) return [];
     return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" has an empty key segment ("//" or a leading "/"); agentid scopes S3 by folder, and an empty folder name would widen the grant — name the folder, e.g. arn:aws:s3:::bucket/inbound/` }];
 }

@@ -78,6 +78,42 @@ describe("AWS connectors", () => {
             ["Allowed", "Allowed", "Allowed", "Denied", "Denied"]);
     });
 
+    it("refuses an empty key segment in the scoping form too: bucket//* and a//* were granted as the whole bucket and a/* (judged by the IAM simulator)", async () => {
+        // Before: emptyKeySegment skipped every ARN with a wildcard, the scoping form's /* included, and s3Scope
+        // trims the slashes, so bucket//* became GetObject on bucket/* and an unconditioned ListBucket.
+        const emptySegment = (arn: string) => [["resources.0", "resource-format", `"${arn}" has an empty key segment ("//" or a leading "/"); agentid scopes S3 by folder, and an empty folder name would widen the grant — name the folder, e.g. arn:aws:s3:::bucket/inbound/`]];
+        for (const arn of ["arn:aws:s3:::tickets//*", "arn:aws:s3:::tickets/inbound//*", "arn:aws:s3:::tickets/a//b/*"]) {
+            assert.deepStrictEqual(problems({ connector: "aws.s3", access: "read", resources: [arn] }), emptySegment(arn), arn);
+        }
+        assert.deepStrictEqual([problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/*"] }), problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*"] })], [[], []]);
+        // Only a trailing /* is the scoping form: a /* inside is a wildcard, reported once, not read as a bucket "bx".
+        assert.deepStrictEqual(problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::b/*x"] }),
+            [["resources.0", "wildcard-resource", `"arn:aws:s3:::b/*x" has a wildcard in its resource id; "*" and "?" match other resources too — name the exact resource`]]);
+        // What the refused text means to IAM: keys under "/" only, not the bucket agentid would have granted.
+        const declared = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::tickets//*" }] };
+        const generated = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::tickets/*" }] };
+        assert.deepStrictEqual(await Promise.all([simulate(declared, "s3:GetObject", "arn:aws:s3:::tickets/payroll.csv"), simulate(declared, "s3:GetObject", "arn:aws:s3:::tickets//payroll.csv"), simulate(generated, "s3:GetObject", "arn:aws:s3:::tickets/payroll.csv")]),
+            ["Denied", "Allowed", "Allowed"]);
+    });
+
+    it("refuses every field a connector does not take, each by name", () => {
+        const grant: Grant = { connector: "oauth.slack", scopes: ["chat:write"], access: "read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"], resourceNames: ["x"], namespace: "n", verbs: ["get"], apiGroups: [""], tools: ["t"] };
+        const fields = ["access", "actions", "resources", "resourceNames", "namespace", "verbs", "apiGroups", "tools"];
+        assert.deepStrictEqual(problems(grant), fields.map((f) => [f, "connector-field", `\`${f}\` does not apply to oauth.slack grants; remove it (allowed: scopes)`]));
+    });
+
+    it("expands a service grant to one statement on its resources: the whole expansion, with what it reaches", () => {
+        const queues = ["arn:aws:sqs:us-east-1:123456789012:a", "arn:aws:sqs:us-east-1:123456789012:b"];
+        const actions = ["sqs:ReceiveMessage", "sqs:GetQueueAttributes", "sqs:SendMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"];
+        assert.deepStrictEqual(catalog.expand([{ connector: "aws.sqs", access: "readwrite", resources: queues }], CONTEXT)[0], {
+            index: 0, connector: "aws.sqs", access: "readwrite",
+            actions: actions.map((action, i) => ({ action, accessLevel: i < 2 ? "Read" : "Write" })),
+            statements: [{ Sid: "Grant0SqsReadwrite", Effect: "Allow", Action: actions, Resource: queues }],
+            risk: "medium", needsApproval: true,
+            reach: [`${actions.join(", ")} on ${queues.join(", ")}`],
+        });
+    });
+
     it("keys a grant by connector and resources, whatever their order", () => {
         const key = (grant: Grant) => catalog.find(grant.connector)!.grantKey!(grant);
         assert.deepStrictEqual([
