@@ -452,6 +452,19 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         assert.deepStrictEqual(settingsSchemaViolations(undefined), []);
     });
 
+    it("names settings, never spec, in a message about settings from code: settings that are not an object, a key spelt as its Fleet path", () => {
+        // "spec" is renamed where the message names the place (its start, or " in spec"), never inside a key the message quotes.
+        const errorsOf = (settings: unknown) => validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: settings as FleetSettings }).errors;
+        const at = (path: (string | number)[], rule: string, message: string) => ({ file: "<AgentFleet settings>", line: 1, column: 1, path, rule, message });
+        assert.deepStrictEqual(errorsOf("agents"), [at([], "invalid-type", "settings must be an object")]);
+        assert.deepStrictEqual(settingsSchemaViolations(["agents"]), [{ path: ["settings"], rule: "invalid-type", message: "settings must be an object" }]);
+        assert.deepStrictEqual(errorsOf({ "spec.maxLifetimeDays": 30, stacks: { by: "team", "spec x": 1 } }), [
+            at(["spec.maxLifetimeDays"], "unknown-field", `unknown field "spec.maxLifetimeDays" in settings; allowed fields: trustDomain, maxLifetimeDays, defaultNamespace, permissionsBoundaryArn, oidcProviderArn, trustAnchorArn, clusterName, x509SvidTtl, jwtSvidTtl, ` +
+                "independentApproval, separationOfDuties, gateways, awsAccountId, awsRegion, trustedAccountIds, allowedNamespaces, allowClusterSpiffeIds, oauthClientSharing, stacks"),
+            at(["stacks", "spec x"], "unknown-field", `unknown field "spec x" in settings.stacks; allowed fields: by, prefix`),
+        ]);
+    });
+
     it("schemaViolations gives the violations validation places, and none for a complete agent", () => {
         const value = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "x" }, spec: { description: "  ", owner: { team: "platform", contact: "platform@example.com" }, expiresAt: "2027-01-15" } };
         const missing = (field: string) => ({ path: ["spec"], rule: "required-field", message: `missing required field "${field}" in spec; add it` });
