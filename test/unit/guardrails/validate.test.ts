@@ -480,6 +480,15 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
     });
 });
 
+describe("validateDeclarations: declarations written in code that are not objects", () => {
+    it("lists each as an agent whose document must be an object, undefined too (`agents: [ready ? agent : undefined]`), never failing on it", () => {
+        const values = [undefined, null, "fixture-agent", 7, true];
+        const report = validateDeclarations([], { now: NOW_DATE, objects: values.map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })) });
+        assert.deepStrictEqual(report.errors, values.map((_, i) => ({ file: `<AgentFleet agents[${i}]>`, line: 0, column: 0, path: [], rule: "invalid-type", message: "the document must be an object" })));
+        assert.deepStrictEqual([report.valid, report.agents, report.declarations], [false, 5, []]);
+    });
+});
+
 describe("validateDeclarations: stacks split by team or label", () => {
     const named = (name: string, team: string) => line(line(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`), "    team: platform", `    team: ${team}`);
     const clash = (team: string) => validateTexts([{ file: "a.yaml", text: named("billing-bot", "Billing_Eng") }, { file: "b.yaml", text: named("intruder", team) }], { now: NOW_DATE, settings: { stacks: { by: "team" } } });
