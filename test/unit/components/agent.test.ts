@@ -1,4 +1,4 @@
-import { recordParents, registeredBy, registeredUnder, valueOf } from "../../helpers/mocks";
+import { recordParents, registeredBy, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs } from "../../../provider/components/agent";
@@ -263,32 +263,32 @@ describe("Agent", () => {
         assert.strictEqual(new Set(policies.map((r) => r.inputs.name)).size, 2);
     });
 
-    it("refuses invalid args before registering anything, naming the field and rule", () => {
-        assert.throws(() => new Agent("bad-agent", args({ grants: [{ connector: "aws.s3", access: "read", resources: ["*"] }] })),
-            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]\.resources\[0\]: "\*" as a resource means everything; name the exact resources \(wildcard-resource\)/.test(e.message));
-        assert.deepStrictEqual(registeredUnder("bad-agent").filter((r) => r.custom), []);
+    it("refuses invalid args before registering anything, naming the field and rule", async () => {
+        const { registered } = await registeredBy(() => assert.throws(() => new Agent("bad-agent", args({ grants: [{ connector: "aws.s3", access: "read", resources: ["*"] }] })),
+            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]\.resources\[0\]: "\*" as a resource means everything; name the exact resources \(wildcard-resource\)/.test(e.message)));
+        assert.deepStrictEqual(registered.filter((r) => r.custom), []);
     });
 
-    it("refuses an agent in code against the declaration schema, as a file would be: formats, enums, lengths, unknown fields, misspelt args and settings", () => {
+    it("refuses an agent in code against the declaration schema, as a file would be: formats, enums, lengths, unknown fields, misspelt args and settings", async () => {
         // Before: each of these was provisioned. The schema never ran on an Agent declared in code (only the
         // guardrails did), and args or settings it does not take were dropped without a word.
-        const refused = (name: string, overrides: Record<string, unknown>) => {
+        const refused = async (name: string, overrides: Record<string, unknown>) => {
             let message = "";
-            assert.throws(() => new Agent(name, args(overrides as Partial<AgentArgs>)), (e: Error) => e instanceof AgentidError && (message = e.message, true));
-            assert.deepStrictEqual(registeredUnder(name).filter((r) => r.custom), []);
+            const { registered } = await registeredBy(() => assert.throws(() => new Agent(name, args(overrides as Partial<AgentArgs>)), (e: Error) => e instanceof AgentidError && (message = e.message, true)));
+            assert.deepStrictEqual(registered.filter((r) => r.custom), []);
             return message;
         };
-        assert.strictEqual(refused("empty-team", { owner: { team: " ", contact: "support@example.com" } }),
+        assert.strictEqual(await refused("empty-team", { owner: { team: " ", contact: "support@example.com" } }),
             "agent empty-team is invalid:\n  spec.owner.team must not be blank; say it in words (invalid-value)");
-        assert.strictEqual(refused("no-grants", { grants: [] }), "agent no-grants is invalid:\n  spec.grants must list at least 1 item (invalid-value)");
-        assert.strictEqual(refused("numeric-description", { description: 5 }), "agent numeric-description is invalid:\n  spec.description must be a string (invalid-type)");
-        assert.strictEqual(refused("extra-trust", { identity: { aws: { trust: "rolesAnywhere", trustPolicy: "*" } } }),
+        assert.strictEqual(await refused("no-grants", { grants: [] }), "agent no-grants is invalid:\n  spec.grants must list at least 1 item (invalid-value)");
+        assert.strictEqual(await refused("numeric-description", { description: 5 }), "agent numeric-description is invalid:\n  spec.description must be a string (invalid-type)");
+        assert.strictEqual(await refused("extra-trust", { identity: { aws: { trust: "rolesAnywhere", trustPolicy: "*" } } }),
             "agent extra-trust is invalid:\n  spec.identity.aws.trustPolicy: unknown field \"trustPolicy\" in spec.identity.aws; allowed fields: trust, trustAnchorArn, oidcProviderArn, clusterName, maxSessionDuration, permissionsBoundaryArn (unknown-field)");
-        assert.strictEqual(refused("misspelt-arg", { reviewby: "2026-12-20" }),
+        assert.strictEqual(await refused("misspelt-arg", { reviewby: "2026-12-20" }),
             "agent misspelt-arg is invalid:\n  reviewby: an Agent takes no arg \"reviewby\"; did you mean reviewBy? (its args: agentName, labels, settings, now, description, owner, expiresAt, onExpiry, reviewBy, approval, identity, grants, platforms, oauthProviderArns, oauthClients, policyEngineIds, spireSocket); an arg it does not take would be ignored (unknown-argument)");
-        assert.strictEqual(refused("far-arg", { ttl: "30d" }).split("\n")[1],
+        assert.strictEqual((await refused("far-arg", { ttl: "30d" })).split("\n")[1],
             "  ttl: an Agent takes no arg \"ttl\" (its args: agentName, labels, settings, now, description, owner, expiresAt, onExpiry, reviewBy, approval, identity, grants, platforms, oauthProviderArns, oauthClients, policyEngineIds, spireSocket); an arg it does not take would be ignored (unknown-argument)");
-        assert.strictEqual(refused("misspelt-setting", { settings: { trustanchorArn: ANCHOR } }).split("\n")[1].slice(0, 75),
+        assert.strictEqual((await refused("misspelt-setting", { settings: { trustanchorArn: ANCHOR } })).split("\n")[1].slice(0, 75),
             "  settings.trustanchorArn: unknown field \"trustanchorArn\" in settings; allo");
     });
 
@@ -297,7 +297,7 @@ describe("Agent", () => {
         assert.deepStrictEqual(p.types.filter((t) => t === "aws:iam/role:Role"), ["aws:iam/role:Role"]);
     });
 
-    it("refuses an agent in code that holds every duty of the fleet's separation-of-duties rule", () => {
+    it("refuses an agent in code that holds every duty of the fleet's separation-of-duties rule", async () => {
         const rule = { name: "read-and-write-tickets", forbid: [
             { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::tickets/"] },
             { connector: "aws.s3", access: "write" as const, resources: ["arn:aws:s3:::tickets/"] },
@@ -307,9 +307,9 @@ describe("Agent", () => {
             approval: { ticket: "S-1", approvers: ["a@example.com"] },
             settings: { trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod", separationOfDuties: [rule] },
         });
-        assert.throws(() => new Agent("sod-agent", conflicting),
-            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]: separation-of-duties rule "read-and-write-tickets": this agent holds every duty it forbids .* \(separation-of-duties\)/.test(e.message));
-        assert.deepStrictEqual(registeredUnder("sod-agent").filter((r) => r.custom), []);
+        const { registered } = await registeredBy(() => assert.throws(() => new Agent("sod-agent", conflicting),
+            (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]: separation-of-duties rule "read-and-write-tickets": this agent holds every duty it forbids .* \(separation-of-duties\)/.test(e.message)));
+        assert.deepStrictEqual(registered.filter((r) => r.custom), []);
     });
 
     it("fails an OAuth grant without client credentials with the fix", () => {
