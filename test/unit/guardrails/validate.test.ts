@@ -528,6 +528,15 @@ describe("validateDeclarations: places and partial documents, word for word", ()
         ]);
     });
 
+    it("lists a partial agent at its document's start, not at an unknown top-level key, whatever the key is called", () => {
+        // Any spelling, a phrase with spaces too ("Stryker was here" is also the text the mutation tool puts in a path it empties).
+        const text = `# agent\n${BASE_AGENT}Stryker was here: 1\nnotes: x\n`;
+        const report = validateTexts([{ file: "a.yaml", text }], { now: NOW_DATE });
+        assert.deepStrictEqual(report.found.map((f) => [f.file, f.line, f.column, f.valid, f.summary.name]), [["a.yaml", 2, 1, false, "fixture-agent"]]);
+        const unknown = (key: string, at: number) => ["a.yaml", at, 1, key, "unknown-field", `unknown field "${key}" in the document; allowed fields: apiVersion, kind, metadata, spec`];
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text }]), [unknown("Stryker was here", 21), unknown("notes", 22)]);
+    });
+
     it("names the first declaration of a duplicate agent by the line of its name", () => {
         const named = `# agent\n${BASE_AGENT}`;
         assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text: named }, { file: "b.yaml", text: named }]), [
