@@ -94,12 +94,18 @@ export function collectFiles(paths: readonly string[]): FileSet {
  * so a FIFO or device that replaced it since it was listed is refused instead of read.
  */
 export function readDeclarationFile(file: string): { text: string } | { problem: string } {
+    const read = readRegularFile(file);
+    return "bytes" in read ? { text: read.bytes.toString("utf8") } : read;
+}
+
+/** A regular file's bytes, opened without blocking and checked after opening (readDeclarationFile's reader). */
+export function readRegularFile(file: string): { bytes: Buffer } | { problem: string } {
     let fd: number | undefined;
     try {
         fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
         const stat = fs.fstatSync(fd);
         if (!stat.isFile()) return { problem: `${kindOf(stat)}, not a regular file` };
-        return { text: fs.readFileSync(fd, "utf8") };
+        return { bytes: fs.readFileSync(fd) };
     } catch (error) {
         return { problem: `cannot read the file: ${describeError(error)}` };
     } finally {
@@ -138,7 +144,8 @@ function kindOf(stat: fs.Stats): string {
     if (stat.isCharacterDevice()) return "a character device";
     if (stat.isBlockDevice()) return "a block device";
     if (stat.isSocket()) return "a socket";
-    return "not a regular file";
+    if (stat.isDirectory()) return "a directory";
+    return "something else";
 }
 
 /** An error as `permission denied (EACCES)`: Node's messages repeat the path, which may hold any character. */

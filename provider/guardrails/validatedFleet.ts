@@ -10,7 +10,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { collectFiles } from "../declarations/files";
+import { collectFiles, readRegularFile } from "../declarations/files";
 import type { ResolvedSettings } from "../model/settings";
 import type { LoadedAgent, ValidationReport } from "./validate";
 
@@ -56,12 +56,19 @@ export function fleetDigest(paths: readonly string[], now: Date): string | undef
     const found = collectFiles(paths);
     if (found.missing.length + found.unreadable.length + found.skipped.length > 0) return undefined;
     const hash = createHash("sha256").update(`${FORMAT}\n${agentidIdentity()}\n${now.toISOString()}\n`);
+    const files: { real: string; bytes: Buffer }[] = [];
     try {
-        const files = found.files.map((file) => ({ real: fs.realpathSync(file), bytes: fs.readFileSync(file) })).sort((a, b) => (a.real < b.real ? -1 : a.real > b.real ? 1 : 0));
-        for (const { real, bytes } of files) hash.update(`${real}\n${bytes.length}\n`).update(bytes);
+        for (const file of found.files) {
+            // Read as validation reads it: a FIFO or device swapped in since the listing is refused, never waited on.
+            const read = readRegularFile(file);
+            if (!("bytes" in read)) return undefined;
+            files.push({ real: fs.realpathSync(file), bytes: read.bytes });
+        }
     } catch {
         return undefined;
     }
+    files.sort((a, b) => (a.real < b.real ? -1 : a.real > b.real ? 1 : 0));
+    for (const { real, bytes } of files) hash.update(`${real}\n${bytes.length}\n`).update(bytes);
     return hash.digest("hex");
 }
 

@@ -22,6 +22,11 @@ const VIOLATING_PROGRAM = (out: string) => [
     `new k8s.core.v1.ServiceAccount("triage", { metadata: { name: "triage", namespace: "agents", annotations }, automountServiceAccountToken: false }, { provider: render });`,
     `new k8s.rbac.v1.ClusterRoleBinding("triage-view", { metadata: { name: "triage-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },`,
     `    subjects: [{ kind: "ServiceAccount", name: "triage", namespace: "agents" }] }, { provider: render });`,
+    // Written without a namespace: the provider set to "agents" puts them there, and the pack must read them there.
+    `const inAgents = new k8s.Provider("render-agents", { renderYamlToDirectory: ${JSON.stringify(out + "-agents")}, namespace: "agents" });`,
+    `new k8s.rbac.v1.Role("admin", { metadata: { name: "admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] }, { provider: inAgents });`,
+    `new k8s.rbac.v1.RoleBinding("triage-admin", { metadata: { name: "triage-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "admin" },`,
+    `    subjects: [{ kind: "ServiceAccount", name: "triage" }] }, { provider: inAgents });`,
     `new k8s.core.v1.Secret("bot-token", { metadata: { name: "bot-token", namespace: "agents", annotations: { "kubernetes.io/service-account.name": "bot" } }, type: "kubernetes.io/service-account-token" }, { provider: render });`,
 ].join("\n");
 
@@ -55,6 +60,10 @@ describe("e2e: the agentid-guardrails policy pack on the real engine", function 
         assert.ok(failure, "the preview must fail");
         assert.match(failure.message, /\[mandatory\]\s+agent-kubernetes-access/);
         assert.match(failure.message, /kubernetes\.rbac\.authorization\.k8s\.io\.v1\.ClusterRoleBinding "triage-view" binds agent service account agents\/triage to ClusterRole "view" in every namespace of the cluster/);
+        // The namespace-less binding is reviewed in the provider's "agents" (pulumi-kubernetes fills it in at check).
+        for (const field of ["apiGroups", "resources", "verbs"]) {
+            assert.match(failure.message, new RegExp(`kubernetes\\.rbac\\.authorization\\.k8s\\.io\\.v1\\.RoleBinding "triage-admin" \\(agents/triage-admin\\) gives agent service account agents/triage Role "admin": rule 1 holds "\\*" in ${field}`));
+        }
         assert.match(failure.message, /\[mandatory\]\s+no-static-credentials/);
         assert.match(failure.message, /kubernetes\.core\.v1\.Secret "bot-token" \(agents\/bot-token\) is a kubernetes\.io\/service-account-token Secret, a token that never expires/);
         const policies = [...failure.message.matchAll(/\[(?:mandatory|advisory)\]\s+([a-z-]+)/g)].map((m) => m[1]);

@@ -3,22 +3,29 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateSchema, schemaText } from "../../scripts/schema";
 
+/**
+ * The schema generated from the sources, once for both suites and in a hook, not while mocha loads the file:
+ * generating reads the sources with the TypeScript compiler (seconds, tens of them on a loaded machine), and
+ * every mutation-testing process that reloads the test files would pay it.
+ */
+let generatedOnce: ReturnType<typeof generateSchema> | undefined;
+const generated = () => (generatedOnce ??= generateSchema());
+const GENERATION_TIMEOUT_MS = 180_000;
+
 describe("package schema", () => {
-    // Generated in a hook, not while mocha loads the file: generating reads the sources with the TypeScript compiler
-    // (seconds), and every mutation-testing process that reloads the test files would pay it.
     let committed = "";
-    let generated: ReturnType<typeof generateSchema>;
-    before(() => {
+    before(function () {
+        this.timeout(GENERATION_TIMEOUT_MS);
         committed = fs.readFileSync(path.join(__dirname, "../../../schema/schema.json"), "utf8");
-        generated = generateSchema();
+        generated();
     });
 
     it("is up to date with the components' args (run npm run schema after changing them)", () => {
-        assert.strictEqual(schemaText(generated), committed);
+        assert.strictEqual(schemaText(generated()), committed);
     });
 
     it("serves both components and the SPIRE entry, with descriptions from the JSDoc", () => {
-        const resources = generated.resources as Record<string, { isComponent?: boolean; description: string; inputProperties: Record<string, { description?: string }> }>;
+        const resources = generated().resources as Record<string, { isComponent?: boolean; description: string; inputProperties: Record<string, { description?: string }> }>;
         assert.deepStrictEqual(Object.keys(resources), ["agentid:index:Agent", "agentid:index:AgentFleet", "agentid:spire:Entry"]);
         assert.deepStrictEqual([resources["agentid:index:Agent"].isComponent, resources["agentid:spire:Entry"].isComponent], [true, undefined]);
         assert.strictEqual(resources["agentid:index:Agent"].inputProperties.expiresAt.description,
@@ -31,9 +38,10 @@ describe("declaration schema (schema/agent.schema.json) against the model (provi
     type Node = { $ref?: string; type?: string; properties?: Record<string, Node>; required?: string[]; items?: Node; additionalProperties?: unknown };
     let declarationSchema: { $defs: Record<string, Node> };
     let model: Record<string, Node>;
-    before(() => {
+    before(function () {
+        this.timeout(GENERATION_TIMEOUT_MS);
         declarationSchema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../schema/agent.schema.json"), "utf8")) as { $defs: Record<string, Node> };
-        model = generateSchema().types as Record<string, Node>;
+        model = generated().types as Record<string, Node>;
     });
     const jsonNode = (node: Node): Node => (node.$ref ? jsonNode(declarationSchema.$defs[node.$ref.replace("#/$defs/", "")]) : node);
     const modelNode = (node: Node): Node => (node.$ref ? modelNode(model[node.$ref.replace("#/types/", "")]) : node);

@@ -30,25 +30,35 @@ export const MUTABLE_FIELDS = ["x509SvidTtl", "jwtSvidTtl", "expiresAt", "dnsNam
 
 const SPIFFE_ID = /^spiffe:\/\/[a-z0-9._-]+(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$/;
 
-/** Validates and normalises inputs; every failure names the property and the fix. */
+/**
+ * How the engine hands a provider's check a value not known yet (at preview: computed from other resources'
+ * outputs): this text in place of the value (@pulumi/pulumi runtime/rpc `unknownValue`). It is checked when
+ * known, at update, and passed on as it is so that the engine, and the policy pack, still see it as unknown.
+ */
+export const UNKNOWN_INPUT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Validates and normalises inputs; every failure names the property and the fix. Values not known yet pass. */
 export function checkEntryInputs(news: Record<string, unknown>): { inputs: EntryInputs; failures: provider.CheckFailure[] } {
     const failures: provider.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const str = (key: string) => (typeof news[key] === "string" ? (news[key] as string) : undefined);
+    const unknown = (value: unknown) => value === UNKNOWN_INPUT;
 
     for (const key of ["spiffeId", "parentId"]) {
         const value = str(key);
         if (value === undefined) fail(key, `${key} is required: a SPIFFE ID such as spiffe://example.org/agents/name`);
-        else if (!SPIFFE_ID.test(value)) fail(key, `"${value}" is not a SPIFFE ID with a path (spiffe://<trust-domain>/<path>)`);
+        else if (!unknown(value) && !SPIFFE_ID.test(value)) fail(key, `"${value}" is not a SPIFFE ID with a path (spiffe://<trust-domain>/<path>)`);
     }
     const selectors = Array.isArray(news.selectors) ? (news.selectors as { type?: unknown; value?: unknown }[]) : undefined;
-    if (!selectors || selectors.length === 0) fail("selectors", "at least one selector {type, value} is required, e.g. {type: k8s, value: ns:agents}");
+    if (!unknown(news.selectors) && (!selectors || selectors.length === 0)) fail("selectors", "at least one selector {type, value} is required, e.g. {type: k8s, value: ns:agents}");
     selectors?.forEach((s, i) => {
-        if (typeof s?.type !== "string" || !/^[a-z0-9_]+$/.test(s.type)) fail(`selectors[${i}].type`, "selector type must be a plugin name such as k8s, unix or join_token");
-        if (typeof s?.value !== "string" || s.value === "") fail(`selectors[${i}].value`, "selector value must not be empty");
+        if (unknown(s)) return;
+        if (!unknown(s?.type) && (typeof s?.type !== "string" || !/^[a-z0-9_]+$/.test(s.type))) fail(`selectors[${i}].type`, "selector type must be a plugin name such as k8s, unix or join_token");
+        if (!unknown(s?.value) && (typeof s?.value !== "string" || s.value === "")) fail(`selectors[${i}].value`, "selector value must not be empty");
     });
     const ttl = (key: string, fallback: number) => {
         const value = news[key] ?? fallback;
+        if (unknown(value)) return value as unknown as number;
         if (typeof value !== "number" || !Number.isInteger(value) || value < 60 || value > 86_400) {
             fail(key, `${key} must be whole seconds between 60 and 86400 (agents use short-lived SVIDs)`);
         }
@@ -57,23 +67,26 @@ export function checkEntryInputs(news: Record<string, unknown>): { inputs: Entry
     const x509SvidTtl = ttl("x509SvidTtl", DEFAULT_SETTINGS.x509SvidTtl);
     const jwtSvidTtl = ttl("jwtSvidTtl", DEFAULT_SETTINGS.jwtSvidTtl);
     const expiresAt = str("expiresAt");
-    if (expiresAt === undefined || !parseInstant(expiresAt)) fail("expiresAt", "expiresAt must be an RFC 3339 date-time such as 2027-02-28T00:00:00Z");
+    if (expiresAt === undefined || (!unknown(expiresAt) && !parseInstant(expiresAt))) fail("expiresAt", "expiresAt must be an RFC 3339 date-time such as 2027-02-28T00:00:00Z");
     for (const key of ["admin", "downstream"]) {
         if (news[key] === true) fail(key, `${key} entries can mint identities for others; agentid does not create them for agents`);
     }
     const dnsNames = Array.isArray(news.dnsNames) ? (news.dnsNames as unknown[]) : [];
-    dnsNames.forEach((d, i) => { if (typeof d !== "string" || d === "") fail(`dnsNames[${i}]`, "DNS names must be non-empty strings"); });
+    dnsNames.forEach((d, i) => { if (!unknown(d) && (typeof d !== "string" || d === "")) fail(`dnsNames[${i}]`, "DNS names must be non-empty strings"); });
+    // A flag not known yet stays unknown (refused at update if true): never reported as a known false.
+    const flag = (key: string) => (unknown(news[key]) ? (news[key] as unknown as boolean) : false);
 
     const inputs: EntryInputs = {
         spiffeId: str("spiffeId") ?? "",
         parentId: str("parentId") ?? "",
-        selectors: (selectors ?? []).map((s) => ({ type: String(s?.type ?? ""), value: String(s?.value ?? "") })),
+        selectors: unknown(news.selectors) ? (news.selectors as unknown as EntryInputs["selectors"])
+            : (selectors ?? []).map((s) => (unknown(s) ? s as unknown as EntryInputs["selectors"][number] : { type: String(s?.type ?? ""), value: String(s?.value ?? "") })),
         x509SvidTtl, jwtSvidTtl,
         expiresAt: expiresAt ?? "",
-        dnsNames: dnsNames.map(String),
+        dnsNames: unknown(news.dnsNames) ? (news.dnsNames as unknown as string[]) : dnsNames.map(String),
         hint: str("hint") ?? "",
-        admin: false,
-        downstream: false,
+        admin: flag("admin"),
+        downstream: flag("downstream"),
         socketPath: str("socketPath") ?? DEFAULT_SPIRE_SOCKET,
     };
     return { inputs, failures };

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { checkEntryInputs, diffEntry, EntryInputs, specOf } from "../../../provider/platforms/spire/entryProvider";
+import { checkEntryInputs, diffEntry, EntryInputs, specOf, UNKNOWN_INPUT } from "../../../provider/platforms/spire/entryProvider";
 import { AgentidProvider } from "../../../provider/plugin/provider";
 
 const VALID = {
@@ -24,6 +24,19 @@ describe("agentid:spire:Entry check", () => {
         assert.deepStrictEqual(failures.map((f) => f.property), ["spiffeId", "parentId", "selectors[0].type", "selectors[0].value", "x509SvidTtl", "jwtSvidTtl", "expiresAt", "admin", "downstream"]);
         assert.strictEqual(failures[0].reason, `"spiffe://example.org" is not a SPIFFE ID with a path (spiffe://<trust-domain>/<path>)`);
         assert.strictEqual(failures[7].reason, "admin entries can mint identities for others; agentid does not create them for agents");
+    });
+
+    it("passes values not known at preview (the engine's unknown marker) through unchecked and still unknown, and checks the rest", () => {
+        // Before: a parent ID computed from another resource failed every preview as "not a SPIFFE ID", and a
+        // flag not known yet was handed on as a known false.
+        assert.strictEqual(UNKNOWN_INPUT, (require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string }).unknownValue);
+        const all = { spiffeId: UNKNOWN_INPUT, parentId: UNKNOWN_INPUT, selectors: UNKNOWN_INPUT, x509SvidTtl: UNKNOWN_INPUT, jwtSvidTtl: UNKNOWN_INPUT,
+            expiresAt: UNKNOWN_INPUT, dnsNames: UNKNOWN_INPUT, admin: UNKNOWN_INPUT, downstream: UNKNOWN_INPUT, hint: "h", socketPath: "/tmp/s/api.sock" };
+        assert.deepStrictEqual(checkEntryInputs(all), { failures: [], inputs: all });
+        const some = checkEntryInputs({ ...VALID, parentId: UNKNOWN_INPUT, selectors: [UNKNOWN_INPUT, { type: UNKNOWN_INPUT, value: "ns:agents" }, { type: "K8S", value: UNKNOWN_INPUT }], dnsNames: [UNKNOWN_INPUT, ""] });
+        assert.deepStrictEqual(some.failures.map((f) => f.property), ["selectors[2].type", "dnsNames[1]"]);
+        assert.deepStrictEqual([some.inputs.parentId, some.inputs.selectors, some.inputs.dnsNames, some.inputs.admin],
+            [UNKNOWN_INPUT, [UNKNOWN_INPUT, { type: UNKNOWN_INPUT, value: "ns:agents" }, { type: "K8S", value: UNKNOWN_INPUT }], [UNKNOWN_INPUT, ""], false]);
     });
 
     it("requires at least one selector", () => {

@@ -584,10 +584,30 @@ describe("agent-trust-pinned: a downstream or admin SPIRE entry in an agent's st
         ]);
     });
 
+    it("names every SVID the stack's agent roles trust, once each and sorted, and both flags when neither is known at preview", () => {
+        const BILLING = "spiffe://example.org/agents/billing";
+        const trusting = (spiffeId: string) => JSON.stringify(TRUST.rolesAnywhere).replace(SPIFFE, spiffeId);
+        // Declared triage first, billing second, triage again: the finding lists billing, then triage.
+        const billing = resource("aws:iam/role:Role", "billing-role", { name: "billing-runner", path: "/", maxSessionDuration: 3600, tags: TAGS, assumeRolePolicy: trusting(BILLING) });
+        const triageTwin = resource("aws:iam/role:Role", "triage-twin", { name: "triage-twin", path: "/", maxSessionDuration: 3600, tags: TAGS, assumeRolePolicy: trusting(SPIFFE) });
+        const computed = ci("computed", { downstream: UNKNOWN, admin: UNKNOWN });
+        const found = pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), billing, triageTwin, own, computed], CONFIG);
+        assert.deepStrictEqual(found.map((v) => [v.urn, v.message]), [[computed.urn,
+            `agentid.spire.Entry "computed" has downstream and admin not known at preview (computed from other resources' outputs), so it may be an entry whose holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) and register entries for any SPIFFE ID (SPIRE's admin API) — ${BILLING}, ${SPIFFE} among them, whose SVIDs agent roles in this stack trust; keep downstream and admin entries out of agents' stacks (a nested SPIRE server's or an operator's stack of its own)`]]);
+    });
+
     it("passes entries without those powers, and a downstream entry in a stack whose agents trust no SVID", () => {
         const plain = [ci("plain", {}), ci("explicit", { downstream: false, admin: false })];
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), own, ...plain], CONFIG), []);
         assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.irsa, {}, underAgent), ci("nested", { downstream: true })], CONFIG), []);
+    });
+
+    it("waits for an Agent's trust not known at preview: a downstream entry beside it passes until the trust shows an SVID", () => {
+        const computed = role(TRUST.rolesAnywhere, { assumeRolePolicy: UNKNOWN }, underAgent);
+        assert.deepStrictEqual(pinnedTrust.check([agent, computed, ci("nested", { downstream: true })], CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), ci("nested", { downstream: true })], CONFIG).map((v) => v.message), [
+            `agentid.spire.Entry "nested" is a downstream entry: its holder can sign SVIDs for any SPIFFE ID of the trust domain (a nested SPIRE server) ${tail}`,
+        ]);
     });
 });
 

@@ -199,6 +199,33 @@ describe("agent-kubernetes-access: objects without a namespace live where their 
     it("an empty metadata.namespace is none: the provider's namespace applies", () => {
         assert.deepStrictEqual(check([sa, ...under("agents", admin(), binding([NAMESPACELESS_TRIAGE], ""))]), wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`));
     });
+
+    it("an empty namespace option of the provider is none too: the context's applies, which no stack shows", () => {
+        assert.deepStrictEqual(check([sa, ...under("", admin(), binding([NAMESPACELESS_TRIAGE]))]), [UNSEEN]);
+    });
+
+    describe("a subject's namespace not known at preview", () => {
+        const inAgents = (subjects: unknown[]) => bindingWith("triage-admin", { name: "triage-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, subjects);
+        const reviewed = wildFindings(`${RB} "triage-admin" (agents/triage-admin) gives agent service account agents/triage Role "admin"`);
+        const unseen = UNSEEN.replace(`${RB} "triage-admin"`, `${RB} "triage-admin" (agents/triage-admin)`);
+
+        it("on one ServiceAccount subject among others is enough to refuse the binding", () => {
+            assert.deepStrictEqual(check([sa, k8sRole("admin", WILD), inAgents([{ kind: "User", name: "alice" }, { kind: "ServiceAccount", name: "triage", namespace: UNKNOWN }])]), [unseen]);
+        });
+
+        it("on a Group or User subject changes nothing: the authorizer reads no namespace there (whatever it is, the Group binds agents/triage)", () => {
+            for (const other of [{ kind: "Group", name: "system:serviceaccounts:agents" }, { kind: "User", name: "system:serviceaccount:agents:triage" }]) {
+                assert.deepStrictEqual(check([sa, k8sRole("admin", WILD), inAgents([{ ...other, namespace: UNKNOWN }])]), reviewed, other.kind);
+                for (const namespace of ["agents", "billing", "unseen"]) {
+                    assert.strictEqual(reaches([sa, k8sRole("admin", WILD), inAgents([{ ...other, namespace }])], TRIAGE, DELETE_PODS), true, `${other.kind} ${namespace}`);
+                }
+            }
+        });
+
+        it("is not read from entries that are no subject beside the agent's own (null, absent, text, a number): the binding is reviewed", () => {
+            assert.deepStrictEqual(check([sa, k8sRole("admin", WILD), inAgents([null, undefined, "system:serviceaccount:agents:triage", 7, TRIAGE_SA])]), reviewed);
+        });
+    });
 });
 
 describe("agent-kubernetes-access: whom a binding reaches and which rules it grants (judged by an RBAC oracle)", () => {
@@ -255,6 +282,32 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
 
         it("bind nothing when the engine reports no dependency for them", () => {
             assert.deepStrictEqual(check([sa, computed({})]), []);
+        });
+
+        it("an entry of the list not known at preview binds the accounts it was computed from; an entry that is no subject binds none, even computed from them", () => {
+            const listed = (subjects: unknown[], dependencies: string[]) => resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "computed",
+                { metadata: { name: "computed" }, roleRef: { kind: "ClusterRole", name: "view" }, subjects }, { propertyDependencies: { subjects: dependencies } });
+            const bound = `${CRB} "computed" binds agent service account agents/triage to ClusterRole "view" in every namespace of the cluster; agents get a Role and RoleBinding in each namespace they need — replace it with namespaced RoleBindings`;
+            assert.deepStrictEqual(check([sa, listed([UNKNOWN], [sa.urn])]), [bound]);
+            assert.deepStrictEqual(check([sa, listed([UNKNOWN], [billing.urn])]), []);
+            assert.deepStrictEqual(check([sa, listed([null, "system:serviceaccount:agents:triage", 7], [sa.urn])]), []);
+        });
+
+        it("a subject whose kind or name is not known binds the accounts it was computed from, whatever else it says", () => {
+            const one = (subject: object, dependencies: string[]) => resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "computed",
+                { metadata: { name: "computed" }, roleRef: { kind: "ClusterRole", name: "view" }, subjects: [subject] }, { propertyDependencies: { subjects: dependencies } });
+            const bound = `${CRB} "computed" binds agent service account agents/triage to ClusterRole "view" in every namespace of the cluster; agents get a Role and RoleBinding in each namespace they need — replace it with namespaced RoleBindings`;
+            for (const subject of [{ kind: UNKNOWN, name: "triage", namespace: "agents" }, { kind: UNKNOWN, name: "billing", namespace: "agents" },
+                { kind: "ServiceAccount", name: UNKNOWN, namespace: "agents" }]) {
+                assert.deepStrictEqual(check([sa, one(subject, [sa.urn])]), [bound], String(subject.kind));
+                assert.deepStrictEqual(check([sa, one(subject, [billing.urn])]), [], String(subject.kind));
+            }
+        });
+
+        it("a RoleBinding whose subjects are not known, computed from the agent's account, is reviewed in its own namespace", () => {
+            const computedRoleBinding = bindingWith("computed", { name: "computed", namespace: "agents" }, { kind: "Role", name: "admin" }, UNKNOWN);
+            assert.deepStrictEqual(check([sa, k8sRole("admin", WILD), { ...computedRoleBinding, propertyDependencies: { subjects: [sa.urn] } }]),
+                wildFindings(`${RB} "computed" (agents/computed) gives agent service account agents/triage Role "admin"`));
         });
 
         it("bind only declared agent service accounts they were computed from (an undeclared one has no URN to come from)", () => {
