@@ -112,6 +112,9 @@ export class AgentDocuments {
     /** The real agent once every input resolves, judged by the guardrails then. */
     private resolved(): pulumi.Output<ResolvedAgent> {
         return (this.realAgent ??= this.known ? pulumi.output(this.agent) : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => {
+            // The schema on the real values first: the stand-ins passed it for them at construction.
+            const schema = schemaViolations(decl);
+            if (schema.length > 0) throw invalidAgentError(decl.metadata.name, schema);
             const violations = [...checkAgent(decl, this.settings, this.now), ...dutyViolationsOf(decl, this.settings, this.now)];
             if (violations.length > 0) throw invalidAgentError(decl.metadata.name, violations);
             return resolveAgent(decl, this.settings, this.now);
