@@ -11,7 +11,7 @@ import type { Violation } from "../declarations/diagnostics";
 import { AgentArtefacts, buildAgentArtefacts, DocumentContext, DocumentValues } from "../platforms/documents";
 import { placeholderContext, resolveAgent, ResolvedAgent } from "../model/resolvedAgent";
 import type { Inputs } from "./inputs";
-import { structuralDeclaration } from "./inputs";
+import { deferredStructureViolations, structuralDeclaration } from "./inputs";
 import { invalidAgentError } from "./programErrors";
 
 /** ARNs of resources created beside the agent's documents: known strings, or Outputs of those resources. */
@@ -49,7 +49,8 @@ export class AgentDocuments {
             // The declaration's schema first, as for a file (formats, enums, unknown fields, lengths), except where a
             // stand-in holds a value not known yet; the guardrails assume the schema's shape, so they run after it.
             const unreadable = { declaration: structural.declaration, unreadable: structural.deferred };
-            const schema = readableViolations(schemaViolations(structural.declaration), unreadable, []);
+            const allSchema = schemaViolations(structural.declaration);
+            const schema = [...deferredStructureViolations(structural.deferred, allSchema), ...readableViolations(allSchema, unreadable, [])];
             if (schema.length > 0) throw invalidAgentError(structural.declaration.metadata.name, schema);
             const violations: Violation[] = [...checkSettings(settings), ...checkAgent(structural.declaration, settings, now),
                 ...(this.known ? dutyViolationsOf(structural.declaration, settings, now) : [])];
@@ -112,6 +113,9 @@ export class AgentDocuments {
     /** The real agent once every input resolves, judged by the guardrails then. */
     private resolved(): pulumi.Output<ResolvedAgent> {
         return (this.realAgent ??= this.known ? pulumi.output(this.agent) : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => {
+            // The schema on the real values first: the stand-ins passed it for them at construction.
+            const schema = schemaViolations(decl);
+            if (schema.length > 0) throw invalidAgentError(decl.metadata.name, schema);
             const violations = [...checkAgent(decl, this.settings, this.now), ...dutyViolationsOf(decl, this.settings, this.now)];
             if (violations.length > 0) throw invalidAgentError(decl.metadata.name, violations);
             return resolveAgent(decl, this.settings, this.now);

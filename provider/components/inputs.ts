@@ -5,14 +5,29 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { catalog } from "../connectors/catalog";
-import type { FieldPath } from "../declarations/diagnostics";
+import { formatPath, type FieldPath, type Violation } from "../declarations/diagnostics";
 import type { AgentDeclaration } from "../declarations/types";
 
 /** Declaration fields that stay plain in args: they decide which resources an agent gets. */
-export type StructuralField =
-    | "connector" | "access" | "actions" | "namespace" | "verbs" | "apiGroups" | "scopes" | "tools"
-    | "trust" | "maxSessionDuration" | "x509SvidTtl" | "jwtSvidTtl" | "serviceAccount" | "automountToken" | "clusterSpiffeId"
-    | "spiffeId" | "expiresAt" | "onExpiry" | "reviewBy";
+export const STRUCTURAL_FIELDS = [
+    "connector", "access", "actions", "namespace", "verbs", "apiGroups", "scopes", "tools",
+    "trust", "maxSessionDuration", "x509SvidTtl", "jwtSvidTtl", "serviceAccount", "automountToken", "clusterSpiffeId",
+    "spiffeId", "expiresAt", "onExpiry", "reviewBy",
+] as const;
+export type StructuralField = typeof STRUCTURAL_FIELDS[number];
+
+/**
+ * Fields given as an Output or a Promise that must be plain: a structural field, or a list or object (the
+ * schema finds no string there, so no stand-in can hold its place). A program in JavaScript, with `as any`,
+ * or in Pulumi YAML (whose top-level args that depend on other resources arrive as Outputs) can give them.
+ */
+export function deferredStructureViolations(deferred: readonly FieldPath[], schema: readonly Violation[]): Violation[] {
+    const notString = (path: FieldPath) => schema.some((v) => v.rule === "invalid-type" && v.path.length === path.length && v.path.every((k, i) => k === path[i]));
+    return deferred.filter((path) => (STRUCTURAL_FIELDS as readonly unknown[]).includes(path[path.length - 1]) || notString(path)).map((path) => ({
+        path, rule: "plain-value",
+        message: `${formatPath(path)} is given as an Output or a Promise, but it decides which resources the agent gets, so it must be written as a plain ${notString(path) ? "list or object" : "value"} (Outputs go only in the strings within it: ARNs, names, the owner)`,
+    }));
+}
 
 /** A declaration type with `pulumi.Input` leaves; structural fields plain, optional fields optional. */
 export type Inputs<T> = T extends readonly (infer E)[] ? Inputs<E>[]

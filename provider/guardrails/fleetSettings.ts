@@ -23,7 +23,8 @@ const TIGHTENED: readonly (keyof FleetSettings)[] = ["maxLifetimeDays", "x509Svi
  */
 export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocument: FleetSettings | undefined): { settings: ResolvedSettings; violations: Violation[] } {
     const code = fromCode ?? {};
-    const doc = fromDocument ?? {};
+    // A key set to undefined (a Fleet document written in code) is a key left out: spread over the program's settings, it cleared them.
+    const doc: FleetSettings = Object.fromEntries(Object.entries(fromDocument ?? {}).filter(([, value]) => value !== undefined));
     const merged = resolveSettings({ ...code, ...doc });
     const violations: Violation[] = [];
     const lowest = (key: "maxLifetimeDays" | "x509SvidTtl" | "jwtSvidTtl") => {
@@ -46,7 +47,7 @@ export function mergeFleetSettings(fromCode: FleetSettings | undefined, fromDocu
         violations.push(...rules.violations);
     }
     for (const key of Object.keys(doc) as (keyof FleetSettings)[]) {
-        if (TIGHTENED.includes(key) || code[key] === undefined || doc[key] === undefined) continue;
+        if (TIGHTENED.includes(key) || code[key] === undefined) continue;
         if (key === "independentApproval" && doc.independentApproval === true) continue; // requiring it tightens; lifting it is reported below
         if (canonicalJson(code[key]) !== canonicalJson(doc[key])) {
             violations.push({ path: ["spec", key], rule: "fleet-setting", message: `the Fleet document sets ${key} ${canonicalJson(doc[key])} but the program sets ${canonicalJson(code[key])}; a document beside the agents may tighten the program's settings, never replace them — make them agree` });

@@ -123,11 +123,17 @@ const ANY_PROVIDER = "arn:*:bedrock-agentcore:*:*:token-vault/default/oauth2cred
 
 /** The vendors whose tokens one Resource of a token statement reaches. */
 function vendorsReached(resource: string, providers: readonly ResourceView[]): string[] {
-    const vendorOf = (provider: ResourceView | undefined) => Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider?.props.credentialProviderVendor)?.[0];
+    // A provider of the stack whose vendor is none agentid knows (CustomOauth2, which any vendor's authorization
+    // server can back), or is not known at preview, may serve any vendor's tokens, whatever its name says.
+    const vendorsOf = (provider: ResourceView) => {
+        const vendor = Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider.props.credentialProviderVendor)?.[0];
+        return vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS);
+    };
     if (OAUTH2_CREDENTIAL_PROVIDER_ARN.test(resource)) {
         const name = resource.split("/").pop()!;
-        const vendor = vendorOf(providers.find((p) => p.props.credentialProviderArn === resource || p.props.name === name))
-            ?? Object.keys(OAUTH_VENDOR_IDS).find((v) => name.toLowerCase().endsWith(`-${v}`));
+        const provider = providers.find((p) => p.props.credentialProviderArn === resource || p.props.name === name);
+        if (provider) return vendorsOf(provider);
+        const vendor = Object.keys(OAUTH_VENDOR_IDS).find((v) => name.toLowerCase().endsWith(`-${v}`));
         // A provider whose vendor neither the stack nor its name shows may serve any vendor's tokens.
         return vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS);
     }
@@ -135,7 +141,7 @@ function vendorsReached(resource: string, providers: readonly ResourceView[]): s
     const arnOf = (p: ResourceView) => (typeof p.props.credentialProviderArn === "string" ? p.props.credentialProviderArn
         : `${ANY_PROVIDER}${typeof p.props.name === "string" ? p.props.name : "*"}`);
     return [
-        ...providers.filter((p) => resourcesOverlap(resource, arnOf(p))).flatMap((p) => vendorOf(p) ?? []),
+        ...providers.filter((p) => resourcesOverlap(resource, arnOf(p))).flatMap(vendorsOf),
         ...Object.keys(OAUTH_VENDOR_IDS).filter((v) => resourcesOverlap(resource, `${ANY_PROVIDER}*-${v}`)),
     ];
 }

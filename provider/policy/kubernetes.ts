@@ -31,11 +31,13 @@ export function boundAgentAccounts(binding: ResourceView, accounts: readonly Age
         // An empty namespace is none (the authorizer: `if len(subject.Namespace) > 0`).
         if (s.kind === "ServiceAccount") {
             const namespace = isUnknown(s.namespace) ? UNSEEN_NAMESPACE : typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : bindingNamespace;
-            // A namespace the stack does not show may be the agent's: the account's name binds it.
-            return s.name === sa.name && (namespace === sa.namespace || namespace === UNSEEN_NAMESPACE);
+            // A namespace the stack does not show, the subject's or the account's, may be the other's: the name binds it.
+            return s.name === sa.name && (namespace === sa.namespace || namespace === UNSEEN_NAMESPACE || sa.namespace === UNSEEN_NAMESPACE);
         }
-        if (s.kind === "Group") return s.name === "system:authenticated" || s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`;
-        if (s.kind === "User") return s.name === `system:serviceaccount:${sa.namespace}:${sa.name}`;
+        if (s.kind === "Group") return s.name === "system:authenticated" || s.name === "system:serviceaccounts" || s.name === `system:serviceaccounts:${sa.namespace}`
+            || (sa.namespace === UNSEEN_NAMESPACE && typeof s.name === "string" && s.name.startsWith("system:serviceaccounts:"));
+        if (s.kind === "User") return s.name === `system:serviceaccount:${sa.namespace}:${sa.name}`
+            || (sa.namespace === UNSEEN_NAMESPACE && typeof s.name === "string" && /^system:serviceaccount:[^:]+:/.test(s.name) && s.name.slice(s.name.indexOf(":", "system:serviceaccount:".length) + 1) === sa.name);
         return false;
     }));
 }
@@ -61,6 +63,11 @@ export function bindingProblems(stack: StackView, accounts: readonly AgentServic
         const bound = boundAgentAccounts(binding, accounts);
         if (bound.length === 0) continue;
         const prefix = `${labelOf(binding)} gives agent service account ${who(bound)} ${roleRefLabel(binding)}`;
+        const unseenAccounts = bound.filter((sa) => sa.namespace === UNSEEN_NAMESPACE);
+        if (unseenAccounts.length > 0) {
+            out.push({ resource: binding, message: `${labelOf(binding)} may give agent service account ${unseenAccounts.map((sa) => sa.name).join(", ")} ${roleRefLabel(binding)}: the account's namespace is one the stack does not show — its metadata.namespace is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so whether this binding reaches it cannot be reviewed; write the ServiceAccount's metadata.namespace from known values` });
+            continue;
+        }
         if (reliesOnUnseenNamespace(binding)) {
             out.push({ resource: binding, message: `${prefix} in a namespace the stack does not show — its metadata.namespace (or a subject's namespace) is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so where it grants, and whom, cannot be reviewed; write metadata.namespace and each subject's namespace from known values` });
             continue;

@@ -5,7 +5,7 @@
  * `index.ts` wraps them in a CrossGuard PolicyPack; tests call them directly, so no policy server starts.
  */
 import { iamActions } from "../connectors/iamData";
-import { isEmail, isSpireServerId, spireParentPlace } from "../declarations/names";
+import { isEmail, isSpireReservedId, isSpireServerId, spireParentPlace } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
 import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf, trustedSvids } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
@@ -93,7 +93,7 @@ export const leastPrivilege: Guardrail = {
 /** Agent roles trust exactly their mode's principal, pinned to one workload, until the agent's expiry. */
 export const pinnedTrust: Guardrail = {
     name: "agent-trust-pinned",
-    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; every SPIRE entry issuing the SVID a Roles Anywhere trust names pins the same one namespace and service account, under the same parent or the same cluster's node agents (one workload).",
+    description: "Agent roles trust exactly their mode's principal (IRSA, Pod Identity, Roles Anywhere, AgentCore) with every pin of that mode as one exact value, until the agent's expiry and within the lifetime, for sessions of at most one hour; every SPIRE entry issuing the SVID a Roles Anywhere trust names pins the same one namespace and service account, under the same parent or the same cluster's node agents (one workload), and no entry of the stack widens that parent (a second node alias of other nodes, or an entry with its ID under another parent).",
     check(resources, config) {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
@@ -102,7 +102,8 @@ export const pinnedTrust: Guardrail = {
             ...trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
                 .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)),
             ...svidHandouts(stack, agent),
-        ]), ...svidMinters(stack, agents)];
+            ...parentWideners(stack, agent),
+        ]), ...svidMinters(stack, agents), ...unknownSpiffeIds(stack, agents)];
     },
 };
 
@@ -171,6 +172,53 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
         out.push(violation(w.entry, `${issues(w.entry, w.spiffeId)} ${w.workload.receivers}, but ${labelOf(first.entry)} issues ${first.spiffeId === w.spiffeId ? "it" : first.spiffeId} to ${first.workload.receivers}: ${otherPods ? "two workloads hold" : "nothing shows they are one workload, so two may hold"} the agent's identity and assume its role; ${fix}, or give the other workload its own SPIFFE ID and role`));
     }
     return out;
+}
+
+/**
+ * Entries of the stack that decide which SPIRE agents stand for the parent of an entry issuing an agent's SVID.
+ * A parent outside `/spire` is no SPIRE agent's own ID: SPIRE (v1.13.3 authorizedentries) gives the entries under
+ * it to every agent matching a node alias with that ID (an entry under the SPIRE server), and to every agent that
+ * receives an entry with that ID, whose own entries it crawls. So an entry with the parent's ID under another
+ * parent (a workload entry under another cluster's node agent) hands the agent's entries, and its SVID, to that
+ * agent's workloads; and two node aliases with that ID and other selectors stand for two sets of nodes. The first
+ * node alias the stack shows is the parent; the stack need not show it (an operator's stack may hold it).
+ */
+function parentWideners(stack: StackView, agent: AgentRole): GuardrailViolation[] {
+    const out: GuardrailViolation[] = [];
+    const parents = [...new Set(svidEntriesOf(stack, agent).map(({ entry }) => entry.props.parentId)
+        .filter((p): p is string => typeof p === "string" && !isSpireReservedId(p)))];
+    for (const parent of parents) {
+        const carries = (entry: ResourceView) => `${labelOf(entry)} has the SPIFFE ID ${parent}, the parent of entries issuing the SVID agent role ${labelOf(agent.role)} trusts:`;
+        let alias: { entry: ResourceView; selectors: string } | undefined;
+        for (const entry of stack.ofType(TYPES.spireEntry).filter((e) => e.props.spiffeId === parent)) {
+            if (containsUnknown(entry.props.parentId) || containsUnknown(entry.props.selectors)) {
+                if (!stack.underAgent(entry)) out.push(violation(entry, `${carries(entry)} SPIRE gives those entries to every SPIRE agent it reaches, but its parent ID or selectors are not known at preview (computed from other resources' outputs), so it cannot be shown to reach only the agent's nodes — write them from known values`));
+                continue;
+            }
+            const entryParent = entry.props.parentId;
+            if (typeof entryParent !== "string" || !isSpireServerId(entryParent)) {
+                out.push(violation(entry, `${carries(entry)} it is a workload entry under ${String(entryParent)}, and SPIRE gives the entries under an entry's SPIFFE ID to every SPIRE agent that receives it, so whatever runs there as the agent's workload holds its SVID and assumes its role — give the node alias its own ID under the SPIRE server, or the agent's entries another parent`));
+                continue;
+            }
+            const selectors = selectorsOf(entry);
+            const key = JSON.stringify([...selectors].sort());
+            if (alias === undefined) alias = { entry, selectors: key };
+            else if (alias.selectors !== key) {
+                out.push(violation(entry, `${carries(entry)} a node alias of the SPIRE agents matching ${selectors.join(", ")}, but ${labelOf(alias.entry)} makes ${parent} the SPIRE agents matching ${selectorsOf(alias.entry).join(", ")}: SPIRE gives the agent's entries to both sets of nodes, and its SVID to its workload on either — keep one node alias per ID, or give these nodes an alias of their own`));
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Entries outside an Agent whose SPIFFE ID is not known at preview, in a stack whose agent roles trust SVIDs: the
+ * ID may be an agent's, issued to whatever the entry's selectors match, or the parent of an agent's entries.
+ */
+function unknownSpiffeIds(stack: StackView, agents: readonly AgentRole[]): GuardrailViolation[] {
+    if (!agents.some((agent) => trustedSvids(agent).length > 0)) return [];
+    return stack.ofType(TYPES.spireEntry).filter((entry) => !stack.underAgent(entry) && containsUnknown(entry.props.spiffeId))
+        .map((entry) => violation(entry, `${labelOf(entry)} has a SPIFFE ID not known at preview (computed from other resources' outputs), in a stack whose agent roles trust SVIDs: it may issue an agent's SVID, or stand for the parent of an agent's entries, beyond the agent's one workload — write it from known values`));
 }
 
 /**

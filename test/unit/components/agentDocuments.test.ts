@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import "../../helpers/mocks";
+import { AgentidError } from "../../../provider/components/programErrors";
+import type { Inputs } from "../../../provider/components/inputs";
 import { AgentDocuments } from "../../../provider/components/agentDocuments";
 import type { AgentDeclaration } from "../../../provider/declarations/types";
 import { resolveSettings } from "../../../provider/model/settings";
@@ -42,5 +46,49 @@ describe("AgentDocuments", () => {
         const serviceAccount = built.kubernetes!.manifests[0] as { metadata: { annotations: Record<string, string> } };
         assert.strictEqual(serviceAccount.metadata.annotations["eks.amazonaws.com/role-arn"], roleArn);
         assert.strictEqual(pickAll(documents, { roleArn }), built, "built once per distinct set of ARNs");
+    });
+
+    it("judges a field given as an Output or a Promise by the schema once it resolves: the stand-in passed for it, not the real value", async () => {
+        // Before: each of these resolved to an agent (and the Agent component provisioned it). The stand-ins
+        // ("pending") pass the schema at construction, and the real values were judged by the guardrails alone,
+        // which read a blank team or a number for a description as good.
+        // (Through the Agent component under mocks a refusal at apply leaves its registrations pending forever.)
+        const resolvedAs = (name: string, change: (spec: Record<string, unknown>) => void) => {
+            const declaration = irsaAgent(name) as unknown as { spec: Record<string, unknown> };
+            change(declaration.spec);
+            const documents = new AgentDocuments(declaration as unknown as Inputs<AgentDeclaration>, SETTINGS, NOW_DATE, { validated: false, where: "a test" });
+            assert.strictEqual(documents.known, false);
+            const name$ = documents.agentValue((agent) => agent.name) as pulumi.Output<string>;
+            return (name$ as unknown as { promise(): Promise<string> }).promise().then((n) => `resolved to agent ${n}`, (e: Error) => e instanceof AgentidError ? e.message : `not an AgentidError: ${e.message}`);
+        };
+        assert.strictEqual(await resolvedAs("late-blank-team", (spec) => { spec.owner = { team: pulumi.output(" "), contact: "data@example.com" }; }),
+            "agent late-blank-team is invalid:\n  spec.owner.team must not be blank; say it in words (invalid-value)");
+        assert.strictEqual(await resolvedAs("promised-blank-team", (spec) => { spec.owner = { team: Promise.resolve(" "), contact: "data@example.com" }; }),
+            "agent promised-blank-team is invalid:\n  spec.owner.team must not be blank; say it in words (invalid-value)");
+        assert.strictEqual(await resolvedAs("late-numeric-description", (spec) => { spec.description = pulumi.output(5); }),
+            "agent late-numeric-description is invalid:\n  spec.description must be a string (invalid-type)");
+        assert.strictEqual(await resolvedAs("late-good-team", (spec) => { spec.owner = { team: pulumi.output("data"), contact: "data@example.com" }; }), "resolved to agent late-good-team");
+    });
+
+    it("refuses at construction a list, an object or a structural field given as an Output or a Promise, naming it (no stand-in can hold its place)", () => {
+        // Before: a whole grants list as an Output stopped the program with "decl.spec.grants.entries is not a function",
+        // and a whole identity, or expiresAt, as an Output was laid out from the stand-in "pending" in its place.
+        const refusal = (name: string, change: (spec: Record<string, unknown>) => void) => {
+            const declaration = irsaAgent(name) as unknown as { spec: Record<string, unknown> };
+            change(declaration.spec);
+            try {
+                new AgentDocuments(declaration as unknown as Inputs<AgentDeclaration>, SETTINGS, NOW_DATE, { validated: false, where: "a test" });
+                return "accepted";
+            } catch (e) {
+                return e instanceof AgentidError ? e.message : `not an AgentidError: ${(e as Error).message}`;
+            }
+        };
+        const plain = (field: string, what: string) => `  ${field} is given as an Output or a Promise, but it decides which resources the agent gets, so it must be written as a plain ${what} (Outputs go only in the strings within it: ARNs, names, the owner) (plain-value)`;
+        assert.strictEqual(refusal("late-grants", (spec) => { spec.grants = pulumi.output(spec.grants); }), `agent late-grants is invalid:\n${plain("spec.grants", "list or object")}`);
+        assert.strictEqual(refusal("late-grant", (spec) => { spec.grants = [Promise.resolve((spec.grants as object[])[0])]; }), `agent late-grant is invalid:\n${plain("spec.grants[0]", "list or object")}`);
+        assert.strictEqual(refusal("late-identity", (spec) => { spec.identity = pulumi.output(spec.identity); }), `agent late-identity is invalid:\n${plain("spec.identity", "list or object")}`);
+        assert.strictEqual(refusal("late-expiry", (spec) => { spec.expiresAt = pulumi.output("2027-01-15T00:00:00Z"); }), `agent late-expiry is invalid:\n${plain("spec.expiresAt", "value")}`);
+        assert.strictEqual(refusal("late-access", (spec) => { (spec.grants as Record<string, unknown>[])[0].access = pulumi.output("write"); }), `agent late-access is invalid:\n${plain("spec.grants[0].access", "value")}`);
+        assert.strictEqual(refusal("late-resource", (spec) => { (spec.grants as Record<string, unknown>[])[0].resources = [pulumi.output("arn:aws:s3:::reports/weekly/*")]; }), "accepted");
     });
 });

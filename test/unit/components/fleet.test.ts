@@ -147,6 +147,21 @@ describe("AgentFleet", () => {
         assert.throws(() => new AgentFleet("dupes", { paths: [dir], agents: [inCode as never], now: NOW }), /<AgentFleet agents\[0\]> metadata\.name: error: agent "fixture-agent" is already declared/);
     });
 
+    it("keeps the program's settings when a Fleet document written in code sets them to undefined: the boundary on the role, the namespaces an agent may use", async () => {
+        // `permissionsBoundaryArn: process.env.BOUNDARY` with the variable unset: a key left out, not a setting that clears the program's.
+        const BOUNDARY = "arn:aws:iam::123456789012:policy/agent-boundary";
+        const fleetInCode = { apiVersion: "agentid/v1", kind: "Fleet", metadata: { name: "fleet" }, spec: { permissionsBoundaryArn: undefined, allowedNamespaces: undefined, separationOfDuties: undefined } };
+        const { registered } = await registeredBy(() => new AgentFleet("kept", { paths: [writeFixtures({ "a.yaml": BASE_AGENT })], agents: [fleetInCode as never], settings: { permissionsBoundaryArn: BOUNDARY }, now: NOW }));
+        assert.deepStrictEqual(registered.filter((r) => r.type === "aws:iam/role:Role").map((r) => [r.name, r.inputs.permissionsBoundary]), [["fixture-agent-role", BOUNDARY]]);
+        const inPayments = replaceLine(replaceLine(BASE_AGENT, "      trust: rolesAnywhere", null).replace("    aws:\n      trustAnchorArn: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc", "    kubernetes:\n      namespace: payments"),
+            "    - connector: aws.s3", "    - connector: kubernetes\n      verbs: [get]").replace("      access: read\n", "").replace("arn:aws:s3:::bucket/prefix/*", "payments/configmaps");
+        const dir = writeFixtures({ "a.yaml": inPayments });
+        assert.throws(() => new AgentFleet("narrow", { paths: [dir], agents: [fleetInCode as never], settings: { allowedNamespaces: ["agents"] }, now: NOW }), (error: Error) =>
+            error instanceof AgentidError && error.message === "agentid: 1 problem in the agent declarations; nothing was changed:\n" +
+            `  ${path.join(dir, "a.yaml")}:13:7: error: namespace "payments" is not in the fleet's allowedNamespaces (agents); add it to the Fleet document if agents belong there (kubernetes-namespace)`);
+        assert.doesNotThrow(() => new AgentFleet("wide", { paths: [dir], agents: [fleetInCode as never], now: NOW }), "the same agent is valid where the program names no namespaces");
+    });
+
     it("stops on an arg it does not take: a misspelt `paths` would validate no file and leave the stack with no agent", () => {
         const before = registrations.length;
         const dir = writeFixtures({ "a.yaml": BASE_AGENT });

@@ -125,6 +125,13 @@ describe("SPIRE's reserved IDs and where an entry's parent places its workloads 
         assert.deepStrictEqual(["spiffe://example.org/spire", "spiffe://example.org/spire-agents/a", "spiffe://example.org/spirex"].map(isSpireReservedId), [true, false, false]);
     });
 
+    it("reads an ID as SPIRE's own, or as a cluster's node agent, only when it starts with spiffe://, not when one is embedded in other text", () => {
+        // A parent ID in a stack built by hand is any string: one that merely contains a server's or agent's ID is neither.
+        const embedded = ["x-spiffe://example.org/spire/server", "https://proxy.example/spiffe://example.org/spire/agent/k8s_psat/prod/node-1"];
+        assert.deepStrictEqual(embedded.map((id) => [isSpireServerId(id), isSpireAgentId(id), isSpireReservedId(id)]), [[false, false, false], [false, false, false]]);
+        assert.deepStrictEqual(spireParentPlace(embedded[1]), { key: `parent ${embedded[1]}`, where: `under parent ${embedded[1]}` });
+    });
+
     it("places entries under k8s_psat and k8s_sat node agents on their cluster's nodes, any other parent on what that parent stands for", () => {
         const places = ["spiffe://example.org/spire/agent/k8s_psat/prod/node-1", "spiffe://example.org/spire/agent/k8s_psat/prod/node-2",
             "spiffe://example.org/spire/agent/k8s_sat/prod/node-1", "spiffe://other.org/spire/agent/k8s_psat/prod/node-1",

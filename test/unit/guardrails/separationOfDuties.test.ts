@@ -409,6 +409,14 @@ describe("separation of duties, module by module: what a duty covers, who holds 
             ]);
         });
 
+        it("accepts a tool duty whose gateway is a DNS-1123 label, and refuses one whose gateway is not, at its connector", () => {
+            assert.deepStrictEqual(check([duty("tool.helpdesk", ["crm"]), duty("tool.support-tools-2", ["crm/issueRefund"])]), []);
+            const message = (connector: string) => `"${connector}" is not a connector a duty can name; use an AWS service connector (aws.s3, aws.secretsmanager, …: every IAM action of the service counts, aws.iam grants included), kubernetes, oauth.<vendor> or tool.<gateway>`;
+            assert.deepStrictEqual(check([duty("tool.Help_Desk", ["crm"]), duty("tool.-helpdesk", ["crm"]), duty("tool.", ["crm"])]), ["tool.Help_Desk", "tool.-helpdesk", "tool."].map((connector, d) => ({
+                path: ["spec", "separationOfDuties", 0, "forbid", d, "connector"], rule: "fleet-setting", message: message(connector),
+            })));
+        });
+
         it("accepts a vendor's scopes and refuses another, listing the vendor's scopes", () => {
             assert.deepStrictEqual(check([duty("oauth.slack", ["chat:write", "channels:read"])]), []);
             assert.deepStrictEqual(check([duty("oauth.slack", ["chat:everything"])]), [{

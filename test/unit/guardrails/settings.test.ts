@@ -69,6 +69,16 @@ describe("fleet settings", () => {
             assert.deepStrictEqual(mergeFleetSettings({ maxLifetimeDays: 45 }, undefined).settings, { ...DEFAULT_SETTINGS, maxLifetimeDays: 45 });
         });
 
+        it("takes a document's key set to undefined (a Fleet document written in code) as left out: the program's settings stay, none is cleared", () => {
+            const code = {
+                trustDomain: "acme.internal", permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/agent-boundary`, trustAnchorArn: ANCHOR, awsAccountId: ACCOUNT, trustedAccountIds: [OTHER],
+                allowedNamespaces: ["agents"], maxLifetimeDays: 30, oauthClientSharing: "perAgent" as const, separationOfDuties: [{ name: "pay-and-approve", forbid: [{ connector: "aws.s3", access: "write" as const }, { connector: "aws.sqs", access: "write" as const }] }],
+            };
+            const unset = Object.fromEntries(Object.keys(code).map((key) => [key, undefined]));
+            assert.deepStrictEqual(mergeFleetSettings(code, unset), { settings: { ...DEFAULT_SETTINGS, ...code }, violations: [] });
+            assert.deepStrictEqual(mergeFleetSettings(code, { ...unset, maxLifetimeDays: 20 }), { settings: { ...DEFAULT_SETTINGS, ...code, maxLifetimeDays: 20 }, violations: [] });
+        });
+
         it("refuses a document that changes the trust domain, account or region, and accepts one that repeats them", () => {
             const code = { trustDomain: "acme.internal", awsAccountId: ACCOUNT, awsRegion: "us-east-1" };
             assert.deepStrictEqual(mergeFleetSettings(code, code).violations, []);

@@ -452,6 +452,19 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         assert.deepStrictEqual(settingsSchemaViolations(undefined), []);
     });
 
+    it("names settings, never spec, in a message about settings from code: settings that are not an object, a key spelt as its Fleet path", () => {
+        // "spec" is renamed where the message names the place (its start, or " in spec"), never inside a key the message quotes.
+        const errorsOf = (settings: unknown) => validateTexts([{ file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE, settings: settings as FleetSettings }).errors;
+        const at = (path: (string | number)[], rule: string, message: string) => ({ file: "<AgentFleet settings>", line: 1, column: 1, path, rule, message });
+        assert.deepStrictEqual(errorsOf("agents"), [at([], "invalid-type", "settings must be an object")]);
+        assert.deepStrictEqual(settingsSchemaViolations(["agents"]), [{ path: ["settings"], rule: "invalid-type", message: "settings must be an object" }]);
+        assert.deepStrictEqual(errorsOf({ "spec.maxLifetimeDays": 30, stacks: { by: "team", "spec x": 1 } }), [
+            at(["spec.maxLifetimeDays"], "unknown-field", `unknown field "spec.maxLifetimeDays" in settings; allowed fields: trustDomain, maxLifetimeDays, defaultNamespace, permissionsBoundaryArn, oidcProviderArn, trustAnchorArn, clusterName, x509SvidTtl, jwtSvidTtl, ` +
+                "independentApproval, separationOfDuties, gateways, awsAccountId, awsRegion, trustedAccountIds, allowedNamespaces, allowClusterSpiffeIds, oauthClientSharing, stacks"),
+            at(["stacks", "spec x"], "unknown-field", `unknown field "spec x" in settings.stacks; allowed fields: by, prefix`),
+        ]);
+    });
+
     it("schemaViolations gives the violations validation places, and none for a complete agent", () => {
         const value = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "x" }, spec: { description: "  ", owner: { team: "platform", contact: "platform@example.com" }, expiresAt: "2027-01-15" } };
         const missing = (field: string) => ({ path: ["spec"], rule: "required-field", message: `missing required field "${field}" in spec; add it` });
@@ -464,6 +477,15 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         const placed = validateDeclarations([], { now: NOW_DATE, objects: [{ label: "agents[0]", value }] }).errors;
         assert.deepStrictEqual(placed.map(({ path: p, rule, message }) => ({ path: p, rule, message })), expected);
         assert.deepStrictEqual(schemaViolations({ ...value, metadata: { name: "fixture-agent" }, spec: { ...value.spec, description: "A fixture agent", grants } }), []);
+    });
+});
+
+describe("validateDeclarations: declarations written in code that are not objects", () => {
+    it("lists each as an agent whose document must be an object, undefined too (`agents: [ready ? agent : undefined]`), never failing on it", () => {
+        const values = [undefined, null, "fixture-agent", 7, true];
+        const report = validateDeclarations([], { now: NOW_DATE, objects: values.map((value, i) => ({ label: `<AgentFleet agents[${i}]>`, value })) });
+        assert.deepStrictEqual(report.errors, values.map((_, i) => ({ file: `<AgentFleet agents[${i}]>`, line: 0, column: 0, path: [], rule: "invalid-type", message: "the document must be an object" })));
+        assert.deepStrictEqual([report.valid, report.agents, report.declarations], [false, 5, []]);
     });
 });
 
@@ -504,6 +526,15 @@ describe("validateDeclarations: places and partial documents, word for word", ()
         assert.deepStrictEqual(validateTexts([{ file: "f1.yaml", text: fleet }, { file: "f2.yaml", text: fleet }, { file: "a.yaml", text: BASE_AGENT }], { now: NOW_DATE }).errors, [
             { file: "f2.yaml", line: 4, column: 1, path: ["kind"], rule: "fleet-duplicate", message: "only one kind: Fleet document is allowed; the first is at f1.yaml:4 — merge them" },
         ]);
+    });
+
+    it("lists a partial agent at its document's start, not at an unknown top-level key, whatever the key is called", () => {
+        // Any spelling, a phrase with spaces too ("Stryker was here" is also the text the mutation tool puts in a path it empties).
+        const text = `# agent\n${BASE_AGENT}Stryker was here: 1\nnotes: x\n`;
+        const report = validateTexts([{ file: "a.yaml", text }], { now: NOW_DATE });
+        assert.deepStrictEqual(report.found.map((f) => [f.file, f.line, f.column, f.valid, f.summary.name]), [["a.yaml", 2, 1, false, "fixture-agent"]]);
+        const unknown = (key: string, at: number) => ["a.yaml", at, 1, key, "unknown-field", `unknown field "${key}" in the document; allowed fields: apiVersion, kind, metadata, spec`];
+        assert.deepStrictEqual(errorsOf([{ file: "a.yaml", text }]), [unknown("Stryker was here", 21), unknown("notes", 22)]);
     });
 
     it("names the first declaration of a duplicate agent by the line of its name", () => {

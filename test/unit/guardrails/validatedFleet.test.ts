@@ -86,6 +86,23 @@ describe("validatedFleet: the verdict an --all run hands its shards' programs", 
         assert.strictEqual(fleetDigest([dir, path.join(dir, "absent")], now), undefined, "a missing path: nothing to hand over");
     });
 
+    it("gives no digest when a file read for it vanishes before its real path is resolved (a race, forced here)", () => {
+        const dir = sample();
+        // The module's own `fs` (not this file's import binding): the digest's code reads realpathSync from it at each call.
+        const nodeFs = require("fs") as typeof fs;
+        const realpathSync = nodeFs.realpathSync;
+        nodeFs.realpathSync = ((file: fs.PathLike, options?: unknown) => {
+            if (String(file).endsWith("ops.yaml")) throw Object.assign(new Error(`ENOENT: no such file or directory, lstat '${String(file)}'`), { code: "ENOENT" });
+            return realpathSync(file, options as fs.EncodingOption);
+        }) as typeof realpathSync;
+        try {
+            assert.strictEqual(fleetDigest([dir], now), undefined, "no digest of the files that were left");
+        } finally {
+            nodeFs.realpathSync = realpathSync;
+        }
+        assert.match(fleetDigest([dir], now)!, /^[0-9a-f]{64}$/);
+    });
+
     it("on the system clock: a program adopts the run's instant while it is recent, and never mixes a given clock with the system's", () => {
         const dir = sample();
         const sealAt = (instant: Date, clock: "pinned" | "system") => sealValidatedFleet(runDir(), [dir], validateDeclarations([dir], { now: instant }), instant, clock, fleetDigest([dir], instant));

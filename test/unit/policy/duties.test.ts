@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as cedarWasm from "@cedar-policy/cedar-wasm/nodejs";
 import { cedarPermitScopes, dutyRulesOf, separationOfDuties, stackDutyHolders } from "../../../provider/policy/duties";
 import type { SeparationOfDutiesRule } from "../../../provider/declarations/types";
-import { ResourceView, TYPES } from "../../../provider/policy/resourceView";
+import { ResourceView, TYPES, UNKNOWN } from "../../../provider/policy/resourceView";
 import { StackView } from "../../../provider/policy/stackView";
 import { perform } from "./simulator";
 import { ACCOUNT, ADMIN_ARN, AGENT_URN, doc, k8sRole, NOW, OTHER_ACCOUNT, READ, resource, role, roleBinding, rolePolicy, SA_ANNOTATIONS, serviceAccount, SPIFFE, TRIAGE_SA, TRUST, until, WRITE } from "./stacks";
@@ -266,6 +266,28 @@ describe("stackDutyHolders (policy pack)", () => {
         assert.deepStrictEqual(stackDutyHolders(new StackView(caseOnly))[0].permissions, [awsGrant(TOKEN, providerArn("Payments-Slack"), source), ...saasAt("slack", source)]);
     });
 
+    it("reads a stack's provider whose vendor is none agentid knows (CustomOauth2) or not known at preview as every vendor, whatever its name says", async () => {
+        // Before: a CustomOauth2 provider (backed by Slack's authorization server) named crm-github read as GitHub, and
+        // reached by a pattern as no vendor at all, so an agent reading billing secrets and fetching its tokens held
+        // the rule's two duties unseen.
+        const allow = (resource: string) => ({ Effect: "Allow", Action: [TOKEN], Resource: [resource] });
+        const ALL = ["github", "slack", "atlassian", "google", "microsoft", "salesforce"];
+        const vendorsOf = (statement: object, provider: ResourceView) => stackDutyHolders(new StackView([role(TRUST.agentcore), rolePolicy("tokens", doc(statement)), provider]))[0]
+            .permissions.flatMap((p) => (p.kind === "saas" && p.level === "read" ? [p.vendor] : []));
+        const custom = resource(OAUTH_PROVIDER, "custom", { name: "crm-github", credentialProviderVendor: "CustomOauth2" });
+        const computed = resource(OAUTH_PROVIDER, "computed", { name: "crm-github", credentialProviderVendor: UNKNOWN });
+        assert.deepStrictEqual(vendorsOf(allow(providerArn("crm-github")), custom), ALL);
+        assert.deepStrictEqual(vendorsOf(allow(providerArn("crm-git?ub")), custom), ALL);
+        assert.deepStrictEqual(vendorsOf(allow(providerArn("crm-github")), computed), ALL);
+        assert.deepStrictEqual(vendorsOf(allow(providerArn("crm-github")), resource(OAUTH_PROVIDER, "known", { name: "crm-github", credentialProviderVendor: "SlackOauth2" })), ["slack"]);
+        // The simulator (no code shared with the pack): the pattern lets the role's sessions fetch the custom provider's tokens.
+        assert.strictEqual(await perform([doc(allow(providerArn("crm-git?ub")))], { action: TOKEN, resource: providerArn("crm-github") }), "Allowed");
+        const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow(providerArn("crm-git?ub")))), custom], config([EXFILTRATION]));
+        assert.deepStrictEqual(found.map((v) => v.message), [
+            `aws.iam.Role "triage-role" (triage-runner) is agent "triage", which holds every duty of separation-of-duties rule "no-secret-exfiltration": aws.secretsmanager read on arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:billing/* through aws.iam.RolePolicy "grants"; oauth.slack write through aws.iam.RolePolicy "grants"; move one of these duties to another agent with its own identity`,
+        ]);
+    });
+
     it("reads token statements written with patterns: an action pattern fetches tokens, a Resource pattern reaches every provider it may match", async () => {
         // agent-least-privilege refuses these patterns; this policy still counts what they reach (every vendor for *).
         const source = `aws.iam.RolePolicy "tokens"`;
@@ -299,7 +321,8 @@ describe("stackDutyHolders (policy pack)", () => {
             allow("bedrock-agentcore:Get*Provider", "*"), // not the token action
             { Effect: "Deny", Action: ["*"], Resource: ["*"] },
         ].map(vendorsOf), [["slack"], ["github", "microsoft"], ["microsoft", "google"], [], [], [], [], []]);
-        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "atlassian", "microsoft", "slack", "google", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
+        // The custom provider reaches every vendor, in agentid's order, after the stack's GitHub and Atlassian ones.
+        assert.deepStrictEqual(saasOf(allow("*", "*")), ["github", "atlassian", "slack", "google", "microsoft", "salesforce"].flatMap((vendor) => saasAt(vendor, source)));
         const found = separationOfDuties.check([role(), rolePolicy("grants", doc(readsSecrets, allow("bedrock-agentcore:*", providerArn("*"))))], config([EXFILTRATION]));
         assert.deepStrictEqual(found, [{
             urn: `urn:pulumi:dev::handwritten::aws:iam/role:Role::triage-role`,

@@ -556,6 +556,67 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
         assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
     });
+
+    it("is stopped when an entry with the parent's SPIFFE ID widens it: a second node alias of other nodes, a workload entry under another cluster's node agent, one not known at preview", () => {
+        // Before: the pack read only entries issuing the agent's SVID, so the agent's own entry under node/a passed
+        // while the same stack made dev's nodes members of node/a, or gave node/a to a dev workload, whose entries
+        // SPIRE crawls: either way dev's agents/triage pods received prod's SVID and role.
+        const SERVER = "spiffe://example.org/spire/server";
+        const alias = (name: string, selectors: object[], parentId: unknown = SERVER) => resource("agentid:spire:Entry", name, { spiffeId: NODE, parentId, selectors });
+        const prodAlias = alias("prod-alias", sel("k8s_psat:cluster:prod"));
+        const widening = [alias("dev-alias", sel("k8s_psat:cluster:dev")), alias("relay", sel("k8s:ns:kube-system", "k8s:sa:relay"), "spiffe://example.org/spire/agent/k8s_psat/dev/x"),
+            alias("computed-alias", UNKNOWN as unknown as object[])];
+        const carries = (name: string) => `agentid.spire.Entry "${name}" has the SPIFFE ID ${NODE}, the parent of entries issuing the SVID agent role ${R} trusts:`;
+        assert.deepStrictEqual(pinnedTrust.check(stack(prodAlias, ...widening), CONFIG).map((v) => [v.urn, v.message]), [
+            [widening[0].urn, `${carries("dev-alias")} a node alias of the SPIRE agents matching k8s_psat:cluster:dev, but agentid.spire.Entry "prod-alias" makes ${NODE} the SPIRE agents matching k8s_psat:cluster:prod: SPIRE gives the agent's entries to both sets of nodes, and its SVID to its workload on either — keep one node alias per ID, or give these nodes an alias of their own`],
+            [widening[1].urn, `${carries("relay")} it is a workload entry under spiffe://example.org/spire/agent/k8s_psat/dev/x, and SPIRE gives the entries under an entry's SPIFFE ID to every SPIRE agent that receives it, so whatever runs there as the agent's workload holds its SVID and assumes its role — give the node alias its own ID under the SPIRE server, or the agent's entries another parent`],
+            [widening[2].urn, `${carries("computed-alias")} SPIRE gives those entries to every SPIRE agent it reaches, but its parent ID or selectors are not known at preview (computed from other resources' outputs), so it cannot be shown to reach only the agent's nodes — write them from known values`],
+        ]);
+        // One node alias, or twins with the same selectors, stand for one set of nodes; entries under SPIRE agents' own IDs have no alias.
+        assert.deepStrictEqual(pinnedTrust.check(stack(prodAlias, alias("prod-alias-twin", sel("k8s_psat:cluster:prod"))), CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent, "spiffe://example.org/spire/agent/k8s_psat/prod/a"),
+            resource("agentid:spire:Entry", "unrelated", { spiffeId: "spiffe://example.org/node/b", parentId: "spiffe://example.org/spire/agent/k8s_psat/dev/x", selectors: sel("k8s:ns:ci", "k8s:sa:builder") })], CONFIG), []);
+    });
+
+    it("SPIRE's authorized-entry crawl + simulator: through a second alias or a relay entry the dev cluster's SPIRE agent receives the agent's entry, its agents/triage pod the SVID, and the role admits it", async () => {
+        // SPIRE v1.13.3 authorizedentries (GetAuthorizedEntries, appendDescendents): a SPIRE agent receives the entries
+        // whose parent is its own ID or a node alias whose selectors it all has, then, again and again, the entries
+        // whose parent is the SPIFFE ID of an entry it received.
+        const SERVER = "spiffe://example.org/spire/server";
+        const received = (agentId: string, agentSelectors: string[], entries: ResourceView[]) => {
+            const ofEntry = (e: ResourceView) => (e.props.selectors as { type: string; value: string }[]).map((x) => `${x.type}:${x.value}`);
+            const seeds = [agentId, ...entries.filter((e) => e.props.parentId === SERVER && ofEntry(e).every((x) => agentSelectors.includes(x))).map((e) => e.props.spiffeId as string)];
+            const got: ResourceView[] = [];
+            const crawl = (parent: string, seen: Set<string>) => {
+                if (seen.has(parent)) return;
+                seen.add(parent);
+                for (const e of entries.filter((x) => x.props.parentId === parent)) { got.push(e); crawl(e.props.spiffeId as string, seen); }
+            };
+            const seen = new Set<string>();
+            for (const seed of seeds) crawl(seed, seen);
+            return got;
+        };
+        const DEV_AGENT = "spiffe://example.org/spire/agent/k8s_psat/dev/x";
+        const devAgentSelectors = ["k8s_psat:cluster:dev", "k8s_psat:agent_ns:spire"];
+        const devPod = ["k8s:ns:agents", "k8s:sa:triage", "k8s:pod-name:triage-1"];
+        const prodAlias = resource("agentid:spire:Entry", "prod-alias", { spiffeId: NODE, parentId: SERVER, selectors: sel("k8s_psat:cluster:prod") });
+        const devAlias = resource("agentid:spire:Entry", "dev-alias", { spiffeId: NODE, parentId: SERVER, selectors: sel("k8s_psat:cluster:dev") });
+        const relay = resource("agentid:spire:Entry", "relay", { spiffeId: NODE, parentId: DEV_AGENT, selectors: sel("k8s:ns:kube-system", "k8s:sa:relay") });
+        const onDev = (entries: ResourceView[]) => holders(devPod, received(DEV_AGENT, devAgentSelectors, entries).filter((e) => e.props.spiffeId === SPIFFE));
+        assert.deepStrictEqual(onDev([own, prodAlias]), []);
+        assert.deepStrictEqual(onDev([own, prodAlias, devAlias]), ["triage-entry"]);
+        assert.deepStrictEqual(onDev([own, prodAlias, relay]), ["triage-entry"]);
+        const svid = { principal: "rolesanywhere.amazonaws.com", action: "sts:AssumeRole", context: { "aws:PrincipalTag/x509SAN/URI": SPIFFE, "aws:SourceArn": ANCHOR } };
+        assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
+    });
+
+    it("at preview: an entry outside an Agent whose SPIFFE ID is not known is refused in a stack whose agents trust SVIDs (it may be the agent's, or its entries' parent)", () => {
+        const computed = resource("agentid:spire:Entry", "computed-id", { spiffeId: UNKNOWN, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        assert.deepStrictEqual(pinnedTrust.check(stack(computed), CONFIG).map((v) => [v.urn, v.message]), [[computed.urn,
+            `agentid.spire.Entry "computed-id" has a SPIFFE ID not known at preview (computed from other resources' outputs), in a stack whose agent roles trust SVIDs: it may issue an agent's SVID, or stand for the parent of an agent's entries, beyond the agent's one workload — write it from known values`]]);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), resource("agentid:spire:Entry", "triage-entry", { spiffeId: UNKNOWN, parentId: NODE, selectors: sel("k8s:ns:agents", "k8s:sa:triage") }, underAgent)], CONFIG), []);
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.irsa, {}, underAgent), computed], CONFIG), []);
+    });
 });
 
 describe("agent-trust-pinned: a downstream or admin SPIRE entry in an agent's stack (it can mint or register the agent's SPIFFE ID)", () => {

@@ -196,6 +196,22 @@ describe("agent-kubernetes-access: objects without a namespace live where their 
         assert.strictEqual(rbacAllows(kubeObjectsOf([sa, k8sRole("admin", WILD), { ...subjectUnknown, props: { ...subjectUnknown.props, subjects: [TRIAGE_SA] } }]), TRIAGE, DELETE_PODS), true);
     });
 
+    it("refuses a binding that may reach an agent's account whose own namespace no stack shows: by name, its namespace's group, or its user name", () => {
+        // Before: the account read as "<a namespace the stack does not show>/triage", which no subject written with a
+        // namespace matched, so a RoleBinding in agents passed unreviewed — yet with the kubeconfig context in agents
+        // the account is agents/triage, and the binding gives it every verb there.
+        const unseenSa = { ...resource("kubernetes:core/v1:ServiceAccount", "triage", { metadata: { name: "triage", annotations: SA_ANNOTATIONS }, automountServiceAccountToken: false }), provider: { type: K8S_PROVIDER, props: {} } };
+        const inAgents = (subject: object) => [unseenSa, k8sRole("admin", WILD), bindingWith("triage-admin", { name: "triage-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, [subject])];
+        const MAY = `${RB} "triage-admin" (agents/triage-admin) may give agent service account triage Role "admin": the account's namespace is one the stack does not show — its metadata.namespace is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so whether this binding reaches it cannot be reviewed; write the ServiceAccount's metadata.namespace from known values`;
+        for (const subject of [TRIAGE_SA, { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccounts:agents" }, { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccount:agents:triage" }]) {
+            assert.deepStrictEqual(check(inAgents(subject)), [MAY], JSON.stringify(subject));
+            // The oracle, with the kubeconfig context in agents: the agent deletes pods there.
+            assert.strictEqual(rbacAllows(applied(inAgents(subject), "agents"), TRIAGE, DELETE_PODS), true, JSON.stringify(subject));
+        }
+        assert.deepStrictEqual(check(inAgents({ kind: "ServiceAccount", name: "builder", namespace: "agents" })), [], "another account's name");
+        assert.deepStrictEqual(check(inAgents({ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccount:agents:builder" })), [], "another account's user");
+    });
+
     it("an empty metadata.namespace is none: the provider's namespace applies", () => {
         assert.deepStrictEqual(check([sa, ...under("agents", admin(), binding([NAMESPACELESS_TRIAGE], ""))]), wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`));
     });
