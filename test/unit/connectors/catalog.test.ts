@@ -89,6 +89,21 @@ describe("connector catalog", () => {
         }]);
     });
 
+    it("names a pattern in verbs, tools or scopes by its own field, not as an IAM action", () => {
+        assert.deepStrictEqual(catalog.validate({ connector: "kubernetes", namespace: "agents", resources: ["pods"], verbs: ["ge*"] }), [
+            { path: ["verbs", 0], rule: "wildcard-action", message: '"ge*" is a pattern; list the exact verbs the agent needs' },
+        ]);
+    });
+
+    it("strips the scoping form /* from an S3 grant's resources only, never from fields the grant does not take", () => {
+        assert.deepStrictEqual(catalog.validate({ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::tickets/inbound/*"], apiGroups: ["a/*"], resourceNames: ["n/*"] }), [
+            { path: ["resourceNames", 0], rule: "wildcard-resource", message: '"n/*" is a pattern ("*" or "?"); name the exact value' },
+            { path: ["apiGroups", 0], rule: "wildcard-resource", message: '"a/*" is a pattern ("*" or "?"); name the exact value' },
+            { path: ["resourceNames"], rule: "connector-field", message: "`resourceNames` does not apply to aws.s3 grants; remove it (allowed: access, resources)" },
+            { path: ["apiGroups"], rule: "connector-field", message: "`apiGroups` does not apply to aws.s3 grants; remove it (allowed: access, resources)" },
+        ]);
+    });
+
     it("lists the shared resources of known connectors once each, and their keys sorted", () => {
         const grants = [{ connector: "tool.support" }, { connector: "oauth.slack" }, { connector: "aws.nothing" }, { connector: "tool.billing" }, { connector: "tool.support" }];
         assert.deepStrictEqual(catalog.sharedResources(grants), [{ kind: "policyEngine", key: "support" }, { kind: "oauthClient", key: "slack" }, { kind: "policyEngine", key: "billing" }]);

@@ -207,6 +207,25 @@ describe("checkAgent on its own: the findings behind the schema (declarations fr
         ], "the controls");
     });
 
+    it("reads a grant's namespace against the fleet's namespaces only for Kubernetes grants; an AWS grant's is only a field it does not take", () => {
+        assert.deepStrictEqual(check((d) => { (d.spec.grants[0] as { namespace?: string }).namespace = "kube-system"; }),
+            [["spec.grants[0].namespace", "connector-field", "`namespace` does not apply to aws.s3 grants; remove it (allowed: access, resources)"]]);
+    });
+
+    it("asks for an AWS identity when any grant is enforced on the role, the first one or a later one", () => {
+        const MISSING = [["spec.identity", "missing-identity", "AWS, SaaS and gateway-tool grants are enforced on the agent's IAM role: declare identity.aws.trust (irsa, podIdentity, rolesAnywhere or agentcore)"]];
+        const k8s = { connector: "kubernetes", namespace: "agents", resources: ["pods"], verbs: ["get"] };
+        const kubernetesOnly = (d: AgentDeclaration) => { d.spec.identity = { kubernetes: { namespace: "agents" } }; };
+        assert.deepStrictEqual(check((d) => { kubernetesOnly(d); d.spec.grants = [k8s, d.spec.grants[0]]; }), MISSING);
+        assert.deepStrictEqual(check((d) => { kubernetesOnly(d); d.spec.grants = [k8s]; }), []);
+    });
+
+    it("accepts an expiry exactly at the 365-day ceiling (a configured now in the past, the lifetime at the ceiling)", () => {
+        const now = new Date("2026-01-01T00:00:00Z");
+        assert.deepStrictEqual(check((d) => { d.spec.expiresAt = "2027-01-01T00:00:00Z"; }, { maxLifetimeDays: 365 }, now), []);
+        assert.deepStrictEqual(check((d) => { d.spec.expiresAt = "2027-01-01T00:00:01Z"; }, { maxLifetimeDays: 365 }, now).map(([path, rule]) => [path, rule]), [["spec.expiresAt", "expiry-too-far"]]);
+    });
+
     it("holds the 365-day ceiling from the real clock when the configured now lies ahead of it", () => {
         const DAY = 86_400_000;
         const before = Date.now();
