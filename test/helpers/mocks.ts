@@ -70,7 +70,3 @@ export async function registeredBy<T>(create: () => T): Promise<{ result: T; reg
     return { result, registered: registrations.slice(start) };
 }
 
-/** Registrations whose name starts with the prefix (one test's resources). */
-export function registeredUnder(prefix: string): Registered[] {
-    return registrations.filter((r) => r.name === prefix || r.name.startsWith(`${prefix}-`));
-}
