@@ -610,6 +610,40 @@ describe("agent-trust-pinned: a second SPIRE entry issuing the agent's SVID to a
         assert.strictEqual(await assume(TRUST.rolesAnywhere, svid), "Allowed");
     });
 
+    it("reads no entry as the parent's when the agent's entries name no parent, or a SPIRE agent's own ID (no node alias can take one)", () => {
+        const WORKLOAD_PARENT = "spiffe://example.org/node/b";
+        const noParent = resource("agentid:spire:Entry", "triage-entry", { spiffeId: SPIFFE, selectors: sel("k8s:ns:agents", "k8s:sa:triage") }, underAgent);
+        const noId = resource("agentid:spire:Entry", "no-id", { parentId: WORKLOAD_PARENT, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), noParent, noId], CONFIG), []);
+        const SPIRE_AGENT = "spiffe://example.org/spire/agent/k8s_psat/prod/a";
+        const underSpireAgent = entry("triage-entry", sel("k8s:ns:agents", "k8s:sa:triage"), underAgent, SPIRE_AGENT);
+        const agentIdEntry = resource("agentid:spire:Entry", "agent-id", { spiffeId: SPIRE_AGENT, parentId: WORKLOAD_PARENT, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        assert.deepStrictEqual(pinnedTrust.check([agent, role(TRUST.rolesAnywhere, {}, underAgent), underSpireAgent, agentIdEntry], CONFIG), []);
+    });
+
+    it("node aliases of the parent: the Agent's own computed one waits for its values; a parent that is no text is no SPIRE server; selectors compare in any order and are named comma-separated", () => {
+        const SERVER = "spiffe://example.org/spire/server";
+        const alias = (name: string, selectors: object[], parentId: unknown = SERVER, extra: Partial<ResourceView> = {}) => resource("agentid:spire:Entry", name, { spiffeId: NODE, parentId, selectors }, extra);
+        const carries = (name: string) => `agentid.spire.Entry "${name}" has the SPIFFE ID ${NODE}, the parent of entries issuing the SVID agent role ${R} trusts:`;
+        assert.deepStrictEqual(pinnedTrust.check(stack(alias("agent-alias", sel("k8s_psat:cluster:prod"), UNKNOWN, underAgent)), CONFIG), []);
+        const listed = alias("listed", sel("k8s_psat:cluster:prod"), [SERVER]);
+        assert.deepStrictEqual(pinnedTrust.check(stack(listed), CONFIG).map((v) => [v.urn, v.message]), [[listed.urn,
+            `${carries("listed")} it is a workload entry under ${SERVER}, and SPIRE gives the entries under an entry's SPIFFE ID to every SPIRE agent that receives it, so whatever runs there as the agent's workload holds its SVID and assumes its role — give the node alias its own ID under the SPIRE server, or the agent's entries another parent`]]);
+        const prod = alias("prod-alias", sel("k8s_psat:cluster:prod", "k8s_psat:agent_ns:spire"));
+        assert.deepStrictEqual(pinnedTrust.check(stack(prod, alias("prod-alias-twin", sel("k8s_psat:agent_ns:spire", "k8s_psat:cluster:prod"))), CONFIG), []);
+        const dev = alias("dev-alias", sel("k8s_psat:cluster:dev", "k8s_psat:agent_ns:spire"));
+        assert.deepStrictEqual(pinnedTrust.check(stack(prod, dev), CONFIG).map((v) => [v.urn, v.message]), [[dev.urn,
+            `${carries("dev-alias")} a node alias of the SPIRE agents matching k8s_psat:cluster:dev, k8s_psat:agent_ns:spire, but agentid.spire.Entry "prod-alias" makes ${NODE} the SPIRE agents matching k8s_psat:cluster:prod, k8s_psat:agent_ns:spire: SPIRE gives the agent's entries to both sets of nodes, and its SVID to its workload on either — keep one node alias per ID, or give these nodes an alias of their own`]]);
+    });
+
+    it("at preview: an entry whose SPIFFE ID is not known is refused when any agent role of the stack trusts SVIDs, and left alone in a stack without agent roles", () => {
+        const computed = resource("agentid:spire:Entry", "computed-id", { spiffeId: UNKNOWN, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
+        const irsaRole = resource("aws:iam/role:Role", "ci-role", { ...role(TRUST.irsa).props, name: "ci-runner" });
+        assert.deepStrictEqual(pinnedTrust.check([irsaRole, ...stack(computed)], CONFIG).map((v) => [v.urn, v.message]), [[computed.urn,
+            `agentid.spire.Entry "computed-id" has a SPIFFE ID not known at preview (computed from other resources' outputs), in a stack whose agent roles trust SVIDs: it may issue an agent's SVID, or stand for the parent of an agent's entries, beyond the agent's one workload — write it from known values`]]);
+        assert.deepStrictEqual(pinnedTrust.check([computed], CONFIG), []);
+    });
+
     it("at preview: an entry outside an Agent whose SPIFFE ID is not known is refused in a stack whose agents trust SVIDs (it may be the agent's, or its entries' parent)", () => {
         const computed = resource("agentid:spire:Entry", "computed-id", { spiffeId: UNKNOWN, parentId: NODE, selectors: sel("k8s:ns:ci", "k8s:sa:builder") });
         assert.deepStrictEqual(pinnedTrust.check(stack(computed), CONFIG).map((v) => [v.urn, v.message]), [[computed.urn,

@@ -212,6 +212,34 @@ describe("agent-kubernetes-access: objects without a namespace live where their 
         assert.deepStrictEqual(check(inAgents({ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccount:agents:builder" })), [], "another account's user");
     });
 
+    it("reads no other Group or User as reaching an agent's account whose namespace no stack shows, nor one whose name is no text", () => {
+        const unseenAccount = (name: string) => ({ ...resource("kubernetes:core/v1:ServiceAccount", name, { metadata: { name, annotations: SA_ANNOTATIONS }, automountServiceAccountToken: false }), provider: { type: K8S_PROVIDER, props: {} } });
+        const inAgents = (account: ResourceView, subject: object) => [account, k8sRole("admin", WILD), bindingWith("triage-admin", { name: "triage-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, [subject])];
+        // Groups that are no namespace's service-account group, and names that are no text: nobody bound, no exception.
+        for (const group of ["system:unauthenticated", "alice", "system:serviceaccount:agents:triage"]) {
+            const stack = inAgents(unseenAccount("triage"), { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: group });
+            assert.deepStrictEqual(check(stack), [], group);
+            assert.strictEqual(rbacAllows(applied(stack, "agents"), TRIAGE, DELETE_PODS), false, group);
+        }
+        for (const name of [undefined, 7, ["system:serviceaccounts:agents"]]) {
+            assert.deepStrictEqual(check(inAgents(unseenAccount("triage"), { kind: "Group", name })), [], JSON.stringify(name) ?? "no name");
+            assert.deepStrictEqual(check(inAgents(unseenAccount("triage"), { kind: "User", name })), [], JSON.stringify(name) ?? "no name");
+        }
+        // A User name holding system:serviceaccount:<ns>: further in is no service account's: the authorizer matches the
+        // whole name. (Only an account whose own name holds ':' — which the API server refuses — ends such a name.)
+        const stack = inAgents(unseenAccount("agents:triage"), { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "x:system:serviceaccount:agents:triage" });
+        assert.deepStrictEqual(check(stack), []);
+    });
+
+    it("names every agent account a binding may reach whose namespace no stack shows, comma-separated", () => {
+        const unseenAccount = (name: string) => ({ ...resource("kubernetes:core/v1:ServiceAccount", name, { metadata: { name, annotations: SA_ANNOTATIONS }, automountServiceAccountToken: false }), provider: { type: K8S_PROVIDER, props: {} } });
+        const stack = [unseenAccount("triage"), unseenAccount("billing"), k8sRole("admin", WILD),
+            bindingWith("agents-admin", { name: "agents-admin", namespace: "agents" }, { kind: "Role", name: "admin" }, [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccounts:agents" }])];
+        assert.deepStrictEqual(check(stack), [`${RB} "agents-admin" (agents/agents-admin) may give agent service account triage, billing Role "admin": the account's namespace is one the stack does not show — its metadata.namespace is not written or not known at preview, and its Kubernetes provider names no namespace, so the kubeconfig context's applies — so whether this binding reaches it cannot be reviewed; write the ServiceAccount's metadata.namespace from known values`]);
+        // The oracle, with the kubeconfig context in agents: both accounts delete pods there.
+        for (const account of [TRIAGE, { namespace: "agents", name: "billing" }]) assert.strictEqual(rbacAllows(applied(stack, "agents"), account, DELETE_PODS), true, account.name);
+    });
+
     it("an empty metadata.namespace is none: the provider's namespace applies", () => {
         assert.deepStrictEqual(check([sa, ...under("agents", admin(), binding([NAMESPACELESS_TRIAGE], ""))]), wildFindings(`${RB} "triage-admin" gives agent service account agents/triage Role "admin"`));
     });
@@ -263,6 +291,8 @@ describe("agent-kubernetes-access: whom a binding reaches and which rules it gra
             null, undefined, "system:serviceaccount:agents:triage", 7,
             { name: "system:serviceaccount:agents:triage" }, { kind: "Other", name: "system:serviceaccount:agents:triage" },
             { kind: "User", name: "alice" }, { kind: "User", name: "system:serviceaccount:agents:billing" },
+            // The agent account's name in another namespace, or alone, is no user name of agents/triage.
+            { kind: "User", name: "system:serviceaccount:billing:triage" }, { kind: "User", name: "triage" },
             { kind: "ServiceAccount", name: "triage", namespace: "billing" }, { kind: "ServiceAccount", name: "billing", namespace: "agents" },
             { kind: "Group", name: "system:serviceaccounts:billing" }, { kind: "Group", name: "system:unauthenticated" },
         ];
