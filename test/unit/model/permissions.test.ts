@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { awsPermissionsOf, iamActionLevels, mountedPermissionsOf, rbacPermissionsOf, saasPermissionsOf, toolPermissionsOf } from "../../../provider/model/permissions";
+import type { GrantExpansion } from "../../../provider/connectors/contract";
+import { awsPermissionsOf, iamActionLevels, mountedPermissionsOf, permissionsOfExpansions, rbacPermissionsOf, saasPermissionsOf, toolPermissionsOf } from "../../../provider/model/permissions";
 
 /** One reading of every document as permissions (provider/model/permissions.ts), asserted whole. */
 
@@ -60,5 +61,28 @@ describe("permissions read from documents", () => {
             { kind: "tool", gateway: "helpdesk", tool: "crm/b", level: "read" }, { kind: "tool", gateway: "helpdesk", tool: "crm/b", level: "write" },
         ]);
         assert.deepStrictEqual(toolPermissionsOf("helpdesk", ["crm/a"], "write", 3), [{ kind: "tool", gateway: "helpdesk", tool: "crm/a", level: "write", grant: 3 }]);
+    });
+
+    it("reads no condition from a statement whose Condition is a string or null, and an empty action as no service", () => {
+        const statements = [
+            { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: "not an object" },
+            { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::c/*", Condition: null },
+            { Effect: "Allow", Action: "", Resource: "*" },
+        ];
+        assert.deepStrictEqual(awsPermissionsOf(statements), [
+            { kind: "aws", effect: "Allow", action: "s3:GetObject", service: "s3", resource: "arn:aws:s3:::b/*", level: "read" },
+            { kind: "aws", effect: "Allow", action: "s3:GetObject", service: "s3", resource: "arn:aws:s3:::c/*", level: "read" },
+            { kind: "aws", effect: "Allow", action: "", service: "", resource: "*", level: "write" },
+        ]);
+    });
+
+    it("reads an expansion with statements only as its IAM permissions and nothing else", () => {
+        const expansion: GrantExpansion = {
+            index: 2, connector: "aws.s3", access: "read", actions: [], risk: "low", needsApproval: false, reach: [],
+            statements: [{ Sid: "S", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] }],
+        };
+        assert.deepStrictEqual(permissionsOfExpansions([expansion]), [
+            { kind: "aws", effect: "Allow", action: "s3:GetObject", service: "s3", resource: "arn:aws:s3:::b/*", level: "read", grant: 2 },
+        ]);
     });
 });

@@ -38,6 +38,34 @@ describe("AWS documents", () => {
         });
     });
 
+    it("takes no account from a fleet's OIDC provider for a role that is not IRSA's", () => {
+        for (const trust of ["rolesAnywhere", "podIdentity", "agentcore"] as const) {
+            assert.strictEqual(roleArnOf(agentOf({ identity: { aws: { trust } } }, { oidcProviderArn: OIDC }).agent), undefined, trust);
+        }
+    });
+
+    it("pins no made-up EKS cluster ARN in a Pod Identity trust missing the cluster name, region or account (such an agent fails validation)", () => {
+        const sent = (settings: FleetSettings, clusterName?: string) => {
+            const agent = agentOf({ identity: { aws: { trust: "podIdentity", ...(clusterName ? { clusterName } : {}) } } }, settings).agent;
+            return JSON.parse(JSON.stringify(buildTrustPolicy(agent, { workloadIdentityArn: "" })));
+        };
+        const document = (stringEquals: Record<string, string>, arnEquals: Record<string, string>) => ({
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "AgentTrustPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: { "aws:RequestTag/kubernetes-namespace": "agents", "aws:RequestTag/kubernetes-service-account": "doc-agent", ...stringEquals },
+                    ArnEquals: arnEquals, DateLessThan: { "aws:CurrentTime": "2027-01-15T00:00:00Z" },
+                },
+            }],
+        });
+        const account = { "aws:SourceAccount": ACCOUNT };
+        assert.deepStrictEqual(sent({ awsAccountId: ACCOUNT, awsRegion: "eu-west-1" }), document(account, {}));
+        assert.deepStrictEqual(sent({ awsAccountId: ACCOUNT }, "prod"), document(account, {}));
+        assert.deepStrictEqual(sent({ awsRegion: "eu-west-1" }, "prod"), document({}, {}));
+        assert.deepStrictEqual(sent({ awsAccountId: ACCOUNT, awsRegion: "eu-west-1" }, "prod"), document(account, { "aws:SourceArn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod` }));
+    });
+
     it("refuses to build a trust policy for an agent without an AWS identity", () => {
         assert.throws(() => buildTrustPolicy(agentOf({ identity: { kubernetes: {} } }).agent, { workloadIdentityArn: "" }), /^Error: agent doc-agent has no AWS identity \(identity\.aws\); no trust policy to build$/);
     });
@@ -78,6 +106,21 @@ describe("Kubernetes manifests", () => {
         assert.strictEqual("eks.amazonaws.com/role-arn" in buildServiceAccount(irsa).metadata.annotations, false);
         assert.strictEqual("eks.amazonaws.com/role-arn" in buildServiceAccount(pod, "arn:role").metadata.annotations, false);
         assert.deepStrictEqual(buildServiceAccount(irsa).automountServiceAccountToken, false);
+    });
+
+    it("build the whole ServiceAccount document", () => {
+        const agent = agentOf({ identity: { kubernetes: { namespace: "agents", serviceAccount: "sa-1" } } }).agent;
+        assert.deepStrictEqual(buildServiceAccount(agent), {
+            apiVersion: "v1", kind: "ServiceAccount",
+            metadata: {
+                name: "sa-1", namespace: "agents", labels: { "app.kubernetes.io/managed-by": "agentid", "agentid.dev/agent": "doc-agent" },
+                annotations: {
+                    "pulumi.com/patchForce": "true", "agentid.dev/owner-team": "team-a", "agentid.dev/owner-contact": "a@example.com",
+                    "agentid.dev/expires-at": "2027-01-15T00:00:00Z", "agentid.dev/spiffe-id": "spiffe://example.org/agents/doc-agent",
+                },
+            },
+            automountServiceAccountToken: false,
+        });
     });
 
     it("annotate the service account with owner, expiry, SPIFFE ID and, for an approved agent only, its ticket; no IRSA role without AWS", () => {
