@@ -154,7 +154,15 @@ export async function underLock<R>(stack: Stack, io: Io, waitMs: number, update:
                 // A refresh under the engine's own lock: while another update runs (its operations pending), it fails as
                 // locked; never an import of what was read before, which could overwrite what that update recorded since.
                 const target = refreshTargets(state);
-                await stack.refresh({ clearPendingCreates: true, exclude: unreadableResources(state) });
+                try {
+                    await stack.refresh({ clearPendingCreates: true, exclude: unreadableResources(state) });
+                } catch (error) {
+                    // The update whose operations were pending may have finished between the export and the refresh
+                    // (its lock gone, the state it left complete): the refresh then read what was excluded by the
+                    // state read before. Nothing is pending any more: start over from the state as it is now.
+                    if (isLockedError(errorText(error)) || pendingOperationsOf(await stack.exportStack()).length > 0) throw error;
+                    continue;
+                }
                 const left = pendingOperationsOf(await stack.exportStack());
                 if (left.length > 0) throw new EnvironmentError(`stack ${stack.name}: a refresh left ${left.length} pending operation${left.length === 1 ? "" : "s"} (${describe(left)}); resolve them with pulumi refresh --stack ${stack.name}`);
                 io.err(`stack ${stack.name}: the last update was interrupted with ${pending.length} operation${pending.length === 1 ? "" : "s"} unfinished (${describe(pending)}); cleared them and refreshed ${target.length} resource${target.length === 1 ? "" : "s"}\n`);
