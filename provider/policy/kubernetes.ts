@@ -10,6 +10,10 @@ import { AgentServiceAccount, namespaceOf, objectName, UNSEEN_NAMESPACE } from "
 import { containsUnknown, isUnknown, labelOf, listOf, ResourceView, TYPES } from "./resourceView";
 import { StackView } from "./stackView";
 
+/** A binding's subjects as written (none when they are no list). */
+function subjectsOf(binding: ResourceView): Record<string, unknown>[] {
+    return Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
+}
 
 /**
  * The agent service accounts a RoleBinding or ClusterRoleBinding binds: by name, through the service-account
@@ -22,7 +26,7 @@ export function boundAgentAccounts(binding: ResourceView, accounts: readonly Age
     const from = binding.propertyDependencies?.subjects ?? [];
     const computedFrom = (sa: AgentServiceAccount) => sa.resource !== undefined && from.includes(sa.resource.urn);
     if (isUnknown(binding.props.subjects)) return accounts.filter(computedFrom);
-    const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
+    const subjects = subjectsOf(binding);
     return accounts.filter((sa) => subjects.some((s) => {
         if (s === null || typeof s !== "object") return isUnknown(s) && computedFrom(sa);
         // A subject whose kind or name is not known binds what it was computed from; one whose namespace only is
@@ -46,8 +50,7 @@ export function boundAgentAccounts(binding: ResourceView, accounts: readonly Age
 function reliesOnUnseenNamespace(binding: ResourceView): boolean {
     const bindingNamespace = namespaceOf(binding);
     if (bindingNamespace === UNSEEN_NAMESPACE) return true;
-    const subjects = Array.isArray(binding.props.subjects) ? (binding.props.subjects as Record<string, unknown>[]) : [];
-    return subjects.some((s) => s !== null && typeof s === "object" && s.kind === "ServiceAccount" && isUnknown(s.namespace));
+    return subjectsOf(binding).some((s) => s !== null && typeof s === "object" && s.kind === "ServiceAccount" && isUnknown(s.namespace));
 }
 
 /** Problems with the bindings of agent service accounts, reported on each binding. */
