@@ -1,4 +1,5 @@
 import type * as provider from "@pulumi/pulumi/provider";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { parseInstant } from "../../declarations/clock";
 import { DEFAULT_SPIRE_SOCKET, SpireEntryClient, SpireEntryState } from "./client";
 import type { SpireEntrySpec } from "./entry";
@@ -32,10 +33,10 @@ const SPIFFE_ID = /^spiffe:\/\/[a-z0-9._-]+(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$/
 
 /**
  * How the engine hands a provider's check a value not known yet (at preview: computed from other resources'
- * outputs): this text in place of the value (@pulumi/pulumi runtime/rpc `unknownValue`). It is checked when
+ * outputs): the SDK's marker text in place of the value (@pulumi/pulumi runtime/rpc `unknownValue`). It is checked when
  * known, at update, and passed on as it is so that the engine, and the policy pack, still see it as unknown.
  */
-export const UNKNOWN_INPUT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_INPUT = unknownValue;
 
 /** Validates and normalises inputs; every failure names the property and the fix. Values not known yet pass. */
 export function checkEntryInputs(news: Record<string, unknown>): { inputs: EntryInputs; failures: provider.CheckFailure[] } {

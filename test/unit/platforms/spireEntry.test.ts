@@ -29,7 +29,7 @@ describe("agentid:spire:Entry check", () => {
     it("passes values not known at preview (the engine's unknown marker) through unchecked and still unknown, and checks the rest", () => {
         // Before: a parent ID computed from another resource failed every preview as "not a SPIFFE ID", and a
         // flag not known yet was handed on as a known false.
-        assert.strictEqual(UNKNOWN_INPUT, (require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string }).unknownValue);
+        assert.strictEqual(UNKNOWN_INPUT, "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "the marker the engine sends for a value not known yet");
         const all = { spiffeId: UNKNOWN_INPUT, parentId: UNKNOWN_INPUT, selectors: UNKNOWN_INPUT, x509SvidTtl: UNKNOWN_INPUT, jwtSvidTtl: UNKNOWN_INPUT,
             expiresAt: UNKNOWN_INPUT, dnsNames: UNKNOWN_INPUT, admin: UNKNOWN_INPUT, downstream: UNKNOWN_INPUT, hint: "h", socketPath: "/tmp/s/api.sock" };
         assert.deepStrictEqual(checkEntryInputs(all), { failures: [], inputs: all });
