@@ -66,10 +66,12 @@ export interface AgentArgs extends Inputs<AgentSpec>, AgentWiring {
     now?: string;
 }
 
-/** @internal An agent AgentFleet validated with its whole fleet: the declaration itself (and its grants' digest if validation computed it), with the fleet's wiring. */
+/**
+ * @internal An agent AgentFleet validated with its whole fleet: its documents, built (and its identities
+ * claimed) before the fleet registered anything, with the fleet's settings and wiring.
+ */
 export class FleetMember {
-    constructor(readonly declaration: AgentDeclaration, readonly settings: ResolvedSettings, readonly now: Date, readonly wiring: AgentWiring, readonly fleet: string,
-        readonly grantsDigest?: string) {}
+    constructor(readonly documents: AgentDocuments, readonly settings: ResolvedSettings, readonly wiring: AgentWiring) {}
 }
 
 /**
@@ -118,18 +120,15 @@ export class Agent extends pulumi.ComponentResource {
         super(TYPE_TOKENS.agent, name, {}, opts);
         const member = args instanceof FleetMember ? args : undefined;
         const own = member ? undefined : (args as AgentArgs);
-        const agentName = member?.declaration.metadata.name ?? own!.agentName ?? name;
+        const agentName = member?.documents.agent.name ?? own!.agentName ?? name;
         if (own) {
             const problems = [...unknownArgViolations(TYPE_TOKENS.agent, own), ...settingsSchemaViolations(own.settings)];
             if (problems.length > 0) throw invalidAgentError(String(agentName), problems);
         }
-        const declaration = member?.declaration ?? declarationOf(agentName, own!);
         const settings = member?.settings ?? resolveSettings(own!.settings);
         const wiring: AgentWiring = member?.wiring ?? own!;
-        const documents = new AgentDocuments(declaration, settings, member?.now ?? programClock(own!.now), {
-            validated: member !== undefined,
-            where: member ? `the AgentFleet "${member.fleet}"` : `the Agent component "${name}"`,
-            ...(member?.grantsDigest !== undefined ? { grantsDigest: member.grantsDigest } : {}),
+        const documents = member?.documents ?? new AgentDocuments(declarationOf(agentName, own!), settings, programClock(own!.now), {
+            validated: false, where: `the Agent component "${name}"`,
         });
         const structure = documents.structure;
         this.currentStatus = structure.status;

@@ -33,6 +33,7 @@ export class AgentDocuments {
     readonly structure: AgentArtefacts;
     readonly known: boolean;
     private realAgent?: pulumi.Output<ResolvedAgent>;
+    private readonly knownSource?: string;
     private readonly built = new Map<string, AgentArtefacts>();
 
     /**
@@ -65,13 +66,13 @@ export class AgentDocuments {
         }
         this.agent = resolveAgent(structural.declaration, settings, now, options.validated ? options.grantsDigest : undefined);
         this.structure = buildAgentArtefacts(this.agent, settings);
+        // Built with the documents: a fleet builds every agent's before registering any (AgentFleet).
+        if (this.known) this.knownSource = JSON.stringify({ declaration, settings });
     }
 
     /** The declaration as it will be applied: plain when known, an Output once its inputs resolve. */
     source(): pulumi.Input<string> {
-        return this.known
-            ? JSON.stringify({ declaration: this.declaration, settings: this.settings })
-            : pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => JSON.stringify({ declaration: decl, settings: this.settings }));
+        return this.knownSource ?? pulumi.output(this.declaration as pulumi.Input<AgentDeclaration>).apply((decl) => JSON.stringify({ declaration: decl, settings: this.settings }));
     }
 
     /** The documents with these ARNs. */
