@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { AgentFleet } from "../../../provider/components/agentFleet";
+import { Agent } from "../../../provider/components/agent";
 import { execFile } from "child_process";
 import { createHash } from "crypto";
 import { canonicalJson } from "../../../provider/declarations/digest";
@@ -139,6 +140,23 @@ describe("AgentFleet", () => {
             return true;
         });
         assert.strictEqual(registrations.length, before);
+    });
+
+    it("registers nothing when one of its agents takes an identity an Agent of the program already holds, whichever agent it is", async () => {
+        // Every agent's identities are claimed before the fleet registers anything: the clash of its last agent
+        // used to stop the program after the fleet and its first agents had been registered.
+        await registeredBy(() => new Agent("holder", {
+            description: "Holds the account", owner: { team: "ops", contact: "ops@example.com" }, expiresAt: "2027-01-15T00:00:00Z", now: NOW,
+            identity: { kubernetes: { serviceAccount: "taken" } }, grants: [{ connector: "kubernetes", verbs: ["get"], resources: ["agents/configmaps"] }],
+        }));
+        const named = (name: string) => replaceLine(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`);
+        const dir = writeFixtures({
+            "a.yaml": named("a-first"), "b.yaml": named("b-second"),
+            "c.yaml": replaceLine(named("c-third"), "    aws:", "    kubernetes:\n      serviceAccount: taken\n    aws:"),
+        });
+        const { registered } = await registeredBy(() => assert.throws(() => new AgentFleet("late-clash", { paths: [dir], now: NOW }),
+            (e: Error) => e instanceof AgentidError && /agent c-third is invalid: .*service account agents\/taken already belongs to agent "holder"/.test(e.message.replace(/\n/g, " "))));
+        assert.deepStrictEqual(registered, []);
     });
 
     it("validates in-code declarations together with files, catching duplicate names across both", () => {
