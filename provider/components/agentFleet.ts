@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { catalog } from "../connectors/catalog";
-import { formatInstant, parseInstant } from "../declarations/clock";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { validateDeclarations, ValidationReport } from "../guardrails/validate";
@@ -102,12 +101,11 @@ export class AgentFleet extends pulumi.ComponentResource {
             const moved = isSharded(settings) ? { aliases: [{ parent: pulumi.rootStackResource }] } : {};
             this.agents[agent] = new Agent(agent, new FleetMember(agentDocuments, settings, wiring), { ...parent, ...moved });
         }
-        // Plain data from the agents' known status: no Output per agent is needed for the fleet's view.
-        const expired = declarations.map((d) => d.metadata.name).filter((agent) => this.agents[agent].currentStatus === "expired");
-        const summary = Object.fromEntries(declarations.map((d) => [d.metadata.name, {
-            status: this.agents[d.metadata.name].currentStatus,
-            expiresAt: formatInstant(parseInstant(d.spec.expiresAt)!),
-            owner: `${d.spec.owner.team} <${d.spec.owner.contact}>`,
+        // Plain data from the agents' resolved declarations: no Output per agent is needed for the fleet's view.
+        const resolved = documents.map((d) => d.agent);
+        const expired = resolved.filter((agent) => agent.status === "expired").map((agent) => agent.name);
+        const summary = Object.fromEntries(resolved.map((agent) => [agent.name, {
+            status: agent.status, expiresAt: agent.expiresAt, owner: `${agent.owner.team} <${agent.owner.contact}>`,
         }]));
         this.expired = pulumi.output(expired);
         this.summary = pulumi.output(summary);

@@ -20,7 +20,7 @@ export function createKubernetesObjects(resourceName: string, structure: AgentAr
         metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, labels: sa.metadata.labels, annotations: at(0)((m) => (m as Kind<"ServiceAccount">).metadata.annotations as Record<string, string>) },
         automountServiceAccountToken: sa.automountServiceAccountToken,
     }, opts);
-    manifests.forEach((manifest, i) => {
+    for (const [i, manifest] of manifests.entries()) {
         const value = at(i);
         const metadata = { name: manifest.metadata.name, labels: manifest.metadata.labels, annotations: manifest.metadata.annotations as Record<string, string>, ...("namespace" in manifest.metadata ? { namespace: manifest.metadata.namespace } : {}) };
         switch (manifest.kind) {
@@ -36,6 +36,6 @@ export function createKubernetesObjects(resourceName: string, structure: AgentAr
                 new k8s.apiextensions.CustomResource(`${resourceName}-spiffe`, { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata, spec: value((m) => (m as Kind<"ClusterSPIFFEID">).spec) }, opts);
                 break;
         }
-    });
+    }
     return serviceAccount;
 }
