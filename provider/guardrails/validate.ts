@@ -223,14 +223,12 @@ export function schemaViolations(value: unknown): Violation[] {
 export function settingsSchemaViolations(settings: unknown): Violation[] {
     if (settings === undefined) return [];
     const asDocument = { apiVersion: "agentid/v1", kind: "Fleet", metadata: { name: "settings" }, spec: settings };
-    return checkSchema(asDocument).violations.map((v) => ({
-        ...v,
-        path: ["settings", ...v.path.slice(1)],
-        message: v.message.replace(/^spec(?=[.\s[])/, "settings").replace(/ in spec(?=[.;[])/, " in settings"),
-    }));
+    // Every violation is in its spec: a Fleet document's own fields are the ones written just above.
+    return checkSchema(asDocument, (path) => ["settings", ...path.slice(1)]).violations;
 }
 
-function checkSchema(value: unknown): SchemaCheck {
+/** `shownAs`: where a violation at a document's path is, for its message and its path (settings from code are a Fleet's spec). */
+function checkSchema(value: unknown, shownAs: (path: FieldPath) => FieldPath = (path) => path): SchemaCheck {
     const validate = schemaValidator();
     if (validate(value)) return { violations: [], problems: [] };
     const seen = new Set<string>();
@@ -239,7 +237,7 @@ function checkSchema(value: unknown): SchemaCheck {
     for (const error of validate.errors ?? []) {
         // The kind dispatch, and a map's "property name must be valid": the real error is reported beside each.
         if (error.keyword === "if" || error.keyword === "propertyNames") continue;
-        const violation = describeSchemaError(error);
+        const violation = describeSchemaError(error, shownAs);
         const key = `${formatPath(violation.path)}|${violation.rule}|${violation.message}`;
         if (!seen.has(key)) {
             seen.add(key);
@@ -267,12 +265,14 @@ function problemOf(error: ErrorObject, path: FieldPath): SchemaProblem | undefin
     }
 }
 
-function describeSchemaError(error: ErrorObject): Violation {
-    const path: FieldPath = error.instancePath.split("/").slice(1)
+function describeSchemaError(error: ErrorObject, shownAs: (path: FieldPath) => FieldPath): Violation {
+    const documentPath: FieldPath = error.instancePath.split("/").slice(1)
         .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
         .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const path = shownAs(documentPath);
     const where = formatPath(path) || "the document";
-    const field = formatPath(path);
+    // Which field it is, for the guardrails' own wording: the document's path, however it is shown.
+    const field = formatPath(documentPath);
     const params = error.params as Record<string, unknown>;
     // A map key that breaks the rule for keys (propertyNames): ajv reports it at the map; name the key, at its line.
     if (error.propertyName !== undefined) {
