@@ -7,7 +7,7 @@
 import { iamActions } from "../connectors/iamData";
 import { isEmail, isSpireReservedId, isSpireServerId, spireParentPlace } from "../declarations/names";
 import { addDays, formatInstant, parseInstant } from "../declarations/clock";
-import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, svidEntriesOf, trustedSvids } from "./agentRoles";
+import { AgentRole, agentRolesOf, agentServiceAccountsOf, kubernetesPinsOf, selectorsOf, SvidEntry, svidEntriesOf, trustedSvids } from "./agentRoles";
 import { automountProblems, bindingProblems } from "./kubernetes";
 import { allowedActions, permissionSourcesOf, sourceProblems } from "./permissions";
 import { containsUnknown, Guardrail, GuardrailViolation, labelOf, resolveGuardrailConfig, ResourceView, TYPES, Unknown, UNKNOWN } from "./resourceView";
@@ -98,12 +98,15 @@ export const pinnedTrust: Guardrail = {
         const resolved = resolveGuardrailConfig(config);
         const stack = new StackView(resources);
         const agents = agentRolesOf(stack);
-        return [...agents.flatMap((agent) => [
-            ...trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
-                .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)),
-            ...svidHandouts(stack, agent),
-            ...parentWideners(stack, agent),
-        ]), ...svidMinters(stack, agents), ...unknownSpiffeIds(stack, agents)];
+        return [...agents.flatMap((agent) => {
+            const entries = svidEntriesOf(stack, agent);
+            return [
+                ...trustProblems(agent, resolved, tag(agent.role, "agentid:expires-at"), stack.underAgent(agent.role))
+                    .map((problem) => violation(agent.role, `${labelOf(agent.role)} is an agent role (${agent.reason}) and ${problem}`)),
+                ...svidHandouts(stack, agent, entries),
+                ...parentWideners(stack, agent, entries),
+            ];
+        }), ...svidMinters(stack, agents), ...unknownSpiffeIds(stack, agents)];
     },
 };
 
@@ -140,11 +143,11 @@ function svidMinters(stack: StackView, agents: readonly AgentRole[]): GuardrailV
  * entries, none of them Kubernetes, are one workload when their selectors and place are the same). Selectors or
  * parent not known at preview: refused outside an Agent; an Agent's own are checked when `pulumi up` reports them.
  */
-function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] {
+function svidHandouts(stack: StackView, agent: AgentRole, entries: readonly SvidEntry[]): GuardrailViolation[] {
     const out: GuardrailViolation[] = [];
     const issues = (entry: ResourceView, spiffeId: string) => `${labelOf(entry)} issues ${spiffeId}, the SVID agent role ${labelOf(agent.role)} trusts, to`;
     const workloads: { entry: ResourceView; spiffeId: string; workload: SvidWorkload }[] = [];
-    for (const { entry, spiffeId } of svidEntriesOf(stack, agent)) {
+    for (const { entry, spiffeId } of entries) {
         if (containsUnknown(entry.props.selectors)) {
             if (!stack.underAgent(entry)) out.push(violation(entry, `${issues(entry, spiffeId)} the workloads its selectors match, but its selectors are not known at preview (computed from other resources' outputs), so they cannot be shown to pin the agent's one workload — write them from known values`));
             continue;
@@ -183,9 +186,9 @@ function svidHandouts(stack: StackView, agent: AgentRole): GuardrailViolation[] 
  * agent's workloads; and two node aliases with that ID and other selectors stand for two sets of nodes. The first
  * node alias the stack shows is the parent; the stack need not show it (an operator's stack may hold it).
  */
-function parentWideners(stack: StackView, agent: AgentRole): GuardrailViolation[] {
+function parentWideners(stack: StackView, agent: AgentRole, entries: readonly SvidEntry[]): GuardrailViolation[] {
     const out: GuardrailViolation[] = [];
-    const parents = [...new Set(svidEntriesOf(stack, agent).map(({ entry }) => entry.props.parentId)
+    const parents = [...new Set(entries.map(({ entry }) => entry.props.parentId)
         .filter((p): p is string => typeof p === "string" && !isSpireReservedId(p)))];
     for (const parent of parents) {
         const carries = (entry: ResourceView) => `${labelOf(entry)} has the SPIFFE ID ${parent}, the parent of entries issuing the SVID agent role ${labelOf(agent.role)} trusts:`;
@@ -201,7 +204,7 @@ function parentWideners(stack: StackView, agent: AgentRole): GuardrailViolation[
                 continue;
             }
             const selectors = selectorsOf(entry);
-            const key = JSON.stringify([...selectors].sort());
+            const key = JSON.stringify(selectorSet(selectors));
             if (alias === undefined) alias = { entry, selectors: key };
             else if (alias.selectors !== key) {
                 out.push(violation(entry, `${carries(entry)} a node alias of the SPIRE agents matching ${selectors.join(", ")}, but ${labelOf(alias.entry)} makes ${parent} the SPIRE agents matching ${selectorsOf(alias.entry).join(", ")}: SPIRE gives the agent's entries to both sets of nodes, and its SVID to its workload on either — keep one node alias per ID, or give these nodes an alias of their own`));
@@ -244,7 +247,12 @@ function svidWorkloadOf(entry: ResourceView): SvidWorkload | { loose: string } {
         };
     }
     const selectors = selectorsOf(entry);
-    return { kubernetes, key: JSON.stringify([place, ...[...selectors].sort()]), place, pins: `${selectors.join(", ")} ${where}`, receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector) ${where}` };
+    return { kubernetes, key: JSON.stringify([place, ...selectorSet(selectors)]), place, pins: `${selectors.join(", ")} ${where}`, receivers: `every workload matching ${selectors.join(", ")} (no Kubernetes selector) ${where}` };
+}
+
+/** Selectors as a set: SPIRE matches all of an entry's selectors, in whatever order they are written. */
+function selectorSet(selectors: readonly string[]): string[] {
+    return [...selectors].sort();
 }
 
 /** Long-term credentials: what a stack with workload identities never needs. */
