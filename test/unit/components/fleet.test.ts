@@ -203,6 +203,29 @@ describe("AgentFleet", () => {
         assert.deepStrictEqual(registered.map((r) => [r.type, r.name]), [["agentid:index:AgentFleet", "ageing"], ["agentid:index:Agent", "old-agent"]]);
     });
 
+    it("summarises each agent from its resolved declaration: canonical expiry (a date, an offset), status and owner, active and expired (disable, delete)", async () => {
+        // The summary was once parsed again from each declaration; it must say what each Agent's own outputs say.
+        const agent = (name: string, expiresAt: string, onExpiry?: string) => replaceLine(replaceLine(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`),
+            "  expiresAt: 2027-01-15T00:00:00Z", `  expiresAt: "${expiresAt}"${onExpiry ? `\n  onExpiry: ${onExpiry}` : ""}`);
+        const dir = writeFixtures({
+            "a.yaml": agent("dated-disabled", "2027-01-15", "disable"), "b.yaml": agent("offset-active", "2027-01-19T23:30:00-01:00"),
+            "c.yaml": agent("offset-deleted", "2027-01-19T12:00:00+02:00"), "d.yaml": agent("dated-deleted", "2027-01-19", "delete"),
+        });
+        const { result: fleet } = await registeredBy(() => new AgentFleet("summarised", { paths: [dir], now: "2027-01-20T00:00:00Z" }));
+        const owner = "platform <platform@example.com>";
+        const summary = {
+            "dated-disabled": { status: "expired", expiresAt: "2027-01-15T00:00:00Z", owner },
+            "offset-active": { status: "active", expiresAt: "2027-01-20T00:30:00Z", owner },
+            "offset-deleted": { status: "expired", expiresAt: "2027-01-19T10:00:00Z", owner },
+            "dated-deleted": { status: "expired", expiresAt: "2027-01-19T00:00:00Z", owner },
+        };
+        assert.deepStrictEqual(await valueOf(fleet.summary), summary);
+        assert.deepStrictEqual(await valueOf(fleet.expired), ["dated-disabled", "offset-deleted", "dated-deleted"]);
+        for (const [name, a] of Object.entries(fleet.agents)) {
+            assert.deepStrictEqual({ status: await valueOf(a.status), expiresAt: await valueOf(a.expiresAt) }, { status: summary[name as keyof typeof summary].status, expiresAt: summary[name as keyof typeof summary].expiresAt }, name);
+        }
+    });
+
     it("requires OAuth client credentials for vendors the fleet uses", () => {
         assert.throws(() => new AgentFleet("nocreds", { paths: [AGENTS], now: NOW }), /agents use SaaS connectors but the fleet has no client credentials for github: set AgentFleet oauthClients\.<vendor>/);
     });

@@ -465,6 +465,19 @@ describe("validateDeclarations: schema errors word for word, each beside a twin 
         ]);
     });
 
+    it("quotes a settings key as written even when it holds \" in spec\": only the place the message names is settings", () => {
+        // The place was once renamed by rewriting the message's first " in spec", which could be inside the quoted key.
+        assert.deepStrictEqual(settingsSchemaViolations({ "a in spec.b": 1, stacks: { by: "team", "x in spec[0]": 1 } }).map((v) => [v.path, v.message]), [
+            [["settings", "a in spec.b"], `unknown field "a in spec.b" in settings; allowed fields: trustDomain, maxLifetimeDays, defaultNamespace, permissionsBoundaryArn, oidcProviderArn, trustAnchorArn, clusterName, x509SvidTtl, jwtSvidTtl, ` +
+                "independentApproval, separationOfDuties, gateways, awsAccountId, awsRegion, trustedAccountIds, allowedNamespaces, allowClusterSpiffeIds, oauthClientSharing, stacks"],
+            [["settings", "stacks", "x in spec[0]"], `unknown field "x in spec[0]" in settings.stacks; allowed fields: by, prefix`],
+        ]);
+        assert.deepStrictEqual(settingsSchemaViolations({ gateways: { "x in spec.y": "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/g" } }), [{
+            path: ["settings", "gateways", "x in spec.y"], rule: "invalid-value",
+            message: `the name "x in spec.y" in settings.gateways must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"; rename it`,
+        }]);
+    });
+
     it("schemaViolations gives the violations validation places, and none for a complete agent", () => {
         const value = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "x" }, spec: { description: "  ", owner: { team: "platform", contact: "platform@example.com" }, expiresAt: "2027-01-15" } };
         const missing = (field: string) => ({ path: ["spec"], rule: "required-field", message: `missing required field "${field}" in spec; add it` });
