@@ -39,10 +39,10 @@ export class AgentDocuments {
     /**
      * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
      * per-agent guardrails when AgentFleet already ran them with the whole fleet (`grantsDigest`: the digest
-     * validation computed from these grants, if it did).
+     * validation computed from these grants, if it did); `claimed`: the fleet claimed its agents' identities.
      */
     constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
-        private readonly now: Date, options: { validated: boolean; where: string; grantsDigest?: string }) {
+        private readonly now: Date, options: { validated: boolean; where: string; grantsDigest?: string; claimed?: boolean }) {
         // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
@@ -59,9 +59,9 @@ export class AgentDocuments {
             const judged = this.known ? violations : readableViolations(violations, { declaration: structural.declaration, unreadable: structural.deferred }, []);
             if (judged.length > 0) throw invalidAgentError(structural.declaration.metadata.name, judged);
         }
-        // One identity, one agent across the whole program: fleets and standalone agents alike.
-        if (this.known) {
-            const shared = programIdentities.add(structural.declaration, settings, options.where);
+        // One identity, one agent across the whole program: fleets (which claim their agents' all at once) and standalone agents alike.
+        if (this.known && !options.claimed) {
+            const [shared] = programIdentities.claimAll([{ decl: structural.declaration, where: options.where }], settings);
             if (shared.length > 0) throw invalidAgentError(structural.declaration.metadata.name, shared);
         }
         this.agent = resolveAgent(structural.declaration, settings, now, options.validated ? options.grantsDigest : undefined);

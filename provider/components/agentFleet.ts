@@ -3,6 +3,7 @@ import { catalog } from "../connectors/catalog";
 import { formatDiagnostic } from "../declarations/diagnostics";
 import type { AgentDeclaration, FleetSettings } from "../declarations/types";
 import { validateDeclarations, ValidationReport } from "../guardrails/validate";
+import { programIdentities } from "../guardrails/identities";
 import { handedFleet, ValidatedAgent } from "../guardrails/validatedFleet";
 import { oauthProviderNameOf, policyEngineNameOf } from "../model/names";
 import { knownAgentcoreArns } from "../model/resolvedAgent";
@@ -14,7 +15,7 @@ import { createOauthProvider, createPolicyEngine, OauthClient } from "../platfor
 import { Agent, AgentWiring, FleetMember, PlatformSwitches, platformsOf } from "./agent";
 import { AgentDocuments } from "./agentDocuments";
 import { unknownArgViolations } from "./componentArgs";
-import { AgentidError, pinnedClock } from "./programErrors";
+import { AgentidError, invalidAgentError, pinnedClock } from "./programErrors";
 
 export interface AgentFleetArgs {
     /** Declaration files or directories (`*.yaml`, `*.yml`, several documents per file). */
@@ -66,11 +67,15 @@ export class AgentFleet extends pulumi.ComponentResource {
         const ownResources = agentsOwnSharedResources(settings);
         const grants = declarations.flatMap((d) => d.spec.grants);
         if (platforms.aws) requireOauthClients(declarations, perAgentClients, args);
-        // Every agent's documents are built, and its identities claimed in the program, before the fleet
-        // registers anything: a clash stops the program with nothing registered, and the builders run before
-        // the engine's bookkeeping fills the heap (twice as fast at 1,000 agents, bench/README.md).
+        // Every agent's identities are claimed in the program (all or none) and its documents built before the
+        // fleet registers anything: a clash stops the program with nothing registered and nothing claimed, and
+        // the builders run before the engine's bookkeeping fills the heap (twice as fast at 1,000 agents, bench/README.md).
+        const where = `the AgentFleet "${name}"`;
+        const shared = programIdentities.claimAll(declarations.map((decl) => ({ decl, where })), settings);
+        const clash = shared.findIndex((violations) => violations.length > 0);
+        if (clash >= 0) throw invalidAgentError(declarations[clash].metadata.name, shared[clash]);
         const documents = members.map(({ declaration, grantsDigest }) => new AgentDocuments(declaration, settings, now, {
-            validated: true, where: `the AgentFleet "${name}"`, ...(grantsDigest !== undefined ? { grantsDigest } : {}),
+            validated: true, claimed: true, where, ...(grantsDigest !== undefined ? { grantsDigest } : {}),
         }));
         super(TYPE_TOKENS.fleet, name, {}, opts);
 

@@ -154,6 +154,23 @@ export class IdentityLedger {
         }
         return violations;
     }
+
+    /**
+     * Claims the identities of every agent given, or of none: each one's violations, in the order given, and
+     * nothing recorded unless every one is clear (a program that goes on after the error keeps no claim of an
+     * agent it never created).
+     */
+    claimAll(agents: readonly { decl: AgentDeclaration; where: Where }[], settings: ResolvedSettings): Violation[][] {
+        const trial = new IdentityLedger();
+        for (const [key, owner] of this.owners) trial.owners.set(key, owner);
+        trial.selectorSets.push(...this.selectorSets);
+        const violations = agents.map(({ decl, where }) => trial.add(decl, settings, where));
+        if (violations.every((v) => v.length === 0)) {
+            for (const [key, owner] of trial.owners) this.owners.set(key, owner);
+            this.selectorSets.splice(0, this.selectorSets.length, ...trial.selectorSets);
+        }
+        return violations;
+    }
 }
 
 function isSubset(small: Set<string>, large: Set<string>): boolean {

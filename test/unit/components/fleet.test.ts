@@ -150,13 +150,16 @@ describe("AgentFleet", () => {
             identity: { kubernetes: { serviceAccount: "taken" } }, grants: [{ connector: "kubernetes", verbs: ["get"], resources: ["agents/configmaps"] }],
         }));
         const named = (name: string) => replaceLine(BASE_AGENT, "  name: fixture-agent", `  name: ${name}`);
-        const dir = writeFixtures({
-            "a.yaml": named("a-first"), "b.yaml": named("b-second"),
-            "c.yaml": replaceLine(named("c-third"), "    aws:", "    kubernetes:\n      serviceAccount: taken\n    aws:"),
-        });
+        const withAccount = (name: string, account: string) => replaceLine(named(name), "    aws:", `    kubernetes:\n      serviceAccount: ${account}\n    aws:`);
+        const dir = writeFixtures({ "a.yaml": named("a-first"), "b.yaml": withAccount("b-second", "free-one"), "c.yaml": withAccount("c-third", "taken") });
         const { registered } = await registeredBy(() => assert.throws(() => new AgentFleet("late-clash", { paths: [dir], now: NOW }),
             (e: Error) => e instanceof AgentidError && /agent c-third is invalid: .*service account agents\/taken already belongs to agent "holder"/.test(e.message.replace(/\n/g, " "))));
         assert.deepStrictEqual(registered, []);
+        // Nor is anything claimed: a program that goes on may give b-second's account to an agent it does create.
+        assert.doesNotThrow(() => new Agent("late", {
+            description: "Takes the account the failed fleet never created", owner: { team: "ops", contact: "ops@example.com" }, expiresAt: "2027-01-15T00:00:00Z", now: NOW,
+            identity: { kubernetes: { serviceAccount: "free-one" } }, grants: [{ connector: "kubernetes", verbs: ["get"], resources: ["agents/configmaps"] }],
+        }));
     });
 
     it("validates in-code declarations together with files, catching duplicate names across both", () => {

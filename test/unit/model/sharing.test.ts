@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { agentSessionPattern, buildCedarSchema, toolActionId } from "../../../provider/platforms/agentcore/cedar";
 import { sharedOauthScopesOf } from "../../../provider/model/oauthSharing";
-import { identityGroups, sharedIdentityViolations } from "../../../provider/guardrails/identities";
+import { IdentityLedger, identityGroups, sharedIdentityViolations } from "../../../provider/guardrails/identities";
 import { resolveSettings } from "../../../provider/model/settings";
 import type { AgentDeclaration } from "../../../provider/declarations/types";
 
@@ -50,6 +50,22 @@ describe("one identity, one agent", () => {
     const settings = resolveSettings({});
     const where = (i: number) => `agents/${i}.yaml`;
     const rules = (decls: AgentDeclaration[]) => sharedIdentityViolations(decls, settings, where).map((vs) => vs.map((v) => [v.path.join("."), v.rule]));
+
+    it("claims a batch's identities all or none: a batch with a clash records nothing of itself, a clear one all of itself", () => {
+        const ledger = new IdentityLedger();
+        const messages = (violations: { message: string }[][]) => violations.map((vs) => vs.map((v) => v.message));
+        const owning = (name: string, account: string) => agent(name, { identity: { kubernetes: { serviceAccount: account } } });
+        const onUid = (name: string, ...selectors: string[]) => agent(name, { identity: { spire: { parentId: "spiffe://example.org/node/a", selectors } } });
+        assert.deepStrictEqual(messages(ledger.claimAll([{ decl: owning("held", "shared"), where: "held.yaml" }], settings)), [[]]);
+        assert.deepStrictEqual(messages(ledger.claimAll([
+            { decl: owning("first", "own"), where: "first.yaml" }, { decl: onUid("spired", "unix:uid:1000"), where: "spired.yaml" }, { decl: owning("second", "shared"), where: "second.yaml" },
+        ], settings)), [[], [], ['service account agents/shared already belongs to agent "held" (held.yaml); one identity, one agent — give this agent its own']]);
+        // Nothing of the batch was recorded: its account and its selectors are free for the next batch, which records both.
+        assert.deepStrictEqual(messages(ledger.claimAll([{ decl: owning("third", "own"), where: "third.yaml" }, { decl: onUid("uid", "unix:uid:1000"), where: "uid.yaml" }], settings)), [[], []]);
+        const later = messages(ledger.claimAll([{ decl: owning("fourth", "own"), where: "fourth.yaml" }, { decl: onUid("wider", "unix:uid:1000", "unix:gid:5"), where: "wider.yaml" }], settings));
+        assert.deepStrictEqual(later[0], ['service account agents/own already belongs to agent "third" (third.yaml); one identity, one agent — give this agent its own']);
+        assert.match(later[1][0], /^SPIRE selectors \[unix:gid:5, unix:uid:1000\] contain or lie within agent "uid"'s \[unix:uid:1000\] \(uid\.yaml\)/);
+    });
 
     it("reports each identity claimed a second time, at the later agent, naming the first", () => {
         const spire = (selectors: string[]) => ({ parentId: "spiffe://example.org/node/a", selectors });
