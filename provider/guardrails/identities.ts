@@ -122,6 +122,19 @@ export class IdentityLedger {
     private readonly owners = new Map<string, { agent: string; where: Where }>();
     private readonly selectorSets: SelectorSet[] = [];
 
+    /** `base`: a ledger this one's claims are checked against too, and recorded in only once accepted (`claimAll`). */
+    constructor(private readonly base?: IdentityLedger) {}
+
+    /** Who holds an identity: this ledger's claims, then its base's. */
+    private ownerOf(key: string): { agent: string; where: Where } | undefined {
+        return this.owners.get(key) ?? this.base?.ownerOf(key);
+    }
+
+    /** SPIRE selector sets in the order they were claimed: the base's first. */
+    private claimedSelectorSets(): SelectorSet[] {
+        return [...(this.base?.claimedSelectorSets() ?? []), ...this.selectorSets];
+    }
+
     /** Claims the agent's identities; the violations are those already claimed by another agent. */
     add(decl: AgentDeclaration, settings: ResolvedSettings, where: Where): Violation[] {
         const agent = decl.metadata.name;
@@ -131,7 +144,7 @@ export class IdentityLedger {
             message: `${what} already belongs to agent "${owner.agent}" (${placeOf(owner.where)}); one identity, one agent — give this agent its own`,
         });
         for (const claim of claimsOf(decl, settings)) {
-            const owner = this.owners.get(claim.key);
+            const owner = this.ownerOf(claim.key);
             if (owner === undefined) this.owners.set(claim.key, { agent, where });
             else if (owner.agent !== agent) shared(claim.path, claim.what, owner);
         }
@@ -139,7 +152,7 @@ export class IdentityLedger {
         if (spire) {
             const mine = registrationOf(spire);
             const listed = (set: Set<string>) => `[${[...set].sort().join(", ")}]`;
-            for (const other of this.selectorSets) {
+            for (const other of this.claimedSelectorSets()) {
                 const shared = other.agent !== agent ? sharedWorkload(mine, other) : undefined;
                 if (shared === undefined) continue;
                 violations.push({
@@ -161,13 +174,12 @@ export class IdentityLedger {
      * agent it never created).
      */
     claimAll(agents: readonly { decl: AgentDeclaration; where: Where }[], settings: ResolvedSettings): Violation[][] {
-        const trial = new IdentityLedger();
-        for (const [key, owner] of this.owners) trial.owners.set(key, owner);
-        trial.selectorSets.push(...this.selectorSets);
+        // The batch is checked against this ledger without copying it (a program's standalone Agents claim one by one).
+        const trial = new IdentityLedger(this);
         const violations = agents.map(({ decl, where }) => trial.add(decl, settings, where));
         if (violations.every((v) => v.length === 0)) {
             for (const [key, owner] of trial.owners) this.owners.set(key, owner);
-            this.selectorSets.splice(0, this.selectorSets.length, ...trial.selectorSets);
+            this.selectorSets.push(...trial.selectorSets);
         }
         return violations;
     }
