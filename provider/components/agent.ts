@@ -67,11 +67,11 @@ export interface AgentArgs extends Inputs<AgentSpec>, AgentWiring {
 }
 
 /**
- * @internal An agent AgentFleet validated with its whole fleet: its documents, built (and its identities
- * claimed) before the fleet registered anything, with the fleet's settings and wiring.
+ * @internal An agent AgentFleet validated with its whole fleet: its documents (with the fleet's settings), built
+ * (and its identities claimed) before the fleet registered anything, and the fleet's wiring.
  */
 export class FleetMember {
-    constructor(readonly documents: AgentDocuments, readonly settings: ResolvedSettings, readonly wiring: AgentWiring) {}
+    constructor(readonly documents: AgentDocuments, readonly wiring: AgentWiring) {}
 }
 
 /**
@@ -125,7 +125,7 @@ export class Agent extends pulumi.ComponentResource {
             const problems = [...unknownArgViolations(TYPE_TOKENS.agent, own), ...settingsSchemaViolations(own.settings)];
             if (problems.length > 0) throw invalidAgentError(String(agentName), problems);
         }
-        const settings = member?.settings ?? resolveSettings(own!.settings);
+        const settings = member?.documents.settings ?? resolveSettings(own!.settings);
         const wiring: AgentWiring = member?.wiring ?? own!;
         const documents = member?.documents ?? new AgentDocuments(declarationOf(agentName, own!), settings, programClock(own!.now), {
             validated: false, where: `the Agent component "${name}"`,

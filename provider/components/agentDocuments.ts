@@ -37,12 +37,13 @@ export class AgentDocuments {
     private readonly built = new Map<string, AgentArtefacts>();
 
     /**
-     * Checks what can be read now and claims the agent's identities in the program. `validated` skips the
-     * per-agent guardrails when AgentFleet already ran them with the whole fleet (`grantsDigest`: the digest
-     * validation computed from these grants, if it did); `claimed`: the fleet claimed its agents' identities.
+     * Checks what can be read now and claims the agent's identities in the program (`where`: the component, for
+     * the message of a clash). `validated`: an AgentFleet's agent, whose guardrails the fleet ran and whose
+     * identities it claimed with the whole fleet (`grantsDigest`: the digest validation computed from these
+     * grants, if it did).
      */
-    constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, private readonly settings: ResolvedSettings,
-        private readonly now: Date, options: { validated: boolean; where: string; grantsDigest?: string; claimed?: boolean }) {
+    constructor(private readonly declaration: Inputs<AgentDeclaration> | AgentDeclaration, readonly settings: ResolvedSettings,
+        private readonly now: Date, options: { validated: true; grantsDigest?: string } | { validated: false; where: string }) {
         // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
@@ -60,7 +61,7 @@ export class AgentDocuments {
             if (judged.length > 0) throw invalidAgentError(structural.declaration.metadata.name, judged);
         }
         // One identity, one agent across the whole program: fleets (which claim their agents' all at once) and standalone agents alike.
-        if (this.known && !options.claimed) {
+        if (this.known && !options.validated) {
             const [shared] = programIdentities.claimAll([{ decl: structural.declaration, where: options.where }], settings);
             if (shared.length > 0) throw invalidAgentError(structural.declaration.metadata.name, shared);
         }

@@ -75,7 +75,7 @@ export class AgentFleet extends pulumi.ComponentResource {
         const clash = shared.findIndex((violations) => violations.length > 0);
         if (clash >= 0) throw invalidAgentError(declarations[clash].metadata.name, shared[clash]);
         const documents = members.map(({ declaration, grantsDigest }) => new AgentDocuments(declaration, settings, now, {
-            validated: true, claimed: true, where, ...(grantsDigest !== undefined ? { grantsDigest } : {}),
+            validated: true, ...(grantsDigest !== undefined ? { grantsDigest } : {}),
         }));
         super(TYPE_TOKENS.fleet, name, {}, opts);
 
@@ -104,7 +104,7 @@ export class AgentFleet extends pulumi.ComponentResource {
             };
             // `pulumi state move` parents a moved agent to the stack; the alias finds it there.
             const moved = isSharded(settings) ? { aliases: [{ parent: pulumi.rootStackResource }] } : {};
-            this.agents[agent] = new Agent(agent, new FleetMember(agentDocuments, settings, wiring), { ...parent, ...moved });
+            this.agents[agent] = new Agent(agent, new FleetMember(agentDocuments, wiring), { ...parent, ...moved });
         }
         // Plain data from the agents' resolved declarations: no Output per agent is needed for the fleet's view.
         const resolved = documents.map((d) => d.agent);
