@@ -123,19 +123,16 @@ const ANY_PROVIDER = "arn:*:bedrock-agentcore:*:*:token-vault/default/oauth2cred
 
 /** The vendors whose tokens one Resource of a token statement reaches. */
 function vendorsReached(resource: string, providers: readonly ResourceView[]): string[] {
+    // A provider whose vendor nothing shows may serve any vendor's tokens.
+    const vendorOrEvery = (vendor: string | undefined) => (vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS));
     // A provider of the stack whose vendor is none agentid knows (CustomOauth2, which any vendor's authorization
     // server can back), or is not known at preview, may serve any vendor's tokens, whatever its name says.
-    const vendorsOf = (provider: ResourceView) => {
-        const vendor = Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider.props.credentialProviderVendor)?.[0];
-        return vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS);
-    };
+    const vendorsOf = (provider: ResourceView) => vendorOrEvery(Object.entries(OAUTH_VENDOR_IDS).find(([, id]) => id === provider.props.credentialProviderVendor)?.[0]);
     if (OAUTH2_CREDENTIAL_PROVIDER_ARN.test(resource)) {
         const name = resource.split("/").pop()!;
         const provider = providers.find((p) => p.props.credentialProviderArn === resource || p.props.name === name);
-        if (provider) return vendorsOf(provider);
-        const vendor = Object.keys(OAUTH_VENDOR_IDS).find((v) => name.toLowerCase().endsWith(`-${v}`));
-        // A provider whose vendor neither the stack nor its name shows may serve any vendor's tokens.
-        return vendor ? [vendor] : Object.keys(OAUTH_VENDOR_IDS);
+        // Outside the stack, the vendor its name ends with.
+        return provider ? vendorsOf(provider) : vendorOrEvery(Object.keys(OAUTH_VENDOR_IDS).find((v) => name.toLowerCase().endsWith(`-${v}`)));
     }
     if (!hasWildcard(resource)) return [];
     const arnOf = (p: ResourceView) => (typeof p.props.credentialProviderArn === "string" ? p.props.credentialProviderArn
