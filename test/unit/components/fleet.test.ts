@@ -229,6 +229,64 @@ describe("AgentFleet", () => {
         }
     });
 
+    describe("with one OAuth client per agent (oauthClientSharing: perAgent)", () => {
+        /** An AgentCore agent holding one GitHub scope; the names are prefixes of each other on purpose. */
+        const githubAgent = (name: string) => [
+            "apiVersion: agentid/v1", "kind: Agent", `metadata: { name: ${name} }`, "spec:", "  description: Reads the organisation",
+            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
+            "  identity:", "    aws: { trust: agentcore }", "  grants:", "    - connector: oauth.github", "      scopes: [read:org]",
+        ].join("\n") + "\n";
+        const perAgentFleet = () => writeFixtures({ "reader.yaml": githubAgent("gh-reader"), "reader-two.yaml": githubAgent("gh-reader-two") });
+        const client = (id: string) => ({ clientId: id, clientSecret: pulumi.secret(`${id}-secret`) });
+
+        it("gives each agent a credential provider of its own client: never another agent's, nor the fleet-wide one", async () => {
+            const { result: fleet, registered } = await registeredBy(() => new AgentFleet("own-clients", {
+                paths: [perAgentFleet()], now: NOW, settings: { oauthClientSharing: "perAgent" },
+                oauthClients: { "github": client("fleet-wide"), "gh-reader/github": client("reader-client"), "gh-reader-two/github": client("two-client"), "gh-reader-twin/github": client("twin-client"), "ops-agent/github": client("ops-client") },
+            }));
+            const providers = registered.filter((r) => r.type.endsWith("AgentcoreOauth2CredentialProvider"))
+                // The whole configuration is a secret (its client secret is): the mocks see it wrapped.
+                .map((r) => [r.name, r.inputs.name, r.inputs.oauth2ProviderConfig.value]).sort();
+            assert.deepStrictEqual(providers, [
+                ["gh-reader-oauth-github", "agentid-gh-reader-github", { githubOauth2ProviderConfig: { clientId: "reader-client", clientSecret: "reader-client-secret" } }],
+                ["gh-reader-two-oauth-github", "agentid-gh-reader-two-github", { githubOauth2ProviderConfig: { clientId: "two-client", clientSecret: "two-client-secret" } }],
+            ]);
+            assert.deepStrictEqual(Object.keys(fleet.agents).sort(), ["gh-reader", "gh-reader-two"]);
+        });
+
+        it("names each missing client by <agent>/<vendor> and registers nothing", () => {
+            const before = registrations.length;
+            assert.throws(() => new AgentFleet("missing-client", { paths: [perAgentFleet()], now: NOW, settings: { oauthClientSharing: "perAgent" }, oauthClients: { "github": client("fleet-wide"), "gh-reader/github": client("reader-client") } }),
+                (e: Error) => e instanceof AgentidError && e.message === "agents use SaaS connectors but the fleet has no client credentials for gh-reader-two/github: " +
+                    "set AgentFleet oauthClients.<agent>/<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");
+            assert.strictEqual(registrations.length, before);
+        });
+    });
+
+    it("names every vendor whose fleet-wide client is missing, each once and sorted", () => {
+        const withVendors = (name: string, grants: string) => [
+            "apiVersion: agentid/v1", "kind: Agent", `metadata: { name: ${name} }`, "spec:", "  description: Talks to SaaS",
+            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
+            "  identity:", "    aws: { trust: agentcore }", "  grants:", grants,
+        ].join("\n") + "\n";
+        const dir = writeFixtures({
+            "a.yaml": withVendors("slack-and-github", "    - connector: oauth.slack\n      scopes: [channels:read]\n    - connector: oauth.github\n      scopes: [read:org]"),
+            "b.yaml": withVendors("github-too", "    - connector: oauth.github\n      scopes: [read:user]"),
+        });
+        assert.throws(() => new AgentFleet("two-vendors", { paths: [dir], now: NOW }), (e: Error) => e instanceof AgentidError && e.message ===
+            "agents use SaaS connectors but the fleet has no client credentials for github, slack: set AgentFleet oauthClients.<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");
+        assert.doesNotThrow(() => new AgentFleet("two-vendors-aws-off", { paths: [dir], now: NOW, platforms: { aws: false } }), "without AWS no credential provider is made, so no client is needed");
+    });
+
+    it("hands the SPIRE server's socket to every agent's registration entry", async () => {
+        const { registered } = await registeredBy(() => new AgentFleet("socketed", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS, spireSocket: "/run/spire/admin.sock" }));
+        const entries = (of: typeof registered) => of.filter((r) => r.type === "agentid:spire:Entry").map((r) => [r.name, r.inputs.socketPath]).sort();
+        assert.deepStrictEqual(entries(registered), [["ops-responder-spire", "/run/spire/admin.sock"], ["support-triage-spire", "/run/spire/admin.sock"]]);
+        // Without one, the entries name none (the provider's default socket is used).
+        const { registered: unsocketed } = await registeredBy(() => new AgentFleet("unsocketed", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS }));
+        assert.deepStrictEqual(entries(unsocketed), [["ops-responder-spire", undefined], ["support-triage-spire", undefined]]);
+    });
+
     it("requires OAuth client credentials for vendors the fleet uses", () => {
         assert.throws(() => new AgentFleet("nocreds", { paths: [AGENTS], now: NOW }), /agents use SaaS connectors but the fleet has no client credentials for github: set AgentFleet oauthClients\.<vendor>/);
     });

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentFleet } from "../../../provider/components/agentFleet";
+import { AgentFleet, AgentFleetArgs } from "../../../provider/components/agentFleet";
 import { AgentidError } from "../../../provider/components/programErrors";
 import { cli, NOW, writeFixtures } from "../../helpers/fixtures";
 import { agentDoc, FLEET, fleetDir, simulate, validate } from "../../helpers/attacks";
@@ -176,6 +176,22 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         const body = inject(sealed);
         fs.writeFileSync(file, JSON.stringify({ mac: createHmac("sha256", Buffer.from(env[VALIDATED_FLEET_ENV.key], "hex")).update(body).digest("hex"), body }));
         assert.strictEqual(await simulate(await policyOf(env), "iam:CreateUser", `arn:aws:iam::123456789012:user/intruder`), "Allowed");
+    });
+
+    it("validates the fleet itself when the program adds declarations or settings in code: the run validated its files alone", async () => {
+        const dir = shardedSample();
+        const env = sealedRun(dir, byRunner);
+        const fromFiles = ["billing-eng <billing-eng@example.com>", "billing-eng <billing-eng@example.com>"];
+        const billing = (args: Partial<AgentFleetArgs>) => inRun(env, () => new AgentFleet("in-code", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng", ...args }));
+        assert.notDeepStrictEqual(await ownersOf(billing({})), fromFiles, "the control: this verdict is used as it is");
+        // Settings from code, even none, are the program's own: validated here, so the files' owners.
+        assert.deepStrictEqual(await ownersOf(billing({ settings: {} })), fromFiles);
+        // A tightening the run never saw is applied: every sample agent outlives a 7-day lifetime.
+        assert.throws(() => billing({ settings: { maxLifetimeDays: 7 } }), (e: Error) => e instanceof AgentidError && /expiresAt .* more than 7 days/.test(e.message));
+        // A declaration in code joins the fleet: validated with the files, its clash with a file's agent found.
+        const inCode = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "billing-reconciler" }, spec: { description: "d", owner: { team: "billing-eng", contact: "t@example.com" }, expiresAt: "2027-01-01T00:00:00Z", identity: { kubernetes: {} }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] } };
+        assert.throws(() => billing({ agents: [inCode as never] }), (e: Error) => e instanceof AgentidError && /<AgentFleet agents\[0\]> metadata\.name: error: agent "billing-reconciler" is already declared/.test(e.message));
+        assert.deepStrictEqual(said, []);
     });
 
     it("validates the fleet itself with another clock, without the run's key, or when run on its own", async () => {
