@@ -96,7 +96,28 @@ describe("AgentFleet", () => {
             ["aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine", "sample-engine-support-tools"],
         ]);
         assert.deepStrictEqual(registered.filter((r) => r.name.startsWith("research-assistant-") && r.type.includes("Oauth2CredentialProvider")), [], "agents use the fleet's provider");
+        assert.deepStrictEqual(registered.filter((r) => r.type.endsWith("AgentcorePolicyEngine")).map((r) => r.inputs.description).sort(),
+            ["agentid tool policies for gateway research-tools", "agentid tool policies for gateway support-tools"]);
         assert.deepStrictEqual(await valueOf(fleet.expired), []);
+    });
+
+    it("registers a fleet written only in code (no paths)", async () => {
+        const inCode = { apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "code-only" }, spec: { description: "d", owner: { team: "t", contact: "t@example.com" }, expiresAt: "2027-01-01T00:00:00Z", identity: { kubernetes: { serviceAccount: "code-only" } }, grants: [{ connector: "kubernetes", resources: ["pods"], verbs: ["get"] }] } };
+        const { result: fleet, registered } = await registeredBy(() => new AgentFleet("code", { agents: [inCode as never], now: NOW }));
+        assert.deepStrictEqual(Object.keys(fleet.agents), ["code-only"]);
+        assert.deepStrictEqual(registered.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").map((r) => r.inputs.metadata.name), ["code-only"]);
+    });
+
+    it("shares one credential provider per vendor when the fleet names no account and region (its ARN known only once created)", async () => {
+        const githubReader = [
+            "apiVersion: agentid/v1", "kind: Agent", "metadata: { name: unplaced-reader }", "spec:", "  description: Reads the organisation",
+            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
+            "  identity:", "    aws: { trust: agentcore }", "  grants:", "    - connector: oauth.github", "      scopes: [read:org]",
+        ].join("\n") + "\n";
+        const { registered } = await registeredBy(() => new AgentFleet("unplaced", { paths: [writeFixtures({ "a.yaml": githubReader })], now: NOW, oauthClients: CLIENTS }));
+        assert.deepStrictEqual(registered.filter((r) => r.type.endsWith("AgentcoreOauth2CredentialProvider")).map((r) => [r.name, r.inputs.name]), [["unplaced-oauth-github", "agentid-github"]]);
+        const policy = JSON.parse(registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "unplaced-reader-grants")!.inputs.policy);
+        assert.ok(JSON.stringify(policy).includes("oauth2credentialprovider/agentid-github"), "the agent's policy names the fleet's provider");
     });
 
     it("registers, for every sample agent, exactly the documents `agentid show --json` prints as a separate (process)", async () => {
@@ -160,6 +181,20 @@ describe("AgentFleet", () => {
             description: "Takes the account the failed fleet never created", owner: { team: "ops", contact: "ops@example.com" }, expiresAt: "2027-01-15T00:00:00Z", now: NOW,
             identity: { kubernetes: { serviceAccount: "free-one" } }, grants: [{ connector: "kubernetes", verbs: ["get"], resources: ["agents/configmaps"] }],
         }));
+        // The fleet's first agent clashing stops it the same way.
+        const first = writeFixtures({ "a.yaml": withAccount("a-takes", "taken"), "b.yaml": named("b-free") });
+        const { registered: none } = await registeredBy(() => assert.throws(() => new AgentFleet("early-clash", { paths: [first], now: NOW }),
+            (e: Error) => e instanceof AgentidError && /agent a-takes is invalid: .*service account agents\/taken already belongs to agent "holder"/.test(e.message.replace(/\n/g, " "))));
+        assert.deepStrictEqual(none, []);
+    });
+
+    it("names the fleet that holds an identity when an Agent created after it takes one of its agents'", async () => {
+        const holder = replaceLine(replaceLine(BASE_AGENT, "  name: fixture-agent", "  name: fleet-holder"), "    aws:", "    kubernetes:\n      serviceAccount: fleet-held\n    aws:");
+        await registeredBy(() => new AgentFleet("holding", { paths: [writeFixtures({ "a.yaml": holder })], now: NOW }));
+        assert.throws(() => new Agent("intruder", {
+            description: "Wants the fleet's account", owner: { team: "ops", contact: "ops@example.com" }, expiresAt: "2027-01-15T00:00:00Z", now: NOW,
+            identity: { kubernetes: { serviceAccount: "fleet-held" } }, grants: [{ connector: "kubernetes", verbs: ["get"], resources: ["agents/configmaps"] }],
+        }), (e: Error) => e instanceof AgentidError && e.message.includes('service account agents/fleet-held already belongs to agent "fleet-holder" (the AgentFleet "holding"); one identity, one agent'));
     });
 
     it("validates in-code declarations together with files, catching duplicate names across both", () => {
@@ -192,6 +227,8 @@ describe("AgentFleet", () => {
                 "  an AgentFleet takes no arg \"path\"; did you mean paths? (its args: paths, settings, now, platforms, oauthClients, spireSocket, stack, agents); an arg it does not take would be ignored (unknown-argument)");
             return true;
         });
+        assert.throws(() => new AgentFleet("misspelt-twice", { path: [dir], setting: {}, now: NOW } as never), (e: Error) => e instanceof AgentidError && e.message.split("\n").length === 3
+            && /\n {2}an AgentFleet takes no arg "path";.*\n {2}an AgentFleet takes no arg "setting"; did you mean settings\?/.test(e.message));
         assert.strictEqual(registrations.length, before);
     });
 

@@ -71,6 +71,12 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         });
     });
 
+    it("says a sharded fleet with no agent has no stacks, so any stack of it is to be destroyed", () => {
+        const empty = writeFixtures({ "fleet.yaml": "apiVersion: agentid/v1\nkind: Fleet\nmetadata: { name: empty }\nspec:\n  stacks: { by: team }\n" });
+        assert.throws(() => new AgentFleet("emptied", { paths: [empty], now: NOW, stack: "platform" }), (e: Error) => e instanceof AgentidError &&
+            e.message.startsWith('stack "platform" matches no shard of this fleet (spec.stacks.by: team); its stacks are none. Select one of them'));
+    });
+
     it("lets each agent own its OAuth provider (with the fleet's client) and policy engines, so no two stacks create one name", async () => {
         const research = recordParents();
         new AgentFleet("research", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-developer-experience" }, research.options);
