@@ -83,6 +83,11 @@ describe("e2e: SPIRE registration entries on a real SPIRE server", function () {
         assert.deepStrictEqual([gamma.x509_svid_ttl, gamma.jwt_svid_ttl, Number(gamma.expires_at), gamma.hint], [900, 300, Date.parse("2027-01-15T00:00:00Z") / 1000 - 900 - 300, "gamma"]);
         // The entry stops TTL + one pruning period early, so no SVID it signs outlives the agent.
         assert.deepStrictEqual(gamma.selectors, [{ type: "k8s", value: "ns:agents" }, { type: "k8s", value: "sa:gamma" }]);
+        // Each Agent's spireEntryId output is its entry's ID in SPIRE (it was undefined while SpireEntry's output
+        // properties were class fields: ES2022 reset them after the constructor set them).
+        const resources = ((await stack.exportStack()).deployment as { resources: { type: string; urn: string; outputs?: Record<string, unknown> }[] }).resources;
+        const entryIds = resources.filter((r) => r.type === "agentid:index:Agent").map((r) => [r.urn.split("::").pop(), r.outputs?.spireEntryId]).sort();
+        assert.deepStrictEqual(entryIds, [["delta", only(live, "/agents/delta").id], ["gamma", gamma.id]]);
     });
 
     it("sees an out-of-band edit on refresh and restores the declared entry on the next up", async () => {

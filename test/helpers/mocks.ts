@@ -15,12 +15,17 @@ export const registrations: Registered[] = [];
 pulumi.runtime.setMocks({
     newResource(args) {
         registrations.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedByAws(args.type, args.name, args.inputs) } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedByAws(args.type, args.name, args.inputs), ...computedBySpire(args.type, args.name) } };
     },
     call(args) {
         return args.inputs;
     },
 }, "agentid", "test", true);
+
+/** What the SPIRE server assigns a registration entry it creates (agentid's own SpireEntry resource). */
+function computedBySpire(type: string, name: string): Record<string, unknown> {
+    return type === "agentid:spire:Entry" ? { entryId: `entry-of-${name}`, revisionNumber: 0 } : {};
+}
 
 /** Parents seen through a transformation that every child inherits from the component. */
 export interface Parentage {

@@ -26,12 +26,14 @@ export interface SpireEntryArgs {
 
 /** A SPIRE registration entry managed over the SPIRE server API by agentid's provider plugin. */
 export class SpireEntry extends pulumi.CustomResource {
+    // `declare`: the engine's outputs are set on the instance by the CustomResource constructor; a class field
+    // (ES2022 emits one for a `!` property) would reset each to undefined right after it.
     /** The entry's ID in SPIRE. */
-    public readonly entryId!: pulumi.Output<string>;
-    public readonly spiffeId!: pulumi.Output<string>;
-    public readonly expiresAt!: pulumi.Output<string>;
+    declare public readonly entryId: pulumi.Output<string>;
+    declare public readonly spiffeId: pulumi.Output<string>;
+    declare public readonly expiresAt: pulumi.Output<string>;
     /** SPIRE's revision counter (bumps on every update). */
-    public readonly revisionNumber!: pulumi.Output<number>;
+    declare public readonly revisionNumber: pulumi.Output<number>;
 
     constructor(name: string, args: SpireEntryArgs, opts?: pulumi.CustomResourceOptions) {
         super(TYPE_TOKENS.spireEntry, name, { ...args, entryId: undefined, revisionNumber: undefined }, opts);

@@ -6,6 +6,7 @@ import { AgentidError } from "../../../provider/components/programErrors";
 import { DENY_ALL_SID } from "../../../provider/platforms/aws/iamDocuments";
 import { grantsDigest } from "../../../provider/declarations/digest";
 import { NOW } from "../../helpers/fixtures";
+import { DEFAULT_SETTINGS } from "../../../provider/model/settings";
 
 const ANCHOR = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc";
 const OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE";
@@ -74,6 +75,12 @@ describe("Agent", () => {
             awsRoleArn: "arn:aws:iam::123456789012:role/agents/agent-out-agent", kubernetesServiceAccount: "bots/out-agent",
             grantsDigest: grantsDigest([BUCKET_GRANT]),
         });
+    });
+
+    it("exposes the ID of its SPIRE registration entry, and none without a SPIRE identity", async () => {
+        const spiffe = await provision("spiffe-agent", args({ identity: { kubernetes: { namespace: "bots" }, spire: { parentId: "spiffe://example.org/spire/agent/k8s_psat/prod/node-1", selectors: ["k8s:ns:bots", "k8s:sa:spiffe-agent"] } }, grants: [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }] }));
+        const plain = await provision("unspiffed-agent", args());
+        assert.deepStrictEqual([await valueOf(spiffe.agent.spireEntryId), await valueOf(plain.agent.spireEntryId)], ["entry-of-spiffe-agent-spire", undefined]);
     });
 
     it("pins IRSA trust to the exact service account and annotates it with the role ARN", async () => {
@@ -249,7 +256,9 @@ describe("Agent", () => {
         assert.strictEqual(p.byType("aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine").length, 1);
         const policies = p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy").map((r) => r.inputs);
         assert.deepStrictEqual(policies.map((x) => x.name).sort(), ["tool_agent_crm_lookup_51612c89", "tool_agent_kb_search_eb6f9454"]);
-        assert.match(policies.find((x) => x.name.startsWith("tool_agent_crm_lookup"))!.definition.cedar.statement, /action == AgentCore::Action::"crm___lookup"/);
+        // Each policy permits its own tool, and only it.
+        const actionsOf = (prefix: string) => [...policies.find((x) => x.name.startsWith(prefix))!.definition.cedar.statement.matchAll(/AgentCore::Action::"([^"]+)"/g)].map((m) => m[1]);
+        assert.deepStrictEqual([actionsOf("tool_agent_crm_lookup"), actionsOf("tool_agent_kb_search")], [["crm___lookup"], ["kb___search"]]);
         assert.strictEqual(p.byType("aws:iam/rolePolicy:RolePolicy").length, 0);
     });
 
@@ -312,6 +321,61 @@ describe("Agent", () => {
         const { registered } = await registeredBy(() => assert.throws(() => new Agent("sod-agent", conflicting),
             (e: Error) => e instanceof AgentidError && /spec\.grants\[0\]: separation-of-duties rule "read-and-write-tickets": this agent holds every duty it forbids .* \(separation-of-duties\)/.test(e.message)));
         assert.deepStrictEqual(registered.filter((r) => r.custom), []);
+    });
+
+    it("exposes the declaration and settings it was built from (what agentid plan diffs against), labels, reviewBy and approval included", async () => {
+        const approval = { ticket: "SEC-7", approvers: ["security@example.com"] };
+        const { agent } = await provision("sourced", args({
+            labels: { tier: "internal" }, reviewBy: "2026-12-20", approval,
+            grants: [{ connector: "aws.s3", access: "readwrite", resources: [pulumi.output("arn:aws:s3:::tickets/outbound/*")] }],
+        }));
+        assert.deepStrictEqual(await valueOf(agent.source), {
+            declaration: {
+                apiVersion: "agentid/v1", kind: "Agent", metadata: { name: "sourced", labels: { tier: "internal" } },
+                spec: {
+                    description: "Triage tickets", owner: { team: "support", contact: "support@example.com" }, expiresAt: "2027-01-15T00:00:00Z",
+                    grants: [{ connector: "aws.s3", access: "readwrite", resources: ["arn:aws:s3:::tickets/outbound/*"] }],
+                    reviewBy: "2026-12-20", approval, identity: { aws: { trust: "rolesAnywhere" } },
+                },
+            },
+            // The settings in force: the fleet's defaults under the program's.
+            settings: { ...DEFAULT_SETTINGS, trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod" },
+        });
+    });
+
+    it("warns, once expired, what expiry does to it", async () => {
+        const said: string[] = [];
+        const warn = console.warn;
+        console.warn = (line: string) => { said.push(line); };
+        try {
+            await provision("deleted-agent", args({ now: "2027-02-01T00:00:00Z" }));
+            await provision("disabled-agent", args({ now: "2027-02-01T00:00:00Z", onExpiry: "disable" }));
+            await provision("live-agent", args());
+        } finally {
+            console.warn = warn;
+        }
+        assert.deepStrictEqual(said, [
+            "warning: [runtime] agent deleted-agent expired at 2027-01-15T00:00:00Z (onExpiry: delete): its identities and grants are removed",
+            "warning: [runtime] agent disabled-agent expired at 2027-01-15T00:00:00Z (onExpiry: disable): identities kept, every grant removed",
+        ]);
+    });
+
+    it("creates one policy engine of its own per gateway, however many of its tools are there", async () => {
+        const p = await provision("gateways-agent", args({
+            settings: { trustAnchorArn: ANCHOR, gateways: { helpdesk: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/helpdesk-1", billing: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/billing-1" } },
+            grants: [{ connector: "tool.helpdesk", tools: ["crm/lookup", "kb/search"] }, { connector: "tool.billing", tools: ["invoices/read"] }],
+        }));
+        assert.deepStrictEqual(p.byType("aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine").map((r) => [r.name, r.inputs.description]).sort(), [
+            ["gateways-agent-engine-billing", "agentid tool policies of agent gateways-agent on gateway billing"],
+            ["gateways-agent-engine-helpdesk", "agentid tool policies of agent gateways-agent on gateway helpdesk"],
+        ]);
+        assert.strictEqual(p.byType("aws:bedrock/agentcorePolicy:AgentcorePolicy").length, 3);
+    });
+
+    it("names the Agent that holds an identity when another takes it", async () => {
+        await provision("first-holder", args({ identity: { kubernetes: { serviceAccount: "held-by-first" } }, grants: [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }] }));
+        assert.throws(() => new Agent("second-taker", args({ identity: { kubernetes: { serviceAccount: "held-by-first" } }, grants: [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }] })),
+            (e: Error) => e instanceof AgentidError && e.message.includes('service account agents/held-by-first already belongs to agent "first-holder" (the Agent component "first-holder"); one identity, one agent'));
     });
 
     it("fails an OAuth grant without client credentials with the fix", () => {

@@ -67,6 +67,12 @@ describe("AgentDocuments", () => {
             "agent promised-blank-team is invalid:\n  spec.owner.team must not be blank; say it in words (invalid-value)");
         assert.strictEqual(await resolvedAs("late-numeric-description", (spec) => { spec.description = pulumi.output(5); }),
             "agent late-numeric-description is invalid:\n  spec.description must be a string (invalid-type)");
+        // A wrong type no guardrail reads: the schema alone refuses it.
+        assert.strictEqual(await resolvedAs("late-numeric-team", (spec) => { spec.owner = { team: pulumi.output(7), contact: "data@example.com" }; }),
+            "agent late-numeric-team is invalid:\n  spec.owner.team must be a string (invalid-type)");
+        // A value the schema takes but a guardrail refuses: a grant's resource that turns out to be every bucket.
+        assert.strictEqual(await resolvedAs("late-every-bucket", (spec) => { spec.grants = [{ connector: "aws.s3", access: "read", resources: [pulumi.output("arn:aws:s3:::*")] }]; }),
+            "agent late-every-bucket is invalid:\n  spec.grants[0].resources[0]: \"arn:aws:s3:::*\" has a wildcard in its resource id; \"*\" and \"?\" match other resources too — name the exact resource (wildcard-resource)");
         assert.strictEqual(await resolvedAs("late-good-team", (spec) => { spec.owner = { team: pulumi.output("data"), contact: "data@example.com" }; }), "resolved to agent late-good-team");
     });
 
@@ -90,5 +96,35 @@ describe("AgentDocuments", () => {
         assert.strictEqual(refusal("late-expiry", (spec) => { spec.expiresAt = pulumi.output("2027-01-15T00:00:00Z"); }), `agent late-expiry is invalid:\n${plain("spec.expiresAt", "value")}`);
         assert.strictEqual(refusal("late-access", (spec) => { (spec.grants as Record<string, unknown>[])[0].access = pulumi.output("write"); }), `agent late-access is invalid:\n${plain("spec.grants[0].access", "value")}`);
         assert.strictEqual(refusal("late-resource", (spec) => { (spec.grants as Record<string, unknown>[])[0].resources = [pulumi.output("arn:aws:s3:::reports/weekly/*")]; }), "accepted");
+    });
+});
+
+describe("AgentDocuments of an agent with values not known yet", () => {
+    const withGrants = (name: string, grants: unknown[], spec: Record<string, unknown> = {}) => {
+        const declaration = irsaAgent(name) as unknown as { spec: Record<string, unknown> };
+        Object.assign(declaration.spec, { grants }, spec);
+        return declaration as unknown as Inputs<AgentDeclaration>;
+    };
+    const outcome = (documents: AgentDocuments) => ((documents.agentValue((agent) => agent.name) as pulumi.Output<string>) as unknown as { promise(): Promise<string> })
+        .promise().then((n) => `resolved to agent ${n}`, (e: Error) => (e instanceof AgentidError ? e.message : `not an AgentidError: ${e.message}`));
+
+    it("refuses at construction a plain value a guardrail refuses, beside an Output", () => {
+        const declaration = withGrants("plain-every-bucket", [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::*"] }], { description: pulumi.output("Reads reports") });
+        assert.throws(() => new AgentDocuments(declaration, SETTINGS, NOW_DATE, { validated: false, where: "a test" }), (e: Error) => e instanceof AgentidError && e.message ===
+            "agent plain-every-bucket is invalid:\n  spec.grants[0].resources[0]: \"arn:aws:s3:::*\" has a wildcard in its resource id; \"*\" and \"?\" match other resources too — name the exact resource (wildcard-resource)");
+    });
+
+    it("refuses, once its values resolve, an agent that holds every duty of a separation-of-duties rule, naming the grant", async () => {
+        const rule = { name: "read-and-write-reports", forbid: [
+            { connector: "aws.s3", access: "read" as const, resources: ["arn:aws:s3:::reports/"] },
+            { connector: "aws.s3", access: "write" as const, resources: ["arn:aws:s3:::reports/"] },
+        ] };
+        const settings = resolveSettings({ ...SETTINGS, separationOfDuties: [rule] });
+        const declaration = withGrants("late-both-duties", [{ connector: "aws.s3", access: "readwrite", resources: [pulumi.output("arn:aws:s3:::reports/weekly/*")] }],
+            { approval: { ticket: "S-1", approvers: ["a@example.com"] } });
+        const said = await outcome(new AgentDocuments(declaration, settings, NOW_DATE, { validated: false, where: "a test" }));
+        assert.strictEqual(said, "agent late-both-duties is invalid:\n  spec.grants[0]: separation-of-duties rule \"read-and-write-reports\": this agent holds every duty it forbids — " +
+            "aws.s3 read on arn:aws:s3:::reports/ by grant 0 (spec.grants[0]); aws.s3 write on arn:aws:s3:::reports/ by grant 0 (spec.grants[0]); " +
+            "move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners (separation-of-duties)");
     });
 });
