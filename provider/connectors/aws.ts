@@ -191,7 +191,8 @@ function s3Connector(): Connector {
                 ...requireAccess(grant, "aws.s3", ["read", "write", "readwrite"]),
                 ...onlyFields(grant, "aws.s3", ["access", "resources"]),
                 ...requireResources(grant, "aws.s3", example),
-                ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn.replace(/\/\*$/, ""), i, S3_ARN, "aws.s3", example)),
+                // A trailing `/*` (everything under a folder) is the grant's own syntax, not part of the ARN the pattern reads.
+                ...(grant.resources ?? []).flatMap((arn, i) => checkArn(arn, i, S3_ARN, "aws.s3", example, arn.replace(/\/\*$/, ""))),
                 ...(grant.resources ?? []).flatMap((arn, i) => emptyKeySegment(arn, i)),
             ];
         },
@@ -370,8 +371,9 @@ export function onlyFields(grant: Grant, connector: string, allowed: (keyof Gran
         .map((field) => ({ path: [field], rule: "connector-field", message: `\`${field}\` does not apply to ${connector} grants; remove it (allowed: ${allowed.join(", ")})` }));
 }
 
-function checkArn(arn: string, i: number, pattern: RegExp, connector: string, example: string): Violation[] {
-    if (hasWildcard(arn)) return []; // reported by the catalog's wildcard check
-    if (pattern.test(arn)) return [];
+/** `arn` as written (quoted in the message), `form` the part the pattern must match. */
+function checkArn(arn: string, i: number, pattern: RegExp, connector: string, example: string, form = arn): Violation[] {
+    if (hasWildcard(form)) return []; // reported by the catalog's wildcard check
+    if (pattern.test(form)) return [];
     return [{ path: ["resources", i], rule: "resource-format", message: `"${arn}" is not a valid ${connector} resource ARN; expected the form ${example}` }];
 }

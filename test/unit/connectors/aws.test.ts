@@ -21,7 +21,7 @@ describe("AWS connectors", () => {
             problems({ connector: "aws.dynamodb", access: "read", resources: ["arn:aws:s3:::x"] }),
             problems({ connector: "aws.s3", access: "read" }),
             problems({ connector: "aws.s3", resources: ["arn:aws:s3:::bucket/prefix/*"] }),
-            problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:s3:::bucket//x"] }),
+            problems({ connector: "aws.s3", access: "read", resources: ["arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:s3:::bucket//x", "arn:aws:s3:::b/*"] }),
             problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"], verbs: ["x"] }),
             problems({ connector: "aws.iam", actions: ["s3:GetObject"] }),
             problems({ connector: "aws.iam", actions: ["s3:GetObject"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }),
@@ -32,6 +32,8 @@ describe("AWS connectors", () => {
             [["", "connector-field", "aws.s3 grants need `access`: one of read, write, readwrite"]],
             [
                 ["resources.0", "resource-format", `"arn:aws:sqs:us-east-1:123456789012:q" is not a valid aws.s3 resource ARN; expected the form ${S3_EXAMPLE}`],
+                // Quoted as written, `/*` and all, so a reviewer finds it in the file (a one-letter bucket name is not valid).
+                ["resources.2", "resource-format", `"arn:aws:s3:::b/*" is not a valid aws.s3 resource ARN; expected the form ${S3_EXAMPLE}`],
                 ["resources.1", "resource-format", `"arn:aws:s3:::bucket//x" has an empty key segment ("//" or a leading "/"); agentid scopes S3 by folder, and an empty folder name would widen the grant — name the folder, e.g. arn:aws:s3:::bucket/inbound/`],
             ],
             [["verbs", "connector-field", "`verbs` does not apply to aws.iam grants; remove it (allowed: actions, resources)"]],
