@@ -145,7 +145,8 @@ export class Agent extends pulumi.ComponentResource {
             const arns = this.createAgentcoreIdentity(name, agentName, structure.aws, settings, wiring, parent);
             const withArns = documents.with(arns);
             this.role = createAgentRole(name, structure, withArns, parent);
-            roleArn = structure.aws.roleArn ?? this.role.arn;
+            // The ARN from the role's name when its account is known now (a preview shows it); else the created role's.
+            roleArn = documents.knownRoleArn() ?? this.role.arn;
             this.createToolPolicies(name, agentName, structure.cedar ?? [], withArns, wiring, parent);
         }
         if (structure.kubernetes && platforms.kubernetes) {

@@ -35,6 +35,10 @@ export class AgentDocuments {
     private realAgent?: pulumi.Output<ResolvedAgent>;
     private readonly knownSource?: string;
     private readonly built = new Map<string, AgentArtefacts>();
+    /** Whether the account in the laid-out ARNs came from a stand-in (an OIDC provider's ARN given as an Output). */
+    private readonly accountFromStandIn: boolean;
+    /** The component whose SPIRE identity is claimed once its Output values resolve (they were stand-ins at construction). */
+    private claimWhenResolved?: string;
 
     /**
      * Checks what can be read now and claims the agent's identities in the program (`where`: the component, for
@@ -47,6 +51,7 @@ export class AgentDocuments {
         // A declaration the fleet validated is plain data (the schema refuses anything else): nothing to defer.
         const structural = options.validated ? { declaration: declaration as AgentDeclaration, deferred: [] } : structuralDeclaration(declaration);
         this.known = structural.deferred.length === 0;
+        this.accountFromStandIn = structural.deferred.some((path) => path.join(".") === "spec.identity.aws.oidcProviderArn");
         if (!options.validated) {
             // The declaration's schema first, as for a file (formats, enums, unknown fields, lengths), except where a
             // stand-in holds a value not known yet; the guardrails assume the schema's shape, so they run after it.
@@ -60,10 +65,14 @@ export class AgentDocuments {
             const judged = this.known ? violations : readableViolations(violations, { declaration: structural.declaration, unreadable: structural.deferred }, []);
             if (judged.length > 0) throw invalidAgentError(structural.declaration.metadata.name, judged);
         }
-        // One identity, one agent across the whole program: fleets (which claim their agents' all at once) and standalone agents alike.
-        if (this.known && !options.validated) {
-            const [shared] = programIdentities.claimAll([{ decl: structural.declaration, where: options.where }], settings);
+        // One identity, one agent across the whole program: fleets (which claim their agents' all at once) and standalone
+        // agents alike, whatever of theirs is an Output. The identity fields are plain (STRUCTURAL_FIELDS) except SPIRE's
+        // parent and selectors: when those are stand-ins, the rest is claimed now and the SPIRE identity once they resolve.
+        if (!options.validated) {
+            const spireLater = structural.deferred.some((path) => path[0] === "spec" && path[1] === "identity" && path[2] === "spire");
+            const [shared] = programIdentities.claimAll([{ decl: spireLater ? withoutSpire(structural.declaration) : structural.declaration, where: options.where }], settings);
             if (shared.length > 0) throw invalidAgentError(structural.declaration.metadata.name, shared);
+            if (spireLater) this.claimWhenResolved = options.where;
         }
         this.agent = resolveAgent(structural.declaration, settings, now, options.validated ? options.grantsDigest : undefined);
         this.structure = buildAgentArtefacts(this.agent, settings);
@@ -107,6 +116,11 @@ export class AgentDocuments {
             && Object.entries(arns.oauthProviderArns ?? {}).every(([vendor, arn]) => arn === named.oauthProviderArn(vendor));
     }
 
+    /** The role's ARN from its name and account when both are known now; undefined when only the created role can tell. */
+    knownRoleArn(): string | undefined {
+        return this.accountFromStandIn ? undefined : this.structure.aws?.roleArn;
+    }
+
     /** A value of the resolved agent (no documents needed). */
     agentValue<T>(pick: (agent: ResolvedAgent) => T): pulumi.Input<T> {
         return this.known ? pick(this.agent) : this.resolved().apply(pick);
@@ -120,6 +134,10 @@ export class AgentDocuments {
             if (schema.length > 0) throw invalidAgentError(decl.metadata.name, schema);
             const violations = [...checkAgent(decl, this.settings, this.now), ...dutyViolationsOf(decl, this.settings, this.now)];
             if (violations.length > 0) throw invalidAgentError(decl.metadata.name, violations);
+            if (this.claimWhenResolved !== undefined) {
+                const [shared] = programIdentities.claimAll([{ decl, where: this.claimWhenResolved }], this.settings);
+                if (shared.length > 0) throw invalidAgentError(decl.metadata.name, shared);
+            }
             return resolveAgent(decl, this.settings, this.now);
         }));
     }
@@ -148,4 +166,10 @@ function contextOf(arns: ResolvedArns): DocumentContext {
         ...(arns.oauthProviderArns ? { oauthProviderArn: (vendor: string) => arns.oauthProviderArns![vendor] } : {}),
         ...(arns.roleArn ? { roleArn: arns.roleArn } : {}),
     };
+}
+
+/** The declaration without its SPIRE identity: what can be claimed while SPIRE's parent or selectors are not known. */
+function withoutSpire(declaration: AgentDeclaration): AgentDeclaration {
+    const { spire: _later, ...identity } = declaration.spec.identity ?? {};
+    return { ...declaration, spec: { ...declaration.spec, identity } };
 }

@@ -121,9 +121,30 @@ const placeOf = (where: Where) => (typeof where === "string" ? where : where());
 export class IdentityLedger {
     private readonly owners = new Map<string, { agent: string; where: Where }>();
     private readonly selectorSets: SelectorSet[] = [];
+    /** Which component declared each agent, when the ledger holds one declaration per agent name (a program's). */
+    private readonly declarers = new Map<string, string>();
+    private readonly oneDeclarationPerAgent: boolean;
 
-    /** `base`: a ledger this one's claims are checked against too, and recorded in only once accepted (`claimAll`). */
-    constructor(private readonly base?: IdentityLedger) {}
+    /**
+     * `base`: a ledger this one's claims are checked against too, and recorded in only once accepted (`claimAll`).
+     * `oneDeclarationPerAgent`: an agent name may be declared by one component only (`where` names it): a program's
+     * ledger. A file set's duplicate names are reported by validation itself, so its ledgers do not.
+     */
+    constructor(private readonly base?: IdentityLedger, options: { oneDeclarationPerAgent?: boolean } = {}) {
+        this.oneDeclarationPerAgent = base?.oneDeclarationPerAgent ?? options.oneDeclarationPerAgent ?? false;
+    }
+
+    /** Forgets every claim: the ledger of a new program (tests run many programs in one process). */
+    clear(): void {
+        this.owners.clear();
+        this.declarers.clear();
+        this.selectorSets.length = 0;
+    }
+
+    /** The component that declared an agent: this ledger's, then its base's. */
+    private declarerOf(agent: string): string | undefined {
+        return this.declarers.get(agent) ?? this.base?.declarerOf(agent);
+    }
 
     /** Who holds an identity: this ledger's claims, then its base's. */
     private ownerOf(key: string): { agent: string; where: Where } | undefined {
@@ -143,6 +164,15 @@ export class IdentityLedger {
             path, rule: "identity-shared",
             message: `${what} already belongs to agent "${owner.agent}" (${placeOf(owner.where)}); one identity, one agent — give this agent its own`,
         });
+        if (this.oneDeclarationPerAgent) {
+            // Two components declaring one agent name share its role name and SPIFFE ID, and each may add
+            // workloads or selectors of its own to them: the second is refused before it claims anything.
+            const declarer = this.declarerOf(agent);
+            if (declarer !== undefined && declarer !== placeOf(where)) {
+                return [{ path: ["metadata", "name"], rule: "identity-shared", message: `agent "${agent}" is already declared in this program (${declarer}); one agent, one declaration — give this one another name, or declare it once` }];
+            }
+            this.declarers.set(agent, placeOf(where));
+        }
         for (const claim of claimsOf(decl, settings)) {
             const owner = this.ownerOf(claim.key);
             if (owner === undefined) this.owners.set(claim.key, { agent, where });
@@ -179,6 +209,7 @@ export class IdentityLedger {
         const violations = agents.map(({ decl, where }) => trial.add(decl, settings, where));
         if (violations.every((v) => v.length === 0)) {
             for (const [key, owner] of trial.owners) this.owners.set(key, owner);
+            for (const [agent, declarer] of trial.declarers) this.declarers.set(agent, declarer);
             this.selectorSets.push(...trial.selectorSets);
         }
         return violations;
@@ -228,4 +259,4 @@ export function identityGroups(decls: readonly AgentDeclaration[], settings: Res
  * The identities of every Agent component in this program (one Pulumi program per process): a standalone
  * Agent cannot take an identity an AgentFleet's agent (or another Agent) already holds.
  */
-export const programIdentities = new IdentityLedger();
+export const programIdentities = new IdentityLedger(undefined, { oneDeclarationPerAgent: true });

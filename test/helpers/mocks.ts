@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { computedByAws } from "./awsComputed";
+import { programIdentities } from "../../provider/guardrails/identities";
 
 /** A resource registered under mocks: its type, name, parent and resolved inputs. */
 export interface Registered {
@@ -26,6 +27,15 @@ pulumi.runtime.setMocks({
 function computedBySpire(type: string, name: string): Record<string, unknown> {
     return type === "agentid:spire:Entry" ? { entryId: `entry-of-${name}`, revisionNumber: 0 } : {};
 }
+
+/**
+ * Each test is a program of its own: the program-wide identity ledger starts empty (a root hook: this file is
+ * loaded by every test file that registers resources). A test that plays two programs calls `newProgram()` between.
+ */
+export function newProgram(): void {
+    programIdentities.clear();
+}
+beforeEach(newProgram);
 
 /** Parents seen through a transformation that every child inherits from the component. */
 export interface Parentage {

@@ -378,6 +378,51 @@ describe("Agent", () => {
             (e: Error) => e instanceof AgentidError && e.message.includes('service account agents/held-by-first already belongs to agent "first-holder" (the Agent component "first-holder"); one identity, one agent'));
     });
 
+    it("attack: an Agent with any value given as an Output cannot take a service account another Agent holds", async () => {
+        // Before: only an Agent whose every value was plain claimed its identities; one Output (here the owner's
+        // contact) let a second Agent bind the first one's service account to its own grants.
+        const k8s = (serviceAccount: string) => ({ identity: { kubernetes: { serviceAccount } }, grants: [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }] });
+        await provision("known-holder", args(k8s("held-account")));
+        const { registered } = await registeredBy(() => assert.throws(() => new Agent("output-taker", args({ ...k8s("held-account"), owner: { team: "ops", contact: pulumi.output("ops@example.com") } })),
+            (e: Error) => e instanceof AgentidError && e.message.includes('service account agents/held-account already belongs to agent "known-holder" (the Agent component "known-holder")')));
+        assert.deepStrictEqual(registered.filter((r) => r.custom), []);
+    });
+
+    it("attack: a second component declaring the same agent name is refused (it would add its own workloads to the first one's SPIFFE ID)", async () => {
+        const spire = (namespace: string) => ({ kubernetes: { namespace }, spire: { parentId: "spiffe://example.org/spire/agent/k8s_psat/prod/node-1", selectors: [`k8s:ns:${namespace}`, "k8s:sa:twin"] } });
+        await provision("twin-a", args({ agentName: "twin", identity: { aws: { trust: "rolesAnywhere" }, ...spire("bots") } }));
+        const { registered } = await registeredBy(() => assert.throws(() => new Agent("twin-b", args({ agentName: "twin", identity: spire("other"), grants: [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }] })),
+            (e: Error) => e instanceof AgentidError && e.message === 'agent twin is invalid:\n  metadata.name: agent "twin" is already declared in this program (the Agent component "twin-a"); one agent, one declaration — give this one another name, or declare it once (identity-shared)'));
+        assert.deepStrictEqual(registered.filter((r) => r.custom), []);
+        // The same with a fleet's agent: the fleet declared it first.
+        const { AgentFleet } = await import("../../../provider/components/agentFleet");
+        const { writeFixtures, BASE_AGENT } = await import("../../helpers/fixtures");
+        new AgentFleet("declaring", { paths: [writeFixtures({ "a.yaml": BASE_AGENT })], now: NOW });
+        assert.throws(() => new Agent("copy", args({ agentName: "fixture-agent" })), (e: Error) => e instanceof AgentidError && e.message.includes('agent "fixture-agent" is already declared in this program (the AgentFleet "declaring")'));
+    });
+
+    it("annotates an IRSA service account with the created role's ARN when the OIDC provider's ARN is an Output (its account not known before)", async () => {
+        const { registered } = await registeredBy(() => new Agent("late-oidc", args({
+            settings: { clusterName: "prod" },
+            identity: { aws: { trust: "irsa", oidcProviderArn: pulumi.output(OIDC) }, kubernetes: { namespace: "bots" } },
+        })));
+        const sa = registered.find((r) => r.type === "kubernetes:core/v1:ServiceAccount")!.inputs;
+        assert.strictEqual(sa.metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/agents/agent-late-oidc");
+        const trust = JSON.parse(registered.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Federated: OIDC });
+    });
+
+    it("names its own OAuth provider in its policy when the account and region are known (not the fleet-shared provider's name)", async () => {
+        const { registered } = await registeredBy(() => new Agent("own-oauth", args({
+            settings: { trustAnchorArn: ANCHOR, oidcProviderArn: OIDC, clusterName: "prod", awsAccountId: "123456789012", awsRegion: "us-east-1" },
+            identity: { aws: { trust: "irsa" } },
+            grants: [{ connector: "oauth.github", scopes: ["read:org"] }],
+            oauthClients: { github: { clientId: "id", clientSecret: pulumi.secret("s") } },
+        })));
+        const policy = JSON.parse(registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!.inputs.policy);
+        assert.strictEqual(policy.Statement[0].Resource[0], "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/oauth2credentialprovider/agentid-own-oauth-github");
+    });
+
     it("fails an OAuth grant without client credentials with the fix", () => {
         assert.throws(() => new Agent("nocreds-agent", args({ identity: { aws: { trust: "irsa" } }, grants: [{ connector: "oauth.slack", scopes: ["chat:write"] }], approval: { ticket: "S-1", approvers: ["a@example.com"] } })),
             /oauth\.slack needs client credentials: pass oauthClients\.slack/);

@@ -127,4 +127,58 @@ describe("AgentDocuments of an agent with values not known yet", () => {
             "aws.s3 read on arn:aws:s3:::reports/ by grant 0 (spec.grants[0]); aws.s3 write on arn:aws:s3:::reports/ by grant 0 (spec.grants[0]); " +
             "move one of these duties to another agent (with its own identity and OAuth client), or change the rule with its owners (separation-of-duties)");
     });
+
+    it("claims a SPIRE identity given as Outputs once they resolve, refusing selectors another agent's workloads match", async () => {
+        // Its parent and selectors are stand-ins at construction: the rest of its identities are claimed then, these on resolution.
+        const parentId = "spiffe://example.org/spire/agent/k8s_psat/prod/node-1";
+        const spireAgent = (name: string, selectors: pulumi.Input<string>[]) => ({
+            apiVersion: "agentid/v1", kind: "Agent", metadata: { name },
+            spec: {
+                description: "Holds a SPIFFE ID", owner: { team: "data", contact: "data@example.com" }, expiresAt: "2027-01-15T00:00:00Z",
+                identity: { aws: { trust: "rolesAnywhere", trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc" }, spire: { parentId, selectors } },
+                grants: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::reports/weekly/*"] }],
+            },
+        }) as unknown as Inputs<AgentDeclaration>;
+        new AgentDocuments(spireAgent("spire-holder", ["k8s:ns:bots", "k8s:sa:spire-holder"]), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "spire-holder"' });
+        const late = new AgentDocuments(spireAgent("late-selectors", [pulumi.output("k8s:ns:bots"), pulumi.output("k8s:sa:spire-holder")]), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "late-selectors"' });
+        assert.strictEqual(await outcome(late), "agent late-selectors is invalid:\n" +
+            "  spec.identity.spire.selectors: service account bots/spire-holder (through SPIRE selectors) already belongs to agent \"spire-holder\" (the Agent component \"spire-holder\"); one identity, one agent — give this agent its own (identity-shared)\n" +
+            "  spec.identity.spire.selectors: SPIRE selectors [k8s:ns:bots, k8s:sa:spire-holder] contain or lie within agent \"spire-holder\"'s [k8s:ns:bots, k8s:sa:spire-holder] (the Agent component \"spire-holder\"): a workload matching the larger set receives both agents' SVIDs — make each agent's selectors distinct (identity-shared)");
+        // Selectors of its own pass, resolved, and hold them from then on.
+        const own = new AgentDocuments(spireAgent("own-selectors", [pulumi.output("k8s:ns:bots"), pulumi.output("k8s:sa:own-selectors")]), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "own-selectors"' });
+        assert.strictEqual(await outcome(own), "resolved to agent own-selectors");
+        assert.throws(() => new AgentDocuments(spireAgent("after", ["k8s:ns:bots", "k8s:sa:own-selectors"]), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "after"' }),
+            (e: Error) => e instanceof AgentidError && e.message.includes('already belongs to agent "own-selectors"'));
+    });
+
+    it("refuses at construction SPIRE selectors another agent's workloads match when only other values are Outputs", () => {
+        const parentId = "spiffe://example.org/spire/agent/k8s_psat/prod/node-1";
+        const withSpire = (name: string, contact: pulumi.Input<string>) => ({
+            apiVersion: "agentid/v1", kind: "Agent", metadata: { name },
+            spec: {
+                description: "Holds a SPIFFE ID", owner: { team: "data", contact }, expiresAt: "2027-01-15T00:00:00Z",
+                identity: { aws: { trust: "rolesAnywhere", trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc" }, spire: { parentId, selectors: ["unix:uid:1001", "unix:gid:1001"] } },
+                grants: [{ connector: "aws.s3", access: "read", resources: ["arn:aws:s3:::reports/weekly/*"] }],
+            },
+        }) as unknown as Inputs<AgentDeclaration>;
+        new AgentDocuments(withSpire("uid-holder", "data@example.com"), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "uid-holder"' });
+        assert.throws(() => new AgentDocuments(withSpire("uid-copier", pulumi.output("data@example.com")), SETTINGS, NOW_DATE, { validated: false, where: 'the Agent component "uid-copier"' }),
+            (e: Error) => e instanceof AgentidError && e.message.includes('contain or lie within agent "uid-holder"'));
+    });
+
+    it("knows the role's ARN before apply unless its account comes from an OIDC provider given as an Output", () => {
+        const plain = new AgentDocuments(irsaAgent("arn-plain"), SETTINGS, NOW_DATE, { validated: false, where: "a test" });
+        const lateContact = irsaAgent("arn-late-contact") as unknown as { spec: { owner: Record<string, unknown> } };
+        lateContact.spec.owner = { team: "data", contact: pulumi.output("data@example.com") };
+        const lateOidc = irsaAgent("arn-late-oidc") as unknown as { spec: { identity: { aws: Record<string, unknown> } } };
+        lateOidc.spec.identity.aws = { trust: "irsa", oidcProviderArn: pulumi.output("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE") };
+        const kubernetesOnly = irsaAgent("arn-none") as unknown as { spec: { identity: Record<string, unknown>; grants: unknown[] } };
+        kubernetesOnly.spec.identity = { kubernetes: { namespace: "bots" } };
+        kubernetesOnly.spec.grants = [{ connector: "kubernetes", resources: ["configmaps"], verbs: ["get"] }];
+        const of = (declaration: unknown) => new AgentDocuments(declaration as Inputs<AgentDeclaration>, SETTINGS, NOW_DATE, { validated: false, where: "a test" }).knownRoleArn();
+        assert.deepStrictEqual([plain.knownRoleArn(), of(lateContact), of(lateOidc), of(kubernetesOnly)], [
+            "arn:aws:iam::123456789012:role/agents/agent-arn-plain", "arn:aws:iam::123456789012:role/agents/agent-arn-late-contact", undefined, undefined,
+        ]);
+    });
 });
+

@@ -1,4 +1,4 @@
-import { recordParents, Registered, registeredBy, registrations, valueOf } from "../../helpers/mocks";
+import { newProgram, recordParents, Registered, registeredBy, registrations, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -146,7 +146,7 @@ describe("AgentFleet", () => {
         }
     });
 
-    it("stops the program with the whole report and registers nothing when a declaration is invalid", () => {
+    it("stops the program with the whole report and registers nothing when a declaration is invalid", async () => {
         const before = registrations.length;
         const dir = writeFixtures({
             "good.yaml": BASE_AGENT,
@@ -160,6 +160,7 @@ describe("AgentFleet", () => {
             ].join("\n"));
             return true;
         });
+        await settled(); // registrations reach the mocks asynchronously: count them once every one has
         assert.strictEqual(registrations.length, before);
     });
 
@@ -215,10 +216,11 @@ describe("AgentFleet", () => {
         assert.throws(() => new AgentFleet("narrow", { paths: [dir], agents: [fleetInCode as never], settings: { allowedNamespaces: ["agents"] }, now: NOW }), (error: Error) =>
             error instanceof AgentidError && error.message === "agentid: 1 problem in the agent declarations; nothing was changed:\n" +
             `  ${path.join(dir, "a.yaml")}:13:7: error: namespace "payments" is not in the fleet's allowedNamespaces (agents); add it to the Fleet document if agents belong there (kubernetes-namespace)`);
+        newProgram(); // the same agent in a program of its own: one program declares an agent once
         assert.doesNotThrow(() => new AgentFleet("wide", { paths: [dir], agents: [fleetInCode as never], now: NOW }), "the same agent is valid where the program names no namespaces");
     });
 
-    it("stops on an arg it does not take: a misspelt `paths` would validate no file and leave the stack with no agent", () => {
+    it("stops on an arg it does not take: a misspelt `paths` would validate no file and leave the stack with no agent", async () => {
         const before = registrations.length;
         const dir = writeFixtures({ "a.yaml": BASE_AGENT });
         assert.throws(() => new AgentFleet("misspelt", { path: [dir], now: NOW } as never), (e: Error) => {
@@ -229,6 +231,7 @@ describe("AgentFleet", () => {
         });
         assert.throws(() => new AgentFleet("misspelt-twice", { path: [dir], setting: {}, now: NOW } as never), (e: Error) => e instanceof AgentidError && e.message.split("\n").length === 3
             && /\n {2}an AgentFleet takes no arg "path";.*\n {2}an AgentFleet takes no arg "setting"; did you mean settings\?/.test(e.message));
+        await settled(); // registrations reach the mocks asynchronously: count them once every one has
         assert.strictEqual(registrations.length, before);
     });
 
@@ -291,11 +294,12 @@ describe("AgentFleet", () => {
             assert.deepStrictEqual(Object.keys(fleet.agents).sort(), ["gh-reader", "gh-reader-two"]);
         });
 
-        it("names each missing client by <agent>/<vendor> and registers nothing", () => {
+        it("names each missing client by <agent>/<vendor> and registers nothing", async () => {
             const before = registrations.length;
             assert.throws(() => new AgentFleet("missing-client", { paths: [perAgentFleet()], now: NOW, settings: { oauthClientSharing: "perAgent" }, oauthClients: { "github": client("fleet-wide"), "gh-reader/github": client("reader-client") } }),
                 (e: Error) => e instanceof AgentidError && e.message === "agents use SaaS connectors but the fleet has no client credentials for gh-reader-two/github: " +
                     "set AgentFleet oauthClients.<agent>/<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");
+            await settled(); // registrations reach the mocks asynchronously: count them once every one has
             assert.strictEqual(registrations.length, before);
         });
     });
@@ -319,7 +323,8 @@ describe("AgentFleet", () => {
         const { registered } = await registeredBy(() => new AgentFleet("socketed", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS, spireSocket: "/run/spire/admin.sock" }));
         const entries = (of: typeof registered) => of.filter((r) => r.type === "agentid:spire:Entry").map((r) => [r.name, r.inputs.socketPath]).sort();
         assert.deepStrictEqual(entries(registered), [["ops-responder-spire", "/run/spire/admin.sock"], ["support-triage-spire", "/run/spire/admin.sock"]]);
-        // Without one, the entries name none (the provider's default socket is used).
+        // Without one, the entries name none (the provider's default socket is used): another program.
+        newProgram();
         const { registered: unsocketed } = await registeredBy(() => new AgentFleet("unsocketed", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS }));
         assert.deepStrictEqual(entries(unsocketed), [["ops-responder-spire", undefined], ["support-triage-spire", undefined]]);
     });

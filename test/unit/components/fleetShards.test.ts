@@ -1,4 +1,4 @@
-import { recordParents, registrations, settled, valueOf } from "../../helpers/mocks";
+import { newProgram, recordParents, registrations, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -35,6 +35,7 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
     it("registers only the agents of its stack, and every agent without a stack", async () => {
         const billing = recordParents();
         new AgentFleet("billing", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" }, billing.options);
+        newProgram(); // another stack's program
         const whole = recordParents();
         new AgentFleet("whole", { paths: [dir], now: NOW, oauthClients: CLIENTS }, whole.options);
         await settled();
@@ -48,7 +49,7 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         ] });
     });
 
-    it("validates the whole fleet when it registers one stack: an identity shared with another stack's agent stops the program", () => {
+    it("validates the whole fleet when it registers one stack: an identity shared with another stack's agent stops the program", async () => {
         const shared = shardedSample();
         const ops = path.join(shared, "ops.yaml");
         fs.writeFileSync(ops, fs.readFileSync(ops, "utf8").replace("serviceAccount: ops-responder", "serviceAccount: support-triage").replace("k8s:sa:ops-responder", "k8s:sa:support-triage"));
@@ -59,6 +60,7 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
             assert.match(e.message, /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/);
             return true;
         });
+        await settled(); // registrations reach the mocks asynchronously: count them once every one has
         assert.strictEqual(registrations.length, before, "nothing is registered");
     });
 
@@ -100,6 +102,7 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         new AgentFleet("aliased", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-sre" }, {
             transformations: [(args) => { if (args.type === "agentid:index:Agent") seen.push({ name: args.name, aliases: args.opts.aliases }); return undefined; }],
         });
+        newProgram(); // another stack's program
         new AgentFleet("unsharded", { paths: [AGENTS], now: NOW, oauthClients: CLIENTS, stack: "sample-sre" }, {
             transformations: [(args) => { if (args.type === "agentid:index:Agent" && args.name === "ops-responder") seen.push({ name: "unsharded", aliases: args.opts.aliases }); return undefined; }],
         });
@@ -146,7 +149,7 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         assert.deepStrictEqual(said, []);
     });
 
-    it("validates the fleet itself when a declaration file changed after the run validated it", () => {
+    it("validates the fleet itself when a declaration file changed after the run validated it", async () => {
         const dir = shardedSample();
         const env = sealedRun(dir);
         const ops = path.join(dir, "ops.yaml");
@@ -154,6 +157,7 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         const before = registrations.length;
         assert.throws(() => inRun(env, () => new AgentFleet("changed", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })),
             (e: Error) => e instanceof AgentidError && /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/.test(e.message));
+        await settled(); // registrations reach the mocks asynchronously: count them once every one has
         assert.strictEqual(registrations.length, before, "nothing is registered");
         assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
     });
@@ -212,7 +216,7 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         assert.deepStrictEqual(await owners({}), fromFiles);
         assert.deepStrictEqual(said, [notUsed("it was made with another clock"), notUsed("its seal does not match"), notUsed("its seal does not match")]);
     });
-    it("attack: a program whose only declaration file cannot be read does not adopt an empty fleet's verdict (it would register no agent)", () => {
+    it("attack: a program whose only declaration file cannot be read does not adopt an empty fleet's verdict (it would register no agent)", async () => {
         const env = sealedRun(fs.mkdtempSync(path.join(os.tmpdir(), "agentid-test-empty-")));
         const before = registrations.length;
         // /proc/self/mem is a regular file whose reading fails (EIO): the program's declarations cannot be read.
@@ -221,6 +225,7 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
             assert.strictEqual(e.message, "agentid: 1 problem in the agent declarations; nothing was changed:\n  /proc/self/mem: error: cannot read the file: input/output error (EIO)");
             return true;
         });
+        await settled(); // registrations reach the mocks asynchronously: count them once every one has
         assert.strictEqual(registrations.length, before, "nothing is registered");
         assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
     });
