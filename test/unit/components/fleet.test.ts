@@ -1,4 +1,4 @@
-import { newProgram, recordParents, Registered, registeredBy, registrations, settled, valueOf } from "../../helpers/mocks";
+import { newProgram, recordParents, Registered, registeredBy, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,6 +22,15 @@ function showProcess(agent: string): Promise<any> {
         if (error) reject(new Error(`agentid show --agent ${agent} failed: ${stderr}`));
         else resolve(JSON.parse(stdout));
     }));
+}
+
+/** An AgentCore agent's declaration with SaaS grants (the YAML lines under `grants:`), by default one GitHub scope. */
+function agentcoreAgent(name: string, grants = "    - connector: oauth.github\n      scopes: [read:org]"): string {
+    return [
+        "apiVersion: agentid/v1", "kind: Agent", `metadata: { name: ${name} }`, "spec:", "  description: Talks to SaaS",
+        "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
+        "  identity:", "    aws: { trust: agentcore }", "  grants:", grants,
+    ].join("\n") + "\n";
 }
 
 const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
@@ -109,12 +118,7 @@ describe("AgentFleet", () => {
     });
 
     it("shares one credential provider per vendor when the fleet names no account and region (its ARN known only once created)", async () => {
-        const githubReader = [
-            "apiVersion: agentid/v1", "kind: Agent", "metadata: { name: unplaced-reader }", "spec:", "  description: Reads the organisation",
-            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
-            "  identity:", "    aws: { trust: agentcore }", "  grants:", "    - connector: oauth.github", "      scopes: [read:org]",
-        ].join("\n") + "\n";
-        const { registered } = await registeredBy(() => new AgentFleet("unplaced", { paths: [writeFixtures({ "a.yaml": githubReader })], now: NOW, oauthClients: CLIENTS }));
+        const { registered } = await registeredBy(() => new AgentFleet("unplaced", { paths: [writeFixtures({ "a.yaml": agentcoreAgent("unplaced-reader") })], now: NOW, oauthClients: CLIENTS }));
         assert.deepStrictEqual(registered.filter((r) => r.type.endsWith("AgentcoreOauth2CredentialProvider")).map((r) => [r.name, r.inputs.name]), [["unplaced-oauth-github", "agentid-github"]]);
         const policy = JSON.parse(registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "unplaced-reader-grants")!.inputs.policy);
         assert.ok(JSON.stringify(policy).includes("oauth2credentialprovider/agentid-github"), "the agent's policy names the fleet's provider");
@@ -147,21 +151,21 @@ describe("AgentFleet", () => {
     });
 
     it("stops the program with the whole report and registers nothing when a declaration is invalid", async () => {
-        const before = registrations.length;
-        const dir = writeFixtures({
-            "good.yaml": BASE_AGENT,
-            "bad.yaml": replaceLine(replaceLine(BASE_AGENT, "  name: fixture-agent", "  name: bad-one"), "      access: read", "      access: readwrite"),
+        const { registered } = await registeredBy(() => {
+            const dir = writeFixtures({
+                "good.yaml": BASE_AGENT,
+                "bad.yaml": replaceLine(replaceLine(BASE_AGENT, "  name: fixture-agent", "  name: bad-one"), "      access: read", "      access: readwrite"),
+            });
+            assert.throws(() => new AgentFleet("broken", { paths: [dir], now: NOW }), (e: Error) => {
+                assert.ok(e instanceof AgentidError);
+                assert.strictEqual(e.message, [
+                    "agentid: 1 problem in the agent declarations; nothing was changed:",
+                    `  ${path.join(dir, "bad.yaml")}:16:7: error: grant 0 (aws.s3, readwrite, risk medium) needs spec.approval with a ticket and approvers before it can be applied (approval-required)`,
+                ].join("\n"));
+                return true;
+            });
         });
-        assert.throws(() => new AgentFleet("broken", { paths: [dir], now: NOW }), (e: Error) => {
-            assert.ok(e instanceof AgentidError);
-            assert.strictEqual(e.message, [
-                "agentid: 1 problem in the agent declarations; nothing was changed:",
-                `  ${path.join(dir, "bad.yaml")}:16:7: error: grant 0 (aws.s3, readwrite, risk medium) needs spec.approval with a ticket and approvers before it can be applied (approval-required)`,
-            ].join("\n"));
-            return true;
-        });
-        await settled(); // registrations reach the mocks asynchronously: count them once every one has
-        assert.strictEqual(registrations.length, before);
+        assert.deepStrictEqual(registered, []);
     });
 
     it("registers nothing when one of its agents takes an identity an Agent of the program already holds, whichever agent it is", async () => {
@@ -221,18 +225,18 @@ describe("AgentFleet", () => {
     });
 
     it("stops on an arg it does not take: a misspelt `paths` would validate no file and leave the stack with no agent", async () => {
-        const before = registrations.length;
-        const dir = writeFixtures({ "a.yaml": BASE_AGENT });
-        assert.throws(() => new AgentFleet("misspelt", { path: [dir], now: NOW } as never), (e: Error) => {
-            assert.ok(e instanceof AgentidError);
-            assert.strictEqual(e.message, "the AgentFleet's args are invalid:\n" +
-                "  an AgentFleet takes no arg \"path\"; did you mean paths? (its args: paths, settings, now, platforms, oauthClients, spireSocket, stack, agents); an arg it does not take would be ignored (unknown-argument)");
-            return true;
+        const { registered } = await registeredBy(() => {
+            const dir = writeFixtures({ "a.yaml": BASE_AGENT });
+            assert.throws(() => new AgentFleet("misspelt", { path: [dir], now: NOW } as never), (e: Error) => {
+                assert.ok(e instanceof AgentidError);
+                assert.strictEqual(e.message, "the AgentFleet's args are invalid:\n" +
+                    "  an AgentFleet takes no arg \"path\"; did you mean paths? (its args: paths, settings, now, platforms, oauthClients, spireSocket, stack, agents); an arg it does not take would be ignored (unknown-argument)");
+                return true;
+            });
+            assert.throws(() => new AgentFleet("misspelt-twice", { path: [dir], setting: {}, now: NOW } as never), (e: Error) => e instanceof AgentidError && e.message.split("\n").length === 3
+                && /\n {2}an AgentFleet takes no arg "path";.*\n {2}an AgentFleet takes no arg "setting"; did you mean settings\?/.test(e.message));
         });
-        assert.throws(() => new AgentFleet("misspelt-twice", { path: [dir], setting: {}, now: NOW } as never), (e: Error) => e instanceof AgentidError && e.message.split("\n").length === 3
-            && /\n {2}an AgentFleet takes no arg "path";.*\n {2}an AgentFleet takes no arg "setting"; did you mean settings\?/.test(e.message));
-        await settled(); // registrations reach the mocks asynchronously: count them once every one has
-        assert.strictEqual(registrations.length, before);
+        assert.deepStrictEqual(registered, []);
     });
 
     it("reports a missing declaration path", () => {
@@ -270,13 +274,8 @@ describe("AgentFleet", () => {
     });
 
     describe("with one OAuth client per agent (oauthClientSharing: perAgent)", () => {
-        /** An AgentCore agent holding one GitHub scope; the names are prefixes of each other on purpose. */
-        const githubAgent = (name: string) => [
-            "apiVersion: agentid/v1", "kind: Agent", `metadata: { name: ${name} }`, "spec:", "  description: Reads the organisation",
-            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
-            "  identity:", "    aws: { trust: agentcore }", "  grants:", "    - connector: oauth.github", "      scopes: [read:org]",
-        ].join("\n") + "\n";
-        const perAgentFleet = () => writeFixtures({ "reader.yaml": githubAgent("gh-reader"), "reader-two.yaml": githubAgent("gh-reader-two") });
+        // The names are prefixes of each other on purpose.
+        const perAgentFleet = () => writeFixtures({ "reader.yaml": agentcoreAgent("gh-reader"), "reader-two.yaml": agentcoreAgent("gh-reader-two") });
         const client = (id: string) => ({ clientId: id, clientSecret: pulumi.secret(`${id}-secret`) });
 
         it("gives each agent a credential provider of its own client: never another agent's, nor the fleet-wide one", async () => {
@@ -295,24 +294,19 @@ describe("AgentFleet", () => {
         });
 
         it("names each missing client by <agent>/<vendor> and registers nothing", async () => {
-            const before = registrations.length;
-            assert.throws(() => new AgentFleet("missing-client", { paths: [perAgentFleet()], now: NOW, settings: { oauthClientSharing: "perAgent" }, oauthClients: { "github": client("fleet-wide"), "gh-reader/github": client("reader-client") } }),
-                (e: Error) => e instanceof AgentidError && e.message === "agents use SaaS connectors but the fleet has no client credentials for gh-reader-two/github: " +
-                    "set AgentFleet oauthClients.<agent>/<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");
-            await settled(); // registrations reach the mocks asynchronously: count them once every one has
-            assert.strictEqual(registrations.length, before);
+            const { registered } = await registeredBy(() => {
+                assert.throws(() => new AgentFleet("missing-client", { paths: [perAgentFleet()], now: NOW, settings: { oauthClientSharing: "perAgent" }, oauthClients: { "github": client("fleet-wide"), "gh-reader/github": client("reader-client") } }),
+                    (e: Error) => e instanceof AgentidError && e.message === "agents use SaaS connectors but the fleet has no client credentials for gh-reader-two/github: " +
+                        "set AgentFleet oauthClients.<agent>/<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");
+            });
+            assert.deepStrictEqual(registered, []);
         });
     });
 
     it("names every vendor whose fleet-wide client is missing, each once and sorted", () => {
-        const withVendors = (name: string, grants: string) => [
-            "apiVersion: agentid/v1", "kind: Agent", `metadata: { name: ${name} }`, "spec:", "  description: Talks to SaaS",
-            "  owner: { team: platform, contact: platform@example.com }", "  expiresAt: 2027-01-15T00:00:00Z",
-            "  identity:", "    aws: { trust: agentcore }", "  grants:", grants,
-        ].join("\n") + "\n";
         const dir = writeFixtures({
-            "a.yaml": withVendors("slack-and-github", "    - connector: oauth.slack\n      scopes: [channels:read]\n    - connector: oauth.github\n      scopes: [read:org]"),
-            "b.yaml": withVendors("github-too", "    - connector: oauth.github\n      scopes: [read:user]"),
+            "a.yaml": agentcoreAgent("slack-and-github", "    - connector: oauth.slack\n      scopes: [channels:read]\n    - connector: oauth.github\n      scopes: [read:org]"),
+            "b.yaml": agentcoreAgent("github-too", "    - connector: oauth.github\n      scopes: [read:user]"),
         });
         assert.throws(() => new AgentFleet("two-vendors", { paths: [dir], now: NOW }), (e: Error) => e instanceof AgentidError && e.message ===
             "agents use SaaS connectors but the fleet has no client credentials for github, slack: set AgentFleet oauthClients.<vendor> (clientId, clientSecret) — in the root program, config agentid:oauthClients (secret)");

@@ -1,4 +1,4 @@
-import { newProgram, recordParents, registrations, settled, valueOf } from "../../helpers/mocks";
+import { newProgram, recordParents, registeredBy as registeredDuring, registrations, settled, valueOf } from "../../helpers/mocks";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -53,15 +53,15 @@ describe("AgentFleet in a sharded fleet (spec.stacks)", () => {
         const shared = shardedSample();
         const ops = path.join(shared, "ops.yaml");
         fs.writeFileSync(ops, fs.readFileSync(ops, "utf8").replace("serviceAccount: ops-responder", "serviceAccount: support-triage").replace("k8s:sa:ops-responder", "k8s:sa:support-triage"));
-        const before = registrations.length;
-        assert.throws(() => new AgentFleet("one-shard", { paths: [shared], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" }), (e: Error) => {
-            assert.ok(e instanceof AgentidError);
-            // Neither agent is in the stack being registered (billing): the rule still spans the fleet.
-            assert.match(e.message, /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/);
-            return true;
+        const { registered } = await registeredDuring(() => {
+            assert.throws(() => new AgentFleet("one-shard", { paths: [shared], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" }), (e: Error) => {
+                assert.ok(e instanceof AgentidError);
+                // Neither agent is in the stack being registered (billing): the rule still spans the fleet.
+                assert.match(e.message, /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/);
+                return true;
+            });
         });
-        await settled(); // registrations reach the mocks asynchronously: count them once every one has
-        assert.strictEqual(registrations.length, before, "nothing is registered");
+        assert.deepStrictEqual(registered, [], "nothing is registered");
     });
 
     it("stops a stack that matches no shard, naming the stacks there are", () => {
@@ -154,11 +154,11 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
         const env = sealedRun(dir);
         const ops = path.join(dir, "ops.yaml");
         fs.writeFileSync(ops, fs.readFileSync(ops, "utf8").replace("serviceAccount: ops-responder", "serviceAccount: support-triage").replace("k8s:sa:ops-responder", "k8s:sa:support-triage"));
-        const before = registrations.length;
-        assert.throws(() => inRun(env, () => new AgentFleet("changed", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })),
-            (e: Error) => e instanceof AgentidError && /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/.test(e.message));
-        await settled(); // registrations reach the mocks asynchronously: count them once every one has
-        assert.strictEqual(registrations.length, before, "nothing is registered");
+        const { registered } = await registeredDuring(() => {
+            assert.throws(() => inRun(env, () => new AgentFleet("changed", { paths: [dir], now: NOW, oauthClients: CLIENTS, stack: "sample-billing-eng" })),
+                (e: Error) => e instanceof AgentidError && /support\.yaml:17:5: error: service account agents\/support-triage already belongs to agent "ops-responder" .*\(identity-shared\)/.test(e.message));
+        });
+        assert.deepStrictEqual(registered, [], "nothing is registered");
         assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
     });
 
@@ -218,15 +218,15 @@ describe("AgentFleet given the fleet its --all run validated (one validation per
     });
     it("attack: a program whose only declaration file cannot be read does not adopt an empty fleet's verdict (it would register no agent)", async () => {
         const env = sealedRun(fs.mkdtempSync(path.join(os.tmpdir(), "agentid-test-empty-")));
-        const before = registrations.length;
-        // /proc/self/mem is a regular file whose reading fails (EIO): the program's declarations cannot be read.
-        assert.throws(() => inRun(env, () => new AgentFleet("unreadable", { paths: ["/proc/self/mem"], now: NOW, oauthClients: CLIENTS })), (e: Error) => {
-            assert.ok(e instanceof AgentidError);
-            assert.strictEqual(e.message, "agentid: 1 problem in the agent declarations; nothing was changed:\n  /proc/self/mem: error: cannot read the file: input/output error (EIO)");
-            return true;
+        const { registered } = await registeredDuring(() => {
+            // /proc/self/mem is a regular file whose reading fails (EIO): the program's declarations cannot be read.
+            assert.throws(() => inRun(env, () => new AgentFleet("unreadable", { paths: ["/proc/self/mem"], now: NOW, oauthClients: CLIENTS })), (e: Error) => {
+                assert.ok(e instanceof AgentidError);
+                assert.strictEqual(e.message, "agentid: 1 problem in the agent declarations; nothing was changed:\n  /proc/self/mem: error: cannot read the file: input/output error (EIO)");
+                return true;
+            });
         });
-        await settled(); // registrations reach the mocks asynchronously: count them once every one has
-        assert.strictEqual(registrations.length, before, "nothing is registered");
+        assert.deepStrictEqual(registered, [], "nothing is registered");
         assert.deepStrictEqual(said, [notUsed("the declaration files differ from those it validated")]);
     });
 
