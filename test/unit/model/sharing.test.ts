@@ -51,6 +51,23 @@ describe("one identity, one agent", () => {
     const where = (i: number) => `agents/${i}.yaml`;
     const rules = (decls: AgentDeclaration[]) => sharedIdentityViolations(decls, settings, where).map((vs) => vs.map((v) => [v.path.join("."), v.rule]));
 
+    it("lets a program's ledger hold each agent name for one component, which may claim again; a file set's ledger leaves repeated names to validation", () => {
+        const messages = (violations: { message: string }[][]) => violations.map((vs) => vs.map((v) => v.message));
+        const program = new IdentityLedger(undefined, { oneDeclarationPerAgent: true });
+        const twin = agent("twin", { identity: { kubernetes: { serviceAccount: "twin" } } });
+        assert.deepStrictEqual(messages(program.claimAll([{ decl: twin, where: 'the Agent component "a"' }], settings)), [[]]);
+        assert.deepStrictEqual(messages(program.claimAll([{ decl: twin, where: 'the Agent component "a"' }], settings)), [[]], "the same component again (its SPIRE identity on resolution)");
+        assert.deepStrictEqual(messages(program.claimAll([{ decl: agent("twin"), where: 'the Agent component "b"' }], settings)), [[
+            'agent "twin" is already declared in this program (the Agent component "a"); one agent, one declaration — give this one another name, or declare it once',
+        ]]);
+        // A batch refused records no declarer either: the name stays free for the component that does declare it.
+        const fresh = new IdentityLedger(undefined, { oneDeclarationPerAgent: true });
+        assert.deepStrictEqual(messages(fresh.claimAll([{ decl: twin, where: "x" }, { decl: agent("clash", { identity: { kubernetes: { serviceAccount: "twin" } } }), where: "x" }], settings))[1].length, 1);
+        assert.deepStrictEqual(messages(fresh.claimAll([{ decl: twin, where: "y" }], settings)), [[]]);
+        // Validation's ledger: two documents with one name share nothing here; validation reports the name itself.
+        assert.deepStrictEqual(sharedIdentityViolations([twin, twin], settings, where), [[], []]);
+    });
+
     it("claims a batch's identities all or none: a batch with a clash records nothing of itself, a clear one all of itself", () => {
         const ledger = new IdentityLedger();
         const messages = (violations: { message: string }[][]) => violations.map((vs) => vs.map((v) => v.message));
